@@ -1,0 +1,21 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
+from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
+
+platform = SimpleRouter()
+platform.register("tenants", TenantApiViewSet, basename="tenant")
+platform.register("users", UserApiViewSet, basename="user")
+platform.register("audit-log", PlatformAuditViewSet, basename="audit")
+
+tenant = SimpleRouter()
+tenant.register("members", MembershipApiViewSet, basename="member")
+tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
+
+app_name = "api"
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("tenants/<slug:tenant_slug>/", include(tenant.urls)),
+    path("", include(platform.urls)),
+]

@@ -1,0 +1,183 @@
+"""The audit log: every create, update and delete of an audited model, from any interface.
+
+Writes are caught by model signals, so the UI, the API, the Django admin and Celery tasks are
+covered alike. Who acted comes from a context variable: the request's user (set by
+`AuditContextMiddleware`) or the task's name (set by the Celery signals in `portal.celery`).
+A model opts in with `audit_log = True`; `audit_masked_fields` are recorded as masked, and
+`audit_ignored_fields` (bookkeeping such as last-used times) are not recorded at all.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+MASK = "********"
+
+
+@dataclass
+class Actor:
+    source: str = "system"  # ui, api, admin, task, system
+    request: Any = None
+    label: str = ""
+    request_id: str = ""
+    tenant_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def user(self):
+        user = getattr(self.request, "user", None)
+        return user if getattr(user, "is_authenticated", False) else None
+
+
+class _ActorContext:
+    def __init__(self) -> None:
+        self._var: contextvars.ContextVar[Actor] = contextvars.ContextVar("audit_actor")
+
+    def current(self) -> Actor:
+        return self._var.get(None) or Actor()
+
+    def enter_request(self, request, source: str) -> contextvars.Token:
+        return self._var.set(
+            Actor(source=source, request=request, request_id=getattr(request, "id", ""))
+        )
+
+    def enter_task(self, name: str, task_id: str | None) -> contextvars.Token:
+        return self._var.set(Actor(source="task", label=f"task:{name}", request_id=task_id or ""))
+
+    def enter_system(self, label: str) -> contextvars.Token:
+        return self._var.set(Actor(source="system", label=label))
+
+    def leave(self, token: contextvars.Token) -> None:
+        self._var.reset(token)
+
+    def set_tenant(self, tenant_id: int | None) -> None:
+        """Changes to rows with no tenant of their own (users) are filed under this tenant."""
+        actor = self._var.get(None)
+        if actor is not None:
+            actor.tenant_id = tenant_id
+
+
+actor_context = _ActorContext()
+
+
+def is_audited(model) -> bool:
+    return bool(getattr(model, "audit_log", False))
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's field values as JSON-safe data, secrets masked."""
+    masked = set(getattr(instance, "audit_masked_fields", ()))
+    ignored = set(getattr(instance, "audit_ignored_fields", ()))
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in ignored:
+            continue
+        value = f.value_from_object(instance)
+        if f.name in masked:
+            value = MASK if value else ""
+        data[f.name] = value
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def diff(before: dict | None, after: dict | None) -> dict[str, list]:
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def _tenant_id_for(instance: models.Model, actor: Actor) -> int | None:
+    from tenants.models import Tenant
+
+    if isinstance(instance, Tenant):
+        return instance.pk
+    tenant_id = getattr(instance, "tenant_id", None)
+    return tenant_id if tenant_id is not None else actor.tenant_id
+
+
+def record(
+    instance: models.Model,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+) -> None:
+    """Write one audit entry for `instance` as the current actor."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import AuditEntry
+
+    actor = actor_context.current()
+    user = actor.user
+    tenant_id = _tenant_id_for(instance, actor)
+    AuditEntry(
+        tenant_id=tenant_id,
+        actor=user,
+        actor_label=user.email if user else (actor.label or "system"),
+        source=actor.source,
+        request_id=actor.request_id or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+        changes=diff(before, after),
+        message=message,
+    ).save()
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    instance._audit_before = None
+    if instance.pk is not None and not instance._state.adding:
+        old = sender._base_manager.filter(pk=instance.pk).first()
+        instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance)
+    if not created and not diff(before, after):
+        return
+    record(instance, "create" if created else "update", before, after)
+    instance._audit_before = after
+
+
+def _post_delete(sender, instance, **kwargs):
+    if is_audited(sender):
+        record(instance, "delete", snapshot(instance), None)
+
+
+def _m2m_changed(sender, instance, action, pk_set, model, reverse, **kwargs):
+    if reverse or not is_audited(type(instance)) or action not in {
+        "post_add", "post_remove", "post_clear"
+    }:
+        return
+    field_name = next(
+        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "m2m"
+    )
+    names = sorted(str(o) for o in model._base_manager.filter(pk__in=pk_set or []))
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    record(
+        instance,
+        "update",
+        {field_name: None},
+        {field_name: f"{verb}: {', '.join(names)}" if names else verb},
+    )
+
+
+def connect_signals() -> None:
+    pre_save.connect(_pre_save, dispatch_uid="audit_pre_save")
+    post_save.connect(_post_save, dispatch_uid="audit_post_save")
+    post_delete.connect(_post_delete, dispatch_uid="audit_post_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="audit_m2m_changed")

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.views import pages
+from tenants.urls import platform_urlpatterns as tenants_platform
+from tenants.urls import tenant_urlpatterns as tenants_tenant
+
+platform_urlpatterns = [
+    path("", pages.PlatformDashboardView.as_view(), name="dashboard"),
+    path("audit/", pages.PlatformAuditListView.as_view(), name="audit_list"),
+    path("audit/<int:pk>/", pages.PlatformAuditDetailView.as_view(), name="audit_detail"),
+    *tenants_platform,
+]
+
+tenant_urlpatterns = [
+    *tenants_tenant,
+    path("audit/", pages.TenantAuditListView.as_view(), name="audit_list"),
+    path("audit/<int:pk>/", pages.TenantAuditDetailView.as_view(), name="audit_detail"),
+]
+
+admin.site.site_header = "Portal support"
+admin.site.site_title = "Portal support"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", pages.account, name="account"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("platform/", include((platform_urlpatterns, "platform"))),
+    path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
+    path("api/v1/", include("portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

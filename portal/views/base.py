@@ -1,0 +1,168 @@
+"""Base views every app builds on: role checks, the tenant scope, and filtered, paginated lists.
+
+A tenant view resolves the tenant from the URL, checks the role, and then runs the whole
+request, template rendering included, inside that tenant's scope. An object named in the URL
+is looked up before the method is dispatched, so another tenant's object is a 404 whatever
+the method.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.views import View
+from django.views.generic import ListView
+from django_scopes import scope, scopes_disabled
+
+from portal.audit import actor_context
+from tenants.access import TenantAccess, resolve_tenant
+
+
+class PlatformAdminMixin(LoginRequiredMixin):
+    """System administrators only. The platform views work across tenants, visibly."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_system_admin:
+            raise PermissionDenied("System administrators only.")
+        with scopes_disabled():
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+
+class TenantMixin(LoginRequiredMixin):
+    """A view under /t/<tenant_slug>/. `admin_only` views need the tenant-admin role."""
+
+    admin_only = False
+    access: TenantAccess
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access = resolve_tenant(request.user, kwargs["tenant_slug"])
+        self.tenant = self.access.tenant
+        if self.admin_only and not self.access.is_admin:
+            raise PermissionDenied("Tenant admins only.")
+        request.session["last_tenant"] = self.tenant.slug
+        actor_context.set_tenant(self.tenant.pk)
+        with scope(tenant=self.tenant):
+            if "pk" in kwargs and hasattr(self, "get_object"):
+                self.object = self.get_object()
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tenant"] = self.tenant
+        context["access"] = self.access
+        return context
+
+
+class FilteredListView(ListView):
+    """A list with a django-filter FilterSet (search and filters) and pagination.
+
+    An htmx request gets only the table partial, so filtering does not reload the page.
+    """
+
+    filterset_class = None
+    paginate_by = 25
+    table_template_name: str = ""
+
+    def get_base_queryset(self):
+        return super().get_queryset()
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request,
+            **self.get_filterset_kwargs(),
+        )
+        return self.filterset.qs if self.filterset.is_bound else queryset
+
+    def get_filterset_kwargs(self) -> dict:
+        return {}
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return size if size in (10, 25, 50, 100) else self.paginate_by
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        context["table_template"] = self.table_template_name
+        return context
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.table_template_name]
+        return super().get_template_names()
+
+
+class ServiceFormMixin:
+    """A form view whose save goes through a service; a ValidationError from the service lands
+    on the form's fields, so the user sees it inline and nothing is half-saved."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message.format(obj=result))
+        self.result = result
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform(self, form):  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ObjectActionView(View):
+    """A POST-only action on one object (suspend, revoke, remove): runs a service, reports the
+    outcome as a message and goes back. Destructive ones are confirmed in the page first."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def get_object(self):  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+    def act(self, obj):  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+    def get_success_url(self, obj) -> str:  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = getattr(self, "object", None) or self.get_object()
+        try:
+            result = self.act(obj)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.get_success_url(obj))
+        messages.success(request, self.success_message.format(obj=result or obj))
+        return HttpResponseRedirect(self.get_success_url(result or obj))

@@ -1,0 +1,147 @@
+"""Site-wide pages: landing, dashboards, the audit log, the account page, health."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, TemplateView
+
+from portal.filters import AuditEntryFilter
+from portal.forms import BootstrapFormMixin
+from portal.models import AuditEntry
+from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin
+from tenants.access import home_tenant
+from tenants.models import Membership, Tenant, User
+
+
+@login_required
+def home(request):
+    """System administrators land on the platform; everyone else in their (last) tenant."""
+    if request.user.is_system_admin:
+        return redirect("platform:dashboard")
+    tenant = home_tenant(request.user, request.session.get("last_tenant"))
+    if tenant is not None:
+        return redirect("tenant:dashboard", tenant_slug=tenant.slug)
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "portal/no_tenant.html", status=403)
+
+
+class PlatformDashboardView(PlatformAdminMixin, TemplateView):
+    template_name = "portal/platform_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        since = timezone.now() - timedelta(days=13)
+        per_day = dict(
+            AuditEntry.objects.filter(timestamp__gte=since.replace(hour=0, minute=0, second=0))
+            .annotate(day=TruncDate("timestamp")).values_list("day").annotate(n=Count("id"))
+        )
+        days = [(since + timedelta(days=i)).date() for i in range(14)]
+        return super().get_context_data(
+            tenant_counts=dict(Tenant.objects.values_list("status").annotate(n=Count("id"))),
+            user_count=User.objects.filter(is_active=True).count(),
+            member_count=Membership.objects.count(),
+            recent_changes=AuditEntry.objects.for_list()[:10],
+            chart_labels=[d.strftime("%b %d") for d in days],
+            chart_values=[per_day.get(d, 0) for d in days],
+            **kwargs,
+        )
+
+
+class AuditListMixin:
+    model = AuditEntry
+    filterset_class = AuditEntryFilter
+    template_name = "portal/audit_list.html"
+    table_template_name = "portal/_audit_table.html"
+
+    def get_base_queryset(self):
+        return AuditEntry.objects.for_list()
+
+
+class PlatformAuditListView(PlatformAdminMixin, AuditListMixin, FilteredListView):
+    pass
+
+
+class TenantAuditListView(TenantMixin, AuditListMixin, FilteredListView):
+    admin_only = True
+
+
+class AuditDetailMixin:
+    model = AuditEntry
+    template_name = "portal/audit_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(AuditEntry.objects.for_list(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.object
+        fields = list(dict.fromkeys([*(entry.before or {}), *(entry.after or {})]))
+        context["rows"] = [
+            ((entry.before or {}).get(f), (entry.after or {}).get(f), f, f in entry.changes)
+            for f in fields
+        ]
+        return context
+
+
+class PlatformAuditDetailView(PlatformAdminMixin, AuditDetailMixin, DetailView):
+    pass
+
+
+class TenantAuditDetailView(TenantMixin, AuditDetailMixin, DetailView):
+    admin_only = True
+
+
+class PasswordForm(BootstrapFormMixin, PasswordChangeForm):
+    pass
+
+
+@login_required
+def account(request):
+    form = PasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Password changed.")
+        return redirect("account")
+    return render(request, "portal/account.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+def healthz(request):
+    """Database and broker health, for load balancers and monitoring."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_broker() -> dict:
+    from portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            return {"ok": True, "transport": conn.transport_cls}
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": exc.__class__.__name__}

@@ -1,0 +1,66 @@
+"""Who may act in which tenant. The tenant always comes from the URL or the API token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django_scopes import scopes_disabled
+
+from .models import ApiToken, Membership, Role, Tenant
+
+
+class TenantSuspended(PermissionDenied):
+    def __init__(self, tenant: Tenant):
+        super().__init__(f"The tenant “{tenant.name}” is suspended.")
+        self.tenant = tenant
+
+
+@dataclass(frozen=True)
+class TenantAccess:
+    tenant: Tenant
+    role: str  # "admin" or "agent"; system administrators act as admins
+    via_platform: bool = False  # a system administrator who is not a member
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's tenants, for the switcher. Crosses tenants, so it opts out of the scope."""
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(user=user).select_related("tenant").order_by("tenant__name")
+        )
+
+
+def resolve_tenant(user, slug: str, token: ApiToken | None = None) -> TenantAccess:
+    """The tenant named in the URL, if this user (and token) may act in it; otherwise 404."""
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None or not user.is_authenticated or not user.is_active:
+        raise Http404("No such tenant.")
+    if token is not None and token.tenant_id is not None and token.tenant_id != tenant.pk:
+        raise Http404("No such tenant.")
+    with scopes_disabled():
+        membership = Membership.objects.filter(user=user, tenant=tenant).first()
+    if membership is None:
+        if user.is_system_admin:
+            return TenantAccess(tenant=tenant, role=Role.ADMIN, via_platform=True)
+        raise Http404("No such tenant.")
+    if not tenant.is_active and not user.is_system_admin:
+        raise TenantSuspended(tenant)
+    role = Role.ADMIN if user.is_system_admin else membership.role
+    return TenantAccess(tenant=tenant, role=role)
+
+
+def home_tenant(user, preferred_slug: str | None = None) -> Tenant | None:
+    """Where a tenant user lands after logging in: the last tenant they used, else the first."""
+    memberships = [m for m in memberships_of(user) if m.tenant.is_active]
+    for m in memberships:
+        if m.tenant.slug == preferred_slug:
+            return m.tenant
+    return memberships[0].tenant if memberships else None

@@ -1,0 +1,77 @@
+from rest_framework import serializers
+
+from tenants.models import ApiToken, Membership, Role, Tenant, User
+
+
+class TenantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "slug", "status", "contact_email", "notes", "suspended_reason",
+                  "created_at", "updated_at"]
+        read_only_fields = ["status", "suspended_reason", "created_at", "updated_at"]
+        # Uniqueness is checked by the service's full_clean(), so the message is the same.
+        extra_kwargs = {"name": {"validators": []}, "slug": {"validators": []}}
+
+
+class TenantSuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    is_system_admin = serializers.BooleanField(source="is_superuser", required=False)
+    is_support = serializers.SerializerMethodField()
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "is_active", "is_system_admin", "is_support",
+                  "password", "date_joined", "last_login"]
+        read_only_fields = ["date_joined", "last_login"]
+        extra_kwargs = {"email": {"validators": []}}
+
+    def get_is_support(self, user) -> bool:
+        return any(g.name == "Support" for g in user.groups.all())
+
+
+class UserWriteSerializer(UserSerializer):
+    is_support = serializers.BooleanField(required=False)
+
+
+class MemberUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "is_active"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    """Tenant admins create new agents; system administrators may also add an existing user."""
+
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "tenant", "allowed_ips", "expires_at", "last_used_at",
+                  "last_used_ip", "revoked_at", "created_at", "status"]
+        read_only_fields = fields
+

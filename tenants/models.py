@@ -1,0 +1,204 @@
+"""Tenants, users, memberships (roles) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Manager
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from .querysets import ApiTokenQuerySet, MembershipQuerySet, TenantQuerySet, UserManager
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    "Use 1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
+)
+RESERVED_SLUGS = {"new", "admin", "api", "static", "platform", "login", "logout"}
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. System administrators are superusers; support staff are staff
+    users whose Django-admin rights come from the Support group."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        "support staff",
+        default=False,
+        help_text="Can log in to the Django admin (/admin/) with the rights of their groups.",
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    audit_log = True
+    audit_masked_fields = ("password",)
+    audit_ignored_fields = ("last_login",)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Tenant(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        validators=[slug_validator],
+        help_text="Used in addresses: /t/<slug>/. Lowercase letters, digits and hyphens.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    contact_email = models.EmailField(blank=True)
+    notes = models.TextField(blank=True)
+    suspended_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is reserved; choose another slug."})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Tenant admin"
+    AGENT = "agent", "Agent"
+
+
+class Membership(models.Model):
+    """A user's role in a tenant. A user may belong to several tenants."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant", _manager_class=Manager.from_queryset(MembershipQuerySet))
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.tenant}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+TOKEN_PREFIX = "pt_"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are 256 random bits, so a fast hash is as safe as a slow one and keeps each API
+    request to one indexed lookup."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API credential, shown once at creation and stored only as a hash.
+
+    A token with a tenant acts in that tenant only, with its owner's role there; a token with
+    no tenant is platform-wide and only a system administrator can hold one.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, db_index=True, help_text="First characters, shown "
+                              "so a token can be recognised without revealing it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    allowed_ips = models.JSONField(
+        default=list, blank=True, help_text="Addresses or networks the token may be used from; "
+        "empty means any."
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant", _manager_class=Manager.from_queryset(ApiTokenQuerySet))
+
+    audit_log = True
+    audit_masked_fields = ("key_hash",)
+    audit_ignored_fields = ("last_used_at", "last_used_ip")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_platform(self) -> bool:
+        return self.tenant_id is None
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"

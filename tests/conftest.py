@@ -1,0 +1,69 @@
+"""Shared fixtures: two tenants always exist, each with an admin and an agent, plus a system
+administrator and a support-staff user."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tenants import services
+from tenants.models import Role
+
+from .factories import PASSWORD, TenantFactory, UserFactory, member
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The manifest storage of production needs collectstatic; tests serve files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db):
+    a = TenantFactory(name="Acme Telecom", slug="acme")
+    b = TenantFactory(name="Globex Corporation", slug="globex")
+    sysadmin = services.user_create(email="root@portal.example", password=PASSWORD,
+                                    full_name="Sys Admin", is_system_admin=True)
+    support = services.user_create(email="help@portal.example", password=PASSWORD,
+                                   full_name="Sup Port", is_support=True)
+    return SimpleNamespace(
+        a=a, b=b, sysadmin=sysadmin, support=support,
+        admin_a=member(a, Role.ADMIN, email="admin@acme.example"),
+        agent_a=member(a, Role.AGENT, email="agent@acme.example"),
+        admin_b=member(b, Role.ADMIN, email="admin@globex.example"),
+        agent_b=member(b, Role.AGENT, email="agent@globex.example"),
+    )
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return login
+
+
+def api_client(user, tenant=None, **token_kwargs) -> APIClient:
+    _, raw = services.api_token_create(user=user, tenant=tenant, name="test", **token_kwargs)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.raw_token = raw
+    return client
+
+
+@pytest.fixture
+def api_as():
+    return api_client
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory

@@ -1,0 +1,1 @@
+"""Models arrive with their issues; see README.md (Layout)."""
