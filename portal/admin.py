@@ -17,8 +17,15 @@ class GroupAdmin(BaseGroupAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log is evidence: nobody edits or deletes it here."""
 
-    list_display = ["timestamp", "actor_label", "source", "action", "content_type", "object_repr",
-                    "tenant"]
+    list_display = [
+        "timestamp",
+        "actor_label",
+        "source",
+        "action",
+        "content_type",
+        "object_repr",
+        "tenant",
+    ]
     list_filter = ["action", "source", "content_type", "tenant", "timestamp"]
     search_fields = ["object_repr", "actor_label", "request_id", "object_id"]
     list_select_related = ["content_type", "tenant"]

@@ -10,6 +10,7 @@ A model opts in with `audit_log = True`; `audit_masked_fields` are recorded as m
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,13 +78,21 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     ignored = set(getattr(instance, "audit_ignored_fields", ()))
     data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
-        if f.name in ignored:
-            continue
+        if f.name in ignored or getattr(f, "auto_now", False):
+            continue  # bookkeeping; a save that changes only these is no change
         value = f.value_from_object(instance)
         if f.name in masked:
-            value = MASK if value else ""
+            value = _mask(value)
         data[f.name] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _mask(value) -> str:
+    """A masked secret still shows that it changed: a short fingerprint of the stored value
+    (a salted hash or a ciphertext), which reveals nothing of the secret."""
+    if not value:
+        return ""
+    return f"{MASK} #{hashlib.sha256(str(value).encode()).hexdigest()[:8]}"
 
 
 def diff(before: dict | None, after: dict | None) -> dict[str, list]:
@@ -159,9 +168,11 @@ def _post_delete(sender, instance, **kwargs):
 
 
 def _m2m_changed(sender, instance, action, pk_set, model, reverse, **kwargs):
-    if reverse or not is_audited(type(instance)) or action not in {
-        "post_add", "post_remove", "post_clear"
-    }:
+    if (
+        reverse
+        or not is_audited(type(instance))
+        or action not in {"post_add", "post_remove", "post_clear"}
+    ):
         return
     field_name = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "m2m"

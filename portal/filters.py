@@ -27,14 +27,27 @@ class SearchFilterSet(django_filters.FilterSet):
 
 class AuditEntryFilter(SearchFilterSet):
     search_fields = ("object_repr", "actor_label", "message", "request_id")
-    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices, empty_label="Any action")
-    source = django_filters.ChoiceFilter(choices=AuditEntry.Source.choices, empty_label="Any source")
-    object_type = django_filters.ChoiceFilter(method="filter_object_type", empty_label="Any object",
-                                              choices=[], label="Object")
-    since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte",
-                                      widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte",
-                                      widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    action = django_filters.ChoiceFilter(
+        choices=AuditEntry.Action.choices, empty_label="Any action"
+    )
+    source = django_filters.ChoiceFilter(
+        choices=AuditEntry.Source.choices, empty_label="Any source"
+    )
+    object_type = django_filters.ChoiceFilter(
+        method="filter_object_type", empty_label="Any object", choices=[], label="Object"
+    )
+    since = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="From",
+    )
+    until = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="To",
+    )
 
     class Meta:
         model = AuditEntry
@@ -49,7 +62,8 @@ class AuditEntryFilter(SearchFilterSet):
 
         self.filters["object_type"].extra["choices"] = sorted(
             (f"{m._meta.app_label}.{m._meta.model_name}", m._meta.verbose_name.capitalize())
-            for m in apps.get_models() if is_audited(m)
+            for m in apps.get_models()
+            if is_audited(m)
         )
 
     def filter_object_type(self, queryset, name, value):

@@ -11,8 +11,9 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple,
-                                   forms.RadioSelect)):
+            if isinstance(
+                widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+            ):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"
@@ -37,5 +38,8 @@ class FilterFormMixin(BootstrapFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] += " form-control-sm" if "form-control" in field.widget.attrs[
-                "class"] else " form-select-sm"
+            field.widget.attrs["class"] += (
+                " form-control-sm"
+                if "form-control" in field.widget.attrs["class"]
+                else " form-select-sm"
+            )

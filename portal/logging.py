@@ -5,12 +5,16 @@ import re
 
 _PATTERNS = [
     # Authorization headers and bearer tokens.
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|token)\s+)[^\s'\",]+"),
-     r"\1[redacted]"),
+    (
+        re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|token)\s+)[^\s'\",]+"),
+        r"\1[redacted]",
+    ),
     (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1[redacted]"),
     # Keys passed as query parameters or key=value pairs.
-    (re.compile(r"(?i)\b(appid|api_key|apikey|password|secret|token)=([^&\s'\"]+)"),
-     r"\1=[redacted]"),
+    (
+        re.compile(r"(?i)\b(appid|api_key|apikey|password|secret|token)=([^&\s'\"]+)"),
+        r"\1=[redacted]",
+    ),
     # Portal API tokens (prefix pt_).
     (re.compile(r"\bpt_[A-Za-z0-9_-]{20,}"), "pt_[redacted]"),
 ]

@@ -29,7 +29,9 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         path = request.path
-        source = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "ui"
+        source = (
+            "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "ui"
+        )
         token = actor_context.enter_request(request, source)
         try:
             return self.get_response(request)

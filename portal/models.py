@@ -24,11 +24,17 @@ class AuditEntry(models.Model):
 
     timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
     tenant = models.ForeignKey(
-        "tenants.Tenant", on_delete=models.SET_NULL, null=True, blank=True,
+        "tenants.Tenant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="audit_entries",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="audit_entries",
     )
     actor_label = models.CharField(max_length=200, help_text="The user's email or the task.")
@@ -44,7 +50,9 @@ class AuditEntry(models.Model):
     message = models.CharField(max_length=255, blank=True)
 
     # Tenant admins read their tenant's entries through the scope; the platform view opts out.
-    objects = ScopedManager(tenant="tenant", _manager_class=Manager.from_queryset(AuditEntryQuerySet))
+    objects = ScopedManager(
+        tenant="tenant", _manager_class=Manager.from_queryset(AuditEntryQuerySet)
+    )
 
     class Meta:
         ordering = ["-timestamp", "-id"]
@@ -59,5 +67,8 @@ class AuditEntry(models.Model):
 
     @property
     def model_label(self) -> str:
-        return self.content_type.model_class()._meta.verbose_name.capitalize() \
-            if self.content_type.model_class() else self.content_type.model
+        return (
+            self.content_type.model_class()._meta.verbose_name.capitalize()
+            if self.content_type.model_class()
+            else self.content_type.model
+        )

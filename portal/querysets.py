@@ -11,6 +11,8 @@ class AuditEntryQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(object_repr__icontains=text) | Q(actor_label__icontains=text)
-            | Q(request_id=text) | Q(message__icontains=text)
+            Q(object_repr__icontains=text)
+            | Q(actor_label__icontains=text)
+            | Q(request_id=text)
+            | Q(message__icontains=text)
         )

@@ -40,7 +40,9 @@ if not SECRET_KEY and DEBUG:
     # Development only: a fixed key so sessions survive restarts of `make run`.
     SECRET_KEY = _INSECURE_PREFIX + "development-key-never-used-with-debug-off-0123456789"
 if not DEBUG and (
-    not SECRET_KEY or SECRET_KEY.startswith(_INSECURE_PREFIX) or len(set(SECRET_KEY)) < 5
+    not SECRET_KEY
+    or SECRET_KEY.startswith(_INSECURE_PREFIX)
+    or len(set(SECRET_KEY)) < 5
     or len(SECRET_KEY) < 50
 ):
     raise ImproperlyConfigured(
@@ -135,8 +137,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -36,8 +36,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("full_name",)}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                               "user_permissions")}),
+        (
+            "Access",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
@@ -69,8 +71,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user", "tenant"]
     # Tokens are made in the portal, where the secret is shown once; here they are read-only
     # but for revocation.
-    readonly_fields = ["user", "tenant", "name", "prefix", "key_hash", "allowed_ips", "expires_at",
-                       "last_used_at", "last_used_ip", "created_at"]
+    readonly_fields = [
+        "user",
+        "tenant",
+        "name",
+        "prefix",
+        "key_hash",
+        "allowed_ips",
+        "expires_at",
+        "last_used_at",
+        "last_used_ip",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

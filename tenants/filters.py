@@ -17,9 +17,14 @@ class TenantFilter(SearchFilterSet):
 class UserFilter(SearchFilterSet):
     search_fields = ("email", "full_name")
     kind = django_filters.ChoiceFilter(
-        method="filter_kind", empty_label="Everyone",
-        choices=[("admin", "System administrators"), ("support", "Support staff"),
-                 ("tenant", "Tenant users"), ("inactive", "Inactive")],
+        method="filter_kind",
+        empty_label="Everyone",
+        choices=[
+            ("admin", "System administrators"),
+            ("support", "Support staff"),
+            ("tenant", "Tenant users"),
+            ("inactive", "Inactive"),
+        ],
     )
 
     class Meta:

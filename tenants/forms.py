@@ -18,23 +18,36 @@ class SuspendForm(Form):
 class UserCreateForm(Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(widget=forms.PasswordInput(render_value=False),
-                               help_text="At least 10 characters, not a common password.")
-    is_system_admin = forms.BooleanField(required=False, label="System administrator",
-                                         help_text="Full access to every tenant and setting.")
-    is_support = forms.BooleanField(required=False, label="Support staff",
-                                    help_text="Read access to the Django admin (/admin/).")
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        help_text="At least 10 characters, not a common password.",
+    )
+    is_system_admin = forms.BooleanField(
+        required=False,
+        label="System administrator",
+        help_text="Full access to every tenant and setting.",
+    )
+    is_support = forms.BooleanField(
+        required=False,
+        label="Support staff",
+        help_text="Read access to the Django admin (/admin/).",
+    )
 
 
 class UserEditForm(Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    is_active = forms.BooleanField(required=False, label="Active",
-                                   help_text="Inactive users cannot log in or use API tokens.")
+    is_active = forms.BooleanField(
+        required=False, label="Active", help_text="Inactive users cannot log in or use API tokens."
+    )
     is_system_admin = forms.BooleanField(required=False, label="System administrator")
     is_support = forms.BooleanField(required=False, label="Support staff")
-    password = forms.CharField(widget=forms.PasswordInput, required=False,
-                               label="New password", help_text="Leave empty to keep the password.")
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        required=False,
+        label="New password",
+        help_text="Leave empty to keep the password.",
+    )
 
 
 class MembershipAddForm(Form):
@@ -47,9 +60,12 @@ class MemberAddForm(Form):
 
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(widget=forms.PasswordInput, required=False,
-                               label="Initial password",
-                               help_text="Required for a new user; at least 10 characters.")
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        required=False,
+        label="Initial password",
+        help_text="Required for a new user; at least 10 characters.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
 
     def __init__(self, *args, can_choose_role: bool = False, **kwargs):
@@ -66,12 +82,15 @@ class MemberEditForm(Form):
 class ApiTokenForm(Form):
     name = forms.CharField(max_length=100, help_text="What uses this token, e.g. “CRM sync”.")
     allowed_ips = forms.CharField(
-        required=False, label="Allowed IP addresses",
+        required=False,
+        label="Allowed IP addresses",
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "203.0.113.7\n198.51.100.0/24"}),
         help_text="One address or network per line; empty allows any address.",
     )
     expires_at = forms.DateField(
-        required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        label="Expires on",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Empty means the longest allowed lifetime.",
     )
 

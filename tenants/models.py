@@ -125,7 +125,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant", _manager_class=Manager.from_queryset(MembershipQuerySet))
+    objects = ScopedManager(
+        tenant="tenant", _manager_class=Manager.from_queryset(MembershipQuerySet)
+    )
 
     audit_log = True
 
@@ -166,12 +168,16 @@ class ApiToken(models.Model):
         Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
     )
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, db_index=True, help_text="First characters, shown "
-                              "so a token can be recognised without revealing it.")
+    prefix = models.CharField(
+        max_length=16,
+        db_index=True,
+        help_text="First characters, shown so a token can be recognised without revealing it.",
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     allowed_ips = models.JSONField(
-        default=list, blank=True, help_text="Addresses or networks the token may be used from; "
-        "empty means any."
+        default=list,
+        blank=True,
+        help_text="Addresses or networks the token may be used from; empty means any.",
     )
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

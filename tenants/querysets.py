@@ -44,8 +44,9 @@ class TenantQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(name__icontains=text) | Q(slug__icontains=text)
-                           | Q(contact_email__icontains=text))
+        return self.filter(
+            Q(name__icontains=text) | Q(slug__icontains=text) | Q(contact_email__icontains=text)
+        )
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -18,19 +18,20 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .support import SUPPORT_GROUP
+from portal.validation import full_clean
+
 from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
-
-
+from .support import SUPPORT_GROUP
 
 # Tenants -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def tenant_create(*, name: str, slug: str, contact_email: str = "", notes: str = "") -> Tenant:
-    tenant = Tenant(name=name.strip(), slug=slug.strip().lower(), contact_email=contact_email,
-                    notes=notes)
-    tenant.full_clean()
+    tenant = Tenant(
+        name=name.strip(), slug=slug.strip().lower(), contact_email=contact_email, notes=notes
+    )
+    full_clean(tenant)
     tenant.save()
     return tenant
 
@@ -42,7 +43,7 @@ def tenant_update(*, tenant: Tenant, **fields) -> Tenant:
         if name not in {"name", "slug", "contact_email", "notes"}:
             raise ValidationError({name: f"“{name}” cannot be changed here."})
         setattr(tenant, name, value)
-    tenant.full_clean()
+    full_clean(tenant)
     tenant.save()
     return tenant
 
@@ -107,7 +108,7 @@ def user_create(
     _validate_password(password, user)
     user.set_password(password)
     _apply_platform_roles(user, is_system_admin=is_system_admin, is_support=is_support)
-    user.full_clean()
+    full_clean(user)
     user.save()
     _sync_support_group(user, is_support)
     return user
@@ -130,21 +131,23 @@ def user_update(
         user.email = _check_email_free(email, exclude_pk=user.pk)
     if full_name is not None:
         user.full_name = full_name.strip()
-    if user.pk == acting_user.pk and (is_active is False or is_system_admin is False):
+    if user.pk == acting_user.pk and is_active is False:
+        raise ValidationError({"is_active": "You cannot deactivate yourself."})
+    if user.pk == acting_user.pk and is_system_admin is False and user.is_superuser:
         raise ValidationError(
-            {"is_active" if is_active is False else "is_system_admin":
-             "You cannot deactivate yourself or remove your own system-administrator role."}
+            {"is_system_admin": "You cannot remove your own system-administrator role."}
         )
     if is_active is not None:
         user.is_active = is_active
     if password:
         _validate_password(password, user)
         user.set_password(password)
-    support = is_support if is_support is not None else user.groups.filter(
-        name=SUPPORT_GROUP).exists()
+    support = (
+        is_support if is_support is not None else user.groups.filter(name=SUPPORT_GROUP).exists()
+    )
     admin = is_system_admin if is_system_admin is not None else user.is_superuser
     _apply_platform_roles(user, is_system_admin=admin, is_support=support)
-    user.full_clean()
+    full_clean(user)
     user.save()
     _sync_support_group(user, support)
     return user
@@ -171,7 +174,9 @@ def _sync_support_group(user: User, is_support: bool) -> None:
 def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
     """Adds the user to the tenant with this role, or changes their role there."""
     if role not in Role.values:
-        raise ValidationError({"role": f"“{role}” is not a role; use one of {', '.join(Role.values)}."})
+        raise ValidationError(
+            {"role": f"“{role}” is not a role; use one of {', '.join(Role.values)}."}
+        )
     with scopes_disabled():
         membership = Membership.objects.select_for_update().filter(tenant=tenant, user=user).first()
         if membership is None:
@@ -179,7 +184,7 @@ def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
         elif membership.role == role:
             return membership
         membership.role = role
-        membership.full_clean(validate_unique=False)
+        full_clean(membership, validate_unique=False)
         membership.save()
     return membership
 
@@ -194,19 +199,27 @@ def tenant_user_create(
     return membership_set(tenant=tenant, user=user, role=role)
 
 
-def check_can_manage(acting_user: User, membership: Membership, new_role: str | None = None) -> None:
+def check_can_manage(
+    acting_user: User, membership: Membership, new_role: str | None = None
+) -> None:
     """System administrators manage every member; tenant admins manage agents only."""
     if acting_user.is_system_admin:
         return
     if membership.role != Role.AGENT or (new_role is not None and new_role != Role.AGENT):
-        raise PermissionDenied("Tenant admins manage agents only; ask a system administrator to "
-                               "change a tenant admin.")
+        raise PermissionDenied(
+            "Tenant admins manage agents only; ask a system administrator to change a tenant admin."
+        )
 
 
 @transaction.atomic
 def member_add(
-    *, acting_user: User, tenant: Tenant, email: str, role: str = Role.AGENT,
-    full_name: str = "", password: str = "",
+    *,
+    acting_user: User,
+    tenant: Tenant,
+    email: str,
+    role: str = Role.AGENT,
+    full_name: str = "",
+    password: str = "",
 ) -> Membership:
     """A system administrator adds an existing user or creates one; a tenant admin creates a
     new agent (an existing account is never reachable that way)."""
@@ -216,13 +229,15 @@ def member_add(
     if existing is not None and acting_user.is_system_admin:
         with scopes_disabled():
             if Membership.objects.filter(tenant=tenant, user=existing).exists():
-                raise ValidationError({"email": f"“{existing.email}” is already a member of "
-                                       f"{tenant.name}."})
+                raise ValidationError(
+                    {"email": f"“{existing.email}” is already a member of {tenant.name}."}
+                )
         return membership_set(tenant=tenant, user=existing, role=role)
     if not password:
         raise ValidationError({"password": "Set an initial password for the new user."})
-    return tenant_user_create(tenant=tenant, email=email, full_name=full_name, password=password,
-                              role=role)
+    return tenant_user_create(
+        tenant=tenant, email=email, full_name=full_name, password=password, role=role
+    )
 
 
 @transaction.atomic
@@ -253,8 +268,9 @@ def _parse_allowed_ips(values: list[str]) -> list[str]:
         try:
             networks.append(str(ipaddress.ip_network(text, strict=False)))
         except ValueError:
-            errors.append(f"“{text}” is not an IP address or network (e.g. 203.0.113.7 or "
-                          "203.0.113.0/24).")
+            errors.append(
+                f"“{text}” is not an IP address or network (e.g. 203.0.113.7 or 203.0.113.0/24)."
+            )
     if errors:
         raise ValidationError({"allowed_ips": errors})
     return networks
@@ -282,10 +298,15 @@ def api_token_create(
         raise ValidationError({"expires_at": f"Tokens expire within {max_days} days at most."})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user, tenant=tenant, name=name.strip(), prefix=raw[:10], key_hash=hash_token(raw),
-        allowed_ips=_parse_allowed_ips(allowed_ips or []), expires_at=expires_at,
+        user=user,
+        tenant=tenant,
+        name=name.strip(),
+        prefix=raw[:10],
+        key_hash=hash_token(raw),
+        allowed_ips=_parse_allowed_ips(allowed_ips or []),
+        expires_at=expires_at,
     )
-    token.full_clean()
+    full_clean(token)
     token.save()
     return token, raw
 
@@ -313,7 +334,9 @@ def api_tokens_revoke_expired() -> int:
     now = timezone.now()
     with scopes_disabled():
         expired = list(
-            ApiToken.objects.select_for_update().filter(revoked_at__isnull=True, expires_at__lte=now)
+            ApiToken.objects.select_for_update().filter(
+                revoked_at__isnull=True, expires_at__lte=now
+            )
         )
     for token in expired:
         token.revoked_at = now

@@ -141,8 +141,9 @@ class TenantMemberAddView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixi
         return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
-        return services.member_add(acting_user=self.request.user, tenant=self.object,
-                                   **form.cleaned_data)
+        return services.member_add(
+            acting_user=self.request.user, tenant=self.object, **form.cleaned_data
+        )
 
     def get_success_url(self):
         return reverse("platform:tenant_detail", args=[self.object.slug])
@@ -191,7 +192,9 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         user = self.object
         return {
-            "email": user.email, "full_name": user.full_name, "is_active": user.is_active,
+            "email": user.email,
+            "full_name": user.full_name,
+            "is_active": user.is_active,
             "is_system_admin": user.is_superuser,
             "is_support": any(g.name == services.SUPPORT_GROUP for g in user.groups.all()),
         }
@@ -205,8 +208,9 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
         )
 
     def perform(self, form):
-        return services.user_update(user=self.object, acting_user=self.request.user,
-                                    **form.cleaned_data)
+        return services.user_update(
+            user=self.object, acting_user=self.request.user, **form.cleaned_data
+        )
 
     def get_success_url(self):
         return reverse("platform:user_detail", args=[self.object.pk])
@@ -223,12 +227,12 @@ class UserMembershipAddView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def form_invalid(self, form):
         view = UserDetailView(request=self.request, kwargs=self.kwargs, object=self.object)
-        return render(self.request, self.template_name, view.get_context_data(
-            membership_form=form))
+        return render(self.request, self.template_name, view.get_context_data(membership_form=form))
 
     def perform(self, form):
-        return services.membership_set(tenant=form.cleaned_data["tenant"], user=self.object,
-                                       role=form.cleaned_data["role"])
+        return services.membership_set(
+            tenant=form.cleaned_data["tenant"], user=self.object, role=form.cleaned_data["role"]
+        )
 
     def get_success_url(self):
         return reverse("platform:user_detail", args=[self.object.pk])
@@ -238,16 +242,20 @@ class PlatformMembershipRemoveView(PlatformAdminMixin, ObjectActionView):
     success_message = "Removed: {obj}."
 
     def get_object(self):
-        return get_object_or_404(Membership.objects.select_related("user", "tenant"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Membership.objects.select_related("user", "tenant"), pk=self.kwargs["pk"]
+        )
 
     def act(self, obj):
         services.membership_remove(membership=obj, acting_user=self.request.user)
         return obj
 
     def get_success_url(self, obj):
-        return self.request.POST.get("next") if _safe_next(self.request) else reverse(
-            "platform:user_detail", args=[obj.user_id])
+        return (
+            self.request.POST.get("next")
+            if _safe_next(self.request)
+            else reverse("platform:user_detail", args=[obj.user_id])
+        )
 
 
 def _safe_next(request) -> bool:
@@ -255,7 +263,8 @@ def _safe_next(request) -> bool:
 
     target = request.POST.get("next", "")
     return bool(target) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 # API tokens (both sides share these) ---------------------------------------------------------
@@ -305,10 +314,13 @@ class TokenViewMixin:
             expires = form.cleaned_data["expires_at"]
             try:
                 token, raw = services.api_token_create(
-                    user=request.user, tenant=self.token_tenant(), name=form.cleaned_data["name"],
+                    user=request.user,
+                    tenant=self.token_tenant(),
+                    name=form.cleaned_data["name"],
                     allowed_ips=form.allowed_ip_list(),
                     expires_at=timezone.make_aware(datetime.combine(expires, time.max))
-                    if expires else None,
+                    if expires
+                    else None,
                 )
             except ValidationError as exc:
                 add_form_errors(form, exc)
@@ -331,8 +343,9 @@ class TokenRevokeMixin:
 
 class PlatformTokenRevokeView(PlatformAdminMixin, TokenRevokeMixin, ObjectActionView):
     def get_object(self):
-        return get_object_or_404(ApiToken, pk=self.kwargs["pk"], tenant__isnull=True,
-                                 user=self.request.user)
+        return get_object_or_404(
+            ApiToken, pk=self.kwargs["pk"], tenant__isnull=True, user=self.request.user
+        )
 
     def get_success_url(self, obj):
         return reverse("platform:token_list")
@@ -347,7 +360,8 @@ class DashboardView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = Membership.objects.aggregate(
-            members=Count("id"), admins=Count("id", filter=Q(role=Role.ADMIN)),
+            members=Count("id"),
+            admins=Count("id", filter=Q(role=Role.ADMIN)),
             agents=Count("id", filter=Q(role=Role.AGENT)),
         )
         context["counts"] = counts
@@ -383,8 +397,9 @@ class MemberAddView(TenantMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "can_choose_role": self.request.user.is_system_admin}
 
     def perform(self, form):
-        return services.member_add(acting_user=self.request.user, tenant=self.tenant,
-                                   **form.cleaned_data)
+        return services.member_add(
+            acting_user=self.request.user, tenant=self.tenant, **form.cleaned_data
+        )
 
     def get_success_url(self):
         return reverse("tenant:member_list", args=[self.tenant.slug])
@@ -409,11 +424,17 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
         return super().get_context_data(membership=self.object, **kwargs)
 
     def perform(self, form):
-        services.check_can_manage(self.request.user, self.object, new_role=form.cleaned_data["role"])
-        services.user_update(user=self.object.user, acting_user=self.request.user,
-                             full_name=form.cleaned_data["full_name"])
-        return services.membership_set(tenant=self.tenant, user=self.object.user,
-                                       role=form.cleaned_data["role"])
+        services.check_can_manage(
+            self.request.user, self.object, new_role=form.cleaned_data["role"]
+        )
+        services.user_update(
+            user=self.object.user,
+            acting_user=self.request.user,
+            full_name=form.cleaned_data["full_name"],
+        )
+        return services.membership_set(
+            tenant=self.tenant, user=self.object.user, role=form.cleaned_data["role"]
+        )
 
     def get_success_url(self):
         return reverse("tenant:member_list", args=[self.tenant.slug])
@@ -445,4 +466,3 @@ class TenantTokenRevokeView(TenantMixin, TokenRevokeMixin, ObjectActionView):
 
     def get_success_url(self, obj):
         return reverse("tenant:token_list", args=[self.tenant.slug])
-

@@ -17,6 +17,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     # The manifest storage of production needs collectstatic; tests serve files as they are.
+    # Hashing cost is not under test; the real hashers make every fixture slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -27,12 +29,17 @@ def pytest_configure(config):
 def world(db):
     a = TenantFactory(name="Acme Telecom", slug="acme")
     b = TenantFactory(name="Globex Corporation", slug="globex")
-    sysadmin = services.user_create(email="root@portal.example", password=PASSWORD,
-                                    full_name="Sys Admin", is_system_admin=True)
-    support = services.user_create(email="help@portal.example", password=PASSWORD,
-                                   full_name="Sup Port", is_support=True)
+    sysadmin = services.user_create(
+        email="root@portal.example", password=PASSWORD, full_name="Sys Admin", is_system_admin=True
+    )
+    support = services.user_create(
+        email="help@portal.example", password=PASSWORD, full_name="Sup Port", is_support=True
+    )
     return SimpleNamespace(
-        a=a, b=b, sysadmin=sysadmin, support=support,
+        a=a,
+        b=b,
+        sysadmin=sysadmin,
+        support=support,
         admin_a=member(a, Role.ADMIN, email="admin@acme.example"),
         agent_a=member(a, Role.AGENT, email="agent@acme.example"),
         admin_b=member(b, Role.ADMIN, email="admin@globex.example"),

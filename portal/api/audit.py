@@ -13,9 +13,22 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "timestamp", "tenant", "actor_label", "source", "request_id", "action",
-                  "object_type", "object_id", "object_repr", "before", "after", "changes",
-                  "message"]
+        fields = [
+            "id",
+            "timestamp",
+            "tenant",
+            "actor_label",
+            "source",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "changes",
+            "message",
+        ]
         read_only_fields = fields
 
     def get_object_type(self, entry) -> str:

@@ -81,7 +81,9 @@ class FilteredListView(ListView):
     def get_queryset(self):
         queryset = self.get_base_queryset()
         self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=queryset, request=self.request,
+            self.request.GET or None,
+            queryset=queryset,
+            request=self.request,
             **self.get_filterset_kwargs(),
         )
         return self.filterset.qs if self.filterset.is_bound else queryset

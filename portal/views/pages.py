@@ -45,7 +45,9 @@ class PlatformDashboardView(PlatformAdminMixin, TemplateView):
         since = timezone.now() - timedelta(days=13)
         per_day = dict(
             AuditEntry.objects.filter(timestamp__gte=since.replace(hour=0, minute=0, second=0))
-            .annotate(day=TruncDate("timestamp")).values_list("day").annotate(n=Count("id"))
+            .annotate(day=TruncDate("timestamp"))
+            .values_list("day")
+            .annotate(n=Count("id"))
         )
         days = [(since + timedelta(days=i)).date() for i in range(14)]
         return super().get_context_data(
@@ -115,7 +117,9 @@ def account(request):
         update_session_auth_hash(request, user)
         messages.success(request, "Password changed.")
         return redirect("account")
-    return render(request, "portal/account.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/account.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @never_cache
@@ -123,8 +127,9 @@ def healthz(request):
     """Database and broker health, for load balancers and monitoring."""
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def _check_database() -> dict:

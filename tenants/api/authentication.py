@@ -27,8 +27,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not parts or parts[0].lower() not in {"bearer", "token"}:
             return None
         if len(parts) != 2 or not parts[1].startswith(TOKEN_PREFIX):
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use "
-                                                  "'Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "Malformed Authorization header: use 'Bearer <token>'."
+            )
         # Tokens are looked up across tenants by their hash: the one explicit opt-out here.
         with scopes_disabled():
             token = (
@@ -49,7 +50,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 f"{', '.join(token.allowed_ips)}."
             )
         if token.tenant is None and not token.user.is_system_admin:
-            raise exceptions.AuthenticationFailed("Platform-wide tokens need a system administrator.")
+            raise exceptions.AuthenticationFailed(
+                "Platform-wide tokens need a system administrator."
+            )
         api_token_touch(token=token, ip=ip)
         return token.user, token
 

@@ -6,8 +6,17 @@ from tenants.models import ApiToken, Membership, Role, Tenant, User
 class TenantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
-        fields = ["id", "name", "slug", "status", "contact_email", "notes", "suspended_reason",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "status",
+            "contact_email",
+            "notes",
+            "suspended_reason",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["status", "suspended_reason", "created_at", "updated_at"]
         # Uniqueness is checked by the service's full_clean(), so the message is the same.
         extra_kwargs = {"name": {"validators": []}, "slug": {"validators": []}}
@@ -20,12 +29,23 @@ class TenantSuspendSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     is_system_admin = serializers.BooleanField(source="is_superuser", required=False)
     is_support = serializers.SerializerMethodField()
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "is_active", "is_system_admin", "is_support",
-                  "password", "date_joined", "last_login"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "is_active",
+            "is_system_admin",
+            "is_support",
+            "password",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = ["date_joined", "last_login"]
         extra_kwargs = {"email": {"validators": []}}
 
@@ -57,7 +77,9 @@ class MembershipCreateSerializer(serializers.Serializer):
 
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
 
 
@@ -71,7 +93,17 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "tenant", "allowed_ips", "expires_at", "last_used_at",
-                  "last_used_ip", "revoked_at", "created_at", "status"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "tenant",
+            "allowed_ips",
+            "expires_at",
+            "last_used_at",
+            "last_used_ip",
+            "revoked_at",
+            "created_at",
+            "status",
+        ]
         read_only_fields = fields
-

@@ -1,5 +1,5 @@
-from django.db.models import Prefetch
 from django.contrib.auth.models import Group
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
@@ -28,19 +28,31 @@ class MeView(APIView):
             for m in memberships_of(request.user)
             if token is None or token.tenant_id in (None, m.tenant_id)
         ]
-        return Response({
-            "email": request.user.email,
-            "full_name": request.user.full_name,
-            "is_system_admin": request.user.is_system_admin,
-            "token": {"name": token.name, "prefix": token.prefix,
-                      "tenant": token.tenant.slug if token.tenant else None,
-                      "expires_at": token.expires_at} if token is not None else None,
-            "tenants": tenants,
-        })
+        return Response(
+            {
+                "email": request.user.email,
+                "full_name": request.user.full_name,
+                "is_system_admin": request.user.is_system_admin,
+                "token": {
+                    "name": token.name,
+                    "prefix": token.prefix,
+                    "tenant": token.tenant.slug if token.tenant else None,
+                    "expires_at": token.expires_at,
+                }
+                if token is not None
+                else None,
+                "tenants": tenants,
+            }
+        )
 
 
-class TenantApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       mixins.UpdateModelMixin, PlatformViewSet):
+class TenantApiViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    PlatformViewSet,
+):
     """Tenants (system administrators, with a platform-wide token)."""
 
     model = Tenant
@@ -53,15 +65,18 @@ class TenantApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer.instance = services.tenant_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.tenant_update(tenant=serializer.instance,
-                                                     **serializer.validated_data)
+        serializer.instance = services.tenant_update(
+            tenant=serializer.instance, **serializer.validated_data
+        )
 
     @extend_schema(request=s.TenantSuspendSerializer, responses=s.TenantSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, slug=None):
         body = s.TenantSuspendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        tenant = services.tenant_suspend(tenant=self.get_object(), reason=body.validated_data["reason"])
+        tenant = services.tenant_suspend(
+            tenant=self.get_object(), reason=body.validated_data["reason"]
+        )
         return Response(s.TenantSerializer(tenant).data)
 
     @extend_schema(request=None, responses=s.TenantSerializer)
@@ -71,8 +86,13 @@ class TenantApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(s.TenantSerializer(tenant).data)
 
 
-class UserApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, PlatformViewSet):
+class UserApiViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    PlatformViewSet,
+):
     """Users of the platform (system administrators)."""
 
     model = User
@@ -80,41 +100,57 @@ class UserApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     ordering_fields = ["email", "date_joined", "last_login"]
 
     def scoped_queryset(self):
-        return User.objects.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+        return User.objects.prefetch_related(
+            Prefetch("groups", queryset=Group.objects.only("name"))
+        )
 
     def get_serializer_class(self):
-        return s.UserWriteSerializer if self.action in {"create", "update", "partial_update"} \
+        return (
+            s.UserWriteSerializer
+            if self.action in {"create", "update", "partial_update"}
             else s.UserSerializer
+        )
 
     def create(self, request, *args, **kwargs):
         body = s.UserWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if not data.get("password"):
-            return Response({"detail": "Invalid input.", "errors": {"password": ["This field is required."]}},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "Invalid input.", "errors": {"password": ["This field is required."]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         user = services.user_create(
-            email=data["email"], password=data["password"], full_name=data.get("full_name", ""),
-            is_system_admin=data.get("is_superuser", False), is_support=data.get("is_support", False),
+            email=data["email"],
+            password=data["password"],
+            full_name=data.get("full_name", ""),
+            is_system_admin=data.get("is_superuser", False),
+            is_support=data.get("is_support", False),
         )
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        body = s.UserWriteSerializer(self.get_object(), data=request.data,
-                                     partial=kwargs.get("partial", False))
+        body = s.UserWriteSerializer(
+            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+        )
         body.is_valid(raise_exception=True)
         data = body.validated_data
         user = services.user_update(
-            user=body.instance, acting_user=request.user, email=data.get("email"),
-            full_name=data.get("full_name"), is_active=data.get("is_active"),
-            is_system_admin=data.get("is_superuser"), is_support=data.get("is_support"),
+            user=body.instance,
+            acting_user=request.user,
+            email=data.get("email"),
+            full_name=data.get("full_name"),
+            is_active=data.get("is_active"),
+            is_system_admin=data.get("is_superuser"),
+            is_support=data.get("is_support"),
             password=data.get("password", ""),
         )
         return Response(s.UserSerializer(user).data)
 
 
-class MembershipApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           mixins.DestroyModelMixin, TenantViewSet):
+class MembershipApiViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet
+):
     """The tenant's users and their roles. Tenant admins manage agents; system administrators
     manage everyone."""
 
@@ -140,8 +176,9 @@ class MembershipApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         body.is_valid(raise_exception=True)
         membership = self.get_object()
         services.check_can_manage(request.user, membership, new_role=body.validated_data["role"])
-        membership = services.membership_set(tenant=self.tenant, user=membership.user,
-                                             role=body.validated_data["role"])
+        membership = services.membership_set(
+            tenant=self.tenant, user=membership.user, role=body.validated_data["role"]
+        )
         return Response(s.MembershipSerializer(membership).data)
 
     def perform_destroy(self, instance):

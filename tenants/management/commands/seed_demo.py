@@ -20,11 +20,22 @@ USERS = [
     ("gus@globex.example", "Gus Agent", False, False),
 ]
 TENANTS = [
-    ("Acme Telecom", "acme", "noc@acme.example",
-     [("alice@acme.example", Role.ADMIN), ("aaron@acme.example", Role.AGENT)]),
-    ("Globex Corporation", "globex", "it@globex.example",
-     [("gina@globex.example", Role.ADMIN), ("gus@globex.example", Role.AGENT),
-      ("alice@acme.example", Role.AGENT)]),
+    (
+        "Acme Telecom",
+        "acme",
+        "noc@acme.example",
+        [("alice@acme.example", Role.ADMIN), ("aaron@acme.example", Role.AGENT)],
+    ),
+    (
+        "Globex Corporation",
+        "globex",
+        "it@globex.example",
+        [
+            ("gina@globex.example", Role.ADMIN),
+            ("gus@globex.example", Role.AGENT),
+            ("alice@acme.example", Role.AGENT),
+        ],
+    ),
 ]
 
 
@@ -44,8 +55,13 @@ class Command(BaseCommand):
         for email, name, is_admin, is_support in USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = services.user_create(email=email, password=DEMO_PASSWORD, full_name=name,
-                                            is_system_admin=is_admin, is_support=is_support)
+                user = services.user_create(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    full_name=name,
+                    is_system_admin=is_admin,
+                    is_support=is_support,
+                )
                 self.stdout.write(f"created user {email}")
             users[email] = user
         for name, slug, contact, members in TENANTS:

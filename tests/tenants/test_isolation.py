@@ -1,0 +1,125 @@
+"""Every URL under /t/<slug>/ and /api/v1/tenants/<slug>/, taken from the URL resolver, answers
+a member of tenant A who asks for tenant B (or for B's objects under A) with 404, whatever the
+method; a view added later is covered the day it is added."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+
+from portal.models import AuditEntry
+from tenants import services
+from tenants.models import ApiToken, Membership
+
+from ..conftest import api_client, login
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+
+
+def _kwarg_names(pattern) -> set[str]:
+    if hasattr(pattern, "converters") and pattern.converters:
+        return set(pattern.converters)
+    return set(pattern.regex.groupindex)
+
+
+def tenant_url_patterns():
+    """(name, kwarg names, view) for every pattern whose address names a tenant."""
+
+    def walk(patterns, namespace, inherited):
+        for p in patterns:
+            names = inherited | _kwarg_names(p.pattern)
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace]))
+                yield from walk(p.url_patterns, ns, names)
+            elif isinstance(p, URLPattern) and "tenant_slug" in names:
+                assert p.name, f"{p.pattern} has no name, so it cannot be tested"
+                yield ":".join(filter(None, [namespace, p.name])), names, p.callback
+
+    return list(walk(get_resolver().url_patterns, "", set()))
+
+
+def view_model(callback):
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    return getattr(view, "model", None)
+
+
+def objects_of_b(world) -> dict:
+    """One object of each tenant-owned model, in tenant B."""
+    token, _ = services.api_token_create(user=world.admin_b, tenant=world.b, name="b token")
+    with scopes_disabled():
+        return {
+            Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
+            ApiToken: token,
+            AuditEntry: AuditEntry.objects.filter(tenant=world.b).first(),
+        }
+
+
+def build(name, names, callback, slug, objects):
+    kwargs = {"tenant_slug": slug}
+    for extra in names - {"tenant_slug"}:
+        model = view_model(callback)
+        assert model in objects, (
+            f"{name}: cannot tell which object '{extra}' names; give the view a `model` and add "
+            f"an object of it to objects_of_b()"
+        )
+        kwargs[extra] = objects[model].pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def cases(world):
+    objects = objects_of_b(world)
+    patterns = tenant_url_patterns()
+    names = {name for name, _, _ in patterns}
+    # The walk must find the tenant UI and the tenant API, or it proves nothing.
+    assert {
+        "tenant:dashboard",
+        "tenant:member_list",
+        "api:member-list",
+        "api:member-detail",
+    } <= names
+    return patterns, objects
+
+
+def _client_for(name, user, tenant):
+    return api_client(user, tenant) if name.startswith("api:") else login(user)
+
+
+@pytest.mark.django_db
+def test_member_of_a_gets_404_for_everything_of_tenant_b(world, cases):
+    patterns, objects = cases
+    failures = []
+    for name, names, callback in patterns:
+        client = _client_for(name, world.admin_a, world.a)
+        other_tenant = build(name, names, callback, world.b.slug, objects)
+        targets = [other_tenant]
+        if names - {"tenant_slug"}:
+            targets.append(build(name, names, callback, world.a.slug, objects))
+        for url in targets:
+            for method in METHODS:
+                status = getattr(client, method)(url).status_code
+                if status != 404:
+                    failures.append(f"{method.upper()} {url} ({name}) answered {status}")
+    assert not failures, "\n".join(failures)
+    with scopes_disabled():
+        assert all(type(o).objects.filter(pk=o.pk).exists() for o in objects.values()), (
+            "a request from tenant A deleted an object of tenant B"
+        )
+
+
+@pytest.mark.django_db
+def test_the_same_addresses_work_for_tenant_bs_own_admin(world, cases):
+    """The control: the 404s above come from isolation, not from broken addresses."""
+    patterns, objects = cases
+    for name, names, callback in patterns:
+        client = _client_for(name, world.admin_b, world.b)
+        url = build(name, names, callback, world.b.slug, objects)
+        status = client.get(url).status_code
+        assert status in (200, 405), f"GET {url} ({name}) answered {status} to B's own admin"
+
+
+@pytest.mark.django_db
+def test_a_tenant_token_does_not_open_another_tenant_even_for_a_member_of_both(world):
+    services.membership_set(tenant=world.b, user=world.admin_a, role="agent")
+    client = api_client(world.admin_a, world.a)
+    assert client.get(f"/api/v1/tenants/{world.a.slug}/members/").status_code == 200
+    assert client.get(f"/api/v1/tenants/{world.b.slug}/members/").status_code == 404
