@@ -66,6 +66,6 @@ class AuditEntryFilter(SearchFilterSet):
             if is_audited(m)
         )
 
-    def filter_object_type(self, queryset, name, value):
+    def filter_object_type(self, queryset, name, value: str):
         app_label, _, model = value.partition(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)

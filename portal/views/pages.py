@@ -142,10 +142,12 @@ def _check_database() -> dict:
 
 
 def _check_broker() -> dict:
+    from django.conf import settings
+
     from portal.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             return {"ok": True, "transport": conn.transport_cls}
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy

@@ -6,6 +6,7 @@ import ipaddress
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from tenants.models import TOKEN_PREFIX, ApiToken, hash_token
@@ -65,3 +66,18 @@ def _ip_allowed(ip: str | None, networks: list[str]) -> bool:
         return False
     address = ipaddress.ip_address(ip)
     return any(address in ipaddress.ip_network(n) for n in networks)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token scheme in the OpenAPI schema."""
+
+    target_class = "tenants.api.authentication.ApiTokenAuthentication"
+    name = "ApiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "pt_…",
+            "description": "An API token created in the portal (shown once).",
+        }
