@@ -88,3 +88,13 @@ def test_session_and_csrf_cookies_are_secure(world, settings):
 def test_request_id_is_echoed(world):
     response = Client().get("/healthz", HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    import re
+
+    source = (ROOT / "portal" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    read |= set(re.findall(r"^\s+([A-Z_]+)=\(", source, flags=re.M))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read and not read - documented, read - documented
