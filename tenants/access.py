@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from .models import ApiToken, Membership, Role, Tenant
 
@@ -55,6 +55,14 @@ def resolve_tenant(user, slug: str, token: ApiToken | None = None) -> TenantAcce
         raise TenantSuspended(tenant)
     role = Role.ADMIN if user.is_system_admin else membership.role
     return TenantAccess(tenant=tenant, role=role)
+
+
+def tenant_scope(tenant_id: int | None):
+    """The scope a task re-enters for a row it acts on: its tenant's, or none for a
+    platform-wide row (such as a platform API token)."""
+    if tenant_id is None:
+        return scopes_disabled()
+    return scope(tenant=tenant_id)
 
 
 def home_tenant(user, preferred_slug: str | None = None) -> Tenant | None:

@@ -21,6 +21,7 @@ from django_scopes import scopes_disabled
 from portal.validation import full_clean
 
 from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
+from .access import tenant_scope
 from .support import SUPPORT_GROUP
 
 # Tenants -------------------------------------------------------------------------------------
@@ -329,16 +330,20 @@ def api_token_touch(*, token: ApiToken, ip: str | None) -> None:
     ApiToken._base_manager.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
 
 
-@transaction.atomic
 def api_tokens_revoke_expired() -> int:
+    """Marks expired tokens revoked. Finding them crosses tenants (an explicit opt-out); each
+    one is then revoked inside its own tenant's scope, locked and re-checked."""
     now = timezone.now()
     with scopes_disabled():
         expired = list(
-            ApiToken.objects.select_for_update().filter(
-                revoked_at__isnull=True, expires_at__lte=now
+            ApiToken.objects.filter(revoked_at__isnull=True, expires_at__lte=now).values_list(
+                "pk", "tenant_id"
             )
         )
-    for token in expired:
-        token.revoked_at = now
-        token.save()
+    for pk, tenant_id in expired:
+        with transaction.atomic(), tenant_scope(tenant_id):
+            token = ApiToken.objects.select_for_update().filter(pk=pk).first()
+            if token is not None and token.revoked_at is None:
+                token.revoked_at = now
+                token.save()
     return len(expired)
