@@ -20,8 +20,8 @@ from django_scopes import scopes_disabled
 
 from portal.validation import full_clean
 
-from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
 from .access import tenant_scope
+from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
 from .support import SUPPORT_GROUP
 
 # Tenants -------------------------------------------------------------------------------------
