@@ -2,8 +2,20 @@ from tenants.access import memberships_of
 
 
 def navigation(request):
-    """The tenant switcher: the user's tenants, computed once per page."""
+    """The tenant switcher and the tenant navigation, also on pages that are not a tenant's own
+    view (error pages, the account page): the tenant named in the address, else the last one
+    used, among the user's memberships (computed once per page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"my_memberships": memberships_of(user)}
+    memberships = memberships_of(user)
+    match = getattr(request, "resolver_match", None)
+    slug = (match.kwargs.get("tenant_slug") if match else None) or request.session.get(
+        "last_tenant"
+    )
+    current = next((m for m in memberships if m.tenant.slug == slug), None)
+    return {
+        "my_memberships": memberships,
+        "nav_membership": current,
+        "nav_membership_tenant": current.tenant if current else None,
+    }

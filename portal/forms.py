@@ -4,12 +4,12 @@ from django import forms
 
 
 class BootstrapFormMixin:
-    """Gives every widget Bootstrap's classes and marks invalid fields, so templates render
-    forms with one include (templates/includes/form_fields.html)."""
+    """Gives every widget Bootstrap's classes and marks fields with errors invalid, so templates
+    render forms with one include (templates/includes/form_fields.html)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(
                 widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
@@ -19,9 +19,16 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        """Every error, found by the form or raised by a service, marks its field invalid."""
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
 class Form(BootstrapFormMixin, forms.Form):
@@ -38,8 +45,7 @@ class FilterFormMixin(BootstrapFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] += (
-                " form-control-sm"
-                if "form-control" in field.widget.attrs["class"]
-                else " form-select-sm"
+            css = field.widget.attrs["class"]
+            field.widget.attrs["class"] = css + (
+                " form-control-sm" if "form-control" in css else " form-select-sm"
             )

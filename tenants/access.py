@@ -27,6 +27,10 @@ class TenantAccess:
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
 
 def memberships_of(user) -> list[Membership]:
     """The user's tenants, for the switcher. Crosses tenants, so it opts out of the scope."""

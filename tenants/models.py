@@ -144,6 +144,10 @@ class Membership(models.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
 
 TOKEN_PREFIX = "pt_"
 
@@ -193,6 +197,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from portal.validation import full_clean
 
 from .access import tenant_scope
 from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
-from .support import SUPPORT_GROUP
+from .support import SUPPORT_GROUP, support_group
 
 # Tenants -------------------------------------------------------------------------------------
 
@@ -160,7 +159,7 @@ def _apply_platform_roles(user: User, *, is_system_admin: bool, is_support: bool
 
 
 def _sync_support_group(user: User, is_support: bool) -> None:
-    group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
+    group = support_group()
     in_group = user.groups.filter(pk=group.pk).exists()
     if is_support and not in_group:
         user.groups.add(group)

@@ -128,7 +128,7 @@ class TenantReactivateView(TenantSuspendView):
 class TenantMemberAddView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixin, FormView):
     form_class = MemberAddForm
     template_name = "tenants/platform/member_add.html"
-    success_message = "{obj.user} added as {obj.get_role_display}."
+    success_message = "{obj.user} added as {obj.role_label}."
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -391,7 +391,7 @@ class MemberAddView(TenantMixin, ServiceFormMixin, FormView):
     admin_only = True
     form_class = MemberAddForm
     template_name = "tenants/member_form.html"
-    success_message = "{obj.user} added as {obj.get_role_display}."
+    success_message = "{obj.user} added as {obj.role_label}."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "can_choose_role": self.request.user.is_system_admin}

@@ -37,18 +37,12 @@ def browser():
 @pytest.fixture(autouse=True)
 def _cookies_over_http(settings):
     """The live server speaks http and the tests run with DEBUG off: secure cookies would never
-    be sent back, so no one could stay logged in or pass the CSRF check."""
+    be sent back, so no one could stay logged in or pass the CSRF check. (SecurityMiddleware
+    reads SECURE_SSL_REDIRECT once, when the session-wide live server starts; bin/test's
+    SECURE_SSL_REDIRECT=false covers that.)"""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture(autouse=True)
-def _migrated_data(django_db_serialized_rollback):
-    """Live-server tests are transactional: the tables are emptied after each test, and with them
-    the rows that migrations created (the Support group and its view permissions). Restore those
-    before each test, as Django's serialized rollback does, so a test does not depend on running
-    first."""
 
 
 @pytest.fixture
