@@ -1,7 +1,7 @@
 from django import forms
 
 from portal.forms import Form, ModelForm
-from tenants.models import Role, Tenant, User
+from tenants.models import Role, Tenant
 
 
 class TenantForm(ModelForm):
@@ -9,10 +9,6 @@ class TenantForm(ModelForm):
         model = Tenant
         fields = ["name", "slug", "contact_email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-
-
-class SuspendForm(Form):
-    reason = forms.CharField(max_length=255, help_text="Members see this when they are refused.")
 
 
 class UserCreateForm(Form):
@@ -97,8 +93,3 @@ class ApiTokenForm(Form):
     def allowed_ip_list(self) -> list[str]:
         text = self.cleaned_data.get("allowed_ips", "")
         return [line for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.display_name} <{obj.email}>" if obj.full_name else obj.email

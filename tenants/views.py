@@ -30,7 +30,6 @@ from tenants.forms import (
     MemberAddForm,
     MemberEditForm,
     MembershipAddForm,
-    SuspendForm,
     TenantForm,
     UserCreateForm,
     UserEditForm,
@@ -72,10 +71,6 @@ class TenantEditView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixin, Fo
     template_name = "tenants/platform/tenant_form.html"
     success_message = "Tenant “{obj}” saved."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # An unsaved copy, so a failed validation does not alter the object shown in the page.
@@ -99,10 +94,7 @@ class TenantDetailView(PlatformAdminMixin, TenantObjectMixin, TemplateView):
         tenant = self.get_object()
         return super().get_context_data(
             object=tenant,
-            tenant_obj=tenant,
             memberships=Membership.objects.filter(tenant=tenant).select_related("user")[:200],
-            member_form=MemberAddForm(can_choose_role=True, initial={"role": Role.ADMIN}),
-            suspend_form=SuspendForm(),
             recent_changes=AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
             **kwargs,
         )
@@ -129,10 +121,6 @@ class TenantMemberAddView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixi
     form_class = MemberAddForm
     template_name = "tenants/platform/member_add.html"
     success_message = "{obj.user} added as {obj.role_label}."
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "can_choose_role": True}
@@ -185,9 +173,8 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
     template_name = "tenants/platform/user_detail.html"
     success_message = "User {obj} saved."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(_users_with_groups(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(_users_with_groups(), pk=self.kwargs["pk"])
 
     def get_initial(self):
         user = self.object
@@ -221,9 +208,8 @@ class UserMembershipAddView(PlatformAdminMixin, ServiceFormMixin, FormView):
     template_name = "tenants/platform/user_detail.html"
     success_message = "Role saved: {obj}."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(User, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"])
 
     def form_invalid(self, form):
         view = UserDetailView(request=self.request, kwargs=self.kwargs, object=self.object)

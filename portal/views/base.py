@@ -29,10 +29,18 @@ class PlatformAdminMixin(LoginRequiredMixin):
         if not request.user.is_system_admin:
             raise PermissionDenied("System administrators only.")
         with scopes_disabled():
+            load_object(self, kwargs)
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         return response
+
+
+def load_object(view, kwargs) -> None:
+    """The object named in the address is looked up before the method is dispatched, so a
+    missing or foreign one is a 404 whatever the method."""
+    if callable(getattr(view, "get_object", None)) and kwargs.keys() & {"pk", "slug"}:
+        view.object = view.get_object()
 
 
 class TenantMixin(LoginRequiredMixin):
@@ -51,8 +59,7 @@ class TenantMixin(LoginRequiredMixin):
         request.session["last_tenant"] = self.tenant.slug
         actor_context.set_tenant(self.tenant.pk)
         with scope(tenant=self.tenant):
-            if "pk" in kwargs and hasattr(self, "get_object"):
-                self.object = self.get_object()
+            load_object(self, kwargs)
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
