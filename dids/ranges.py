@@ -1,0 +1,282 @@
+"""DID pool syntax and set algebra, with no Django in it.
+
+A pool is written as segments separated by `;`, each a single number or an inclusive range:
+`16468097065-16468097066;16468097070-16468097080`. Parsing is liberal in what people paste
+(spaces, a leading `+`, `,` or new lines between segments) and strict about the numbers. A
+parsed `Pool` is canonical: sorted, with overlapping and adjacent ranges merged, so two equal
+sets of numbers always print the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+MAX_DIGITS = 15  # E.164
+DEFAULT_MAX_SEGMENTS = 10_000
+
+
+@dataclass(frozen=True, order=True)
+class NumberRange:
+    """An inclusive range of phone numbers as integers."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"range end {self.end} is below its start {self.start}")
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+    def __contains__(self, number: object) -> bool:
+        return isinstance(number, int) and self.start <= number <= self.end
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class SegmentError:
+    position: int  # 1-based segment number
+    offset: int  # 0-based character offset of the segment in the input
+    segment: str
+    rule: str
+
+    def __str__(self) -> str:
+        shown = f"“{self.segment}”" if self.segment else "(empty)"
+        return f"segment {self.position} {shown} at character {self.offset + 1}: {self.rule}"
+
+
+class PoolSyntaxError(ValueError):
+    """Every problem found in a pool, not just the first."""
+
+    def __init__(self, errors: list[SegmentError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+def _split(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, segment) pairs, segments stripped of surrounding spaces.
+
+    Lines are segments too. Paste artifacts are forgiven: blank lines, and a `;` or `,` that
+    ends a line before the next one. Two separators in a row within a line are an error.
+    """
+    line_start = 0
+    lines = re.split(r"(\r\n|\r|\n)", text)
+    for index in range(0, len(lines), 2):
+        line = lines[index]
+        is_last = index == len(lines) - 1
+        body = line.rstrip()
+        if not body.strip():
+            if is_last and index == 0:
+                yield line_start, ""
+        else:
+            if not is_last and body[-1] in ";,":
+                body = body[:-1]
+            offset = line_start
+            for match in re.finditer(r"[;,]", body + ";"):
+                raw = body[offset - line_start : match.start()]
+                yield offset + len(raw) - len(raw.lstrip()), raw.strip()
+                offset = line_start + match.end()
+        line_start += len(line) + (len(lines[index + 1]) if not is_last else 0)
+
+
+def _number(token: str) -> tuple[int | None, str | None]:
+    """The number written in `token`, or the rule it breaks."""
+    token = token.strip()
+    if token.startswith("+"):
+        token = token[1:].lstrip()
+    if not token:
+        return None, "a number is missing"
+    if not token.isascii() or not token.isdigit():
+        return None, f"“{token}” has characters other than digits"
+    if token[0] == "0":
+        return None, f"“{token}” starts with 0 (numbers are in E.164 form, country code first)"
+    if len(token) > MAX_DIGITS:
+        return None, f"“{token}” has {len(token)} digits; E.164 allows at most {MAX_DIGITS}"
+    return int(token), None
+
+
+def _parse_segment(segment: str) -> tuple[NumberRange | None, str | None]:
+    if not segment:
+        return None, "empty segment (two separators in a row, or one at an end)"
+    parts = segment.split("-")
+    if len(parts) > 2:
+        return None, "a range has one “-” between its two ends"
+    numbers = []
+    for part in parts:
+        value, rule = _number(part)
+        if rule:
+            return None, rule
+        numbers.append(value)
+    if len(numbers) == 1:
+        return NumberRange(numbers[0], numbers[0]), None
+    start, end = numbers
+    start_digits, end_digits = len(str(start)), len(str(end))
+    if start_digits != end_digits:
+        return None, (
+            f"the ends have different lengths ({start_digits} and {end_digits} digits); "
+            "write both ends in full"
+        )
+    if end < start:
+        return None, f"the end {end} is below the start {start}"
+    return NumberRange(start, end), None
+
+
+def _merge(ranges: Iterable[NumberRange]) -> tuple[NumberRange, ...]:
+    merged: list[NumberRange] = []
+    for r in sorted(ranges):
+        if merged and r.start <= merged[-1].end + 1:
+            if r.end > merged[-1].end:
+                merged[-1] = NumberRange(merged[-1].start, r.end)
+        else:
+            merged.append(r)
+    return tuple(merged)
+
+
+class Pool:
+    """A canonical set of phone numbers held as sorted, disjoint, non-adjacent ranges."""
+
+    __slots__ = ("_ranges", "_starts")
+
+    def __init__(self, ranges: Iterable[NumberRange] = ()):
+        self._ranges = _merge(ranges)
+        self._starts = [r.start for r in self._ranges]
+
+    # Building and printing ---------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, text: str, *, max_segments: int = DEFAULT_MAX_SEGMENTS) -> Pool:
+        """Parses `text`, collecting every error; raises PoolSyntaxError if there is any."""
+        if not isinstance(text, str) or not text.strip():
+            raise PoolSyntaxError([SegmentError(1, 0, "", "the pool is empty")])
+        errors: list[SegmentError] = []
+        ranges: list[NumberRange] = []
+        count = 0
+        for position, (offset, segment) in enumerate(_split(text), start=1):
+            count = position
+            parsed, rule = _parse_segment(segment)
+            if rule:
+                errors.append(SegmentError(position, offset, segment, rule))
+            else:
+                ranges.append(parsed)
+        if count > max_segments:
+            errors.append(
+                SegmentError(count, 0, "", f"{count} segments; at most {max_segments} are allowed")
+            )
+        if errors:
+            raise PoolSyntaxError(errors)
+        return cls(ranges)
+
+    @classmethod
+    def of(cls, *numbers: int) -> Pool:
+        return cls(NumberRange(n, n) for n in numbers)
+
+    def format(self) -> str:
+        return ";".join(str(r) for r in self._ranges)
+
+    __str__ = format
+
+    def __repr__(self) -> str:
+        return f"Pool({self.format()!r})"
+
+    # Reading --------------------------------------------------------------------------------
+
+    @property
+    def ranges(self) -> tuple[NumberRange, ...]:
+        return self._ranges
+
+    @property
+    def size(self) -> int:
+        return sum(r.size for r in self._ranges)
+
+    def __iter__(self) -> Iterator[NumberRange]:
+        return iter(self._ranges)
+
+    def __bool__(self) -> bool:
+        return bool(self._ranges)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pool) and self._ranges == other._ranges
+
+    def __hash__(self) -> int:
+        return hash(self._ranges)
+
+    def contains(self, item: int | Pool) -> bool:
+        """A number, or every number of another pool, is in this pool."""
+        if isinstance(item, Pool):
+            return not item.difference(self)
+        i = bisect_right(self._starts, item) - 1
+        return i >= 0 and item <= self._ranges[i].end
+
+    __contains__ = contains
+
+    def numbers(self, offset: int = 0, limit: int | None = None) -> Iterator[int]:
+        """The numbers in order, from the offset-th, without expanding the ranges before it
+        (pagination over a pool of millions)."""
+        remaining = limit
+        for r in self._ranges:
+            if offset >= r.size:
+                offset -= r.size
+                continue
+            n = r.start + offset
+            offset = 0
+            while n <= r.end:
+                if remaining is not None:
+                    if remaining == 0:
+                        return
+                    remaining -= 1
+                yield n
+                n += 1
+
+    # Set algebra ----------------------------------------------------------------------------
+
+    def union(self, other: Pool) -> Pool:
+        return Pool((*self._ranges, *other._ranges))
+
+    __or__ = union
+
+    def intersection(self, other: Pool) -> Pool:
+        out: list[NumberRange] = []
+        a, b = self._ranges, other._ranges
+        i = j = 0
+        while i < len(a) and j < len(b):
+            start, end = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+            if start <= end:
+                out.append(NumberRange(start, end))
+            if a[i].end < b[j].end:
+                i += 1
+            else:
+                j += 1
+        return Pool(out)
+
+    __and__ = intersection
+
+    def difference(self, other: Pool) -> Pool:
+        out: list[NumberRange] = []
+        b = other._ranges
+        j = 0
+        for r in self._ranges:
+            start = r.start
+            while j < len(b) and b[j].end < start:
+                j += 1
+            k = j
+            while k < len(b) and b[k].start <= r.end:
+                if b[k].start > start:
+                    out.append(NumberRange(start, b[k].start - 1))
+                start = max(start, b[k].end + 1)
+                k += 1
+            if start <= r.end:
+                out.append(NumberRange(start, r.end))
+        return Pool(out)
+
+    __sub__ = difference
+
+    def diff(self, new: Pool) -> tuple[Pool, Pool]:
+        """(added, removed) going from this pool to `new`."""
+        return new.difference(self), self.difference(new)
