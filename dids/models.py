@@ -1,1 +1,173 @@
-"""Models arrive with their issues; see README.md (Layout)."""
+"""DID pools (which numbers a tenant may use) and the DID inventory (numbers held on Wavix).
+
+A pool is stored as ranges, never one row per number: a million numbers cost one row. On
+PostgreSQL two exclusion constraints make a number belong to one pool at most: ranges of
+different tenants never overlap, nor do two ranges of one tenant. On SQLite the pool service
+enforces the same rule inside its write transaction (SQLite serialises writers).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Func, Manager, Q, Value
+from django_scopes import ScopedManager
+
+from .querysets import DidQuerySet, NumberRangeQuerySet
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL and nothing elsewhere (SQLite has no GiST); the
+    pool service checks the same rule itself, with a message that names the conflict."""
+
+    def _active(self, schema_editor) -> bool:
+        return schema_editor.connection.vendor == "postgresql"
+
+    def constraint_sql(self, model, schema_editor):
+        return super().constraint_sql(model, schema_editor) if self._active(schema_editor) else None
+
+    def create_sql(self, model, schema_editor):
+        return super().create_sql(model, schema_editor) if self._active(schema_editor) else None
+
+    def remove_sql(self, model, schema_editor):
+        return super().remove_sql(model, schema_editor) if self._active(schema_editor) else None
+
+    def validate(self, *args, **kwargs):
+        """Checked by the service before writing, and by the database on commit."""
+
+
+def _int8range():
+    return Func(F("start"), F("end"), Value("[]"), function="int8range")
+
+
+class DidPool(models.Model):
+    """The numbers one tenant may use, directly. (Pools on a shared SIP trunk add a `trunk`
+    to this model; the ownership rule lives in NumberRange and does not change.)"""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="pools")
+    name = models.CharField(max_length=100, default="Direct")
+    # Canonical form and count of the pool's ranges, written only by the pool service with the
+    # ranges, so lists and the audit log show them without reading every range.
+    spec = models.TextField(blank=True)
+    size = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["tenant__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="didpool_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant} · {self.name}"
+
+
+class NumberRange(models.Model):
+    """An inclusive range of numbers in a pool. `tenant` repeats the pool's tenant so the
+    database can compare tenants in the exclusion constraint."""
+
+    pool = models.ForeignKey(DidPool, on_delete=models.CASCADE, related_name="ranges")
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    start = models.BigIntegerField()
+    end = models.BigIntegerField()
+
+    objects = ScopedManager(
+        tenant="tenant", _manager_class=Manager.from_queryset(NumberRangeQuerySet)
+    )
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            # "Who owns this number?": the range with the greatest start <= n.
+            models.Index(fields=["start", "end"], name="numberrange_start_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="numberrange_end_gte_start"
+            ),
+            models.CheckConstraint(condition=Q(start__gt=0), name="numberrange_start_positive"),
+            PostgresExclusionConstraint(
+                name="numberrange_no_overlap_between_tenants",
+                expressions=[
+                    (_int8range(), RangeOperators.OVERLAPS),
+                    ("tenant", RangeOperators.NOT_EQUAL),
+                ],
+            ),
+            PostgresExclusionConstraint(
+                name="numberrange_no_overlap_within_tenant",
+                expressions=[
+                    (_int8range(), RangeOperators.OVERLAPS),
+                    ("tenant", RangeOperators.EQUAL),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+
+class Did(models.Model):
+    """A number held on Wavix (the inventory, filled by the Wavix sync). Provider-level, not
+    tenant-owned: a tenant sees the numbers of its pools, joined on `number`."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        RELEASED = "released", "Released"
+
+    number = models.BigIntegerField(unique=True)
+    wavix_id = models.CharField(max_length=64, blank=True, db_index=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2.")
+    city = models.CharField(max_length=100, blank=True)
+    number_type = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    required_docs = models.JSONField(default=list, blank=True)
+    sms_enabled = models.BooleanField(default=False)
+    monthly_fee = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    destination = models.JSONField(default=list, blank=True)
+    e911_registered = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DidQuerySet.as_manager()
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "DID"
+
+    def __str__(self) -> str:
+        return f"+{self.number}"
+
+
+class DidNote(models.Model):
+    """A tenant's label and description for one of its numbers (held on Wavix or not)."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    number = models.BigIntegerField()
+    label = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="didnote_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.number} {self.label}".strip()

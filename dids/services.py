@@ -1,0 +1,180 @@
+"""Writes for DID pools: preview, assign, edit, delete, all-or-nothing.
+
+The rule: a number belongs to one pool, so to one tenant, at most. The service checks it
+inside the write transaction and names every conflict; on PostgreSQL the exclusion
+constraints enforce it again against concurrent writers, and a violation there is reported
+the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django_scopes import scopes_disabled
+
+from portal.validation import full_clean
+from tenants.models import Tenant
+
+from . import usage
+from .models import DidPool, NumberRange
+from .ranges import NumberRange as Span
+from .ranges import Pool, PoolSyntaxError
+
+BULK_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Conflict:
+    numbers: Pool
+    tenant: Tenant
+    pool_name: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.numbers.format()} already belong to {self.tenant.name} "
+            f"(pool “{self.pool_name}”)"
+        )
+
+
+@dataclass
+class PoolPreview:
+    """What saving `new` would do: numbers added and removed, and why it would be refused."""
+
+    old: Pool
+    new: Pool
+    added: Pool
+    removed: Pool
+    conflicts: list[Conflict] = field(default_factory=list)
+    in_use: list[usage.Use] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts and not self.in_use
+
+    def errors(self) -> list[str]:
+        messages = [str(c) for c in self.conflicts]
+        messages += [f"+{u.number} is in use: {u.what}" for u in self.in_use]
+        return messages
+
+
+def parse_pool(text: str, field_name: str = "numbers") -> Pool:
+    try:
+        return Pool.parse(text)
+    except PoolSyntaxError as exc:
+        raise ValidationError({field_name: [str(e) for e in exc.errors]}) from exc
+
+
+def current_pool(pool: DidPool | None) -> Pool:
+    if pool is None or pool.pk is None:
+        return Pool()
+    with scopes_disabled():
+        rows = NumberRange.objects.filter(pool=pool).values_list("start", "end")
+    return Pool(Span(s, e) for s, e in rows)
+
+
+def find_conflicts(numbers: Pool, *, exclude_pool: DidPool | None = None) -> list[Conflict]:
+    """The parts of `numbers` that belong to other pools, grouped by pool (a global check)."""
+    found: dict[int, list[Span]] = {}
+    pools: dict[int, DidPool] = {}
+    spans = list(numbers.ranges)
+    with scopes_disabled():
+        for i in range(0, len(spans), BULK_CHUNK):
+            rows = NumberRange.objects.overlapping_any(spans[i : i + BULK_CHUNK]).select_related(
+                "pool__tenant"
+            )
+            if exclude_pool is not None and exclude_pool.pk:
+                rows = rows.exclude(pool=exclude_pool)
+            for row in rows:
+                pools[row.pool_id] = row.pool
+                found.setdefault(row.pool_id, []).append(Span(row.start, row.end))
+    conflicts = []
+    for pool_id, taken in found.items():
+        overlap = numbers.intersection(Pool(taken))
+        if overlap:
+            pool = pools[pool_id]
+            conflicts.append(Conflict(overlap, pool.tenant, pool.name))
+    return sorted(conflicts, key=lambda c: c.numbers.ranges[0])
+
+
+def pool_preview(*, tenant: Tenant, pool: DidPool | None, text: str) -> PoolPreview:
+    new = parse_pool(text)
+    old = current_pool(pool)
+    added, removed = old.diff(new)
+    return PoolPreview(
+        old=old,
+        new=new,
+        added=added,
+        removed=removed,
+        conflicts=find_conflicts(added, exclude_pool=pool),
+        in_use=usage.uses_of(tenant, removed),
+    )
+
+
+def _refuse(preview: PoolPreview) -> None:
+    raise ValidationError({"numbers": preview.errors()})
+
+
+def _write_ranges(pool: DidPool, preview: PoolPreview) -> None:
+    """Applies the change as deletes and inserts of ranges (only the ranges that differ)."""
+    old_spans, new_spans = set(preview.old.ranges), set(preview.new.ranges)
+    with scopes_disabled():
+        stale = [s for s in old_spans - new_spans]
+        for i in range(0, len(stale), BULK_CHUNK):
+            chunk = stale[i : i + BULK_CHUNK]
+            NumberRange.objects.filter(pool=pool).filter(
+                start__in=[s.start for s in chunk]
+            ).delete()
+        NumberRange.objects.bulk_create(
+            [
+                NumberRange(pool=pool, tenant_id=pool.tenant_id, start=s.start, end=s.end)
+                for s in sorted(new_spans - old_spans)
+            ],
+            batch_size=BULK_CHUNK,
+        )
+
+
+def pool_save(
+    *, tenant: Tenant, pool: DidPool | None = None, text: str, name: str = "Direct"
+) -> tuple[DidPool, PoolPreview]:
+    """Creates or edits a tenant's pool to hold exactly the numbers in `text`. All or nothing:
+    a conflict or a number in use refuses the whole edit and names every problem."""
+    try:
+        with transaction.atomic():
+            if pool is not None:
+                with scopes_disabled():
+                    pool = DidPool.objects.select_for_update().get(pk=pool.pk, tenant=tenant)
+            preview = pool_preview(tenant=tenant, pool=pool, text=text)
+            if not preview.ok:
+                _refuse(preview)
+            if pool is None:
+                pool = DidPool(tenant=tenant, name=name.strip() or "Direct")
+            pool.spec = preview.new.format()
+            pool.size = preview.new.size
+            full_clean(pool)
+            pool.save()
+            _write_ranges(pool, preview)
+    except IntegrityError as exc:
+        # A concurrent edit took some of these numbers between our check and our insert.
+        if "numberrange_no_overlap" not in str(exc):
+            raise
+        conflicts = find_conflicts(parse_pool(text), exclude_pool=pool)
+        raise ValidationError(
+            {
+                "numbers": [str(c) for c in conflicts]
+                or ["These numbers were just assigned elsewhere; review and try again."]
+            }
+        ) from exc
+    return pool, preview
+
+
+@transaction.atomic
+def pool_delete(*, pool: DidPool) -> None:
+    """Deletes a pool; refused while any of its numbers is in use."""
+    with scopes_disabled():
+        pool = DidPool.objects.select_for_update().get(pk=pool.pk)
+        in_use = usage.uses_of(pool.tenant, current_pool(pool))
+        if in_use:
+            raise ValidationError({"numbers": [f"+{u.number} is in use: {u.what}" for u in in_use]})
+        pool.delete()
