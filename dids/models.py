@@ -115,6 +115,11 @@ class NumberRange(models.Model):
     def size(self) -> int:
         return self.end - self.start + 1
 
+    @property
+    def free(self) -> int:
+        """Numbers of the range not held on Wavix (with the `held` annotation of pool_usage)."""
+        return self.size - getattr(self, "held", 0)
+
 
 class Did(models.Model):
     """A number held on Wavix (the inventory, filled by the Wavix sync). Provider-level, not

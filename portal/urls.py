@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dids.urls import platform_urlpatterns as dids_platform
+from dids.urls import tenant_urlpatterns as dids_tenant
 from portal.views import pages
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
@@ -12,10 +14,12 @@ platform_urlpatterns = [
     path("audit/", pages.PlatformAuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", pages.PlatformAuditDetailView.as_view(), name="audit_detail"),
     *tenants_platform,
+    *dids_platform,
 ]
 
 tenant_urlpatterns = [
     *tenants_tenant,
+    *dids_tenant,
     path("audit/", pages.TenantAuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", pages.TenantAuditDetailView.as_view(), name="audit_detail"),
 ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from dids.models import DidPool
 from portal.models import AuditEntry
 from portal.views.base import (
     FilteredListView,
@@ -95,6 +96,7 @@ class TenantDetailView(PlatformAdminMixin, TenantObjectMixin, TemplateView):
         return super().get_context_data(
             object=tenant,
             memberships=Membership.objects.filter(tenant=tenant).select_related("user")[:200],
+            pools=DidPool.objects.filter(tenant=tenant).order_by("name"),
             recent_changes=AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
             **kwargs,
         )

@@ -39,7 +39,7 @@ class PlatformAdminMixin(LoginRequiredMixin):
 def load_object(view, kwargs) -> None:
     """The object named in the address is looked up before the method is dispatched, so a
     missing or foreign one is a 404 whatever the method."""
-    if callable(getattr(view, "get_object", None)) and kwargs.keys() & {"pk", "slug"}:
+    if callable(getattr(view, "get_object", None)) and kwargs.keys() - {"tenant_slug"}:
         view.object = view.get_object()
 
 
