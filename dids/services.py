@@ -135,6 +135,17 @@ def _write_ranges(pool: DidPool, preview: PoolPreview) -> None:
         )
 
 
+def _check_name_free(tenant: Tenant, name: str) -> None:
+    with scopes_disabled():
+        if DidPool.objects.filter(tenant=tenant, name=name.strip() or "Direct").exists():
+            raise ValidationError(
+                {
+                    "name": f"{tenant.name} already has a pool named "
+                    f"“{name.strip() or 'Direct'}”; edit that one."
+                }
+            )
+
+
 def pool_save(
     *, tenant: Tenant, pool: DidPool | None = None, text: str, name: str = "Direct"
 ) -> tuple[DidPool, PoolPreview]:
@@ -145,6 +156,8 @@ def pool_save(
             if pool is not None:
                 with scopes_disabled():
                     pool = DidPool.objects.select_for_update().get(pk=pool.pk, tenant=tenant)
+            else:
+                _check_name_free(tenant, name)
             preview = pool_preview(tenant=tenant, pool=pool, text=text)
             if not preview.ok:
                 _refuse(preview)

@@ -7,7 +7,7 @@ def navigation(request):
     used, among the user's memberships (computed once per page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"my_memberships": [], "nav_membership": None, "nav_membership_tenant": None}
     memberships = memberships_of(user)
     match = getattr(request, "resolver_match", None)
     slug = (match.kwargs.get("tenant_slug") if match else None) or request.session.get(

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from dids.api.views import NumberApiViewSet, PoolApiViewSet, PoolUsageApiViewSet
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
 from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
 
@@ -8,10 +9,13 @@ platform = SimpleRouter()
 platform.register("tenants", TenantApiViewSet, basename="tenant")
 platform.register("users", UserApiViewSet, basename="user")
 platform.register("audit-log", PlatformAuditViewSet, basename="audit")
+platform.register("pools", PoolApiViewSet, basename="pool")
 
 tenant = SimpleRouter()
 tenant.register("members", MembershipApiViewSet, basename="member")
 tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
+tenant.register("numbers", NumberApiViewSet, basename="number")
+tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")
 
 app_name = "api"
 urlpatterns = [

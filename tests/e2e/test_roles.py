@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PLATFORM_NAV = ["Overview", "Tenants", "Users", "Audit log", "API tokens"]
+PLATFORM_NAV = ["Overview", "Tenants", "Numbers", "Users", "Audit log", "API tokens"]
 
 
 def log_in(page: Page, base_url: str, user) -> None:
@@ -87,7 +87,7 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
     expect(nav_links(tenant_nav(page))).to_have_text(
-        ["Dashboard", "Users", "Audit log", "API tokens"]
+        ["Dashboard", "Numbers", "Users", "Audit log", "API tokens"]
     )
     expect(sidebar(page)).to_be_visible()
     expect(platform_nav(page)).to_have_count(0)
@@ -117,7 +117,7 @@ def test_agent_sees_no_admin_pages(page, live_server, world, screenshot):
 
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
-    expect(nav_links(tenant_nav(page))).to_have_text(["Dashboard", "Users"])
+    expect(nav_links(tenant_nav(page))).to_have_text(["Dashboard", "Numbers", "Users"])
     expect(platform_nav(page)).to_have_count(0)
     screenshot("agent-dashboard")
 

@@ -98,3 +98,11 @@ def test_every_setting_read_from_the_environment_is_documented():
     read |= set(re.findall(r"^\s+([A-Z_]+)=\(", source, flags=re.M))
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read and not read - documented, read - documented
+
+
+def test_unknown_address_is_a_clean_404_for_visitors_and_users(world):
+    from ..conftest import login
+
+    for client in (Client(), login(world.admin_a)):
+        response = client.get("/no-such-page")
+        assert response.status_code == 404 and "Not found" in response.content.decode()

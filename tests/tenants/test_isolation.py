@@ -6,6 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from dids.models import DidPool, NumberRange
+from dids.services import pool_save
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Membership
@@ -45,12 +47,20 @@ def view_model(callback):
 def objects_of_b(world) -> dict:
     """One object of each tenant-owned model, in tenant B."""
     token, _ = services.api_token_create(user=world.admin_b, tenant=world.b, name="b token")
+    pool, _ = pool_save(tenant=world.b, text="16468097090-16468097099")
     with scopes_disabled():
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
             AuditEntry: AuditEntry.objects.filter(tenant=world.b).first(),
+            DidPool: pool,
+            NumberRange: NumberRange.objects.get(pool=pool),
         }
+
+
+def _kwarg_value(extra, obj):
+    """A URL names an object by pk, or a number of a pool by the number itself."""
+    return obj.start if extra == "number" else obj.pk
 
 
 def build(name, names, callback, slug, objects):
@@ -61,7 +71,7 @@ def build(name, names, callback, slug, objects):
             f"{name}: cannot tell which object '{extra}' names; give the view a `model` and add "
             f"an object of it to objects_of_b()"
         )
-        kwargs[extra] = objects[model].pk
+        kwargs[extra] = _kwarg_value(extra, objects[model])
     return reverse(name, kwargs=kwargs)
 
 
@@ -76,6 +86,8 @@ def cases(world):
         "tenant:member_list",
         "api:member-list",
         "api:member-detail",
+        "tenant:number_edit",
+        "api:number-detail",
     } <= names
     return patterns, objects
 

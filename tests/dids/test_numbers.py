@@ -1,0 +1,141 @@
+"""Tenant users see their numbers: pool numbers with inventory details, labels, search and
+filters, CSV export, pool usage; and the same over the API."""
+
+from decimal import Decimal
+
+import pytest
+
+from dids import services
+from dids.models import Did
+
+from ..conftest import api_client, login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def numbers(world):
+    services.pool_save(tenant=world.a, text="16468097065-16468097080")
+    services.pool_save(tenant=world.b, text="12125550000-12126549999")
+    Did.objects.bulk_create(
+        [
+            Did(
+                number=16468097065,
+                status="active",
+                sms_enabled=True,
+                city="New York",
+                country="US",
+                monthly_fee=Decimal("1.5"),
+            ),
+            Did(number=16468097066, status="inactive", required_docs=["proof of address"]),
+            Did(number=16468097067, status="released"),
+            Did(number=12125550001, status="active", sms_enabled=True),
+        ]
+    )
+    return world
+
+
+def test_list_shows_pool_numbers_with_inventory(numbers):
+    page = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/").content.decode()
+    assert "+16468097065" in page and "New York" in page and "$1.50" in page
+    assert "needs proof of address" in page
+    assert "1–16 of 16" in page
+    assert "+12125550001" not in page
+
+
+def test_filters_and_search(numbers):
+    client = login(numbers.agent_a)
+    url = f"/t/{numbers.a.slug}/numbers/"
+    active = client.get(url + "?status=active").content.decode()
+    assert "1–1 of 1" in active and "+16468097065" in active
+    free = client.get(url + "?status=not_held").content.decode()
+    assert "1–14 of 14" in free  # released numbers count as free
+    sms = client.get(url + "?sms=yes").content.decode()
+    assert "1–1 of 1" in sms
+    prefix = client.get(url + "?q=%2B1646809707").content.decode()
+    assert "1–10 of 10" in prefix
+
+
+def test_a_million_number_pool_pages_arithmetically(numbers, django_assert_max_num_queries):
+    client = login(numbers.admin_b)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/t/{numbers.b.slug}/numbers/?page=40000").content.decode()
+    assert "999976–1000000 of 1000000" in page and "+12126549999" in page
+
+
+def test_label_a_number_then_search_by_label(numbers):
+    client = login(numbers.admin_a)
+    response = client.post(
+        f"/t/{numbers.a.slug}/numbers/16468097070/",
+        {"label": "Front desk", "description": "Reception line"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/t/{numbers.a.slug}/numbers/?q=front").content.decode()
+    assert "1–1 of 1" in page and "+16468097070" in page and "Reception line" in page
+
+
+def test_agents_cannot_label(numbers):
+    response = login(numbers.agent_a).post(
+        f"/t/{numbers.a.slug}/numbers/16468097070/", {"label": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_csv_export_of_the_filtered_list(numbers):
+    response = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/export.csv?status=active")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("number,label,description,status")
+    assert lines[1:] == ["+16468097065,,,Active,US,New York,,yes,1.5000"]
+
+
+def test_pool_usage_counts_per_range(numbers):
+    page = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/usage/").content.decode()
+    row = page.split("16468097065-16468097080")[1].split("</tr>")[0]
+    cells = [c.split("<")[0].strip() for c in row.split('class="text-end">')[1:]]
+    # size, held, active, SMS-enabled, E911, free
+    assert cells[:6] == ["16", "2", "1", "1", "0", "14"]
+
+
+def test_api_numbers_usage_and_label(numbers):
+    api = api_client(numbers.admin_a, numbers.a)
+    base = f"/api/v1/tenants/{numbers.a.slug}"
+    listing = api.get(f"{base}/numbers/?status=inactive").json()
+    assert listing["count"] == 1
+    assert listing["results"][0]["inventory"]["required_docs"] == ["proof of address"]
+    patched = api.patch(f"{base}/numbers/16468097066/", {"label": "Fax"}, format="json")
+    assert patched.status_code == 200 and patched.json()["label"] == "Fax"
+    usage = api.get(f"{base}/pool-usage/").json()["results"]
+    assert usage[0]["held"] == 2 and usage[0]["free"] == 14
+    assert api.get(f"{base}/numbers/12125550001/").status_code == 404
+
+
+def test_api_pools_for_system_administrators(numbers):
+    api = api_client(numbers.sysadmin, None)
+    preview = api.post(
+        "/api/v1/pools/preview/",
+        {"tenant": "acme", "numbers": "16468097065-16468097066;12125550005"},
+        format="json",
+    ).json()
+    assert preview["ok"] is False
+    assert preview["errors"] == ["12125550005 already belong to Globex Corporation (pool “Direct”)"]
+    created = api.post(
+        "/api/v1/pools/",
+        {"tenant": "acme", "name": "Sales", "numbers": "14155550000-14155550099"},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["size"] == 100
+    refused = api.post(
+        "/api/v1/pools/",
+        {"tenant": "globex", "name": "More", "numbers": "14155550050"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "14155550050 already belong to Acme Telecom" in str(refused.json()["errors"])
+    again = api.post(
+        "/api/v1/pools/",
+        {"tenant": "acme", "name": "Sales", "numbers": "14155550100"},
+        format="json",
+    )
+    assert "already has a pool named “Sales”" in str(again.json()["errors"]["name"])
+    owner = api.get("/api/v1/pools/owner/?number=%2B12125550001").json()
+    assert owner["tenant"] == "globex" and owner["inventory"]["sms_enabled"] is True
