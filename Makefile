@@ -21,5 +21,8 @@ run: $(STAMP)
 test: $(STAMP)
 	bin/test $(ARGS)
 
+bench: $(STAMP)
+	bin/bench $(ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

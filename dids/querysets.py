@@ -1,5 +1,12 @@
+from django.contrib.postgres.fields import BigIntegerRangeField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.backends.postgresql.psycopg_any import NumericRange
+from django.db.models import Exists, F, Func, OuterRef, Q, Value
+
+# The expression of the exclusion constraints' index, so the planner can use it.
+_INT8RANGE = Func(
+    F("start"), F("end"), Value("[]"), function="int8range", output_field=BigIntegerRangeField()
+)
 
 
 class NumberRangeQuerySet(models.QuerySet):
@@ -7,10 +14,25 @@ class NumberRangeQuerySet(models.QuerySet):
         return self.filter(start__lte=end, end__gte=start)
 
     def overlapping_any(self, ranges) -> models.QuerySet:
+        """Rows overlapping any of `ranges`. On PostgreSQL through the GiST index of the
+        exclusion constraints (int8range &&), so the cost does not grow with the table."""
+        ranges = list(ranges)
+        if not ranges:
+            return self.none()
+        if self.db_vendor() == "postgresql":
+            query = Q()
+            for r in ranges:
+                query |= Q(span__overlap=NumericRange(r.start, r.end, "[]"))
+            return self.annotate(span=_INT8RANGE).filter(query)
         query = Q()
         for r in ranges:
             query |= Q(start__lte=r.end, end__gte=r.start)
-        return self.filter(query) if query else self.none()
+        return self.filter(query)
+
+    def db_vendor(self) -> str:
+        from django.db import connections
+
+        return connections[self.db].vendor
 
 
 class DidQuerySet(models.QuerySet):

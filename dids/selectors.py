@@ -14,13 +14,14 @@ from .ranges import NumberRange as Span
 
 
 def owner_of(number: int) -> NumberRange | None:
-    """The range (with its pool and tenant) that holds `number`, in one indexed query: ranges
-    never overlap, so it is the one with the greatest start not above the number. Routes
-    inbound messages, so it crosses tenants (explicitly)."""
+    """The range that holds `number` (its tenant_id and pool_id set; `.tenant` and `.pool`
+    load on access), in one indexed query: ranges never overlap, so it is the one with the
+    greatest start not above the number. Routes inbound messages, so it crosses tenants
+    (explicitly) and reads nothing more than the index row."""
     with scopes_disabled():
         row = (
             NumberRange.objects.filter(start__lte=number)
-            .select_related("pool", "tenant")
+            .only("pk", "pool_id", "tenant_id", "start", "end")
             .order_by("-start")
             .first()
         )

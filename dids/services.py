@@ -75,20 +75,18 @@ def current_pool(pool: DidPool | None) -> Pool:
 
 
 def find_conflicts(numbers: Pool, *, exclude_pool: DidPool | None = None) -> list[Conflict]:
-    """The parts of `numbers` that belong to other pools, grouped by pool (a global check)."""
+    """The parts of `numbers` that belong to other pools, grouped by pool (a global check):
+    one indexed query per chunk of ranges, then one for the names of the pools found."""
     found: dict[int, list[Span]] = {}
-    pools: dict[int, DidPool] = {}
     spans = list(numbers.ranges)
     with scopes_disabled():
         for i in range(0, len(spans), BULK_CHUNK):
-            rows = NumberRange.objects.overlapping_any(spans[i : i + BULK_CHUNK]).select_related(
-                "pool__tenant"
-            )
+            rows = NumberRange.objects.overlapping_any(spans[i : i + BULK_CHUNK])
             if exclude_pool is not None and exclude_pool.pk:
                 rows = rows.exclude(pool=exclude_pool)
-            for row in rows:
-                pools[row.pool_id] = row.pool
-                found.setdefault(row.pool_id, []).append(Span(row.start, row.end))
+            for pool_id, start, end in rows.values_list("pool_id", "start", "end"):
+                found.setdefault(pool_id, []).append(Span(start, end))
+        pools = DidPool.objects.select_related("tenant").in_bulk(list(found)) if found else {}
     conflicts = []
     for pool_id, taken in found.items():
         overlap = numbers.intersection(Pool(taken))

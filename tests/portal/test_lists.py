@@ -3,7 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
 
+from dids.models import Did
+from dids.services import note_save, pool_save
 from tenants import services
 from tenants.models import Role
 
@@ -21,6 +24,11 @@ PAGES = [
     ("admin_a", "/t/acme/audit/"),
     ("admin_a", "/t/acme/tokens/"),
     ("admin_a", "/t/acme/"),
+    ("sysadmin", "/platform/numbers/"),
+    ("admin_a", "/t/acme/numbers/"),
+    ("admin_a", "/t/acme/numbers/?status=active"),
+    ("admin_a", "/t/acme/numbers/?q=front"),
+    ("admin_a", "/t/acme/numbers/usage/"),
 ]
 API = [
     ("sysadmin", None, "/api/v1/tenants/"),
@@ -28,13 +36,24 @@ API = [
     ("sysadmin", None, "/api/v1/audit-log/"),
     ("admin_a", "a", "/api/v1/tenants/acme/members/"),
     ("admin_a", "a", "/api/v1/tenants/acme/audit-log/"),
+    ("sysadmin", None, "/api/v1/pools/"),
+    ("admin_a", "a", "/api/v1/tenants/acme/numbers/"),
+    ("admin_a", "a", "/api/v1/tenants/acme/pool-usage/"),
 ]
 
 
 def grow(world, n):
-    """n more tenants, members of acme, tokens and audit entries."""
+    """n more tenants with pools, members of acme, tokens, audit entries, and acme numbers
+    (ranges, held numbers and labels)."""
+    start = 16460000000 + Did.objects.count() * 10
     for i in range(n):
+        number = start + i * 10
+        pool_save(tenant=world.a, text=f"{number}-{number + 5}", name=f"p{number}")
         tenant = TenantFactory()
+        pool_save(tenant=tenant, text=f"{number + 7}")
+        Did.objects.create(number=number, status="active", sms_enabled=True)
+        with scope(tenant=world.a):
+            note_save(tenant=world.a, number=number + 1, label="front desk", description="")
         user = UserFactory()
         services.membership_set(tenant=world.a, user=user, role=Role.AGENT)
         services.membership_set(tenant=tenant, user=user, role=Role.ADMIN)
