@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dids",
     "trunks",
     "messaging",
+    "portal.wavix.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Wavix. The sandbox is a local stand-in for the Wavix API, for `make run`, tests and
+# benchmarks; it is on by default only with DEBUG, and a deploy check refuses it in production.
+WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
+WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
+WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
 
 LOGGING = {
     "version": 1,

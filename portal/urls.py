@@ -39,4 +39,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("admin/", admin.site.urls),
+    path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]

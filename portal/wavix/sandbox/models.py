@@ -1,0 +1,1 @@
+"""Sandbox state (filled in by the sandbox implementation)."""

@@ -1,0 +1,2 @@
+app_name = "wavix_sandbox"
+urlpatterns: list = []
