@@ -130,6 +130,9 @@ class Did(models.Model):
         INACTIVE = "inactive", "Inactive"
         RELEASED = "released", "Released"
 
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.PROTECT, related_name="dids", null=True
+    )
     number = models.BigIntegerField(unique=True)
     wavix_id = models.CharField(max_length=64, blank=True, db_index=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2.")
@@ -141,6 +144,9 @@ class Did(models.Model):
     monthly_fee = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     destination = models.JSONField(default=list, blank=True)
     e911_registered = models.BooleanField(default=False)
+    label = models.CharField(max_length=255, blank=True, help_text="Wavix's label.")
+    paid_until = models.DateField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DidQuerySet.as_manager()
@@ -176,3 +182,118 @@ class DidNote(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.number} {self.label}".strip()
+
+
+class SyncRun(models.Model):
+    """One inventory sync of a Wavix account: when, how far, what it changed, what failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.CASCADE, related_name="sync_runs"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(
+        max_length=32, default="manual", help_text="manual, schedule, purchase, api"
+    )
+    requested_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(default=0)
+    requests_made = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    released = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            # One run at a time per account: a second "Sync now" joins the first.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["queued", "running"]),
+                name="syncrun_one_active_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sync of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(100 * self.pages_done / self.pages_total) if self.pages_total else 0
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class NumberOrder(models.Model):
+    """A change of numbers on Wavix that a system administrator asked for: buy, return, or set
+    the destination. Saved first, carried out by a task, its outcome shown in the portal."""
+
+    class Kind(models.TextChoices):
+        BUY = "buy", "Buy"
+        RETURN = "return", "Return to Wavix"
+        DESTINATION = "destination", "Set destination"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.PROTECT, related_name="orders"
+    )
+    numbers = models.JSONField(default=list, help_text="E.164 digits, as strings.")
+    payload = models.JSONField(
+        default=dict, blank=True, help_text="Destination settings; fees shown at checkout."
+    )
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Bought numbers go into this tenant's pool.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        count = len(self.numbers)
+        return f"{self.get_kind_display()}: {count} number{'s' if count != 1 else ''}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

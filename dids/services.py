@@ -214,3 +214,21 @@ def note_save(*, tenant: Tenant, number: int, label: str, description: str) -> D
     full_clean(note)
     note.save()
     return note
+
+
+# Inventory sync ----------------------------------------------------------------------------
+
+
+def sync_start(*, account, trigger: str = "manual", user=None):
+    """Queues a sync of the account's inventory, or returns the one already queued or running
+    (one at a time per account). The task starts when this transaction commits."""
+    from .models import SyncRun
+    from .tasks import sync_inventory
+
+    with transaction.atomic():
+        active = SyncRun.objects.filter(account=account, status__in=["queued", "running"]).first()
+        if active is not None:
+            return active
+        run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        transaction.on_commit(lambda: sync_inventory.delay(run.pk))
+    return run

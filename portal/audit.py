@@ -110,6 +110,45 @@ def _tenant_id_for(instance: models.Model, actor: Actor) -> int | None:
     return tenant_id if tenant_id is not None else actor.tenant_id
 
 
+def _entry(instance, action, before, after, message, actor, content_type):
+    from portal.models import AuditEntry
+
+    user = actor.user
+    return AuditEntry(
+        tenant_id=_tenant_id_for(instance, actor),
+        actor=user,
+        actor_label=user.email if user else (actor.label or "system"),
+        source=actor.source,
+        request_id=actor.request_id or "",
+        action=action,
+        content_type=content_type,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+        changes=diff(before, after),
+        message=message,
+    )
+
+
+def record_many(
+    changes: list[tuple[models.Model, str, dict | None, dict | None]], message: str = ""
+) -> None:
+    """One audit entry per (instance, action, before, after), written in one query: for bulk
+    writes (a sync page), which send no model signals."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import AuditEntry
+
+    if not changes:
+        return
+    actor = actor_context.current()
+    content_type = ContentType.objects.get_for_model(changes[0][0], for_concrete_model=False)
+    AuditEntry._base_manager.bulk_create(
+        [_entry(i, action, b, a, message, actor, content_type) for i, action, b, a in changes]
+    )
+
+
 def record(
     instance: models.Model,
     action: str,
@@ -120,26 +159,8 @@ def record(
     """Write one audit entry for `instance` as the current actor."""
     from django.contrib.contenttypes.models import ContentType
 
-    from portal.models import AuditEntry
-
-    actor = actor_context.current()
-    user = actor.user
-    tenant_id = _tenant_id_for(instance, actor)
-    AuditEntry(
-        tenant_id=tenant_id,
-        actor=user,
-        actor_label=user.email if user else (actor.label or "system"),
-        source=actor.source,
-        request_id=actor.request_id or "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        before=before,
-        after=after,
-        changes=diff(before, after),
-        message=message,
-    ).save()
+    content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+    _entry(instance, action, before, after, message, actor_context.current(), content_type).save()
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Manager
 from django_scopes import ScopedManager
 
+from .crypto import EncryptedTextField
 from .querysets import AuditEntryQuerySet
 
 
@@ -72,3 +73,45 @@ class AuditEntry(models.Model):
             if self.content_type.model_class()
             else self.content_type.model
         )
+
+
+class WavixAccount(models.Model):
+    """A Wavix account the portal provisions on. The API key is encrypted at rest and never
+    shown again after entry."""
+
+    class AuthMode(models.TextChoices):
+        BEARER = "bearer", "Authorization header (current API)"
+        APPID = "appid", "appid query parameter (legacy)"
+
+    name = models.CharField(max_length=100, unique=True)
+    base_url = models.URLField(default="https://api.wavix.com")
+    api_key = EncryptedTextField()
+    auth_mode = models.CharField(max_length=16, choices=AuthMode.choices, default=AuthMode.BEARER)
+    is_default = models.BooleanField(default=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_ok = models.BooleanField(null=True)
+    last_check_message = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_log = True
+    audit_masked_fields = ("api_key",)
+    audit_ignored_fields = ("last_checked_at", "last_check_ok", "last_check_message")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="wavixaccount_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key_hint(self) -> str:
+        """The last four characters, so an operator can tell keys apart."""
+        return f"…{self.api_key[-4:]}" if self.api_key else ""

@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_old_audit_entries",
         "schedule": timedelta(hours=6),
     },
+    "sync-wavix-inventory": {
+        "task": "dids.tasks.sync_all_accounts",
+        "schedule": timedelta(minutes=env.int("WAVIX_SYNC_INTERVAL_MINUTES", default=60)),
+    },
     "expire-api-tokens": {
         "task": "tenants.tasks.revoke_expired_api_tokens",
         "schedule": timedelta(minutes=15),

@@ -1,0 +1,159 @@
+"""The inventory sync: the numbers an account holds on Wavix, mirrored in `Did`.
+
+Every page of `GET /v1/numbers` is applied in its own transaction with a constant number of
+queries (read the page's rows, insert the new, update the changed, audit them, record
+progress). A number no longer on Wavix is marked released, never deleted. A run with nothing
+changed writes no inventory row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal import audit
+from portal.models import WavixAccount
+
+from .models import Did, SyncRun
+
+# Fields the sync owns; everything else on Did (e911_registered) belongs to other features.
+SYNCED_FIELDS = (
+    "account_id",
+    "wavix_id",
+    "country",
+    "city",
+    "number_type",
+    "status",
+    "required_docs",
+    "sms_enabled",
+    "monthly_fee",
+    "destination",
+    "label",
+    "paid_until",
+    "released_at",
+)
+RELEASE_CHUNK = 1000
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def fields_from_wavix(item: dict, account: WavixAccount, doc_titles: dict[str, str]) -> dict:
+    """The inventory's view of one Wavix number item."""
+    return {
+        "account_id": account.pk,
+        "wavix_id": str(item.get("id", "")),
+        "country": (item.get("country_short_name") or "")[:2].upper(),
+        "city": item.get("city") or "",
+        "number_type": item.get("type") or item.get("number_type") or "",
+        "status": Did.Status.ACTIVE if item.get("status") == "active" else Did.Status.INACTIVE,
+        "required_docs": [doc_titles.get(str(d), str(d)) for d in item.get("require_docs") or []],
+        "sms_enabled": bool(item.get("sms_enabled")),
+        "monthly_fee": _decimal(item.get("monthly_fee")),
+        "destination": item.get("destination") or [],
+        "label": item.get("label") or "",
+        "paid_until": _date(item.get("paid_until")),
+        "released_at": None,
+    }
+
+
+def _comparable(did: Did) -> dict:
+    return {f: getattr(did, f) for f in SYNCED_FIELDS}
+
+
+def apply_page(
+    account: WavixAccount, items: list[dict], doc_titles: dict[str, str], seen: set[int]
+) -> tuple[int, int, int]:
+    """Upserts one page: (created, updated, unchanged). Constant queries whatever its size."""
+    wanted = {int(item["number"]): fields_from_wavix(item, account, doc_titles) for item in items}
+    seen.update(wanted)
+    existing = {d.number: d for d in Did.objects.filter(number__in=list(wanted))}
+    now = timezone.now()
+    to_create, to_update, befores = [], [], []
+    for number, fields in wanted.items():
+        did = existing.get(number)
+        if did is None:
+            to_create.append(Did(number=number, **fields))
+            continue
+        if _comparable(did) == fields:
+            continue
+        befores.append(audit.snapshot(did))
+        for name, value in fields.items():
+            setattr(did, name, value)
+        did.updated_at = now  # bulk_update does not apply auto_now
+        to_update.append(did)
+    with transaction.atomic():
+        Did.objects.bulk_create(to_create)
+        if to_update:
+            Did.objects.bulk_update(to_update, [*SYNCED_FIELDS, "updated_at"])
+        audit.record_many(
+            [(d, "create", None, audit.snapshot(d)) for d in to_create]
+            + [
+                (d, "update", b, audit.snapshot(d)) for d, b in zip(to_update, befores, strict=True)
+            ],
+            message="inventory sync",
+        )
+    return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
+
+
+def release_missing(account: WavixAccount, seen: set[int]) -> int:
+    """Marks released the account's numbers that Wavix no longer lists."""
+    held = Did.objects.filter(account=account).exclude(status=Did.Status.RELEASED)
+    gone = sorted(set(held.values_list("number", flat=True)) - seen)
+    now = timezone.now()
+    for i in range(0, len(gone), RELEASE_CHUNK):
+        with transaction.atomic():
+            dids = list(Did.objects.filter(number__in=gone[i : i + RELEASE_CHUNK]))
+            before = [audit.snapshot(d) for d in dids]
+            Did.objects.filter(pk__in=[d.pk for d in dids]).update(
+                status=Did.Status.RELEASED, released_at=now, updated_at=now
+            )
+            for d in dids:
+                d.status, d.released_at = Did.Status.RELEASED, now
+            audit.record_many(
+                [(d, "update", b, audit.snapshot(d)) for d, b in zip(dids, before, strict=True)],
+                message="inventory sync: no longer on Wavix",
+            )
+    return len(gone)
+
+
+def run_sync(run: SyncRun, client) -> SyncRun:
+    """Walks every page of the account's numbers and applies it, recording progress on the
+    run as it goes (the UI polls it)."""
+    account = run.account
+    seen: set[int] = set()
+    for page in client.iter_numbers(per_page=100):
+        doc_titles = {
+            str(d.get("id")): d.get("title") or d.get("name") or str(d.get("id"))
+            for d in (getattr(page, "extra", None) or {}).get("doc_types", [])
+        }
+        created, updated, unchanged = apply_page(account, page.items, doc_titles, seen)
+        SyncRun.objects.filter(pk=run.pk).update(
+            pages_done=F("pages_done") + 1,
+            pages_total=max(page.total_pages, 1),
+            requests_made=F("requests_made") + 1,
+            created=F("created") + created,
+            updated=F("updated") + updated,
+            unchanged=F("unchanged") + unchanged,
+        )
+    released = release_missing(account, seen)
+    SyncRun.objects.filter(pk=run.pk).update(released=released)
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,74 @@
+"""Writes for what every app shares: Wavix accounts."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import WavixAccount
+from portal.validation import full_clean
+
+TEST_TIMEOUT_SECONDS = 5.0
+
+
+@transaction.atomic
+def wavix_account_save(
+    *,
+    account: WavixAccount | None = None,
+    name: str,
+    base_url: str,
+    auth_mode: str,
+    api_key: str = "",
+    is_default: bool = False,
+) -> WavixAccount:
+    """Creates or edits an account. An empty `api_key` on edit keeps the stored key. The first
+    account is the default; making one the default unmakes the others."""
+    if account is None:
+        if not api_key.strip():
+            raise ValidationError({"api_key": "Enter the account's API key."})
+        account = WavixAccount()
+    else:
+        account = WavixAccount.objects.select_for_update().get(pk=account.pk)
+    account.name, account.base_url, account.auth_mode = name.strip(), base_url.strip(), auth_mode
+    if api_key.strip():
+        account.api_key = api_key.strip()
+    first = not WavixAccount.objects.exclude(pk=account.pk).exists()
+    account.is_default = is_default or first
+    if account.is_default:
+        for other in WavixAccount.objects.filter(is_default=True).exclude(pk=account.pk):
+            other.is_default = False
+            other.save()
+    full_clean(account)
+    account.save()
+    return account
+
+
+@transaction.atomic
+def wavix_account_delete(*, account: WavixAccount) -> None:
+    if account.dids.exclude(status="released").exists():
+        raise ValidationError(
+            f"“{account}” still holds numbers in the inventory; return them or move them first."
+        )
+    account.delete()
+
+
+def wavix_account_test(*, account: WavixAccount) -> tuple[bool, str, dict]:
+    """Calls Wavix's profile with a tight timeout: (ok, message, profile). Records the outcome
+    on the account. The one call a view may wait for."""
+    from portal.wavix.client import WavixClient
+    from portal.wavix.errors import WavixError
+
+    client = WavixClient.for_account(account, timeout=TEST_TIMEOUT_SECONDS, max_retries=0)
+    try:
+        profile = client.get_profile()
+    except WavixError as exc:
+        ok, message, profile = False, str(exc), {}
+    else:
+        ok = True
+        who = profile.get("company_name") or profile.get("email") or profile.get("first_name")
+        message = f"Connected{f' as {who}' if who else ''}."
+    WavixAccount.objects.filter(pk=account.pk).update(
+        last_checked_at=timezone.now(), last_check_ok=ok, last_check_message=message[:255]
+    )
+    return ok, message, profile
