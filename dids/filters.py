@@ -1,6 +1,10 @@
-from portal.filters import FilterForm, SearchFilterSet
+import django_filters
+from django.db.models import Q
 
-from .models import DidPool
+from portal.filters import FilterForm, SearchFilterSet
+from portal.models import WavixAccount
+
+from .models import Did, DidPool
 
 
 class PoolFilter(SearchFilterSet):
@@ -10,3 +14,47 @@ class PoolFilter(SearchFilterSet):
         model = DidPool
         fields = ["q"]
         form = FilterForm
+
+
+class InventoryFilter(SearchFilterSet):
+    """The inventory: a number prefix, the account, Wavix status, SMS, and whether a tenant's
+    pool holds the number."""
+
+    account = django_filters.ModelChoiceFilter(
+        queryset=WavixAccount.objects.all(), empty_label="Any account"
+    )
+    status = django_filters.ChoiceFilter(choices=Did.Status.choices, empty_label="Any status")
+    sms_enabled = django_filters.ChoiceFilter(
+        label="SMS",
+        empty_label="Any",
+        method="filter_sms",
+        choices=[("yes", "SMS-enabled"), ("no", "No SMS")],
+    )
+    pooled = django_filters.ChoiceFilter(
+        label="In a pool",
+        empty_label="Any",
+        method="filter_pooled",
+        choices=[("yes", "In a tenant's pool"), ("no", "In no pool")],
+    )
+
+    class Meta:
+        model = Did
+        fields = ["q", "account", "status", "sms_enabled", "pooled"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        digits = value.strip().lstrip("+").replace(" ", "")
+        if digits.isdigit():
+            from .selectors import prefix_pool
+
+            query = Q()
+            for span in prefix_pool(digits):
+                query |= Q(number__gte=span.start, number__lte=span.end)
+            return queryset.filter(query)
+        return queryset.filter(Q(city__icontains=value) | Q(label__icontains=value))
+
+    def filter_sms(self, queryset, name, value: str):
+        return queryset.filter(sms_enabled=value == "yes")
+
+    def filter_pooled(self, queryset, name, value: str):
+        return queryset.filter(owner_tenant__isnull=value != "yes")

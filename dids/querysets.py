@@ -1,7 +1,7 @@
 from django.contrib.postgres.fields import BigIntegerRangeField
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import NumericRange
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 
 # The expression of the exclusion constraints' index, so the planner can use it.
 _INT8RANGE = Func(
@@ -46,3 +46,16 @@ class DidQuerySet(models.QuerySet):
 
     def held(self):
         return self.exclude(status="released")
+
+    def with_owner(self):
+        """Annotates the tenant whose pool holds each number (one correlated lookup on the
+        range index, in the same query)."""
+        from .models import NumberRange
+
+        owner = NumberRange._base_manager.filter(
+            start__lte=OuterRef("number"), end__gte=OuterRef("number")
+        )
+        return self.annotate(
+            owner_tenant=Subquery(owner.values("tenant__name")[:1]),
+            owner_slug=Subquery(owner.values("tenant__slug")[:1]),
+        )

@@ -8,17 +8,19 @@ the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from portal.validation import full_clean
 from tenants.models import Tenant
 
 from . import usage
-from .models import DidNote, DidPool, NumberRange
+from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, PoolSyntaxError
 
@@ -48,6 +50,7 @@ class PoolPreview:
     removed: Pool
     conflicts: list[Conflict] = field(default_factory=list)
     in_use: list[usage.Use] = field(default_factory=list)
+    added_held: int = 0  # of the added numbers, how many are held on Wavix
 
     @property
     def ok(self) -> bool:
@@ -107,7 +110,19 @@ def pool_preview(*, tenant: Tenant, pool: DidPool | None, text: str) -> PoolPrev
         removed=removed,
         conflicts=find_conflicts(added, exclude_pool=pool),
         in_use=usage.uses_of(tenant, removed),
+        added_held=held_count(added),
     )
+
+
+def held_count(numbers: Pool) -> int:
+    """How many of these numbers are held on Wavix (the inventory), a query per chunk."""
+    spans, total = numbers.ranges, 0
+    for i in range(0, len(spans), BULK_CHUNK):
+        query = Q()
+        for span in spans[i : i + BULK_CHUNK]:
+            query |= Q(number__gte=span.start, number__lte=span.end)
+        total += Did.objects.held().filter(query).count()
+    return total
 
 
 def _refuse(preview: PoolPreview) -> None:
@@ -232,3 +247,139 @@ def sync_start(*, account, trigger: str = "manual", user=None):
         run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
         transaction.on_commit(lambda: sync_inventory.delay(run.pk))
     return run
+
+
+# Orders: buy, return, set destination ------------------------------------------------------
+
+DESTINATION_TRANSPORTS = {"sip_uri": 1, "pstn": 4, "trunk": 5}
+_SIP_URI = re.compile(r"^(sips?:)?[^@\s]+@[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+def _queue(order: NumberOrder) -> NumberOrder:
+    from .tasks import run_order
+
+    full_clean(order)
+    order.save()
+    transaction.on_commit(lambda: run_order.delay(order.pk))
+    return order
+
+
+@transaction.atomic
+def order_buy(
+    *,
+    account,
+    numbers: list[str],
+    tenant: Tenant | None = None,
+    user=None,
+    fees: dict | None = None,
+) -> NumberOrder:
+    """Queues a purchase (cart, then checkout). With a tenant, the bought numbers join its
+    “Direct” pool; they are checked against every pool now, so the pool step cannot fail
+    later on a conflict we could have seen."""
+    clean = sorted({n.strip().lstrip("+") for n in numbers if n.strip()})
+    if not clean:
+        raise ValidationError({"numbers": "Choose at least one number to buy."})
+    bad = [n for n in clean if not n.isdigit()]
+    if bad:
+        raise ValidationError({"numbers": f"Not phone numbers: {', '.join(bad)}."})
+    if tenant is not None:
+        conflicts = find_conflicts(Pool.of(*map(int, clean)))
+        if conflicts:
+            raise ValidationError({"tenant": [str(c) for c in conflicts]})
+    return _queue(
+        NumberOrder(
+            kind=NumberOrder.Kind.BUY,
+            account=account,
+            numbers=clean,
+            tenant=tenant,
+            requested_by=user,
+            payload={"fees": fees or {}},
+        )
+    )
+
+
+def _held_dids(numbers: list[int]) -> list[Did]:
+    dids = list(Did.objects.filter(number__in=numbers).exclude(status=Did.Status.RELEASED))
+    missing = sorted(set(numbers) - {d.number for d in dids})
+    if missing:
+        raise ValidationError(
+            {"numbers": "Not held on Wavix: " + ", ".join(f"+{n}" for n in missing)}
+        )
+    accounts = {d.account_id for d in dids}
+    if len(accounts) > 1:
+        raise ValidationError(
+            {
+                "numbers": "These numbers are on different Wavix accounts; "
+                "act on one account at a time."
+            }
+        )
+    return dids
+
+
+@transaction.atomic
+def order_return(*, numbers: list[int], user=None) -> NumberOrder:
+    """Queues returning numbers to Wavix. Refused while a number is in a tenant's pool (edit
+    the pool first) or used by anything."""
+    dids = _held_dids(numbers)
+    pooled = find_conflicts(Pool.of(*numbers))
+    if pooled:
+        raise ValidationError(
+            {"numbers": [f"{c}: remove them from the pool first" for c in pooled]}
+        )
+    return _queue(
+        NumberOrder(
+            kind=NumberOrder.Kind.RETURN,
+            account_id=dids[0].account_id,
+            numbers=[str(d.number) for d in dids],
+            requested_by=user,
+        )
+    )
+
+
+def destination_entry(kind: str, value: str, trunk_id: int | None = None) -> dict:
+    """One Wavix inbound destination, validated: a SIP URI, a PSTN number or a SIP trunk."""
+    value = value.strip()
+    if kind not in DESTINATION_TRANSPORTS:
+        raise ValidationError({"kind": f"“{kind}” is not a destination type."})
+    if kind == "sip_uri" and not _SIP_URI.match(value):
+        raise ValidationError(
+            {"value": f"“{value}” is not a SIP URI (user@host, e.g. [did]@pbx.example.com)."}
+        )
+    if kind == "pstn" and not (value.lstrip("+").isdigit() and 8 <= len(value.lstrip("+")) <= 15):
+        raise ValidationError({"value": f"“{value}” is not a phone number in E.164 digits."})
+    if kind == "trunk" and (not value or trunk_id is None):
+        raise ValidationError({"value": "Give the SIP trunk's login and its Wavix ID."})
+    entry = {
+        "destination": value.lstrip("+") if kind == "pstn" else value,
+        "priority": 1,
+        "transport": DESTINATION_TRANSPORTS[kind],
+    }
+    if kind == "trunk":
+        entry["trunk_id"] = trunk_id
+    return entry
+
+
+@transaction.atomic
+def order_destination(
+    *, numbers: list[int], kind: str, value: str, trunk_id: int | None = None, user=None
+) -> NumberOrder:
+    entry = destination_entry(kind, value, trunk_id)
+    dids = _held_dids(numbers)
+    return _queue(
+        NumberOrder(
+            kind=NumberOrder.Kind.DESTINATION,
+            account_id=dids[0].account_id,
+            numbers=[str(d.number) for d in dids],
+            payload={"destinations": [entry]},
+            requested_by=user,
+        )
+    )
+
+
+def pool_add_numbers(*, tenant: Tenant, numbers: list[int], name: str = "Direct") -> DidPool:
+    """Adds numbers to a tenant's pool (made if missing), all-or-nothing like any pool edit."""
+    with scopes_disabled():
+        pool = DidPool.objects.filter(tenant=tenant, name=name).first()
+    combined = current_pool(pool) | Pool.of(*numbers)
+    saved, _ = pool_save(tenant=tenant, pool=pool, text=combined.format(), name=name)
+    return saved

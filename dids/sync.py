@@ -142,7 +142,7 @@ def run_sync(run: SyncRun, client) -> SyncRun:
     for page in client.iter_numbers(per_page=100):
         doc_titles = {
             str(d.get("id")): d.get("title") or d.get("name") or str(d.get("id"))
-            for d in (getattr(page, "extra", None) or {}).get("doc_types", [])
+            for d in page.extra.get("doc_types") or []
         }
         created, updated, unchanged = apply_page(account, page.items, doc_titles, seen)
         SyncRun.objects.filter(pk=run.pk).update(

@@ -1,10 +1,24 @@
 from django.urls import path
 
-from dids.views import numbers, pools
+from dids.views import buy, inventory, numbers, pools
 
 platform_urlpatterns = [
     path("numbers/", pools.PoolListView.as_view(), name="pool_list"),
     path("numbers/import/", pools.PoolImportView.as_view(), name="pool_import"),
+    path("numbers/inventory/", inventory.InventoryListView.as_view(), name="inventory_list"),
+    path(
+        "numbers/inventory/return/", inventory.ReturnNumbersView.as_view(), name="inventory_return"
+    ),
+    path("numbers/inventory/destination/", inventory.DestinationView.as_view(), name="destination"),
+    path("numbers/sync/", inventory.SyncRunListView.as_view(), name="sync_list"),
+    path("numbers/orders/", inventory.OrderListView.as_view(), name="order_list"),
+    path("numbers/buy/", buy.BuyView.as_view(), name="buy"),
+    path("numbers/buy/countries/", buy.CountriesStep.as_view(), name="buy_countries"),
+    path("numbers/buy/areas/", buy.AreasStep.as_view(), name="buy_areas"),
+    path("numbers/buy/numbers/", buy.NumbersStep.as_view(), name="buy_numbers"),
+    path("numbers/buy/review/", buy.ReviewView.as_view(), name="buy_review"),
+    path("numbers/buy/checkout/", buy.CheckoutView.as_view(), name="buy_checkout"),
+    path("wavix/<int:pk>/sync/", inventory.SyncStartView.as_view(), name="sync_start"),
     path("numbers/pools.csv", pools.PoolExportView.as_view(), name="pool_export"),
     path("tenants/<slug:slug>/pools/new/", pools.PoolCreateView.as_view(), name="pool_create"),
     path("pools/<int:pk>/edit/", pools.PoolEditView.as_view(), name="pool_edit"),

@@ -89,7 +89,7 @@ class WavixAccount(models.Model):
     auth_mode = models.CharField(max_length=16, choices=AuthMode.choices, default=AuthMode.BEARER)
     is_default = models.BooleanField(default=False)
     last_checked_at = models.DateTimeField(null=True, blank=True)
-    last_check_ok = models.BooleanField(null=True)
+    last_check_ok = models.BooleanField(null=True, blank=True)
     last_check_message = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

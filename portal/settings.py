@@ -263,6 +263,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; each enum gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "TenantStatusEnum": "tenants.models.Tenant.Status",
+        "DidStatusEnum": "dids.models.Did.Status",
+        "SyncRunStatusEnum": "dids.models.SyncRun.Status",
+    },
 }
 
 # Wavix. The sandbox is a local stand-in for the Wavix API, for `make run`, tests and

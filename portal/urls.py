@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
-from portal.views import pages
+from portal.views import pages, wavix
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
 
@@ -13,6 +13,15 @@ platform_urlpatterns = [
     path("", pages.PlatformDashboardView.as_view(), name="dashboard"),
     path("audit/", pages.PlatformAuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", pages.PlatformAuditDetailView.as_view(), name="audit_detail"),
+    path("wavix/", wavix.WavixAccountListView.as_view(), name="wavix_account_list"),
+    path("wavix/new/", wavix.WavixAccountFormView.as_view(), name="wavix_account_create"),
+    path("wavix/<int:pk>/", wavix.WavixAccountFormView.as_view(), name="wavix_account_edit"),
+    path("wavix/<int:pk>/test/", wavix.WavixAccountTestView.as_view(), name="wavix_account_test"),
+    path(
+        "wavix/<int:pk>/delete/",
+        wavix.WavixAccountDeleteView.as_view(),
+        name="wavix_account_delete",
+    ),
     *tenants_platform,
     *dids_platform,
 ]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from dids.models import Did, DidPool, NumberRange
+from dids.models import Did, DidPool, NumberRange, SyncRun
 
 
 class DidPoolSerializer(serializers.ModelSerializer):
@@ -94,3 +94,63 @@ class RangeUsageSerializer(serializers.ModelSerializer):
             "e911",
             "free",
         ]
+
+
+class InventorySerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.name", allow_null=True)
+    tenant = serializers.CharField(source="owner_slug", allow_null=True)
+
+    class Meta:
+        model = Did
+        fields = [
+            "number",
+            "account",
+            "wavix_id",
+            "country",
+            "city",
+            "number_type",
+            "status",
+            "required_docs",
+            "sms_enabled",
+            "monthly_fee",
+            "destination",
+            "label",
+            "paid_until",
+            "released_at",
+            "e911_registered",
+            "tenant",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.name")
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "account",
+            "status",
+            "trigger",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "pages_done",
+            "pages_total",
+            "requests_made",
+            "created",
+            "updated",
+            "unchanged",
+            "released",
+            "error",
+            "percent",
+        ]
+        read_only_fields = fields
+
+
+class SyncStartSerializer(serializers.Serializer):
+    account = serializers.IntegerField(
+        required=False, help_text="Wavix account id; the default if omitted."
+    )

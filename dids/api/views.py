@@ -7,9 +7,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from dids import selectors, services
-from dids.filters import PoolFilter
-from dids.models import Did, DidPool, NumberRange
+from dids.filters import InventoryFilter, PoolFilter
+from dids.models import Did, DidPool, NumberRange, SyncRun
 from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.models import WavixAccount
 from tenants.models import Tenant
 
 from . import serializers as s
@@ -150,3 +151,39 @@ class PoolUsageApiViewSet(mixins.ListModelMixin, TenantViewSet):
 
     def scoped_queryset(self):
         return selectors.pool_usage(self.tenant)
+
+
+class InventoryApiViewSet(mixins.ListModelMixin, PlatformViewSet):
+    """Numbers held on Wavix (system administrators), with the tenant whose pool holds each.
+    Filters: q (number prefix), account, status, sms_enabled (yes/no), pooled (yes/no)."""
+
+    model = Did
+    serializer_class = s.InventorySerializer
+    filterset_class = InventoryFilter
+    ordering_fields = ["number", "updated_at"]
+
+    def scoped_queryset(self):
+        return Did.objects.select_related("account").with_owner().order_by("number")
+
+
+class SyncRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformViewSet):
+    """Inventory sync runs; POST starts one (or returns the one under way)."""
+
+    model = SyncRun
+    serializer_class = s.SyncRunSerializer
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        return SyncRun.objects.select_related("account")
+
+    @extend_schema(request=s.SyncStartSerializer, responses={202: s.SyncRunSerializer})
+    def create(self, request):
+        body = s.SyncStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        accounts = WavixAccount.objects.order_by("-is_default", "name")
+        account_id = body.validated_data.get("account")
+        account = (accounts.filter(pk=account_id) if account_id else accounts).first()
+        if account is None:
+            raise ValidationError({"account": ["No such Wavix account."]})
+        run = services.sync_start(account=account, trigger="api", user=request.user)
+        return Response(s.SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -1,7 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from dids.api.views import NumberApiViewSet, PoolApiViewSet, PoolUsageApiViewSet
+from dids.api.views import (
+    InventoryApiViewSet,
+    NumberApiViewSet,
+    PoolApiViewSet,
+    PoolUsageApiViewSet,
+    SyncRunApiViewSet,
+)
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
 from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
 
@@ -10,6 +16,8 @@ platform.register("tenants", TenantApiViewSet, basename="tenant")
 platform.register("users", UserApiViewSet, basename="user")
 platform.register("audit-log", PlatformAuditViewSet, basename="audit")
 platform.register("pools", PoolApiViewSet, basename="pool")
+platform.register("inventory", InventoryApiViewSet, basename="inventory")
+platform.register("sync-runs", SyncRunApiViewSet, basename="sync-run")
 
 tenant = SimpleRouter()
 tenant.register("members", MembershipApiViewSet, basename="member")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('auth_mode', models.CharField(choices=[('bearer', 'Authorization header (current API)'), ('appid', 'appid query parameter (legacy)')], default='bearer', max_length=16)),
                 ('is_default', models.BooleanField(default=False)),
                 ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_check_ok', models.BooleanField(null=True)),
+                ('last_check_ok', models.BooleanField(blank=True, null=True)),
                 ('last_check_message', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

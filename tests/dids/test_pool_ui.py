@@ -50,6 +50,18 @@ def test_preview_then_save(world):
     assert "16468097065-16468097066;16468097070-16468097080" in detail
 
 
+def test_preview_counts_the_added_numbers_held_on_wavix(world):
+    from dids.models import Did
+
+    Did.objects.create(number=16468097071, status="active")
+    Did.objects.create(number=16468097072, status="released")
+    page = login(world.sysadmin).post(
+        f"/platform/tenants/{world.a.slug}/pools/new/",
+        {"name": "Direct", "numbers": "16468097070-16468097080", "action": "preview"},
+    ).content.decode()
+    assert "(11; 1 held on Wavix)" in page
+
+
 def test_preview_shows_conflicts_and_offers_no_save(world):
     services.pool_save(tenant=world.b, text="16468097075-16468097078")
     client = login(world.sysadmin)

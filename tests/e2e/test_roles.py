@@ -10,7 +10,16 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PLATFORM_NAV = ["Overview", "Tenants", "Numbers", "Users", "Audit log", "API tokens"]
+PLATFORM_NAV = [
+    "Overview",
+    "Tenants",
+    "Numbers",
+    "Inventory",
+    "Wavix accounts",
+    "Users",
+    "Audit log",
+    "API tokens",
+]
 
 
 def log_in(page: Page, base_url: str, user) -> None:

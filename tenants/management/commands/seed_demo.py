@@ -1,20 +1,22 @@
 """Demo data for `make run`: a system administrator, two tenants each with a tenant admin and an
-agent, a user in both tenants, a support-staff user, and each tenant's DID pool (Globex's
-with a range of a million numbers). Running it again changes nothing."""
+agent, a user in both tenants, a support-staff user, each tenant's DID pool (Globex's with a
+range of a million numbers), and the Wavix sandbox as the Wavix account. Running it again
+changes nothing."""
 
-import random
-from decimal import Decimal
-
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dids.models import Did
 from dids.services import pool_save
 from portal.audit import actor_context
+from portal.models import WavixAccount
+from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import Role, Tenant, User
 
 DEMO_PASSWORD = "demo-portal-2026"
+SANDBOX_ACCOUNT = "Wavix sandbox"
 
 USERS = [
     # email, full name, system admin, support
@@ -50,7 +52,15 @@ TENANTS = [
 class Command(BaseCommand):
     help = "Loads the demo tenants and users (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--wavix-base-url",
+            default="http://127.0.0.1:8000/wavix-sandbox",
+            help="Where the portal reaches the Wavix sandbox.",
+        )
+
     def handle(self, *args, **options):
+        self.base_url = options["wavix_base_url"]
         token = actor_context.enter_system("system:seed_demo")
         try:
             with transaction.atomic():
@@ -58,34 +68,24 @@ class Command(BaseCommand):
         finally:
             actor_context.leave(token)
 
-    def _seed_inventory(self) -> None:
-        """Numbers held on Wavix for the demo pools, as the Wavix sync records them: some
-        active, some waiting for documents, most SMS-enabled."""
-        if Did.objects.exists():
+    def _seed_wavix(self, base_url: str) -> None:
+        """The Wavix sandbox as the default account, filled with a realistic account's
+        state (numbers held, numbers for sale, trunks, CDRs); the first sync brings the held
+        numbers into the inventory."""
+        if not settings.WAVIX_SANDBOX_ENABLED:
             return
-        rnd = random.Random(2026)  # noqa: S311 - demo data, not security
-        numbers = [
-            16468097065,
-            16468097066,
-            *range(16468097070, 16468097081),
-            *range(13125550100, 13125550160),
-            *(12125550000 + i * 37 for i in range(150)),
-        ]
-        cities = {1646: "New York", 1312: "Chicago", 1212: "New York"}
-        Did.objects.bulk_create(
-            Did(
-                number=n,
-                country="US",
-                city=cities[n // 10_000_000],
-                number_type="local",
-                status="inactive" if i % 9 == 4 else "active",
-                required_docs=["proof of address"] if i % 9 == 4 else [],
-                sms_enabled=rnd.random() < 0.7,
-                monthly_fee=Decimal("1.50"),
+        call_command("sandbox_seed", stdout=self.stdout)
+        account = WavixAccount.objects.filter(name=SANDBOX_ACCOUNT).first()
+        if account is None or account.base_url != base_url:
+            wavix_account_save(
+                account=account,
+                name=SANDBOX_ACCOUNT,
+                base_url=base_url,
+                auth_mode="bearer",
+                api_key=settings.WAVIX_SANDBOX_API_KEY,
+                is_default=True,
             )
-            for i, n in enumerate(numbers)
-        )
-        self.stdout.write(f"recorded {len(numbers)} numbers held on Wavix")
+            self.stdout.write(f"Wavix account “{SANDBOX_ACCOUNT}” points at {base_url}")
 
     def _seed(self) -> None:
         users = {}
@@ -110,4 +110,4 @@ class Command(BaseCommand):
                     services.membership_set(tenant=tenant, user=users[email], role=role)
                 pool, _ = pool_save(tenant=tenant, text=numbers)
                 self.stdout.write(f"gave {slug} a pool of {pool.size:,} numbers")
-        self._seed_inventory()
+        self._seed_wavix(self.base_url)
