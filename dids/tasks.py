@@ -6,11 +6,11 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from portal.wavix.client import WavixClient
-from portal.wavix.errors import WavixError
 
 from portal import audit
 from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
+from portal.wavix.errors import WavixError
 
 from . import services
 from .models import Did, NumberOrder, SyncRun

@@ -14,11 +14,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
-from portal.wavix.client import WavixClient
 
 from dids import services
 from portal.models import WavixAccount
 from portal.views.base import PlatformAdminMixin
+from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 from tenants.models import Tenant
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class SandboxConfig(AppConfig):
@@ -9,3 +10,8 @@ class SandboxConfig(AppConfig):
     name = "portal.wavix.sandbox"
     label = "wavix_sandbox"
     verbose_name = "Wavix sandbox"
+
+    def ready(self) -> None:
+        from .checks import sandbox_off_in_production
+
+        checks.register(sandbox_off_in_production, checks.Tags.security, "deploy", deploy=True)
