@@ -1,8 +1,8 @@
 """The Wavix API client: every call the portal makes to Wavix goes through `WavixClient`.
 
 Paths, parameter names and bodies follow Wavix's current OpenAPI spec
-(../shared/reference/wavix/wavix-api-2026-06-30.json); the operations it lacks (E911, the
-sender-ID self-service check) follow NOTES.md and Wavix's SDKs, described for the contract
+(vendored in tests/contract/wavix-api-2026-06-30.json); the operations it lacks (E911, the
+sender-ID self-service check) follow Wavix's documentation and SDKs, described for the contract
 tests in tests/contract/wavix-supplement.json. Results are Wavix's JSON, unmodified.
 
 What the client adds to `requests`: authentication (bearer header or legacy `appid`), a

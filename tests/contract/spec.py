@@ -1,7 +1,7 @@
-"""Wavix's official OpenAPI spec (../shared/reference/wavix/), plus the operations it lacks
-(tests/contract/wavix-supplement.json, from NOTES.md), as a validator of requests and
-responses. The client's requests and the sandbox's responses are both checked with it, so
-neither can drift from the real API."""
+"""Wavix's official OpenAPI spec (vendored unchanged: wavix-api-2026-06-30.json), plus the
+operations it lacks (wavix-supplement.json, from Wavix's docs and SDKs), as a validator of
+requests and responses. The client's requests and the sandbox's responses are both checked
+with it, so neither can drift from the real API."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT.parent / "shared" / "reference" / "wavix" / "wavix-api-2026-06-30.json"
+SPEC = Path(__file__).with_name("wavix-api-2026-06-30.json")
 SUPPLEMENT = Path(__file__).with_name("wavix-supplement.json")
 SERVER = "https://api.wavix.com"
 

@@ -3,7 +3,7 @@
 Each method is called once through a fake transport that answers with the spec's own example
 for the operation (or a minimal valid body where the spec has none); every request the client
 sent and every answer it got are checked against the spec plus tests/contract/
-wavix-supplement.json (the operations the spec lacks, from NOTES.md).
+wavix-supplement.json (the operations the spec lacks, from Wavix's docs and SDKs).
 """
 
 from __future__ import annotations

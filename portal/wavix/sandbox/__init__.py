@@ -1,6 +1,6 @@
 """The Wavix sandbox: a local stand-in for the Wavix API, faithful to Wavix's OpenAPI spec
-(../shared/reference/wavix/), so `make run`, the tests and the benchmarks need no Wavix account
-and no internet.
+(tests/contract/wavix-api-2026-06-30.json), so `make run`, the tests and the benchmarks need
+no Wavix account and no internet.
 
 Switched on by WAVIX_SANDBOX_ENABLED (default: DEBUG) and served under /wavix-sandbox/, so a
 Wavix client's base URL is e.g. http://127.0.0.1:8000/wavix-sandbox. The key in

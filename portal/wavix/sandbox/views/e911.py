@@ -1,5 +1,6 @@
 """/v1/e911-records: validating, associating, listing and deleting emergency addresses (the
-operations Wavix's SDKs call that its OpenAPI spec lacks; see NOTES.md)."""
+operations Wavix's SDKs call that its OpenAPI spec lacks; described in
+tests/contract/wavix-supplement.json)."""
 
 from django.http import HttpRequest, JsonResponse
 
