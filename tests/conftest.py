@@ -74,3 +74,38 @@ def api_as():
 @pytest.fixture
 def user_factory(db):
     return UserFactory
+
+
+@pytest.fixture
+def sandbox_account(db, settings):
+    """A portal Wavix account whose API is the Wavix sandbox, answered in-process (no socket)
+    on this test's database connection. `account.transport.request_count` counts the HTTP
+    requests the portal made; `account.sandbox` is the sandbox's own account."""
+    from portal.services import wavix_account_save
+    from portal.wavix.client import session_for_account
+    from portal.wavix.sandbox.accounts import account_for_key
+    from portal.wavix.sandbox.transport import SandboxTransport
+
+    settings.WAVIX_SANDBOX_ENABLED = True
+    account = wavix_account_save(
+        name="Sandbox",
+        base_url="http://wavix-sandbox.test/wavix-sandbox",
+        auth_mode="bearer",
+        api_key=settings.WAVIX_SANDBOX_API_KEY,
+    )
+    account.transport = SandboxTransport()
+    session_for_account(account).mount("http://wavix-sandbox.test/", account.transport)
+    account.sandbox = account_for_key(settings.WAVIX_SANDBOX_API_KEY)
+    return account
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in-process when enqueued (at commit), so a whole chain of tasks runs inside
+    the test. The real worker against Redis has its own test (tests/portal/test_worker.py)."""
+    from portal.celery import app
+
+    previous = app.conf.get("task_always_eager", False)
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

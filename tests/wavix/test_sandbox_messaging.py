@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from openapi_schema_validator import OAS31Validator
 
-from portal.celery import app as celery_app
 from portal.wavix.sandbox.models import SandboxMessage, SandboxWebhook
 from portal.wavix.sandbox.services.messaging import message_run_to_final
 from portal.wavix.sandbox.services.webhooks import RETRY_DELAYS, webhook_deliver
@@ -39,15 +38,6 @@ def send(sandbox, *, to="13125559876", text="Hello", media=None, sender=None, **
         **extra,
     }
     return sandbox.post("/v3/messages", json=body)
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process when enqueued, so a send's whole callback chain runs."""
-    previous = celery_app.conf.get("task_always_eager", False)
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.parametrize(
