@@ -109,3 +109,15 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def run_tasks(eager_celery, django_capture_on_commit_callbacks):
+    """`run_tasks(call, ...)` calls it and runs what it enqueued, as the worker would after
+    the commit."""
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run

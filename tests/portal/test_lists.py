@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
-from dids.models import Did
+from dids.models import Did, NumberOrder, SyncRun
 from dids.services import note_save, pool_save
+from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import Role
 
@@ -29,6 +30,11 @@ PAGES = [
     ("admin_a", "/t/acme/numbers/?status=active"),
     ("admin_a", "/t/acme/numbers/?q=front"),
     ("admin_a", "/t/acme/numbers/usage/"),
+    ("sysadmin", "/platform/numbers/inventory/"),
+    ("sysadmin", "/platform/numbers/inventory/?pooled=yes&sms_enabled=yes"),
+    ("sysadmin", "/platform/numbers/sync/"),
+    ("sysadmin", "/platform/numbers/orders/"),
+    ("sysadmin", "/platform/wavix/"),
 ]
 API = [
     ("sysadmin", None, "/api/v1/tenants/"),
@@ -39,19 +45,36 @@ API = [
     ("sysadmin", None, "/api/v1/pools/"),
     ("admin_a", "a", "/api/v1/tenants/acme/numbers/"),
     ("admin_a", "a", "/api/v1/tenants/acme/pool-usage/"),
+    ("sysadmin", None, "/api/v1/inventory/"),
+    ("sysadmin", None, "/api/v1/sync-runs/"),
 ]
 
 
 def grow(world, n):
-    """n more tenants with pools, members of acme, tokens, audit entries, and acme numbers
-    (ranges, held numbers and labels)."""
+    """n more tenants with pools, members of acme, tokens, audit entries, acme numbers
+    (ranges, held numbers and labels), Wavix accounts with sync runs and orders."""
     start = 16460000000 + Did.objects.count() * 10
     for i in range(n):
         number = start + i * 10
         pool_save(tenant=world.a, text=f"{number}-{number + 5}", name=f"p{number}")
         tenant = TenantFactory()
         pool_save(tenant=tenant, text=f"{number + 7}")
-        Did.objects.create(number=number, status="active", sms_enabled=True)
+        account = wavix_account_save(
+            name=f"Wavix {number}",
+            base_url="https://api.wavix.com",
+            auth_mode="bearer",
+            api_key=f"key-{number}",
+        )
+        Did.objects.create(number=number, status="active", sms_enabled=True, account=account)
+        SyncRun.objects.create(account=account, status="succeeded", requested_by=world.sysadmin)
+        NumberOrder.objects.create(
+            kind="buy",
+            account=account,
+            numbers=[str(number)],
+            tenant=tenant,
+            requested_by=world.sysadmin,
+            status="succeeded",
+        )
         with scope(tenant=world.a):
             note_save(tenant=world.a, number=number + 1, label="front desk", description="")
         user = UserFactory()

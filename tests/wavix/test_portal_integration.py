@@ -19,17 +19,6 @@ from ..conftest import login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run_tasks(eager_celery, django_capture_on_commit_callbacks):
-    """Runs what a call enqueues, as the worker would after the commit."""
-
-    def run(call, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(*args, **kwargs)
-
-    return run
-
-
 def sync(account, run_tasks) -> SyncRun:
     run = run_tasks(services.sync_start, account=account)
     run.refresh_from_db()
