@@ -4,7 +4,7 @@ from django.db.models import Q
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
-from .models import Did, DidPool
+from .models import Did, DidPool, E911Drift
 
 
 class PoolFilter(SearchFilterSet):
@@ -58,3 +58,28 @@ class InventoryFilter(SearchFilterSet):
 
     def filter_pooled(self, queryset, name, value: str):
         return queryset.filter(owner_tenant__isnull=value != "yes")
+
+
+class E911DriftFilter(SearchFilterSet):
+    """Drift found by the reconcile: a number prefix or tenant, the kind, the account."""
+
+    kind = django_filters.ChoiceFilter(choices=E911Drift.Kind.choices, empty_label="Any drift")
+    account = django_filters.ModelChoiceFilter(
+        queryset=WavixAccount.objects.all(), empty_label="Any account"
+    )
+
+    class Meta:
+        model = E911Drift
+        fields = ["q", "kind", "account"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        digits = value.strip().lstrip("+").replace(" ", "")
+        if digits.isdigit():
+            from .selectors import prefix_pool
+
+            query = Q()
+            for span in prefix_pool(digits):
+                query |= Q(number__gte=span.start, number__lte=span.end)
+            return queryset.filter(query)
+        return queryset.filter(Q(tenant__name__icontains=value) | Q(tenant__slug__icontains=value))

@@ -2,7 +2,7 @@ import hashlib
 
 from django import forms
 
-from portal.forms import Form
+from portal.forms import FilterFormMixin, Form
 
 
 def text_fingerprint(text: str) -> str:
@@ -41,3 +41,54 @@ class PoolImportForm(Form):
 class NoteForm(Form):
     label = forms.CharField(max_length=100, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class E911AddressForm(Form):
+    """An emergency address; the local rules (dids/e911.py) run in the service, so the form,
+    the API and the model report the same messages."""
+
+    name = forms.CharField(
+        max_length=100, help_text="What Wavix files the address under, e.g. “Head office”."
+    )
+    street_number = forms.CharField(max_length=20, label="Street number")
+    street = forms.CharField(max_length=100)
+    location = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Suite, floor or room, so responders find the caller in the building.",
+    )
+    city = forms.CharField(max_length=100)
+    state = forms.CharField(
+        max_length=2,
+        label="State or province",
+        help_text="Two letters: a US state (IL) or Canadian province (ON).",
+    )
+    zip_code = forms.CharField(
+        max_length=10,
+        label="ZIP or postal code",
+        help_text="US: 62701 or 62701-1504 · Canada: M5H 2N2.",
+    )
+    numbers = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required-ness is checked by the service with messages that name the rule; the
+        # browser's own checks would hide them.
+        for name in ("name", "street_number", "street", "city", "state", "zip_code"):
+            self.fields[name].required = False
+            self.fields[name].widget.is_required = False
+
+
+class E911FilterForm(FilterFormMixin, forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    state = forms.ChoiceField(
+        required=False,
+        label="E911",
+        choices=[
+            ("", "Any"),
+            ("provisioned", "Provisioned"),
+            ("missing", "No address"),
+            ("pending", "Being changed"),
+            ("failed", "Failed"),
+        ],
+    )

@@ -297,3 +297,211 @@ class NumberOrder(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+# E911 ---------------------------------------------------------------------------------------
+
+
+class E911Job(models.Model):
+    """Setting or removing the emergency address of one or many numbers on Wavix: saved first,
+    carried out by a task number by number, its progress and failures shown in the portal."""
+
+    class Kind(models.TextChoices):
+        SET = "set", "Set emergency address"
+        REMOVE = "remove", "Remove emergency address"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    numbers = models.JSONField(default=list, help_text="E.164 digits, as integers.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "E911 job"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.total} number{'s' if self.total != 1 else ''}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+
+class E911Address(models.Model):
+    """The emergency address of one of a tenant's US or Canadian numbers, as validated by Wavix,
+    and where it stands on Wavix. While the row exists the number is in use: it cannot leave
+    the pool nor be returned to Wavix."""
+
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", "Provisioning"
+        PROVISIONED = "provisioned", "Provisioned"
+        FAILED = "failed", "Failed"
+        REMOVING = "removing", "Removing"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    number = models.BigIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    street_number = models.CharField(max_length=20)
+    street = models.CharField(max_length=100)
+    location = models.CharField(
+        max_length=100, blank=True, help_text="Suite, floor, room: where in the building."
+    )
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, help_text="US state or Canadian province code.")
+    zip_code = models.CharField(max_length=10)
+    zip_plus_four = models.CharField(max_length=9, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROVISIONING)
+    error = models.TextField(blank=True)
+    job = models.ForeignKey(
+        E911Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="addresses"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    provisioned_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "E911 address"
+        verbose_name_plural = "E911 addresses"
+
+    def __str__(self) -> str:
+        return f"+{self.number}: {self.one_line}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from . import e911
+
+        errors = e911.address_errors(self.wavix_address() | {"name": self.name})
+        refusal = e911.number_refusal(self.number)
+        if refusal:
+            errors["number"] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+    def wavix_address(self) -> dict:
+        """The `address` object of Wavix's E911 API."""
+        return {
+            "street_number": self.street_number,
+            "street": self.street,
+            "location": self.location,
+            "city": self.city,
+            "state": self.state,
+            "zip_code": self.zip_code,
+            "zip_plus_four": self.zip_plus_four,
+        }
+
+    @property
+    def one_line(self) -> str:
+        from .e911 import one_line
+
+        return one_line(self.wavix_address())
+
+    @property
+    def is_provisioned(self) -> bool:
+        return self.status == self.Status.PROVISIONED
+
+
+class E911ReconcileRun(models.Model):
+    """One comparison of an account's E911 records on Wavix with the portal's addresses."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.CASCADE, related_name="e911_runs"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(max_length=32, default="manual", help_text="manual, schedule, api")
+    requested_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0, help_text="E911 records on Wavix.")
+    drift = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        verbose_name = "E911 reconcile run"
+
+    def __str__(self) -> str:
+        return f"E911 reconcile of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class E911Drift(models.Model):
+    """A difference found by the last reconcile of an account: replaced on every run. The
+    tenant is the one whose address or pool the number belongs to (none for a number in no
+    pool)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "missing_on_wavix", "Missing on Wavix"
+        DIFFERENT = "different_address", "Different address on Wavix"
+        UNKNOWN = "unknown_to_portal", "Unknown to the portal"
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.CASCADE, related_name="e911_drift"
+    )
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    number = models.BigIntegerField()
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    portal_address = models.JSONField(default=dict, blank=True)
+    wavix_address = models.JSONField(default=dict, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "E911 drift"
+        verbose_name_plural = "E911 drift"
+
+    def __str__(self) -> str:
+        return f"+{self.number}: {self.get_kind_display()}"
+
+    @property
+    def portal_line(self) -> str:
+        from .e911 import one_line
+
+        return one_line(self.portal_address) if self.portal_address else ""
+
+    @property
+    def wavix_line(self) -> str:
+        from .e911 import one_line
+
+        return one_line(self.wavix_address) if self.wavix_address else ""

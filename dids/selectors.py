@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
-from .models import Did, DidNote, NumberRange
+from . import e911
+from .models import Did, DidNote, E911Address, NumberRange
 from .ranges import MAX_DIGITS, Pool
 from .ranges import NumberRange as Span
 
@@ -36,10 +37,18 @@ class NumberRow:
     number: int
     did: Did | None
     note: DidNote | None
+    e911: E911Address | None = None
 
     @property
     def e164(self) -> str:
         return f"+{self.number}"
+
+    @property
+    def e911_refusal(self) -> str | None:
+        """Why this number cannot have an emergency address (None if it can)."""
+        if self.did is None or self.did.status == Did.Status.RELEASED:
+            return "Not held on Wavix."
+        return e911.number_refusal(self.number, self.did.country)
 
 
 def tenant_pool(tenant) -> Pool:
@@ -86,7 +95,8 @@ class NumberSequence:
 def rows_for(tenant, numbers: list[int]) -> list[NumberRow]:
     dids = {d.number: d for d in Did.objects.filter(number__in=numbers)}
     notes = {n.number: n for n in DidNote.objects.filter(number__in=numbers)}
-    return [NumberRow(n, dids.get(n), notes.get(n)) for n in numbers]
+    addresses = {a.number: a for a in E911Address.objects.filter(number__in=numbers)}
+    return [NumberRow(n, dids.get(n), notes.get(n), addresses.get(n)) for n in numbers]
 
 
 def _prefix_q(digits: str) -> Q:
@@ -159,3 +169,115 @@ def _held_count(**filters):
         .values("n")
     )
     return Coalesce(Subquery(inside[:1]), 0)
+
+
+# E911 ----------------------------------------------------------------------------------------
+
+
+def e911_capable_q() -> Q:
+    """Inventory numbers that can have an emergency address: +1 with a valid area code, and a
+    US or Canadian number (toll-free numbers serve both). Mirrors e911.number_refusal."""
+    toll_free = Q()
+    for npa in sorted(e911.TOLL_FREE_NPAS):
+        low = int(f"1{npa}0000000")
+        toll_free |= Q(number__gte=low, number__lte=low + 9_999_999)
+    return Q(number__gte=12_000_000_000, number__lte=19_999_999_999) & (
+        Q(country__in=["", *sorted(e911.E911_COUNTRIES)]) | toll_free
+    )
+
+
+def _provisioned_address():
+    return E911Address._base_manager.filter(
+        number=OuterRef("number"), status=E911Address.Status.PROVISIONED
+    )
+
+
+def e911_numbers(tenant):
+    """The tenant's numbers held on Wavix that can have an emergency address (call inside the
+    tenant's scope)."""
+    return (
+        Did.objects.held()
+        .filter(e911_capable_q())
+        .in_ranges_of(NumberRange.objects.filter(tenant=tenant))
+        .order_by("number")
+    )
+
+
+def e911_missing(tenant):
+    """Of those, the numbers with no provisioned emergency address."""
+    return e911_numbers(tenant).exclude(Exists(_provisioned_address()))
+
+
+def e911_missing_among(tenant, numbers: Pool) -> int:
+    """How many of these numbers, just put in the tenant's pool, lack an emergency address."""
+    spans, total = numbers.ranges, 0
+    for i in range(0, len(spans), 500):
+        inside = Q()
+        for span in spans[i : i + 500]:
+            inside |= Q(number__gte=span.start, number__lte=span.end)
+        total += e911_missing(tenant).filter(inside).count()
+    return total
+
+
+def e911_missing_count():
+    """An annotation for a Tenant queryset: how many of its US/Canadian numbers held on Wavix
+    have no provisioned emergency address (one correlated count, whatever the tenants)."""
+    in_pool = NumberRange._base_manager.filter(
+        tenant=OuterRef(OuterRef("pk")), start__lte=OuterRef("number"), end__gte=OuterRef("number")
+    )
+    missing = (
+        Did.objects.held()
+        .filter(e911_capable_q())
+        .filter(Exists(in_pool))
+        .exclude(Exists(_provisioned_address()))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(Subquery(missing[:1]), 0)
+
+
+def tenant_e911(tenant, *, q: str = "", state: str = ""):
+    """The tenant's E911-capable numbers for the E911 page, searched (number prefix, or text in
+    the address) and filtered by state: provisioned, missing, failed, pending."""
+    rows = e911_numbers(tenant)
+    text = q.strip()
+    digits = text.lstrip("+").replace(" ", "")
+    if digits.isdigit():
+        rows = rows.filter(_prefix_q(digits))
+    elif text:
+        matched = E911Address.objects.filter(
+            Q(name__icontains=text)
+            | Q(street__icontains=text)
+            | Q(city__icontains=text)
+            | Q(location__icontains=text)
+        ).values("number")
+        rows = rows.filter(number__in=matched)
+    statuses = {
+        "provisioned": [E911Address.Status.PROVISIONED],
+        "failed": [E911Address.Status.FAILED],
+        "pending": [E911Address.Status.PROVISIONING, E911Address.Status.REMOVING],
+    }
+    if state == "missing":
+        rows = rows.exclude(Exists(E911Address._base_manager.filter(number=OuterRef("number"))))
+    elif state in statuses:
+        rows = rows.filter(
+            Exists(
+                E911Address._base_manager.filter(
+                    number=OuterRef("number"), status__in=statuses[state]
+                )
+            )
+        )
+    return rows
+
+
+def attach_e911(dids, *, scoped: bool = True) -> None:
+    """Sets `.e911` (the address or None) on each inventory row, in one query."""
+    numbers = [d.number for d in dids]
+    manager = E911Address.objects if scoped else E911Address._base_manager
+    addresses = {a.number: a for a in manager.filter(number__in=numbers)}
+    for did in dids:
+        did.e911 = addresses.get(did.number)
+        did.e911_kind = {"toll_free": "Toll-free", "geographic": "Geographic"}.get(
+            e911.number_kind(did.number) or "", ""
+        )

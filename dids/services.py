@@ -322,6 +322,13 @@ def order_return(*, numbers: list[int], user=None) -> NumberOrder:
     the pool first) or used by anything."""
     dids = _held_dids(numbers)
     pooled = find_conflicts(Pool.of(*numbers))
+    # What uses a number (an E911 record...) is named first: the pool cannot give it up either.
+    in_use = [u for c in pooled for u in usage.uses_of(c.tenant, c.numbers)]
+    unpooled = Pool.of(*numbers).difference(Pool(s for c in pooled for s in c.numbers.ranges))
+    in_use += usage.uses_of(None, unpooled)
+    if in_use:
+        in_use = sorted(set(in_use), key=lambda u: (u.number, u.what))
+        raise ValidationError({"numbers": [f"+{u.number} is in use: {u.what}" for u in in_use]})
     if pooled:
         raise ValidationError(
             {"numbers": [f"{c}: remove them from the pool first" for c in pooled]}

@@ -5,15 +5,17 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from portal import audit
 from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
-from portal.wavix.errors import WavixError
+from portal.wavix.errors import WavixError, WavixNotFound
 
-from . import services
-from .models import Did, NumberOrder, SyncRun
+from . import e911_services, services
+from .models import Did, E911Address, E911Job, E911ReconcileRun, NumberOrder, SyncRun
 from .sync import run_sync
 
 log = logging.getLogger(__name__)
@@ -144,3 +146,155 @@ ORDER_STEPS = {
     NumberOrder.Kind.RETURN: _return,
     NumberOrder.Kind.DESTINATION: _destination,
 }
+
+
+# E911 ---------------------------------------------------------------------------------------
+
+
+@shared_task(name="dids.tasks.e911_run_job")
+def e911_run_job(job_id: int) -> str:
+    """Associates or deletes E911 records on Wavix, number by number, inside the job's tenant
+    scope. Only a queued job starts, and each number is locked and acted on only while it is
+    still this job's and in the state the job left it, so a second delivery does nothing."""
+    with scopes_disabled(), transaction.atomic():
+        job = E911Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != E911Job.Status.QUEUED:
+            return "skipped"
+        job.status = E911Job.Status.RUNNING
+        job.save(update_fields=["status"])
+    step = _e911_associate if job.kind == E911Job.Kind.SET else _e911_delete
+    clients: dict[int, WavixClient] = {}
+    with scope(tenant=job.tenant):
+        for number in job.numbers:
+            try:
+                ok = step(job, int(number), clients)
+            except Exception:
+                log.exception("E911 job %s failed on +%s", job_id, number)
+                _e911_finish(job, E911Job.Status.FAILED, f"Unexpected error on +{number}.")
+                raise
+            E911Job.objects.filter(pk=job.pk).update(
+                done=F("done") + 1, failed=F("failed") + (0 if ok else 1)
+            )
+        job.refresh_from_db()
+        status = E911Job.Status.FAILED if job.failed else E911Job.Status.SUCCEEDED
+        note = f"{job.failed} of {job.total} failed; see each number." if job.failed else ""
+        return _e911_finish(job, status, note)
+
+
+def _e911_finish(job: E911Job, status: str, error: str) -> str:
+    E911Job.objects.filter(pk=job.pk).update(
+        status=status, error=error[:2000], finished_at=timezone.now()
+    )
+    return status
+
+
+def _client_for(did: Did, clients: dict[int, WavixClient]) -> WavixClient:
+    if did.account_id not in clients:
+        clients[did.account_id] = WavixClient.for_account(did.account)
+    return clients[did.account_id]
+
+
+def _locked_record(job: E911Job, number: int, status: str) -> E911Address | None:
+    return (
+        E911Address.objects.select_for_update()
+        .filter(number=number, job=job, status=status)
+        .first()
+    )
+
+
+def _set_registered(number: int, flag: bool) -> None:
+    did = Did.objects.filter(number=number).first()
+    if did is not None and did.e911_registered != flag:
+        did.e911_registered = flag
+        did.save(update_fields=["e911_registered", "updated_at"])
+
+
+def _e911_associate(job: E911Job, number: int, clients) -> bool:
+    with transaction.atomic():
+        record = _locked_record(job, number, E911Address.Status.PROVISIONING)
+        if record is None:
+            return True  # done by an earlier delivery, or changed since
+        did = Did.objects.held().select_related("account").filter(number=number).first()
+        if did is None or did.account is None:
+            record.status, record.error = record.Status.FAILED, "No longer held on Wavix."
+            record.save(update_fields=["status", "error", "updated_at"])
+            return False
+        try:
+            _client_for(did, clients).create_e911_record(
+                phone_number=str(number), name=record.name, address=record.wavix_address()
+            )
+        except WavixError as exc:
+            record.status, record.error = record.Status.FAILED, str(exc)[:2000]
+            record.save(update_fields=["status", "error", "updated_at"])
+            return False
+        record.status, record.error = record.Status.PROVISIONED, ""
+        record.provisioned_at = timezone.now()
+        record.save(update_fields=["status", "error", "provisioned_at", "updated_at"])
+        _set_registered(number, True)
+    return True
+
+
+def _e911_delete(job: E911Job, number: int, clients) -> bool:
+    with transaction.atomic():
+        record = _locked_record(job, number, E911Address.Status.REMOVING)
+        if record is None:
+            return True
+        did = Did.objects.select_related("account").filter(number=number).first()
+        try:
+            if did is not None and did.account is not None:
+                _client_for(did, clients).delete_e911_record(str(number))
+        except WavixNotFound:
+            pass  # Wavix has no record: the goal is reached
+        except WavixError as exc:
+            # The address stays as it was on Wavix: emergency calls still use it.
+            record.status = (
+                record.Status.PROVISIONED if record.provisioned_at else record.Status.FAILED
+            )
+            record.error = f"Removal failed: {exc}"[:2000]
+            record.save(update_fields=["status", "error", "updated_at"])
+            return False
+        record.delete()
+        _set_registered(number, False)
+    return True
+
+
+@shared_task(name="dids.tasks.e911_reconcile")
+def e911_reconcile(run_id: int) -> str:
+    """Compares an account's E911 records on Wavix with the portal (global work: unscoped)."""
+    with transaction.atomic():
+        run = (
+            E911ReconcileRun.objects.select_for_update()
+            .select_related("account")
+            .filter(pk=run_id)
+            .first()
+        )
+        if run is None or run.status != E911ReconcileRun.Status.QUEUED:
+            return "skipped"
+        run.status = E911ReconcileRun.Status.RUNNING
+        run.save(update_fields=["status"])
+    status, error = E911ReconcileRun.Status.SUCCEEDED, ""
+    try:
+        e911_services.reconcile_account(run, WavixClient.for_account(run.account))
+    except WavixError as exc:
+        status, error = E911ReconcileRun.Status.FAILED, str(exc)
+    except Exception as exc:
+        log.exception("E911 reconcile %s failed", run_id)
+        E911ReconcileRun.objects.filter(pk=run.pk).update(
+            status=E911ReconcileRun.Status.FAILED,
+            error=f"Unexpected error: {exc.__class__.__name__}",
+            finished_at=timezone.now(),
+        )
+        raise
+    E911ReconcileRun.objects.filter(pk=run.pk).update(
+        status=status, error=error[:2000], finished_at=timezone.now()
+    )
+    return status
+
+
+@shared_task(name="dids.tasks.e911_reconcile_all")
+def e911_reconcile_all() -> int:
+    """The periodic reconcile (E911_RECONCILE_INTERVAL_MINUTES): one run per account."""
+    accounts = list(WavixAccount.objects.all())
+    for account in accounts:
+        e911_services.reconcile_start(account=account, trigger="schedule")
+    return len(accounts)

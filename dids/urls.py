@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dids.views import buy, inventory, numbers, pools
+from dids.views import buy, e911, inventory, numbers, pools
 
 platform_urlpatterns = [
     path("numbers/", pools.PoolListView.as_view(), name="pool_list"),
@@ -23,6 +23,8 @@ platform_urlpatterns = [
     path("tenants/<slug:slug>/pools/new/", pools.PoolCreateView.as_view(), name="pool_create"),
     path("pools/<int:pk>/edit/", pools.PoolEditView.as_view(), name="pool_edit"),
     path("pools/<int:pk>/delete/", pools.PoolDeleteView.as_view(), name="pool_delete"),
+    path("numbers/e911/", e911.E911DriftListView.as_view(), name="e911_drift"),
+    path("numbers/e911/reconcile/", e911.E911ReconcileStartView.as_view(), name="e911_reconcile"),
 ]
 
 tenant_urlpatterns = [
@@ -30,4 +32,8 @@ tenant_urlpatterns = [
     path("numbers/export.csv", numbers.NumberExportView.as_view(), name="number_export"),
     path("numbers/usage/", numbers.PoolUsageView.as_view(), name="pool_usage"),
     path("numbers/<int:number>/", numbers.NoteEditView.as_view(), name="number_edit"),
+    path("e911/", e911.E911ListView.as_view(), name="e911_list"),
+    path("e911/set/", e911.E911SetView.as_view(), name="e911_set"),
+    path("e911/remove/", e911.E911RemoveView.as_view(), name="e911_remove"),
+    path("e911/jobs/<int:pk>/", e911.E911JobView.as_view(), name="e911_job"),
 ]

@@ -3,6 +3,9 @@
 Apps that reference numbers (trunk caller IDs, sender IDs, E911 records, routing rules)
 register a checker: given a tenant and the numbers about to leave its pool, it returns one
 `Use` per number it needs. The pool service refuses the edit and lists them.
+
+Returning numbers to Wavix asks too, with the owning tenant for pooled numbers and with
+`tenant=None` for numbers in no pool (a checker then looks across tenants, or returns []).
 """
 
 from __future__ import annotations

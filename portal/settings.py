@@ -227,6 +227,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.revoke_expired_api_tokens",
         "schedule": timedelta(minutes=15),
     },
+    "reconcile-trunks": {
+        "task": "trunks.tasks.reconcile_trunks",
+        "schedule": timedelta(minutes=env.int("TRUNK_RECONCILE_INTERVAL_MINUTES", default=30)),
+    },
+    "pull-cdrs": {
+        "task": "trunks.tasks.pull_cdrs",
+        "schedule": timedelta(minutes=env.int("CDR_PULL_INTERVAL_MINUTES", default=15)),
+    },
+    "reconcile-e911": {
+        "task": "dids.tasks.e911_reconcile_all",
+        "schedule": timedelta(minutes=env.int("E911_RECONCILE_INTERVAL_MINUTES", default=60)),
+    },
 }
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
@@ -276,6 +288,14 @@ SPECTACULAR_SETTINGS = {
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
 WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
 WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
+# SIP trunks: the broadest allowed network (prefix length) per IP version, the days of CDRs
+# the first pull reads, and the SIP server tenants' PBXs register with.
+TRUNK_MIN_PREFIX_IPV4 = env.int("TRUNK_MIN_PREFIX_IPV4", default=24)
+TRUNK_MIN_PREFIX_IPV6 = env.int("TRUNK_MIN_PREFIX_IPV6", default=48)
+CDR_INITIAL_DAYS = env.int("CDR_INITIAL_DAYS", default=30)
+TRUNK_SIP_HOST = env.str("TRUNK_SIP_HOST", default="sip.wavix.net")
+# E911 address validation runs while the user waits: a tighter timeout than other calls.
+E911_VALIDATE_TIMEOUT_SECONDS = env.float("E911_VALIDATE_TIMEOUT_SECONDS", default=8.0)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dids.urls import platform_urlpatterns as dids_platform
@@ -10,6 +8,8 @@ from dids.urls import tenant_urlpatterns as dids_tenant
 from portal.views import pages, wavix
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
+from trunks.urls import platform_urlpatterns as trunks_platform
+from trunks.urls import tenant_urlpatterns as trunks_tenant
 
 platform_urlpatterns = [
     path("", pages.PlatformDashboardView.as_view(), name="dashboard"),
@@ -26,11 +26,13 @@ platform_urlpatterns = [
     ),
     *tenants_platform,
     *dids_platform,
+    *trunks_platform,
 ]
 
 tenant_urlpatterns = [
     *tenants_tenant,
     *dids_tenant,
+    *trunks_tenant,
     path("audit/", pages.TenantAuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", pages.TenantAuditDetailView.as_view(), name="audit_detail"),
 ]
@@ -44,8 +46,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", pages.account, name="account"),
     path("healthz", pages.healthz, name="healthz"),
-    # Pages without our <link rel="icon"> (the Django admin) make browsers ask for this.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", pages.favicon),
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),

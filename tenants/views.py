@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from dids.models import DidPool
+from dids.selectors import e911_missing, e911_missing_count
 from portal.models import AuditEntry
 from portal.views.base import (
     FilteredListView,
@@ -47,7 +48,11 @@ class TenantListView(PlatformAdminMixin, FilteredListView):
     table_template_name = "tenants/platform/_tenant_table.html"
 
     def get_base_queryset(self):
-        return Tenant.objects.with_counts().order_by("name")
+        return (
+            Tenant.objects.with_counts()
+            .annotate(e911_missing=e911_missing_count())
+            .order_by("name")
+        )
 
 
 class TenantCreateView(PlatformAdminMixin, ServiceFormMixin, FormView):
@@ -353,6 +358,7 @@ class DashboardView(TenantMixin, TemplateView):
             agents=Count("id", filter=Q(role=Role.AGENT)),
         )
         context["counts"] = counts
+        context["e911_missing"] = e911_missing(self.tenant).count()
         if self.access.is_admin:
             context["recent_changes"] = AuditEntry.objects.for_list()[:8]
         return context

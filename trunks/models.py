@@ -1,1 +1,275 @@
-"""Models arrive with their issues; see README.md (Layout)."""
+"""SIP trunks on Wavix, their sharing with tenants, and call records (CDRs).
+
+A trunk is provider-level (a system administrator's object, like the DID inventory); a tenant
+sees it through a `TrunkAssignment`, which carries the tenant's DID pool on that trunk. CDRs
+are filed under the tenant whose pool held the call's own number when the call was pulled.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django_scopes import ScopedManager
+
+from portal.crypto import EncryptedTextField
+
+
+class SipTrunk(models.Model):
+    """A Wavix SIP trunk as the portal wants it. Every change is saved here first (sync state
+    pending) and pushed whole to Wavix by a task; what Wavix answered is kept beside it."""
+
+    class AuthMethod(models.TextChoices):
+        DIGEST = "digest", "Digest (username and password)"
+        IP = "ip", "IP address"
+
+    class SyncState(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IN_SYNC = "in_sync", "In sync"
+        FAILED = "failed", "Failed"
+
+    class Drift(models.TextChoices):
+        NONE = "", "None"
+        CHANGED = "changed", "Changed on Wavix"
+        MISSING = "missing", "Missing on Wavix"
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.PROTECT, related_name="trunks"
+    )
+    label = models.CharField(max_length=100)
+    auth_method = models.CharField(
+        max_length=8, choices=AuthMethod.choices, default=AuthMethod.DIGEST
+    )
+    # Wavix requires a password for every trunk; with IP authentication it is generated.
+    password = EncryptedTextField(blank=True)
+    allowed_ips = models.JSONField(
+        default=list, blank=True, help_text="Addresses and networks, e.g. 203.0.113.10."
+    )
+    callerid = models.BigIntegerField(null=True, blank=True, help_text="E.164 digits.")
+    passthrough = models.BooleanField(
+        default=False, help_text="Caller-ID passthrough: several caller IDs (Wavix approves)."
+    )
+    didinfo_enabled = models.BooleanField(default=True)
+    call_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Maximum call duration in seconds; empty: no limit."
+    )
+    max_call_cost = models.DecimalField(
+        max_digits=8, decimal_places=4, null=True, blank=True, help_text="USD; empty: no limit."
+    )
+    max_channels = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Concurrent outbound calls; empty: no limit."
+    )
+    rewrite_enabled = models.BooleanField(default=False)
+    rewrite_prefix = models.CharField(max_length=16, blank=True)
+    rewrite_cond = models.CharField(max_length=2, blank=True)
+    call_recording_enabled = models.BooleanField(default=False)
+    transcription_enabled = models.BooleanField(default=False)
+    transcription_threshold = models.PositiveIntegerField(default=6)
+    machine_detection_enabled = models.BooleanField(default=False)
+    encrypted_media = models.BooleanField(default=False, help_text="TLS signalling and SRTP.")
+
+    # What Wavix assigned and answered.
+    wavix_id = models.PositiveIntegerField(null=True, blank=True)
+    sip_username = models.CharField(max_length=32, blank=True)
+    wavix_status = models.CharField(max_length=16, blank=True)
+    ip_approval = models.CharField(max_length=16, blank=True)
+    passthrough_approved = models.BooleanField(default=False)
+
+    # Sync bookkeeping: `revision` grows with every local change, so a push that finishes
+    # after a newer edit does not mark the trunk in sync.
+    revision = models.PositiveIntegerField(default=1)
+    sync_state = models.CharField(
+        max_length=8, choices=SyncState.choices, default=SyncState.PENDING
+    )
+    sync_error = models.TextField(blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    delete_requested = models.BooleanField(default=False)
+    # A push holds this lease while it talks to Wavix, so two pushes never race (a second
+    # create would make a second trunk); an expired lease is a crashed worker's.
+    push_lease_until = models.DateTimeField(null=True, blank=True)
+    drift = models.CharField(max_length=8, choices=Drift.choices, blank=True, default="")
+    drift_fields = models.JSONField(default=dict, blank=True)
+    wavix_snapshot = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_log = True
+    audit_masked_fields = ("password",)
+    audit_ignored_fields = (
+        "revision",
+        "sync_error",
+        "synced_at",
+        "drift_fields",
+        "wavix_snapshot",
+        "checked_at",
+        "push_lease_until",
+    )
+
+    class Meta:
+        ordering = ["label", "id"]
+        verbose_name = "SIP trunk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "wavix_id"],
+                condition=Q(wavix_id__isnull=False),
+                name="siptrunk_unique_wavix_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_ip_auth(self) -> bool:
+        return self.auth_method == self.AuthMethod.IP
+
+    @property
+    def approvals_waiting(self) -> list[str]:
+        """What waits for Wavix's manual review, in words."""
+        waiting = []
+        if self.is_ip_auth and self.ip_approval != "approved":
+            waiting.append(f"IP authentication {self.ip_approval or 'not yet requested'}")
+        if self.passthrough and not self.passthrough_approved and self.wavix_id:
+            waiting.append(
+                "caller-ID passthrough "
+                + ("rejected" if self.wavix_status == "rejected" else "pending")
+            )
+        return waiting
+
+
+class ForeignTrunk(models.Model):
+    """A trunk that Wavix has and the portal does not know (found by the reconcile), offered
+    for import."""
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.CASCADE, related_name="foreign_trunks"
+    )
+    wavix_id = models.PositiveIntegerField()
+    label = models.CharField(max_length=100, blank=True)
+    sip_username = models.CharField(max_length=32, blank=True)
+    data = models.JSONField(default=dict)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account", "wavix_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "wavix_id"], name="foreigntrunk_unique_wavix_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Trunk'} ({self.sip_username or self.wavix_id})"
+
+
+class TrunkReconcile(models.Model):
+    """The last reconcile of an account's trunks against Wavix: when, and its outcome."""
+
+    account = models.OneToOneField(
+        "portal.WavixAccount", on_delete=models.CASCADE, related_name="trunk_reconcile"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True)
+    message = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Reconcile of {self.account}"
+
+
+class TrunkAssignment(models.Model):
+    """A trunk shared with a tenant: the tenant's DID pool on the trunk, its limit of
+    concurrent calls, and the caller IDs it chose among its own numbers."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    trunk = models.ForeignKey(SipTrunk, on_delete=models.PROTECT, related_name="assignments")
+    # Deleting the pool (from the pools page) ends the share; the pool service refuses it
+    # while a number of the pool is in use.
+    pool = models.OneToOneField(
+        "dids.DidPool", on_delete=models.CASCADE, related_name="trunk_assignment"
+    )
+    max_calls = models.PositiveIntegerField(help_text="Concurrent calls this tenant may make.")
+    caller_ids = models.JSONField(default=list, blank=True, help_text="E.164 digits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["trunk__label", "tenant__name"]
+        verbose_name = "trunk share"
+        constraints = [
+            models.UniqueConstraint(fields=["trunk", "tenant"], name="trunkassignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trunk} · {self.tenant}"
+
+
+class Cdr(models.Model):
+    """One call as Wavix recorded it. `tenant` is the owner of the call's own number (the
+    caller of a placed call, the callee of a received one); empty when no tenant holds it."""
+
+    class Direction(models.TextChoices):
+        PLACED = "placed", "Placed (outbound)"
+        RECEIVED = "received", "Received (inbound)"
+
+    account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trunk = models.ForeignKey(
+        SipTrunk, on_delete=models.SET_NULL, null=True, blank=True, related_name="cdrs"
+    )
+    call_id = models.CharField(max_length=64)
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    started_at = models.DateTimeField()
+    from_number = models.CharField(max_length=32)
+    to_number = models.CharField(max_length=32)
+    disposition = models.CharField(max_length=16)
+    duration = models.PositiveIntegerField(default=0, help_text="Seconds.")
+    charge = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+    per_minute = models.DecimalField(max_digits=10, decimal_places=4, default=0)
+    destination = models.CharField(max_length=255, blank=True)
+    sip_trunk = models.CharField(max_length=32, blank=True, help_text="Wavix's trunk login.")
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "call record"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "call_id"], name="cdr_unique_call"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "-started_at"], name="cdr_tenant_started"),
+            models.Index(fields=["-started_at"], name="cdr_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.from_number} → {self.to_number}"
+
+    @property
+    def own_number(self) -> str:
+        return self.from_number if self.direction == self.Direction.PLACED else self.to_number
+
+
+class CdrPull(models.Model):
+    """How far the CDRs of an account and direction have been pulled."""
+
+    account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=8, choices=Cdr.Direction.choices)
+    pulled_through = models.DateField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_added = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "direction"], name="cdrpull_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.direction} through {self.pulled_through}"

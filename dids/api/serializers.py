@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from dids.models import Did, DidPool, NumberRange, SyncRun
+from dids.models import (
+    Did,
+    DidPool,
+    E911Address,
+    E911Drift,
+    E911Job,
+    E911ReconcileRun,
+    NumberRange,
+    SyncRun,
+)
 
 
 class DidPoolSerializer(serializers.ModelSerializer):
@@ -54,6 +63,7 @@ class NumberSerializer(serializers.Serializer):
     description = serializers.SerializerMethodField()
     held = serializers.SerializerMethodField()
     inventory = DidSerializer(source="did", allow_null=True)
+    e911 = serializers.SerializerMethodField()
 
     def get_label(self, row) -> str:
         return row.note.label if row.note else ""
@@ -63,6 +73,13 @@ class NumberSerializer(serializers.Serializer):
 
     def get_held(self, row) -> bool:
         return row.did is not None and row.did.status != Did.Status.RELEASED
+
+    def get_e911(self, row) -> dict | None:
+        """The emergency address ("status": "provisioned" once on Wavix), if any."""
+        if row.e911 is None:
+            return None
+        a = row.e911
+        return {"status": a.status, "address": a.wavix_address(), "one_line": a.one_line}
 
 
 class NoteSerializer(serializers.Serializer):
@@ -154,3 +171,126 @@ class SyncStartSerializer(serializers.Serializer):
     account = serializers.IntegerField(
         required=False, help_text="Wavix account id; the default if omitted."
     )
+
+
+# E911 ---------------------------------------------------------------------------------------
+
+
+class E911AddressFieldsSerializer(serializers.Serializer):
+    """Wavix's `address` object."""
+
+    street_number = serializers.CharField(allow_blank=True, required=False, default="")
+    street = serializers.CharField(allow_blank=True, required=False, default="")
+    location = serializers.CharField(allow_blank=True, required=False, default="")
+    city = serializers.CharField(allow_blank=True, required=False, default="")
+    state = serializers.CharField(allow_blank=True, required=False, default="")
+    zip_code = serializers.CharField(allow_blank=True, required=False, default="")
+    zip_plus_four = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class E911AddressSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+    one_line = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = E911Address
+        fields = [
+            "number",
+            "name",
+            "address",
+            "one_line",
+            "status",
+            "error",
+            "job",
+            "validated_at",
+            "provisioned_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_number(self, obj) -> str:
+        return f"+{obj.number}"
+
+    def get_address(self, obj) -> dict:
+        return obj.wavix_address()
+
+
+class E911ValidateSerializer(serializers.Serializer):
+    numbers = serializers.ListField(
+        child=serializers.CharField(), help_text="E.164 numbers of the tenant, e.g. +16468097065."
+    )
+    name = serializers.CharField(allow_blank=True, required=False, default="")
+    address = E911AddressFieldsSerializer()
+
+
+class E911OutcomeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["full_match", "corrected", "candidates", "no_match"])
+    message = serializers.CharField(source="text")
+    submitted = serializers.DictField()
+    suggested = serializers.DictField(help_text="Wavix's address (full match or corrected).")
+    changed = serializers.ListField(child=serializers.CharField())
+    candidates = serializers.ListField(child=serializers.DictField())
+    validation = serializers.CharField(
+        source="token",
+        help_text="Pass it to POST e911/ to set the suggested address; empty if it cannot be set.",
+    )
+
+
+class E911SetSerializer(serializers.Serializer):
+    numbers = serializers.ListField(child=serializers.CharField())
+    validation = serializers.CharField(help_text="The `validation` of a validate answer.")
+
+
+class E911JobSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.email", allow_null=True)
+
+    class Meta:
+        model = E911Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "numbers",
+            "total",
+            "done",
+            "failed",
+            "percent",
+            "error",
+            "requested_by",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class E911DriftSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField()
+    account = serializers.CharField(source="account.name")
+    tenant = serializers.CharField(source="tenant.slug", allow_null=True)
+
+    class Meta:
+        model = E911Drift
+        fields = [
+            "number",
+            "kind",
+            "account",
+            "tenant",
+            "portal_address",
+            "wavix_address",
+            "found_at",
+        ]
+        read_only_fields = fields
+
+    def get_number(self, obj) -> str:
+        return f"+{obj.number}"
+
+
+class E911ReconcileRunSerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.name")
+
+    class Meta:
+        model = E911ReconcileRun
+        fields = ["id", "account", "status", "trigger", "queued_at", "finished_at", "records"]
+        fields += ["drift", "error"]
+        read_only_fields = fields

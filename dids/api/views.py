@@ -6,9 +6,18 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import selectors, services
-from dids.filters import InventoryFilter, PoolFilter
-from dids.models import Did, DidPool, NumberRange, SyncRun
+from dids import e911_services, selectors, services
+from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
+from dids.models import (
+    Did,
+    DidPool,
+    E911Address,
+    E911Drift,
+    E911Job,
+    E911ReconcileRun,
+    NumberRange,
+    SyncRun,
+)
 from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
 from tenants.models import Tenant
@@ -187,3 +196,116 @@ class SyncRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfo
             raise ValidationError({"account": ["No such Wavix account."]})
         run = services.sync_start(account=account, trigger="api", user=request.user)
         return Response(s.SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+# E911 ---------------------------------------------------------------------------------------
+
+
+class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """The tenant's emergency addresses, one per number (`status`: provisioning, provisioned,
+    failed, removing). To set one: POST `validate/` with the numbers and the address; if
+    Wavix confirms or corrects it, POST here with the numbers and the answer's `validation`
+    (202, a job). DELETE deactivates emergency calling for the number on Wavix (202, a job).
+    Filter: status."""
+
+    model = E911Address
+    serializer_class = s.E911AddressSerializer
+    lookup_field = "number"
+    admin_actions = {"create", "destroy", "validate"}
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        rows = E911Address.objects.order_by("number")
+        status_ = self.request.query_params.get("status", "")
+        return rows.filter(status=status_) if status_ else rows
+
+    def get_object(self):
+        digits = str(self.kwargs["number"]).lstrip("+")
+        return get_object_or_404(E911Address, number=int(digits))
+
+    @extend_schema(request=s.E911ValidateSerializer, responses=s.E911OutcomeSerializer)
+    @action(detail=False, methods=["post"])
+    def validate(self, request, tenant_slug=None):
+        """Checks the address here, then with Wavix: full_match, corrected, candidates or
+        no_match. Nothing changes on Wavix."""
+        body = s.E911ValidateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        numbers = e911_services.parse_numbers(body.validated_data["numbers"])
+        data = {**body.validated_data["address"], "name": body.validated_data["name"]}
+        outcome = e911_services.e911_validate(tenant=self.tenant, numbers=numbers, data=data)
+        return Response(s.E911OutcomeSerializer(outcome).data)
+
+    @extend_schema(request=s.E911SetSerializer, responses={202: s.E911JobSerializer})
+    def create(self, request, tenant_slug=None):
+        body = s.E911SetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = e911_services.e911_set(
+            tenant=self.tenant,
+            numbers=e911_services.parse_numbers(body.validated_data["numbers"]),
+            token=body.validated_data["validation"],
+            user=request.user,
+        )
+        return Response(s.E911JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={202: s.E911JobSerializer})
+    def destroy(self, request, *args, **kwargs):
+        """Deletes the number's E911 record on Wavix: emergency calling is deactivated."""
+        record = self.get_object()
+        job = e911_services.e911_remove(
+            tenant=self.tenant, numbers=[record.number], user=request.user
+        )
+        return Response(s.E911JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class E911JobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Jobs that set or remove emergency addresses on Wavix, with their progress."""
+
+    model = E911Job
+    serializer_class = s.E911JobSerializer
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        return E911Job.objects.select_related("requested_by")
+
+
+class E911DriftApiViewSet(mixins.ListModelMixin, TenantViewSet):
+    """Where Wavix's E911 records differ from the tenant's addresses (last reconcile)."""
+
+    model = E911Drift
+    serializer_class = s.E911DriftSerializer
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        return E911Drift.objects.select_related("account", "tenant").order_by("number")
+
+
+class PlatformE911DriftApiViewSet(mixins.ListModelMixin, PlatformViewSet):
+    """Drift across every tenant and account (system administrators). Filters: q, kind,
+    account."""
+
+    model = E911Drift
+    serializer_class = s.E911DriftSerializer
+    filterset_class = E911DriftFilter
+
+    def scoped_queryset(self):
+        return E911Drift.objects.select_related("account", "tenant").order_by("number")
+
+
+class E911ReconcileRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformViewSet):
+    """E911 reconcile runs; POST starts one per account (or returns those under way)."""
+
+    model = E911ReconcileRun
+    serializer_class = s.E911ReconcileRunSerializer
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        return E911ReconcileRun.objects.select_related("account")
+
+    @extend_schema(request=None, responses={202: s.E911ReconcileRunSerializer(many=True)})
+    def create(self, request):
+        runs = [
+            e911_services.reconcile_start(account=account, trigger="api", user=request.user)
+            for account in WavixAccount.objects.order_by("-is_default", "name")
+        ]
+        data = s.E911ReconcileRunSerializer(runs, many=True).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)

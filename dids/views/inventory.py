@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from dids import services
+from dids import selectors, services
 from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
 from portal.forms import Form
@@ -28,6 +28,11 @@ class InventoryListView(PlatformAdminMixin, FilteredListView):
 
     def get_base_queryset(self):
         return Did.objects.select_related("account").with_owner().order_by("number")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.attach_e911(context["object_list"], scoped=False)
+        return context
 
 
 class PollingListView(PlatformAdminMixin, ListView):

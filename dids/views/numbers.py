@@ -75,6 +75,7 @@ class NumberListView(TenantNumbersMixin, ListView):
             filter=self.filter,
             querystring=query.urlencode(),
             table_template=self.table_template_name,
+            e911_missing=selectors.e911_missing(self.tenant).count(),
         )
         return context
 
@@ -110,6 +111,8 @@ class NumberExportView(TenantNumbersMixin, ListView):
                         did.number_type if did else "",
                         "yes" if did and did.sms_enabled else "no",
                         did.monthly_fee if did and did.monthly_fee is not None else "",
+                        row.e911.get_status_display().lower() if row.e911 else "",
+                        row.e911.one_line if row.e911 else "",
                     ]
 
         header = [
@@ -122,6 +125,8 @@ class NumberExportView(TenantNumbersMixin, ListView):
             "type",
             "sms_enabled",
             "monthly_fee",
+            "e911",
+            "e911_address",
         ]
         return csv_response(f"{self.tenant.slug}-numbers.csv", header, rows())
 

@@ -81,6 +81,13 @@ class PoolEditMixin(PlatformAdminMixin, FormView):
                     self.request,
                     f"Pool “{pool.name}” of {tenant.name} saved: {preview.new.size:,} numbers.",
                 )
+                missing = selectors.e911_missing_among(tenant, preview.added)
+                if missing:
+                    messages.warning(
+                        self.request,
+                        f"{missing} of the added US/Canadian numbers have no emergency (E911) "
+                        f"address: {tenant.name} is alerted to set one.",
+                    )
                 return HttpResponseRedirect(reverse("platform:tenant_detail", args=[tenant.slug]))
             preview = services.pool_preview(tenant=tenant, pool=self.pool, text=text)
         except ValidationError as exc:

@@ -11,8 +11,9 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
@@ -157,3 +158,10 @@ def _check_broker() -> dict:
             return {"ok": True, "transport": conn.transport_cls}
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         return {"ok": False, "error": exc.__class__.__name__}
+
+
+def favicon(request):
+    """Pages without our <link rel="icon"> (the Django admin) make browsers ask for this. The
+    static URL is read per request: with the manifest storage it exists only after
+    collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

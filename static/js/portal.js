@@ -1,12 +1,14 @@
-// Confirmation for destructive actions: a form with data-confirm="…" asks first.
+// Confirmation for destructive actions: a form with data-confirm="…" asks first, and so does
+// a submit button with its own data-confirm (one form, several actions).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!form.dataset.confirm || form.dataset.confirmed === "yes") return;
+  const source = event.submitter?.dataset.confirm ? event.submitter : form;
+  if (!source.dataset.confirm || form.dataset.confirmed === "yes") return;
   event.preventDefault();
   const modalEl = document.getElementById("confirm-modal");
-  document.getElementById("confirm-body").textContent = form.dataset.confirm;
+  document.getElementById("confirm-body").textContent = source.dataset.confirm;
   const ok = document.getElementById("confirm-ok");
-  ok.textContent = form.dataset.confirmLabel || "Confirm";
+  ok.textContent = source.dataset.confirmLabel || "Confirm";
   const modal = bootstrap.Modal.getOrCreateInstance(modalEl);
   ok.onclick = () => {
     form.dataset.confirmed = "yes";

@@ -85,7 +85,7 @@ def test_csv_export_of_the_filtered_list(numbers):
     response = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/export.csv?status=active")
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("number,label,description,status")
-    assert lines[1:] == ["+16468097065,,,Active,US,New York,,yes,1.5000"]
+    assert lines[1:] == ["+16468097065,,,Active,US,New York,,yes,1.5000,,"]
 
 
 def test_pool_usage_counts_per_range(numbers):

@@ -15,6 +15,8 @@ PLATFORM_NAV = [
     "Tenants",
     "Numbers",
     "Inventory",
+    "Trunks",
+    "Call records",
     "Wavix accounts",
     "Users",
     "Audit log",
@@ -96,7 +98,16 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
     expect(nav_links(tenant_nav(page))).to_have_text(
-        ["Dashboard", "Numbers", "Users", "Audit log", "API tokens"]
+        [
+            "Dashboard",
+            "Numbers",
+            "E911",
+            "Users",
+            "Trunks",
+            "Call records",
+            "Audit log",
+            "API tokens",
+        ]
     )
     expect(sidebar(page)).to_be_visible()
     expect(platform_nav(page)).to_have_count(0)
@@ -126,7 +137,7 @@ def test_agent_sees_no_admin_pages(page, live_server, world, screenshot):
 
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
-    expect(nav_links(tenant_nav(page))).to_have_text(["Dashboard", "Numbers", "Users"])
+    expect(nav_links(tenant_nav(page))).to_have_text(["Dashboard", "Numbers", "E911", "Users"])
     expect(platform_nav(page)).to_have_count(0)
     screenshot("agent-dashboard")
 

@@ -6,11 +6,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from dids.models import DidPool, NumberRange
+from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
 from portal.models import AuditEntry
+from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import ApiToken, Membership
+from trunks.models import Cdr, TrunkAssignment
 
 from ..conftest import api_client, login
 
@@ -48,19 +50,69 @@ def objects_of_b(world) -> dict:
     """One object of each tenant-owned model, in tenant B."""
     token, _ = services.api_token_create(user=world.admin_b, tenant=world.b, name="b token")
     pool, _ = pool_save(tenant=world.b, text="16468097090-16468097099")
+    trunk_share, cdr = trunk_objects_of(world.b)
+    account = wavix_account_save(
+        name="Wavix", base_url="https://api.wavix.com", auth_mode="bearer", api_key="k" * 32
+    )
     with scopes_disabled():
+        job = E911Job.objects.create(tenant=world.b, kind="set", numbers=[16468097090], total=1)
+        address = dict(street_number="100", street="Main St", city="Springfield", state="IL")
+        e911 = E911Address.objects.create(
+            tenant=world.b, number=16468097090, name="HQ", zip_code="62701", job=job, **address
+        )
+        drift = E911Drift.objects.create(
+            account=account, tenant=world.b, number=16468097091, kind="unknown_to_portal"
+        )
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
             AuditEntry: AuditEntry.objects.filter(tenant=world.b).first(),
             DidPool: pool,
             NumberRange: NumberRange.objects.get(pool=pool),
+            TrunkAssignment: trunk_share,
+            Cdr: cdr,
+            E911Job: job,
+            E911Address: e911,
+            E911Drift: drift,
         }
+
+
+def trunk_objects_of(tenant):
+    """A trunk shared with the tenant (its share) and a call record of the tenant."""
+    from portal.services import wavix_account_save
+    from trunks.models import SipTrunk
+    from trunks.services import assignment_save
+
+    account = wavix_account_save(
+        name="Trunks", base_url="https://api.wavix.com", auth_mode="bearer", api_key="t" * 32
+    )
+    trunk = SipTrunk.objects.create(
+        account=account, label="B trunk", password="Str0ng-Passw0rd", sync_state="in_sync"
+    )
+    share = assignment_save(
+        trunk=trunk, tenant=tenant, numbers="16468097180-16468097189", max_calls=2
+    )
+    with scopes_disabled():
+        cdr = Cdr.objects.create(
+            account=account,
+            tenant=tenant,
+            trunk=trunk,
+            call_id="b-call-1",
+            direction="placed",
+            started_at="2026-01-05T10:00:00Z",
+            from_number="16468097180",
+            to_number="12025550143",
+            disposition="answered",
+            duration=60,
+        )
+    return share, cdr
 
 
 def _kwarg_value(extra, obj):
     """A URL names an object by pk, or a number of a pool by the number itself."""
-    return obj.start if extra == "number" else obj.pk
+    if extra == "number":
+        return obj.number if hasattr(obj, "number") else obj.start
+    return obj.pk
 
 
 def build(name, names, callback, slug, objects):
@@ -88,6 +140,11 @@ def cases(world):
         "api:member-detail",
         "tenant:number_edit",
         "api:number-detail",
+        "tenant:trunk_detail",
+        "api:tenant-trunk-detail",
+        "api:tenant-cdr-detail",
+        "tenant:e911_job",
+        "api:e911-detail",
     } <= names
     return patterns, objects
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dids.demo import seed_demo_e911
 from dids.services import pool_save
 from portal.audit import actor_context
 from portal.models import WavixAccount
@@ -75,6 +76,9 @@ class Command(BaseCommand):
         if not settings.WAVIX_SANDBOX_ENABLED:
             return
         call_command("sandbox_seed", stdout=self.stdout)
+        added = seed_demo_e911()
+        if added:
+            self.stdout.write(f"gave {added} demo numbers an E911 address (some have none)")
         account = WavixAccount.objects.filter(name=SANDBOX_ACCOUNT).first()
         if account is None or account.base_url != base_url:
             wavix_account_save(
@@ -86,6 +90,9 @@ class Command(BaseCommand):
                 is_default=True,
             )
             self.stdout.write(f"Wavix account “{SANDBOX_ACCOUNT}” points at {base_url}")
+        from trunks.demo import seed_demo_trunks
+
+        seed_demo_trunks(WavixAccount.objects.get(name=SANDBOX_ACCOUNT), self.stdout)
 
     def _seed(self) -> None:
         users = {}

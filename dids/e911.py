@@ -1,0 +1,163 @@
+"""E911 rules checked before anything is sent to Wavix: which numbers can have an emergency
+address (US and Canadian, geographic or toll-free), and whether an address is complete and
+well-formed (state or province code, ZIP 5 / ZIP+4, Canadian postal code). No Django here.
+
+Every message names the field, the value and the rule, so a user can fix it at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+# NANP toll-free area codes; every other valid NANP area code is geographic.
+TOLL_FREE_NPAS = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+E911_COUNTRIES = frozenset({"US", "CA"})
+
+_US = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY "
+    # Territories served by US 911 and reached with country code 1.
+    "AS GU MP PR VI"
+)
+_CA = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+US_STATES = frozenset(_US.split())
+CA_PROVINCES = frozenset(_CA.split())
+
+ADDRESS_FIELDS = ("street_number", "street", "location", "city", "state", "zip_code")
+REQUIRED_FIELDS = ("name", "street_number", "street", "city", "state", "zip_code")
+LABELS = {
+    "name": "Name",
+    "street_number": "Street number",
+    "street": "Street",
+    "location": "Location",
+    "city": "City",
+    "state": "State or province",
+    "zip_code": "ZIP or postal code",
+    "zip_plus_four": "ZIP+4",
+}
+MAX_LENGTHS = {
+    "name": 100,
+    "street_number": 20,
+    "street": 100,
+    "location": 100,
+    "city": 100,
+    "state": 2,
+    "zip_code": 10,
+}
+
+_ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
+# Canada Post: letter digit letter, space, digit letter digit; D F I O Q U never appear, and W Z
+# never lead.
+_POSTAL = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+
+
+def number_kind(number: int) -> str | None:
+    """ "toll_free" or "geographic" for a valid North American (+1) number, else None."""
+    digits = str(number)
+    if len(digits) != 11 or not digits.startswith("1"):
+        return None
+    npa, exchange = digits[1:4], digits[4:7]
+    # Area codes and exchanges start with 2-9; N11 codes (911, 411...) are service codes.
+    if npa[0] in "01" or exchange[0] in "01" or npa[1:] == "11":
+        return None
+    return "toll_free" if npa in TOLL_FREE_NPAS else "geographic"
+
+
+def number_refusal(number: int, country: str = "") -> str | None:
+    """Why this number cannot have an E911 address, or None if it can. `country` is what the
+    inventory says (ISO alpha-2); +1 also covers Caribbean countries that have no E911."""
+    kind = number_kind(number)
+    if kind is None:
+        if not str(number).startswith("1"):
+            return (
+                f"+{number} is not a US or Canadian number: E911 covers country code 1 "
+                "(United States and Canada) only."
+            )
+        return f"+{number} is not a valid North American number (1 + area code + 7 digits)."
+    country = (country or "").upper()
+    if kind == "geographic" and country and country not in E911_COUNTRIES:
+        return f"+{number} is a number of {country}: E911 covers the United States and Canada only."
+    return None
+
+
+def country_of_state(state: str) -> str | None:
+    state = (state or "").strip().upper()
+    if state in US_STATES:
+        return "US"
+    if state in CA_PROVINCES:
+        return "CA"
+    return None
+
+
+def normalize_address(data: dict) -> dict:
+    """Trimmed values, the state upper-cased, a ZIP+4 split into `zip_code` and
+    `zip_plus_four` (nine digits, as Wavix writes it), a postal code as "A1A 1A1"."""
+    out = {f: " ".join(str(data.get(f) or "").split()) for f in ("name", *ADDRESS_FIELDS)}
+    out["zip_plus_four"] = re.sub(r"\D", "", str(data.get("zip_plus_four") or ""))
+    out["state"] = out["state"].upper()
+    code = out["zip_code"].upper()
+    country = country_of_state(out["state"])
+    if country == "US" and (m := _ZIP.match(code)):
+        out["zip_code"] = m.group(1)
+        if m.group(2):
+            out["zip_plus_four"] = m.group(1) + m.group(2)
+    elif country == "CA" and (m := _POSTAL.match(code)):
+        out["zip_code"] = f"{m.group(1)} {m.group(2)}"
+        out["zip_plus_four"] = ""
+    else:
+        out["zip_code"] = code
+    return out
+
+
+def address_errors(data: dict) -> dict[str, str]:
+    """Field name -> what is wrong with it, for a normalized address (empty if valid)."""
+    errors: dict[str, str] = {}
+    for name in REQUIRED_FIELDS:
+        if not data.get(name):
+            errors[name] = f"{LABELS[name]} is required for an emergency address."
+    for name, limit in MAX_LENGTHS.items():
+        value = data.get(name) or ""
+        if name not in errors and len(value) > limit:
+            errors[name] = f"{LABELS[name]} “{value[:20]}…” is longer than {limit} characters."
+    state = data.get("state") or ""
+    country = country_of_state(state)
+    if state and "state" not in errors and country is None:
+        errors["state"] = (
+            f"“{state}” is not a US state or Canadian province code: use two letters, "
+            "e.g. IL or ON."
+        )
+    code = data.get("zip_code") or ""
+    if code and "zip_code" not in errors and country is not None:
+        if country == "US" and not _ZIP.match(code):
+            errors["zip_code"] = (
+                f"“{code}” is not a US ZIP code: use 5 digits (62701) or ZIP+4 (62701-1504)."
+            )
+        elif country == "CA" and not _POSTAL.match(code):
+            errors["zip_code"] = (
+                f"“{code}” is not a Canadian postal code: use the form A1A 1A1 (e.g. M5H 2N2)."
+            )
+    plus = data.get("zip_plus_four") or ""
+    if plus and (country != "US" or not re.fullmatch(r"\d{9}", plus)):
+        errors["zip_plus_four"] = (
+            f"“{plus}” is not a ZIP+4: nine digits, for US addresses only (e.g. 627011504)."
+        )
+    return errors
+
+
+def one_line(address: dict) -> str:
+    """The address as people write it: 100 Main St, Suite 200, Springfield, IL 62701-1504."""
+    street = " ".join(filter(None, [address.get("street_number"), address.get("street")]))
+    plus = address.get("zip_plus_four") or ""
+    code = f"{plus[:5]}-{plus[5:]}" if len(plus) == 9 else address.get("zip_code", "")
+    region = " ".join(filter(None, [address.get("state"), code]))
+    return ", ".join(filter(None, [street, address.get("location"), address.get("city"), region]))
+
+
+def changed_fields(submitted: dict, suggested: dict) -> list[str]:
+    """The address fields Wavix's suggestion changes (compared as people would: case and
+    spacing aside)."""
+
+    def key(value) -> str:
+        return " ".join(str(value or "").upper().split())
+
+    return [f for f in ADDRESS_FIELDS if key(submitted.get(f)) != key(suggested.get(f))]

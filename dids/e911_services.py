@@ -1,0 +1,439 @@
+"""E911 writes and Wavix calls: validate an address, set it on numbers, remove it, reconcile.
+
+Validation asks Wavix synchronously, with a short timeout: it changes nothing on Wavix, the
+user cannot go on without its answer (the next screen is the match, the correction, the
+candidates or the refusal), and a timeout is harmless (validate again). What changes Wavix,
+associating and deleting, is a job carried out by a task, one number at a time with visible
+progress, whether one number or a thousand.
+
+Only a validated address is associated: validation returns a signed token that holds the
+address as Wavix validated (or corrected) it, and setting an address takes that token, never
+an address of the caller's own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from portal.validation import full_clean
+from portal.wavix.client import WavixClient
+from portal.wavix.errors import WavixError, WavixValidationError
+from tenants.models import Tenant
+
+from . import e911, usage
+from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
+from .ranges import NumberRange as Span
+from .ranges import Pool
+
+TOKEN_SALT = "dids.e911.validated"
+TOKEN_MAX_AGE = 3600  # seconds a validated address may wait before it is set
+MAX_NUMBERS = 5000  # per job
+
+# Wavix's validation statuses, in the order of its documentation.
+STATUSES = {1: "full_match", 2: "corrected", 3: "candidates", 4: "no_match"}
+OUTCOME_TEXT = {
+    "full_match": "Wavix confirmed the address.",
+    "corrected": "Wavix corrected the address: check the correction, then accept it or edit.",
+    "candidates": "Wavix could not place the address exactly: choose one of its addresses, or "
+    "edit yours (on a long street add the location: suite, floor or room).",
+    "no_match": "Wavix does not know this address, so it cannot be registered for emergency "
+    "calls: check it and try again.",
+}
+
+
+@dataclass
+class Outcome:
+    """What Wavix said about an address."""
+
+    status: str
+    submitted: dict
+    suggested: dict = field(default_factory=dict)  # Wavix's address (full match, corrected)
+    candidates: list[dict] = field(default_factory=list)
+    token: str = ""  # for the suggested address, when it can be set
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return OUTCOME_TEXT[self.status]
+
+    @property
+    def can_set(self) -> bool:
+        return bool(self.token)
+
+    @property
+    def suggested_line(self) -> str:
+        return e911.one_line(self.suggested)
+
+    @property
+    def comparison(self) -> list[tuple[str, str, str, bool]]:
+        """(label, what was entered, what Wavix suggests, whether it changed) per field."""
+        rows = []
+        for name in (*e911.ADDRESS_FIELDS, "zip_plus_four"):
+            mine, theirs = self.submitted.get(name, ""), self.suggested.get(name, "")
+            rows.append((e911.LABELS[name], mine, theirs, name in self.changed))
+        return rows
+
+    @property
+    def candidate_choices(self) -> list[tuple[str, str]]:
+        """(the candidate as JSON, as one line) for the page's radio buttons."""
+        return [(json.dumps(c, sort_keys=True), e911.one_line(c)) for c in self.candidates]
+
+
+# Numbers ------------------------------------------------------------------------------------
+
+
+def parse_numbers(values) -> list[int]:
+    """Numbers as E.164 digits (with or without +), refused with the value if not."""
+    numbers, bad = set(), []
+    for value in values:
+        digits = str(value).strip().lstrip("+").replace(" ", "")
+        if not digits:
+            continue
+        if digits.isdigit() and len(digits) <= 15:
+            numbers.add(int(digits))
+        else:
+            bad.append(str(value))
+    if bad:
+        raise ValidationError({"numbers": f"Not phone numbers in E.164 digits: {', '.join(bad)}."})
+    if not numbers:
+        raise ValidationError({"numbers": "Choose at least one number."})
+    if len(numbers) > MAX_NUMBERS:
+        raise ValidationError({"numbers": f"At most {MAX_NUMBERS} numbers at a time."})
+    return sorted(numbers)
+
+
+def tenant_pool_of(tenant: Tenant, numbers: list[int]) -> Pool:
+    """The part of the tenant's pool that covers these numbers (one indexed query)."""
+    spans = NumberRange.objects.filter(tenant=tenant).overlapping_any(Pool.of(*numbers).ranges)
+    return Pool(Span(s, e) for s, e in spans.values_list("start", "end"))
+
+
+def eligible_dids(tenant: Tenant, numbers: list[int]) -> list[Did]:
+    """The inventory rows of these numbers, if every one can have an emergency address: in the
+    tenant's pool, held on a Wavix account, US or Canadian. Otherwise every refusal, with its
+    reason. Call inside the tenant's scope."""
+    pool = tenant_pool_of(tenant, numbers)
+    dids = {d.number: d for d in Did.objects.held().filter(number__in=numbers)}
+    errors = []
+    for number in numbers:
+        did = dids.get(number)
+        if not pool.contains(number):
+            errors.append(f"+{number} is not one of {tenant.name}'s numbers.")
+        elif did is None or did.account_id is None:
+            errors.append(
+                f"+{number} is not held on Wavix: an emergency address needs a number on a "
+                "Wavix account."
+            )
+        elif refusal := e911.number_refusal(number, did.country):
+            errors.append(refusal)
+    if errors:
+        raise ValidationError({"numbers": errors})
+    return [dids[n] for n in numbers]
+
+
+# Validation ---------------------------------------------------------------------------------
+
+
+def clean_address(data: dict) -> dict:
+    """The local rules, first: the normalized address, or every problem by field."""
+    address = e911.normalize_address(data)
+    errors = e911.address_errors(address)
+    if errors:
+        raise ValidationError(errors)
+    return address
+
+
+def _token(tenant: Tenant, name: str, address: dict) -> str:
+    return signing.dumps({"t": tenant.pk, "n": name, "a": address}, salt=TOKEN_SALT)
+
+
+def read_token(tenant: Tenant, token: str) -> tuple[str, dict]:
+    """The name and address a validation token holds, if it is this tenant's and fresh."""
+    try:
+        data = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            {"validation": "The validation is more than an hour old: validate the address again."}
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            {
+                "validation": "Validate the address with Wavix first: only a validated address "
+                "can be set."
+            }
+        ) from exc
+    if data.get("t") != tenant.pk:
+        raise ValidationError({"validation": "This validation belongs to another tenant."})
+    return data["n"], data["a"]
+
+
+def _wavix_address(raw: dict | None, location: str) -> dict:
+    raw = raw or {}
+    address = {f: str(raw.get(f) or "") for f in (*e911.ADDRESS_FIELDS, "zip_plus_four")}
+    address["location"] = address["location"] or location
+    address["state"] = address["state"].upper()
+    return address
+
+
+def validation_client(did: Did) -> WavixClient:
+    return WavixClient.for_account(
+        did.account, timeout=settings.E911_VALIDATE_TIMEOUT_SECONDS, max_retries=1
+    )
+
+
+def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
+    """Checks the numbers and the address locally, then asks Wavix (for the first number:
+    the address is the same for all)."""
+    address = clean_address(data)
+    dids = eligible_dids(tenant, numbers)
+    name = address.pop("name")
+    try:
+        answer = validation_client(dids[0]).validate_e911_address(
+            phone_number=str(dids[0].number), name=name, address=address
+        )
+    except WavixValidationError as exc:
+        raise ValidationError(f"Wavix refused the address: {exc.message}") from exc
+    except WavixError as exc:
+        raise ValidationError(
+            f"Wavix could not validate the address now ({exc}). Nothing was changed; try again."
+        ) from exc
+    answer = answer or {}
+    status = STATUSES.get(answer.get("status"))
+    if status is None:
+        raise ValidationError(
+            f"Wavix answered the validation with an unknown status {answer.get('status')!r}."
+        )
+    outcome = Outcome(status=status, submitted={**address, "name": name})
+    if status in ("full_match", "corrected"):
+        suggested = _wavix_address(answer.get("corrected_address") or address, address["location"])
+        outcome.suggested = suggested
+        outcome.changed = e911.changed_fields(address, suggested)
+        outcome.token = _token(tenant, name, suggested)
+    elif status == "candidates":
+        outcome.candidates = [
+            _wavix_address(c, address["location"]) for c in answer.get("candidates") or []
+        ]
+    return outcome
+
+
+# Set and remove -----------------------------------------------------------------------------
+
+
+def _queue(job: E911Job) -> E911Job:
+    from .tasks import e911_run_job
+
+    full_clean(job)
+    job.save()
+    transaction.on_commit(lambda: e911_run_job.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E911Job:
+    """Saves the validated address on every number (status "provisioning") and queues the job
+    that associates it on Wavix. All or nothing: one refused number refuses the request."""
+    name, address = read_token(tenant, token)
+    eligible_dids(tenant, numbers)
+    busy = E911Address.objects.select_for_update().filter(
+        number__in=numbers,
+        status__in=[E911Address.Status.PROVISIONING, E911Address.Status.REMOVING],
+    )
+    if busy:
+        raise ValidationError(
+            {
+                "numbers": [
+                    f"+{a.number} is being changed on Wavix ({a.get_status_display().lower()}); "
+                    "wait for that to finish."
+                    for a in busy
+                ]
+            }
+        )
+    job = _queue(
+        E911Job(
+            tenant=tenant,
+            kind=E911Job.Kind.SET,
+            numbers=numbers,
+            total=len(numbers),
+            requested_by=user,
+        )
+    )
+    existing = {a.number: a for a in E911Address.objects.filter(number__in=numbers)}
+    now = timezone.now()
+    for number in numbers:
+        record = existing.get(number) or E911Address(tenant=tenant, number=number)
+        for name_, value in {**address, "name": name}.items():
+            setattr(record, name_, value)
+        record.status, record.error, record.job, record.validated_at = (
+            E911Address.Status.PROVISIONING,
+            "",
+            job,
+            now,
+        )
+        full_clean(record)
+        record.save()
+    return job
+
+
+@transaction.atomic
+def e911_remove(*, tenant: Tenant, numbers: list[int], user=None) -> E911Job:
+    """Queues deleting the numbers' E911 records on Wavix: emergency calling stops for them."""
+    records = list(E911Address.objects.select_for_update().filter(number__in=numbers))
+    missing = sorted(set(numbers) - {r.number for r in records})
+    if missing:
+        raise ValidationError(
+            {"numbers": [f"+{n} has no emergency address to remove." for n in missing]}
+        )
+    busy = [r for r in records if r.status in (r.Status.PROVISIONING, r.Status.REMOVING)]
+    if busy:
+        raise ValidationError(
+            {
+                "numbers": [
+                    f"+{r.number} is being changed on Wavix ({r.get_status_display().lower()}); "
+                    "wait for that to finish."
+                    for r in busy
+                ]
+            }
+        )
+    job = _queue(
+        E911Job(
+            tenant=tenant,
+            kind=E911Job.Kind.REMOVE,
+            numbers=sorted(numbers),
+            total=len(numbers),
+            requested_by=user,
+        )
+    )
+    for record in records:
+        record.status, record.job = E911Address.Status.REMOVING, job
+        record.save(update_fields=["status", "job", "updated_at"])
+    return job
+
+
+# Usage: a number with an E911 record is in use ----------------------------------------------
+
+
+def e911_uses(tenant, numbers: Pool) -> list[usage.Use]:
+    """Numbers among these with an emergency address (of this tenant; of any with None)."""
+    if not numbers:
+        return []
+    with scopes_disabled():
+        rows = E911Address.objects.all()
+        if tenant is not None:
+            rows = rows.filter(tenant=tenant)
+        query = Q()
+        for span in numbers.ranges:
+            part = Q(number__gte=span.start, number__lte=span.end)
+            query |= part
+        found = rows.filter(query).values_list("number", "status")
+        return [
+            usage.Use(number, f"E911 emergency address ({status}); delete it first")
+            for number, status in found
+        ]
+
+
+usage.register(e911_uses)
+
+
+# Reconcile ----------------------------------------------------------------------------------
+
+
+def reconcile_start(*, account, trigger: str = "manual", user=None) -> E911ReconcileRun:
+    """Queues a reconcile of the account, or returns the one already queued or running."""
+    from .tasks import e911_reconcile
+
+    with transaction.atomic():
+        active = E911ReconcileRun.objects.filter(
+            account=account, status__in=["queued", "running"]
+        ).first()
+        if active is not None:
+            return active
+        run = E911ReconcileRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        transaction.on_commit(lambda: e911_reconcile.delay(run.pk))
+    return run
+
+
+def _comparable(address: dict) -> dict:
+    clean = _wavix_address(address, "")
+    return {k: " ".join(v.upper().split()) for k, v in clean.items()}
+
+
+def reconcile_account(run: E911ReconcileRun, client: WavixClient) -> E911ReconcileRun:
+    """Reads every E911 record of the account on Wavix and records how it differs from the
+    portal's provisioned addresses (global work across tenants, explicitly unscoped). The
+    inventory's `e911_registered` follows what Wavix says."""
+    from .selectors import owner_of
+
+    account = run.account
+    on_wavix = {}
+    for item in client.list_e911_records():
+        digits = str(item.get("phone_number") or "").lstrip("+")
+        if digits.isdigit():
+            on_wavix[int(digits)] = {**(item.get("address") or {}), "name": item.get("name", "")}
+    with scopes_disabled(), transaction.atomic():
+        account_numbers = set(Did.objects.filter(account=account).values_list("number", flat=True))
+        ours = {
+            a.number: a
+            for a in E911Address.objects.filter(
+                number__in=account_numbers, status=E911Address.Status.PROVISIONED
+            )
+        }
+        drift = []
+        for number, record in ours.items():
+            wavix = on_wavix.get(number)
+            mine = record.wavix_address()
+            if wavix is None:
+                kind = E911Drift.Kind.MISSING
+            elif _comparable(wavix) != _comparable(mine):
+                kind = E911Drift.Kind.DIFFERENT
+            else:
+                continue
+            drift.append(
+                E911Drift(
+                    account=account,
+                    tenant_id=record.tenant_id,
+                    number=number,
+                    kind=kind,
+                    portal_address=mine,
+                    wavix_address=_wavix_address(wavix, "") if wavix else {},
+                )
+            )
+        others = set(
+            E911Address.objects.filter(number__in=list(on_wavix)).values_list("number", flat=True)
+        )
+        for number in sorted(set(on_wavix) - set(ours) - others):
+            owner = owner_of(number)
+            drift.append(
+                E911Drift(
+                    account=account,
+                    tenant_id=owner.tenant_id if owner else None,
+                    number=number,
+                    kind=E911Drift.Kind.UNKNOWN,
+                    wavix_address=_wavix_address(on_wavix[number], ""),
+                )
+            )
+        E911Drift.objects.filter(account=account).delete()
+        E911Drift.objects.bulk_create(drift)
+        _mirror_registered(account, set(on_wavix))
+        E911ReconcileRun.objects.filter(pk=run.pk).update(records=len(on_wavix), drift=len(drift))
+    run.refresh_from_db()
+    return run
+
+
+def _mirror_registered(account, registered: set[int]) -> None:
+    """`Did.e911_registered` is Wavix's word: set it where it differs (audited)."""
+    held = Did.objects.filter(account=account).exclude(status=Did.Status.RELEASED)
+    stale = list(held.filter(e911_registered=False, number__in=registered)) + list(
+        held.filter(e911_registered=True).exclude(number__in=registered)
+    )
+    for did in stale:
+        did.e911_registered = did.number in registered
+        did.save(update_fields=["e911_registered", "updated_at"])

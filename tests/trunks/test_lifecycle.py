@@ -1,0 +1,197 @@
+"""A trunk's life against the Wavix sandbox, as a system administrator sees it: created in the
+browser and pushed by a task, updated whole, failures with Wavix's reason and a retry, IP
+authentication waiting for Wavix's approval, deletion, and secrets masked everywhere."""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from portal.models import AuditEntry
+from portal.wavix.sandbox.faults import faults_set
+from portal.wavix.sandbox.models import SandboxNumber, SandboxTrunk
+from portal.wavix.sandbox.services.trunks import trunk_review
+from trunks import services
+from trunks.models import SipTrunk
+
+from ..conftest import login
+from .conftest import digest
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Str0ng-Passw0rd-1"
+
+
+def form(callerid, **overrides):
+    data = {**digest(callerid), "account": "", "max_call_cost": "", "rewrite_prefix": ""}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_a_trunk_created_in_the_browser_is_pushed_and_shows_its_sip_username(wavix, run_tasks):
+    client = login(wavix.world.sysadmin)
+    data = form(wavix.active[0], account=wavix.account.pk, call_recording_enabled="on")
+
+    response = run_tasks(client.post, "/platform/trunks/new/", data)
+
+    trunk = SipTrunk.objects.get()
+    assert response.status_code == 302 and response.url == f"/platform/trunks/{trunk.pk}/"
+    assert trunk.sync_state == "in_sync" and trunk.sip_username
+    on_wavix = SandboxTrunk.objects.get(pk=trunk.wavix_id)
+    assert on_wavix.name == trunk.sip_username and on_wavix.password == PASSWORD
+    assert on_wavix.callerid == str(wavix.active[0]) and on_wavix.call_limit == 3600
+    assert on_wavix.call_recording_enabled and on_wavix.max_channels == 10
+    page = client.get(response.url).content.decode()
+    assert "In sync" in page and trunk.sip_username in page
+    assert PASSWORD not in page and "••••••••" in page
+
+
+def test_an_update_sends_the_whole_trunk(make_trunk, run_tasks):
+    trunk = make_trunk(call_recording_enabled=True, rewrite_enabled=True, rewrite_prefix="1")
+    data = {name: getattr(trunk, name) for name in services.SETTINGS}
+    data.update(label="Acme PBX (HQ)", max_channels=20)
+
+    run_tasks(services.trunk_save, trunk=trunk, data=data)
+
+    trunk.refresh_from_db()
+    on_wavix = SandboxTrunk.objects.get(pk=trunk.wavix_id)
+    assert trunk.sync_state == "in_sync"
+    assert (on_wavix.label, on_wavix.max_channels) == ("Acme PBX (HQ)", 20)
+    # Unchanged settings survive Wavix's full replacement because the push carries them.
+    assert on_wavix.call_recording_enabled and on_wavix.rewrite_prefix == "1"
+    assert on_wavix.password == PASSWORD and SandboxTrunk.objects.count() == 2  # + the seed's
+
+
+def test_bad_input_is_refused_before_anything_reaches_wavix(wavix):
+    client = login(wavix.world.sysadmin)
+    foreign = 19995550100
+    data = form(
+        foreign,
+        account=wavix.account.pk,
+        password="weak",
+        allowed_ips="0.0.0.0/0",
+        max_channels="500",
+        call_limit="0",
+    )
+    before = wavix.account.transport.request_count
+
+    page = client.post("/platform/trunks/new/", data).content.decode()
+
+    assert not SipTrunk.objects.exists()
+    assert wavix.account.transport.request_count == before
+    assert "“0.0.0.0/0” is too broad: IPv4 networks may be at most /24" in page
+    assert f"+{foreign} is not an active number of the Wavix account" in page
+    assert "500 is outside Wavix&#x27;s range for the maximum channels (1 to 100)." in page
+    assert "0 is outside Wavix&#x27;s range for the maximum call duration" in page
+    assert "The password must be at least 12 characters (4 given)" in page
+
+
+def test_a_refused_push_shows_wavixs_reason_and_retry_works(make_trunk, wavix, run_tasks):
+    # The inventory says active, but Wavix has meanwhile suspended the number.
+    number = SandboxNumber.objects.get(number=str(wavix.active[0]))
+    number.status = "inactive"
+    number.save()
+    trunk = make_trunk()
+    assert trunk.sync_state == "failed"
+    assert "callerid" in trunk.sync_error and "must be an active number" in trunk.sync_error
+    page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "Failed" in page and "Retry" in page and "must be an active number" in page
+
+    number.status = "active"
+    number.save()
+    run_tasks(services.trunk_retry, trunk=trunk)
+    trunk.refresh_from_db()
+    assert trunk.sync_state == "in_sync" and trunk.wavix_id and trunk.sync_error == ""
+
+
+def test_transient_failures_are_retried_then_fail_visibly(make_trunk, wavix):
+    faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503)
+    before = wavix.account.transport.request_count
+    trunk = make_trunk()
+    assert trunk.sync_state == "failed" and "503" in trunk.sync_error
+    assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
+    # Each push tries, then the task retries it (delay table), each push with the client's
+    # own retries: more than one attempt reached Wavix.
+    assert wavix.account.transport.request_count - before > 4
+
+
+def test_ip_authentication_waits_for_wavix_approval(make_trunk, wavix, run_tasks):
+    trunk = make_trunk(auth_method="ip", password="", allowed_ips="203.0.113.10\n203.0.113.11")
+    assert trunk.sync_state == "in_sync" and trunk.password  # generated: Wavix requires one
+    assert trunk.wavix_status == "pending" and trunk.ip_approval == "pending"
+    page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "Awaiting Wavix approval" in page and "IP authentication pending" in page
+
+    trunk_review(trunk=SandboxTrunk.objects.get(pk=trunk.wavix_id), approve=True)
+    from trunks.tasks import reconcile_trunks
+
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.wavix_status, trunk.ip_approval, trunk.drift) == ("active", "approved", "")
+
+
+def test_ip_authentication_needs_a_host_address_first(wavix):
+    with pytest.raises(services.ValidationError) as exc:
+        services.trunk_save(
+            account=wavix.account,
+            data=digest(wavix.active[0], auth_method="ip", allowed_ips="203.0.113.0/28"),
+        )
+    assert "must be one host, not the network “203.0.113.0/28”" in str(exc.value)
+
+
+def test_deleting_removes_the_trunk_on_wavix_then_here(make_trunk, wavix, run_tasks):
+    trunk = make_trunk()
+    client = login(wavix.world.sysadmin)
+    response = run_tasks(client.post, f"/platform/trunks/{trunk.pk}/delete/")
+    assert response.status_code == 302
+    assert not SipTrunk.objects.filter(pk=trunk.pk).exists()
+    assert not SandboxTrunk.objects.filter(pk=trunk.wavix_id).exists()
+
+
+def test_the_password_is_encrypted_at_rest_and_masked_in_audit_and_api(make_trunk, wavix, api_as):
+    from django.db import connection
+
+    trunk = make_trunk()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password FROM trunks_siptrunk WHERE id = %s", [trunk.pk])
+        stored = cursor.fetchone()[0]
+    assert PASSWORD not in stored and stored.startswith("gAAAA")
+    with scopes_disabled():
+        entries = list(AuditEntry.objects.filter(object_id=str(trunk.pk)))
+    assert entries and all(PASSWORD not in str(e.after) + str(e.changes) for e in entries)
+    assert entries[-1].after["password"].startswith("********")
+    body = api_as(wavix.world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/").json()
+    assert body["password"] == "********" and body["password_set"] is True
+    assert PASSWORD not in str(body)
+
+
+def test_a_generated_password_comes_from_the_server_strong(wavix):
+    from trunks.validation import password_problems
+
+    html = login(wavix.world.sysadmin).get("/platform/trunks/password/").content.decode()
+    value = html.split('value="')[1].split('"')[0]
+    assert password_problems(value) == []
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"auth_method": "ip", "allowed_ips": ["203.0.113.10"], "max_call_cost": "0.18"},
+        {"passthrough": True, "callerid": None, "call_limit": None, "max_channels": None},
+    ],
+)
+def test_the_push_body_is_a_valid_wavix_trunk_request(overrides):
+    """Every trunk the portal can hold becomes a body Wavix's spec accepts, for create and
+    for the full replacement."""
+    import requests
+
+    from tests.contract.spec import SERVER, validate_request
+    from trunks.payloads import to_wavix
+
+    trunk = SipTrunk(**{**digest(16468097065), "callerid": 16468097065, **overrides})
+    trunk.password = PASSWORD
+    body = to_wavix(trunk)
+    for method, path in (("POST", "/v1/trunks"), ("PUT", "/v1/trunks/7")):
+        auth = {"Authorization": "Bearer key"}
+        prepared = requests.Request(method, SERVER + path, json=body, headers=auth).prepare()
+        validate_request(prepared)
+    assert body["call_restrict"] is (trunk.call_limit is not None)

@@ -1,0 +1,168 @@
+from rest_framework import serializers
+
+from trunks.models import Cdr, SipTrunk, TrunkAssignment
+
+SETTING_FIELDS = [
+    "label",
+    "auth_method",
+    "allowed_ips",
+    "callerid",
+    "passthrough",
+    "didinfo_enabled",
+    "call_limit",
+    "max_call_cost",
+    "max_channels",
+    "rewrite_enabled",
+    "rewrite_prefix",
+    "rewrite_cond",
+    "call_recording_enabled",
+    "transcription_enabled",
+    "transcription_threshold",
+    "machine_detection_enabled",
+    "encrypted_media",
+]
+
+
+class TrunkSerializer(serializers.ModelSerializer):
+    """A trunk as system administrators read it: the password never, only whether it is set."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True)
+    password = serializers.SerializerMethodField(help_text="Always masked.")
+    password_set = serializers.SerializerMethodField()
+    approvals_waiting = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = SipTrunk
+        fields = [
+            "id",
+            "account",
+            *SETTING_FIELDS,
+            "password",
+            "password_set",
+            "wavix_id",
+            "sip_username",
+            "wavix_status",
+            "ip_approval",
+            "passthrough_approved",
+            "approvals_waiting",
+            "sync_state",
+            "sync_error",
+            "synced_at",
+            "delete_requested",
+            "drift",
+            "drift_fields",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_password(self, trunk) -> str:
+        return "********" if trunk.password else ""
+
+    def get_password_set(self, trunk) -> bool:
+        return bool(trunk.password)
+
+
+class TrunkWriteSerializer(serializers.Serializer):
+    """Shapes only; every rule (ranges, addresses, caller ID, password) is the service's."""
+
+    account = serializers.IntegerField(required=False, help_text="Wavix account (creation).")
+    label = serializers.CharField(max_length=100, required=False)
+    auth_method = serializers.ChoiceField(choices=SipTrunk.AuthMethod.choices, required=False)
+    password = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, trim_whitespace=False
+    )
+    generate_password = serializers.BooleanField(required=False, default=False)
+    allowed_ips = serializers.ListField(child=serializers.CharField(), required=False)
+    callerid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    passthrough = serializers.BooleanField(required=False)
+    didinfo_enabled = serializers.BooleanField(required=False)
+    call_limit = serializers.IntegerField(required=False, allow_null=True)
+    max_call_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=4, required=False, allow_null=True
+    )
+    max_channels = serializers.IntegerField(required=False, allow_null=True)
+    rewrite_enabled = serializers.BooleanField(required=False)
+    rewrite_prefix = serializers.CharField(required=False, allow_blank=True)
+    rewrite_cond = serializers.CharField(required=False, allow_blank=True)
+    call_recording_enabled = serializers.BooleanField(required=False)
+    transcription_enabled = serializers.BooleanField(required=False)
+    transcription_threshold = serializers.IntegerField(required=False)
+    machine_detection_enabled = serializers.BooleanField(required=False)
+    encrypted_media = serializers.BooleanField(required=False)
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    numbers = serializers.CharField(source="pool.spec", read_only=True)
+    size = serializers.IntegerField(source="pool.size", read_only=True)
+
+    class Meta:
+        model = TrunkAssignment
+        fields = ["id", "trunk", "tenant", "numbers", "size", "max_calls", "caller_ids"]
+        read_only_fields = fields
+
+
+class ShareWriteSerializer(serializers.Serializer):
+    trunk = serializers.IntegerField(required=False, help_text="The trunk (creation).")
+    tenant = serializers.SlugField(required=False, help_text="The tenant's slug (creation).")
+    numbers = serializers.CharField(help_text="The pool, e.g. 16468097065-16468097066;16468097070.")
+    max_calls = serializers.IntegerField()
+
+
+class TenantTrunkSerializer(serializers.ModelSerializer):
+    """A shared trunk as the tenant sees it: connection details, its pool, no secret."""
+
+    trunk = serializers.SerializerMethodField()
+    numbers = serializers.CharField(source="pool.spec", read_only=True)
+    size = serializers.IntegerField(source="pool.size", read_only=True)
+
+    class Meta:
+        model = TrunkAssignment
+        fields = ["id", "trunk", "numbers", "size", "max_calls", "caller_ids"]
+        read_only_fields = ["id", "trunk", "numbers", "size", "max_calls"]
+
+    def get_trunk(self, share) -> dict:
+        from trunks.selectors import connection_of
+
+        trunk = share.trunk
+        connection = connection_of(trunk)
+        return {
+            "id": trunk.pk,
+            "label": trunk.label,
+            "auth_method": trunk.auth_method,
+            "status": trunk.wavix_status,
+            "host": connection.host,
+            "port": connection.port,
+            "transport": connection.transport,
+            "username": connection.username,
+            "allowed_ips": connection.allowed_ips,
+            "passthrough": trunk.passthrough,
+        }
+
+
+class CallerIdsSerializer(serializers.Serializer):
+    caller_ids = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+class CdrSerializer(serializers.ModelSerializer):
+    trunk = serializers.CharField(source="trunk.label", default=None, read_only=True)
+
+    class Meta:
+        model = Cdr
+        fields = [
+            "id",
+            "call_id",
+            "direction",
+            "started_at",
+            "from_number",
+            "to_number",
+            "disposition",
+            "duration",
+            "charge",
+            "per_minute",
+            "destination",
+            "sip_trunk",
+            "trunk",
+        ]
+        read_only_fields = fields

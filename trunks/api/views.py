@@ -1,0 +1,194 @@
+"""Trunks, shares and call records in the API: writes go through the same services as the
+browser, so the same rules and messages apply."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.models import WavixAccount
+from tenants.models import Tenant
+from trunks import selectors, services
+from trunks.filters import CdrFilter, TrunkFilter
+from trunks.models import Cdr, SipTrunk, TrunkAssignment
+
+from . import serializers as s
+
+
+class TrunkApiViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, PlatformViewSet
+):
+    """SIP trunks (system administrators). Writes are saved, then pushed to Wavix by a task:
+    watch `sync_state`. The password is write-only and always masked."""
+
+    model = SipTrunk
+    serializer_class = s.TrunkSerializer
+    filterset_class = TrunkFilter
+    ordering_fields = ["label", "updated_at"]
+
+    def scoped_queryset(self):
+        return selectors.trunk_list()
+
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    def create(self, request):
+        body = s.TrunkWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        accounts = WavixAccount.objects.order_by("-is_default", "name")
+        account_id = data.pop("account", None)
+        account = (accounts.filter(pk=account_id) if account_id else accounts).first()
+        if account is None:
+            raise ValidationError({"account": [f"No Wavix account with the id {account_id}."]})
+        trunk = services.trunk_save(account=account, data=data)
+        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+
+    def _save(self, request, partial: bool):
+        trunk = self.get_object()
+        body = s.TrunkWriteSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        data = {name: getattr(trunk, name) for name in services.SETTINGS} if partial else {}
+        data.update(body.validated_data)
+        data.pop("account", None)
+        trunk = services.trunk_save(trunk=trunk, data=data)
+        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    def update(self, request, pk=None):
+        return self._save(request, partial=False)
+
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    def partial_update(self, request, pk=None):
+        return self._save(request, partial=True)
+
+    def destroy(self, request, pk=None):
+        trunk = services.trunk_delete(trunk=self.get_object())
+        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: s.TrunkSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Pushes a failed trunk again."""
+        trunk = services.trunk_retry(trunk=self.get_object())
+        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: s.TrunkSerializer})
+    @action(detail=True, methods=["post"])
+    def repush(self, request, pk=None):
+        """Drift: the portal's settings win (a trunk missing on Wavix is created again)."""
+        trunk = services.trunk_repush(trunk=self.get_object())
+        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ShareApiViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, PlatformViewSet
+):
+    """Trunks shared with tenants, each with the tenant's DID pool on the trunk."""
+
+    model = TrunkAssignment
+    serializer_class = s.ShareSerializer
+    filter_backends: list = []
+
+    def scoped_queryset(self):
+        return TrunkAssignment.objects.select_related("tenant", "pool", "trunk").order_by("id")
+
+    @extend_schema(request=s.ShareWriteSerializer, responses={201: s.ShareSerializer})
+    def create(self, request):
+        body = s.ShareWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        trunk = SipTrunk.objects.filter(pk=data.get("trunk")).first()
+        tenant = Tenant.objects.filter(slug=data.get("tenant")).first()
+        errors = {}
+        if trunk is None:
+            errors["trunk"] = [f"No trunk with the id {data.get('trunk')}."]
+        if tenant is None:
+            errors["tenant"] = [f"No tenant with the slug “{data.get('tenant')}”."]
+        if errors:
+            raise ValidationError(errors)
+        share = services.assignment_save(
+            trunk=trunk, tenant=tenant, numbers=data["numbers"], max_calls=data["max_calls"]
+        )
+        return Response(s.ShareSerializer(share).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ShareWriteSerializer, responses=s.ShareSerializer)
+    def update(self, request, pk=None):
+        share = self.get_object()
+        body = s.ShareWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        share = services.assignment_save(
+            trunk=share.trunk,
+            tenant=share.tenant,
+            numbers=body.validated_data["numbers"],
+            max_calls=body.validated_data["max_calls"],
+            assignment=share,
+        )
+        return Response(s.ShareSerializer(share).data)
+
+    def perform_destroy(self, instance):
+        services.assignment_delete(assignment=instance)
+
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def route(self, request, pk=None):
+        """Routes the tenant's numbers on the trunk to it (a number order)."""
+        order = services.assignment_route(assignment=self.get_object(), user=request.user)
+        return Response(
+            {"order": order.pk, "numbers": order.numbers, "status": order.status},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class CdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformViewSet):
+    """Every call record. Filters: since, until (dates), direction, disposition, trunk, number."""
+
+    model = Cdr
+    serializer_class = s.CdrSerializer
+    filterset_class = CdrFilter
+
+    def scoped_queryset(self):
+        return selectors.cdr_queryset()
+
+
+class TenantTrunkApiViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, TenantViewSet
+):
+    """The trunks shared with the tenant: connection details without secrets, the tenant's
+    pool on each; PATCH sets the tenant's caller IDs (its own numbers on the trunk)."""
+
+    model = TrunkAssignment
+    serializer_class = s.TenantTrunkSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve", "update", "partial_update"}
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        return selectors.tenant_shares()
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=s.CallerIdsSerializer, responses=s.TenantTrunkSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        share = self.get_object()
+        body = s.CallerIdsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        share = services.assignment_set_caller_ids(
+            assignment=share, text="\n".join(body.validated_data["caller_ids"])
+        )
+        return Response(s.TenantTrunkSerializer(share).data)
+
+
+class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """The tenant's call records (calls of its numbers and trunks). Filters as for the
+    platform."""
+
+    model = Cdr
+    serializer_class = s.CdrSerializer
+    filterset_class = CdrFilter
+    admin_actions = {"list", "retrieve"}
+
+    def scoped_queryset(self):
+        return selectors.cdr_queryset()

@@ -1,0 +1,110 @@
+"""Demo trunks for `make run` (called by seed_demo, idempotent): on the Wavix sandbox a digest
+trunk shared with Acme and an IP-authenticated trunk (awaiting Wavix's approval) shared with
+Globex, each tenant with a pool of held numbers on it, some days of calls through them, and
+those calls pulled into the portal.
+
+The sandbox lives in this process's database, so the trunks are made there directly and the
+portal reads the sandbox in-process (no server is running while the demo is seeded)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from dids.selectors import owner_of
+from portal.wavix.client import WavixClient, session_for_account
+from portal.wavix.sandbox import payloads as sandbox_payloads
+from portal.wavix.sandbox.models import SandboxAccount, SandboxCdr
+from portal.wavix.sandbox.seed import _cdr as sandbox_cdr  # the sandbox's realistic calls
+from portal.wavix.sandbox.services.trunks import trunk_save as sandbox_trunk_save
+from portal.wavix.sandbox.transport import SandboxTransport
+from tenants.models import Tenant
+
+from . import cdrs, services
+from .models import SipTrunk
+
+DEMO = [
+    # label, tenant slug, IP authentication address (None: digest)
+    ("Acme HQ PBX (digest)", "acme", None),
+    ("Globex PBX (IP auth)", "globex", "203.0.113.10"),
+]
+PASSWORD = "Demo-Trunk-Pass-2026"
+CALL_DAYS, CALLS_PER_DAY = 10, 12
+
+
+def _config(label: str, callerid: str, ip: str | None) -> dict:
+    return {
+        "label": label,
+        "password": PASSWORD,
+        "callerid": callerid,
+        "multiple_numbers": False,
+        "host_request_ip": ip,
+        "ip_restrict": bool(ip),
+        "allowed_ips": [{"id": 1, "ip": ip}] if ip else [],
+        "didinfo_enabled": True,
+        "call_restrict": True,
+        "call_limit": 3600,
+        "cost_limit": True,
+        "max_call_cost": "2.50",
+        "channels_restrict": True,
+        "max_channels": 20,
+        "rewrite_enabled": False,
+        "rewrite_prefix": "",
+        "rewrite_cond": "",
+        "call_recording_enabled": not ip,
+        "transcription_enabled": False,
+        "transcription_threshold": 6,
+        "machine_detection_enabled": False,
+        "encrypted_media": False,
+    }
+
+
+def _free_numbers(sandbox: SandboxAccount, count: int) -> list[str]:
+    """Active held numbers in no tenant's pool yet."""
+    free = []
+    for number in sandbox.numbers.filter(status="active").order_by("number"):
+        if owner_of(int(number.number)) is None:
+            free.append(number.number)
+        if len(free) == count:
+            break
+    return free
+
+
+def _calls(sandbox: SandboxAccount, trunk, numbers: list[str]) -> None:
+    rng = random.Random(f"demo-trunk:{trunk.name}")  # noqa: S311 - demo noise, not security
+    today = timezone.now().replace(minute=0, second=0, microsecond=0)
+    SandboxCdr.objects.bulk_create(
+        sandbox_cdr(sandbox, rng, today - timedelta(days=day), numbers, trunk)
+        for day in range(CALL_DAYS)
+        for _ in range(CALLS_PER_DAY)
+    )
+
+
+def seed_demo_trunks(account, stdout) -> None:
+    sandbox = SandboxAccount.objects.filter(api_key=settings.WAVIX_SANDBOX_API_KEY).first()
+    if sandbox is None or SipTrunk.objects.filter(label=DEMO[0][0]).exists():
+        return
+    free = _free_numbers(sandbox, 5 * len(DEMO))
+    if len(free) < 5 * len(DEMO):
+        return
+    for i, (label, slug, ip) in enumerate(DEMO):
+        numbers = free[i * 5 : i * 5 + 5]
+        on_wavix = sandbox_trunk_save(account=sandbox, config=_config(label, numbers[0], ip))
+        trunk = SipTrunk(account=account, password=PASSWORD)
+        data = {**sandbox_payloads.trunk(on_wavix), **sandbox_payloads.trunk_summary(on_wavix)}
+        services._apply_wavix(trunk, data)
+        trunk.save()
+        services.assignment_save(
+            trunk=trunk,
+            tenant=Tenant.objects.get(slug=slug),
+            numbers=";".join(numbers),
+            max_calls=10,
+        )
+        _calls(sandbox, on_wavix, numbers)
+        stdout.write(f"trunk “{label}” shared with {slug} ({len(numbers)} numbers)")
+    session_for_account(account).mount(account.base_url, SandboxTransport())
+    added = cdrs.pull(account, WavixClient.for_account(account))
+    stdout.write(f"pulled {added} call records from the sandbox")

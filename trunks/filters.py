@@ -1,0 +1,79 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from portal.filters import FilterForm, SearchFilterSet
+from portal.models import WavixAccount
+
+from .models import Cdr, SipTrunk
+
+DISPOSITIONS = [
+    ("answered", "Answered"),
+    ("noanswer", "No answer"),
+    ("busy", "Busy"),
+    ("rejected", "Rejected"),
+    ("failed", "Failed"),
+]
+
+
+class TrunkFilter(SearchFilterSet):
+    search_fields = ("label", "sip_username", "allowed_ips")
+    account = django_filters.ModelChoiceFilter(
+        queryset=WavixAccount.objects.all(), empty_label="Any account"
+    )
+    auth_method = django_filters.ChoiceFilter(
+        label="Authentication", choices=SipTrunk.AuthMethod.choices, empty_label="Any"
+    )
+    sync_state = django_filters.ChoiceFilter(
+        label="Sync", choices=SipTrunk.SyncState.choices, empty_label="Any"
+    )
+    drift = django_filters.ChoiceFilter(
+        choices=[c for c in SipTrunk.Drift.choices if c[0]], empty_label="Any"
+    )
+
+    class Meta:
+        model = SipTrunk
+        fields = ["q", "account", "auth_method", "sync_state", "drift"]
+        form = FilterForm
+
+
+class CdrFilter(django_filters.FilterSet):
+    """Date range, direction, disposition, trunk and number (either end of the call)."""
+
+    since = django_filters.DateFilter(
+        field_name="started_at",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="started_at",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    direction = django_filters.ChoiceFilter(choices=Cdr.Direction.choices, empty_label="Any")
+    disposition = django_filters.ChoiceFilter(choices=DISPOSITIONS, empty_label="Any")
+    trunk = django_filters.ModelChoiceFilter(
+        queryset=SipTrunk.objects.none(), empty_label="Any trunk"
+    )
+    number = django_filters.CharFilter(method="filter_number", label="Number")
+
+    class Meta:
+        model = Cdr
+        fields = ["since", "until", "direction", "disposition", "trunk", "number"]
+        form = FilterForm
+
+    def __init__(self, *args, trunks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["trunk"].queryset = trunks if trunks is not None else SipTrunk.objects.all()
+
+    def filter_number(self, queryset, name, value: str):
+        digits = value.strip().lstrip("+").replace(" ", "")
+        return queryset.filter(Q(from_number__contains=digits) | Q(to_number__contains=digits))
+
+    @property
+    def until_date(self):
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("until")
+        return None

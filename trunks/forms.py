@@ -1,0 +1,120 @@
+from django import forms
+
+from portal.forms import Form
+from portal.models import WavixAccount
+
+from .models import SipTrunk
+
+_TEXTAREA = {"rows": 3, "class": "font-monospace"}
+
+
+class TrunkForm(Form):
+    """Every Wavix setting of a trunk. Ranges and the rules across fields are the service's,
+    so a form, the API and the import share one set of messages."""
+
+    account = forms.ModelChoiceField(
+        queryset=WavixAccount.objects.order_by("-is_default", "name"),
+        label="Wavix account",
+        empty_label=None,
+    )
+    label = forms.CharField(max_length=100)
+    auth_method = forms.ChoiceField(
+        label="Authentication", choices=SipTrunk.AuthMethod.choices, widget=forms.RadioSelect
+    )
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters with upper- and lower-case letters and digits. Stored "
+        "encrypted and never shown again. Leave empty to keep the current password.",
+    )
+    allowed_ips = forms.CharField(
+        required=False,
+        label="Allowed addresses",
+        widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "203.0.113.10\n203.0.113.16/28"}),
+        help_text="IPv4 or IPv6 addresses or networks, one per line. With IP authentication the "
+        "first is the address Wavix authenticates; with digest they restrict registration.",
+    )
+    callerid = forms.CharField(
+        required=False,
+        label="Caller ID",
+        help_text="A number of the Wavix account in E.164 digits; once the trunk is shared, a "
+        "number in a tenant's pool on it.",
+    )
+    passthrough = forms.BooleanField(
+        required=False,
+        label="Caller-ID passthrough (several caller IDs; Wavix approves it manually)",
+    )
+    didinfo_enabled = forms.BooleanField(
+        required=False, initial=True, label="Send the dialled number (DID info) in the To header"
+    )
+    call_limit = forms.IntegerField(
+        required=False,
+        label="Maximum call duration (seconds)",
+        help_text="Empty for no limit; Wavix allows 1 to 14400.",
+    )
+    max_call_cost = forms.DecimalField(
+        required=False, label="Maximum call cost (USD)", help_text="Empty for no limit."
+    )
+    max_channels = forms.IntegerField(
+        required=False,
+        label="Maximum channels (concurrent calls)",
+        help_text="Empty for no limit; Wavix allows 1 to 100.",
+    )
+    rewrite_enabled = forms.BooleanField(required=False, label="Rewrite dialled numbers")
+    rewrite_prefix = forms.CharField(
+        required=False, max_length=16, label="Prefix to add", help_text="Digits, e.g. 1."
+    )
+    rewrite_cond = forms.CharField(
+        required=False, max_length=2, label="Leading digits to remove", help_text="e.g. 2."
+    )
+    call_recording_enabled = forms.BooleanField(required=False, label="Record outbound calls")
+    transcription_enabled = forms.BooleanField(required=False, label="Transcribe calls")
+    transcription_threshold = forms.IntegerField(
+        required=False,
+        initial=6,
+        label="Transcribe calls of at least (seconds)",
+    )
+    machine_detection_enabled = forms.BooleanField(required=False, label="Detect voicemail")
+    encrypted_media = forms.BooleanField(required=False, label="Encrypted media (TLS and SRTP)")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["account"]
+
+    def settings(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("account", None)
+        return data
+
+
+class ShareForm(Form):
+    tenant = forms.ModelChoiceField(queryset=None, empty_label=None)
+    numbers = forms.CharField(
+        label="DID pool on this trunk",
+        widget=forms.Textarea(
+            attrs={**_TEXTAREA, "placeholder": "16468097065-16468097066;16468097070-16468097080"}
+        ),
+        help_text="Single numbers and inclusive ranges, separated by “;”. A number belongs to "
+        "one tenant only.",
+    )
+    max_calls = forms.IntegerField(
+        label="Maximum concurrent calls", help_text="At most the trunk's channels."
+    )
+
+    def __init__(self, *args, tenants=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["tenant"]
+        else:
+            self.fields["tenant"].queryset = tenants
+
+
+class CallerIdForm(Form):
+    caller_ids = forms.CharField(
+        required=False,
+        label="Caller IDs",
+        widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "16468097065"}),
+        help_text="Numbers of yours on this trunk that your PBX presents, one per line.",
+    )

@@ -1,0 +1,473 @@
+"""Writes for SIP trunks and their sharing with tenants.
+
+A trunk write validates everything before anything is saved (naming the field, the value and
+the rule), saves the trunk with its sync state pending and pushes it to Wavix from a task
+after the commit. Sharing gives the tenant a DID pool on the trunk through the pool service,
+so the pool rules (one number, one tenant; a number in use cannot leave) hold unchanged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from dids import services as dids_services
+from dids.models import Did, NumberOrder, NumberRange
+from dids.ranges import NumberRange as Span
+from dids.ranges import Pool
+from portal.validation import full_clean
+from tenants.models import Tenant
+
+from . import payloads
+from . import validation as rules
+from .models import ForeignTrunk, SipTrunk, TrunkAssignment
+
+SETTINGS = (
+    "label",
+    "auth_method",
+    "allowed_ips",
+    "callerid",
+    "passthrough",
+    "didinfo_enabled",
+    "call_limit",
+    "max_call_cost",
+    "max_channels",
+    "rewrite_enabled",
+    "rewrite_prefix",
+    "rewrite_cond",
+    "call_recording_enabled",
+    "transcription_enabled",
+    "transcription_threshold",
+    "machine_detection_enabled",
+    "encrypted_media",
+)
+
+
+def _enqueue_sync(trunk: SipTrunk) -> None:
+    from .tasks import sync_trunk
+
+    transaction.on_commit(lambda: sync_trunk.delay(trunk.pk))
+
+
+def _mark_pending(trunk: SipTrunk) -> None:
+    trunk.revision = (trunk.revision or 0) + 1
+    trunk.sync_state = SipTrunk.SyncState.PENDING
+    trunk.sync_error = ""
+
+
+# Validation ---------------------------------------------------------------------------------
+
+
+def _limits(data: dict, errors: dict) -> None:
+    checks = [
+        ("call_limit", "maximum call duration (seconds)", 1, rules.MAX_CALL_SECONDS),
+        ("max_channels", "maximum channels", 1, rules.MAX_CHANNELS),
+        ("max_call_cost", "maximum call cost (USD)", Decimal("0.0001"), rules.MAX_CALL_COST),
+        (
+            "transcription_threshold",
+            "transcription threshold (seconds)",
+            0,
+            rules.MAX_TRANSCRIPTION_THRESHOLD,
+        ),
+    ]
+    for name, what, low, high in checks:
+        problem = rules.check_range(what, data.get(name), low, high)
+        if problem:
+            errors.setdefault(name, []).append(problem)
+    prefix, cond = data.get("rewrite_prefix") or "", data.get("rewrite_cond") or ""
+    if prefix and not (prefix.isdigit() and len(prefix) <= 16):
+        errors.setdefault("rewrite_prefix", []).append(
+            f"“{prefix}” is not a prefix: up to 16 digits to add before dialled numbers."
+        )
+    if cond and not (cond.isdigit() and len(cond) <= 2):
+        errors.setdefault("rewrite_cond", []).append(
+            f"“{cond}” is not a count of leading digits to remove (0 to 99)."
+        )
+    if data.get("rewrite_enabled") and not (prefix or cond):
+        errors.setdefault("rewrite_prefix", []).append(
+            "Number rewriting is on: give a prefix to add or a count of digits to remove."
+        )
+
+
+def _allowed_ips(data: dict, errors: dict) -> list[str]:
+    try:
+        ips = rules.parse_allowed_ips(
+            data.get("allowed_ips") or "",
+            min_prefix_v4=settings.TRUNK_MIN_PREFIX_IPV4,
+            min_prefix_v6=settings.TRUNK_MIN_PREFIX_IPV6,
+        )
+    except rules.Problems as exc:
+        errors.setdefault("allowed_ips", []).extend(exc.messages)
+        return []
+    if data.get("auth_method") == SipTrunk.AuthMethod.IP:
+        if not ips:
+            errors.setdefault("allowed_ips", []).append(
+                "IP authentication needs at least one allowed address."
+            )
+        elif "/" in ips[0]:
+            errors.setdefault("allowed_ips", []).append(
+                f"The first address is the one Wavix authenticates and must be one host, "
+                f"not the network “{ips[0]}”."
+            )
+    return ips
+
+
+def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
+    """The new password, the current one if none was given, or a generated one."""
+    password = data.get("password") or ""
+    if data.get("generate_password"):
+        return rules.generate_password()
+    if not password:
+        if trunk is not None and trunk.password:
+            return trunk.password
+        if data.get("auth_method") == SipTrunk.AuthMethod.IP:
+            return rules.generate_password()  # Wavix wants one; IP trunks never use it
+        errors.setdefault("password", []).append(
+            "Digest authentication needs a password: type one or tick “Generate”."
+        )
+        return ""
+    avoid = (data.get("label") or "", trunk.sip_username if trunk else "")
+    problems = rules.password_problems(password, avoid=avoid)
+    if problems:
+        errors.setdefault("password", []).append("The password " + "; ".join(problems) + ".")
+    return password
+
+
+def account_numbers(account, numbers: list[int]) -> set[int]:
+    """Which of these numbers are active numbers of the Wavix account (the inventory)."""
+    return set(
+        Did.objects.filter(
+            account=account, number__in=numbers, status=Did.Status.ACTIVE
+        ).values_list("number", flat=True)
+    )
+
+
+def _pools_of(trunk: SipTrunk) -> list[tuple[Tenant, Pool]]:
+    if trunk.pk is None:
+        return []
+    with scopes_disabled():
+        assignments = list(TrunkAssignment.objects.filter(trunk=trunk).select_related("tenant"))
+        ranges = NumberRange.objects.filter(pool__in=[a.pool_id for a in assignments])
+        by_pool: dict[int, list] = {}
+        for r in ranges:
+            by_pool.setdefault(r.pool_id, []).append(r)
+    return [
+        (a.tenant, Pool(Span(r.start, r.end) for r in by_pool.get(a.pool_id, [])))
+        for a in assignments
+    ]
+
+
+def _callerid(trunk: SipTrunk | None, account, data: dict, errors: dict) -> int | None:
+    try:
+        number = rules.parse_number(data.get("callerid"))
+    except rules.Problems as exc:
+        errors.setdefault("callerid", []).extend(exc.messages)
+        return None
+    if number is None:
+        if not data.get("passthrough"):
+            errors.setdefault("callerid", []).append(
+                "Give a caller ID, or turn on caller-ID passthrough."
+            )
+        return None
+    if account is not None and not account_numbers(account, [number]):
+        errors.setdefault("callerid", []).append(
+            f"+{number} is not an active number of the Wavix account “{account}”."
+        )
+        return number
+    shared = _pools_of(trunk) if trunk is not None else []
+    if shared and not any(pool.contains(number) for _, pool in shared):
+        names = ", ".join(t.name for t, _ in shared)
+        errors.setdefault("callerid", []).append(
+            f"+{number} is not in the pool of a tenant this trunk is shared with ({names})."
+        )
+    return number
+
+
+def _shares_fit(trunk: SipTrunk | None, max_channels: int | None, errors: dict) -> None:
+    if trunk is None or trunk.pk is None or max_channels is None:
+        return
+    with scopes_disabled():
+        over = TrunkAssignment.objects.filter(trunk=trunk, max_calls__gt=max_channels)
+        names = [f"{a.tenant.name} ({a.max_calls})" for a in over.select_related("tenant")]
+    if names:
+        errors.setdefault("max_channels", []).append(
+            f"{max_channels} channels is fewer than tenants may use: {', '.join(names)}; "
+            "lower their shares first."
+        )
+
+
+def clean_settings(trunk: SipTrunk | None, account, data: dict) -> dict[str, Any]:
+    """Every rule, every problem at once: {field: value} to save, or a ValidationError."""
+    errors: dict[str, list[str]] = {}
+    if not (data.get("label") or "").strip():
+        errors["label"] = ["Give the trunk a label."]
+    if data.get("auth_method") not in SipTrunk.AuthMethod.values:
+        errors["auth_method"] = [f"“{data.get('auth_method')}” is not digest or ip."]
+    _limits(data, errors)
+    clean = {name: data.get(name) for name in SETTINGS if name in data}
+    clean["label"] = (data.get("label") or "").strip()
+    clean["allowed_ips"] = _allowed_ips(data, errors)
+    clean["callerid"] = _callerid(trunk, account, data, errors)
+    clean["password"] = _password(trunk, data, errors)
+    clean["rewrite_prefix"] = data.get("rewrite_prefix") or ""
+    clean["rewrite_cond"] = data.get("rewrite_cond") or ""
+    if clean.get("transcription_threshold") is None:
+        clean["transcription_threshold"] = 6
+    _shares_fit(trunk, data.get("max_channels"), errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+# Trunks -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trunk_save(*, account=None, data: dict, trunk: SipTrunk | None = None) -> SipTrunk:
+    """Creates or changes a trunk and queues its push to Wavix (the whole trunk)."""
+    if trunk is not None:
+        trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+        if trunk.delete_requested:
+            raise ValidationError({"label": "This trunk is being deleted."})
+        account = trunk.account
+    if account is None:
+        raise ValidationError({"account": "Choose the Wavix account the trunk lives on."})
+    data = {"auth_method": trunk.auth_method if trunk else "digest", **data}
+    clean = clean_settings(trunk, account, data)
+    trunk = trunk or SipTrunk(account=account)
+    for name, value in clean.items():
+        setattr(trunk, name, value)
+    _mark_pending(trunk)
+    full_clean(trunk)
+    trunk.save()
+    _enqueue_sync(trunk)
+    return trunk
+
+
+@transaction.atomic
+def trunk_delete(*, trunk: SipTrunk) -> SipTrunk:
+    """Deletes the trunk on Wavix, then here (a task); refused while shared with a tenant."""
+    trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+    with scopes_disabled():
+        tenants = sorted(a.tenant.name for a in trunk.assignments.select_related("tenant"))
+    if tenants:
+        raise ValidationError(
+            {"trunk": f"“{trunk}” is shared with {', '.join(tenants)}: stop sharing it first."}
+        )
+    if trunk.wavix_id is None and trunk.push_lease_until is None:
+        trunk.delete()  # never reached Wavix: nothing to remove there
+        return trunk
+    trunk.delete_requested = True
+    trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
+    trunk.save()
+    _enqueue_sync(trunk)
+    return trunk
+
+
+@transaction.atomic
+def trunk_retry(*, trunk: SipTrunk) -> SipTrunk:
+    trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+    if trunk.sync_state != SipTrunk.SyncState.FAILED:
+        raise ValidationError({"trunk": f"“{trunk}” has not failed; nothing to retry."})
+    trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
+    trunk.save(update_fields=["sync_state", "sync_error", "updated_at"])
+    _enqueue_sync(trunk)
+    return trunk
+
+
+@transaction.atomic
+def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
+    """Drift: the portal's settings win. A trunk missing on Wavix is created again."""
+    trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+    if not trunk.password:
+        raise ValidationError(
+            {
+                "password": f"“{trunk}” has no password in the portal (it was imported): "
+                "edit it and set one first."
+            }
+        )
+    if trunk.drift == SipTrunk.Drift.MISSING:
+        trunk.wavix_id, trunk.sip_username = None, ""
+    trunk.drift, trunk.drift_fields = "", {}
+    _mark_pending(trunk)
+    trunk.save()
+    _enqueue_sync(trunk)
+    return trunk
+
+
+def _apply_wavix(trunk: SipTrunk, data: dict) -> None:
+    config = payloads.config_from_wavix(data)
+    ip_host = config.pop("ip_auth_host")
+    ips = config["allowed_ips"]
+    if ip_host and ip_host not in ips:
+        ips.insert(0, ip_host)
+    elif ip_host:
+        ips.insert(0, ips.pop(ips.index(ip_host)))
+    for name, value in config.items():
+        setattr(trunk, name, value)
+    trunk.auth_method = SipTrunk.AuthMethod.IP if ip_host else SipTrunk.AuthMethod.DIGEST
+    trunk.wavix_id = int(data["id"])
+    trunk.sip_username = str(data.get("name") or "")
+    for name, value in payloads.review_state(data, ip_auth=bool(ip_host)).items():
+        setattr(trunk, name, value)
+    trunk.wavix_snapshot = data
+    trunk.sync_state, trunk.sync_error, trunk.drift, trunk.drift_fields = "in_sync", "", "", {}
+
+
+@transaction.atomic
+def trunk_accept_wavix(*, trunk: SipTrunk) -> SipTrunk:
+    """Drift: Wavix's settings win (the password stays the portal's)."""
+    trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+    if trunk.drift != SipTrunk.Drift.CHANGED or not trunk.wavix_snapshot:
+        raise ValidationError({"trunk": f"“{trunk}” has no changes on Wavix to take."})
+    _apply_wavix(trunk, trunk.wavix_snapshot)
+    trunk.revision += 1
+    trunk.save()
+    return trunk
+
+
+@transaction.atomic
+def trunk_import(*, foreign: ForeignTrunk) -> SipTrunk:
+    """A trunk found on Wavix becomes a portal trunk, in sync. Wavix never tells the password,
+    so a digest trunk needs one set before its next push."""
+    foreign = ForeignTrunk.objects.select_for_update().get(pk=foreign.pk)
+    trunk = SipTrunk(account=foreign.account)
+    _apply_wavix(trunk, foreign.data)
+    full_clean(trunk, exclude=["password"])
+    trunk.save()
+    foreign.delete()
+    return trunk
+
+
+# Sharing with tenants -----------------------------------------------------------------------
+
+
+def _max_calls(trunk: SipTrunk, max_calls, errors: dict) -> None:
+    ceiling = trunk.max_channels or rules.MAX_CHANNELS
+    if max_calls is None or not 1 <= int(max_calls) <= ceiling:
+        where = f"the trunk's {trunk.max_channels} channels" if trunk.max_channels else "Wavix"
+        errors["max_calls"] = [
+            f"{max_calls} concurrent calls is outside 1 to {ceiling} (the limit of {where})."
+        ]
+
+
+def pool_name(trunk: SipTrunk) -> str:
+    return f"Trunk #{trunk.pk} {trunk.label}"[:100]
+
+
+@transaction.atomic
+def assignment_save(
+    *,
+    trunk: SipTrunk,
+    tenant: Tenant,
+    numbers: str,
+    max_calls: int | None,
+    assignment: TrunkAssignment | None = None,
+) -> TrunkAssignment:
+    """Shares a trunk with a tenant (or changes the share): the tenant's pool on the trunk
+    holds exactly `numbers`, all or nothing, with the DID pool rules."""
+    errors: dict[str, list[str]] = {}
+    _max_calls(trunk, max_calls, errors)
+    with scopes_disabled():
+        if assignment is None and TrunkAssignment.objects.filter(trunk=trunk, tenant=tenant):
+            errors["tenant"] = [f"“{trunk}” is already shared with {tenant.name}; edit that share."]
+        if assignment is not None:
+            assignment = TrunkAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not numbers.strip():
+        errors["numbers"] = ["Give the tenant at least one number on this trunk."]
+    if errors:
+        raise ValidationError(errors)
+    pool = assignment.pool if assignment else None
+    pool, _ = dids_services.pool_save(
+        tenant=tenant, pool=pool, text=numbers, name=pool.name if pool else pool_name(trunk)
+    )
+    assignment = assignment or TrunkAssignment(trunk=trunk, tenant=tenant, pool=pool)
+    assignment.max_calls = int(max_calls)
+    full_clean(assignment)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: TrunkAssignment) -> None:
+    """Stops sharing: the share and its pool go; refused while a number of the pool is in use
+    (the trunk's caller ID, for one)."""
+    with scopes_disabled():
+        assignment = TrunkAssignment.objects.select_for_update().get(pk=assignment.pk)
+        pool = assignment.pool
+        assignment.delete()
+        dids_services.pool_delete(pool=pool)
+
+
+@transaction.atomic
+def assignment_set_caller_ids(*, assignment: TrunkAssignment, text: str) -> TrunkAssignment:
+    """The tenant's caller IDs on the trunk: its own numbers on this trunk, active on Wavix."""
+    assignment = (
+        TrunkAssignment.objects.select_for_update().select_related("trunk").get(pk=assignment.pk)
+    )
+    try:
+        numbers = rules.parse_numbers(text)
+    except rules.Problems as exc:
+        raise ValidationError({"caller_ids": exc.messages}) from exc
+    problems = []
+    pool = dids_services.current_pool(assignment.pool)
+    outside = [n for n in numbers if not pool.contains(n)]
+    if outside:
+        problems.append(
+            "Not numbers of yours on this trunk: " + ", ".join(f"+{n}" for n in outside) + "."
+        )
+    inactive = sorted(
+        set(numbers) - set(outside) - account_numbers(assignment.trunk.account, numbers)
+    )
+    if inactive:
+        problems.append(
+            "Not active on Wavix, so they cannot call out: "
+            + ", ".join(f"+{n}" for n in inactive)
+            + "."
+        )
+    if len(numbers) > 1 and not assignment.trunk.passthrough:
+        problems.append(
+            f"“{assignment.trunk}” presents one caller ID: several need caller-ID passthrough "
+            "(ask your provider)."
+        )
+    if problems:
+        raise ValidationError({"caller_ids": problems})
+    assignment.caller_ids = numbers
+    assignment.save()
+    return assignment
+
+
+def assignment_route(*, assignment: TrunkAssignment, user=None) -> NumberOrder:
+    """Routes the tenant's numbers on the trunk (those held on its Wavix account) to the trunk:
+    one bulk change of their Wavix destinations, carried out as a number order."""
+    trunk = assignment.trunk
+    if not trunk.wavix_id or not trunk.sip_username:
+        raise ValidationError(
+            {
+                "trunk": f"“{trunk}” is not on Wavix yet (sync state: "
+                f"{trunk.get_sync_state_display().lower()}); route once it is in sync."
+            }
+        )
+    with scopes_disabled():
+        ranges = NumberRange.objects.filter(pool_id=assignment.pool_id)
+        numbers = list(
+            Did.objects.held()
+            .filter(account=trunk.account)
+            .in_ranges_of(ranges)
+            .values_list("number", flat=True)
+        )
+    if not numbers:
+        raise ValidationError(
+            {
+                "numbers": f"None of {assignment.tenant.name}'s numbers on “{trunk}” is held on "
+                "Wavix yet; sync the inventory first."
+            }
+        )
+    return dids_services.order_destination(
+        numbers=numbers, kind="trunk", value=trunk.sip_username, trunk_id=trunk.wavix_id, user=user
+    )
