@@ -1,10 +1,72 @@
+"""The Django admin: support staff's cross-tenant view of every model.
+
+Every model of the project is registered (tests/portal/test_admin.py checks it), each with
+search and filters. Support staff read everything; they change a model only where their group
+is granted the change permission and the model's admin allows changes at all. Models written
+by tasks, or whose writes must go through a service (pools, trunks, Wavix accounts), are
+read-only here whatever the permissions: see `ReadOnlyAdmin`.
+
+Secrets (`EncryptedTextField` columns: Wavix API keys, trunk passwords) are never part of an
+admin form, display, search or filter.
+"""
+
+from __future__ import annotations
+
+import re
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, WavixAccount
 
 admin.site.unregister(Group)
+
+
+def field_names(model, *, without: tuple[str, ...] = ()) -> list[str]:
+    """The model's concrete fields but its primary key and `without`, for read-only pages."""
+    return [f.name for f in model._meta.fields if not f.primary_key and f.name not in without]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by whoever has the view permission; added, changed and deleted by nobody here,
+    whatever permissions a group is granted (the data is written by tasks or by a service that
+    enforces rules the admin's forms would bypass)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+_PHONE = re.compile(r"\+?[\d\s()-]+")
+
+
+def phone_number(term: str) -> int | None:
+    """The number a search term writes, however it is punctuated: "+1 (646) 809-7065" is
+    16468097065. None if the term is not a phone number."""
+    term = term.strip()
+    if not _PHONE.fullmatch(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    return int(digits) if digits and len(digits) <= 15 and digits[0] != "0" else None
+
+
+class NumberSearchMixin:
+    """Phone numbers are stored as E.164 digits; a search for "+1 646 809-7065" also matches
+    them (the term as typed is searched too)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        number = phone_number(search_term)
+        if number is not None and str(number) != search_term.strip():
+            by_number, more = super().get_search_results(request, queryset, str(number))
+            found, duplicates = found | by_number, duplicates or more
+        return found, duplicates
 
 
 @admin.register(Group)
@@ -14,7 +76,7 @@ class GroupAdmin(BaseGroupAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log is evidence: nobody edits or deletes it here."""
 
     list_display = [
@@ -32,11 +94,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "timestamp"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(WavixAccount)
+class WavixAccountAdmin(ReadOnlyAdmin):
+    """Wavix accounts are managed by system administrators under /platform/wavix/, where the
+    API key is entered (and never shown again). Read-only here: the key is not in this form, a
+    changed base URL would send the stored key to another host, and the default-account and
+    delete rules live in portal.services. The key is excluded from every form and list."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = [
+        "name",
+        "base_url",
+        "auth_mode",
+        "is_default",
+        "last_check_ok",
+        "last_checked_at",
+        "updated_at",
+    ]
+    list_filter = ["auth_mode", "is_default", "last_check_ok"]
+    search_fields = ["name", "base_url", "last_check_message"]
+    date_hierarchy = "created_at"
+    exclude = ["api_key"]
+    fields = field_names(WavixAccount, without=("api_key",))
+    readonly_fields = fields

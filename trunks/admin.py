@@ -1,0 +1,183 @@
+"""Trunks and call records in the Django admin (see portal/admin.py for the rules).
+
+All read-only here. A trunk is changed in the portal, which validates the settings, bumps its
+revision and pushes it whole to Wavix; an edit here would never reach Wavix and would silently
+drift. A share is a tenant's DID pool on the trunk, written with the pool rules by the trunk
+service. Foreign trunks, reconciles, CDRs and CDR pulls are written by tasks. The trunk's
+digest password is encrypted at rest and excluded from every form and list.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from portal.admin import NumberSearchMixin, ReadOnlyAdmin, field_names
+
+from .models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+
+
+@admin.register(SipTrunk)
+class SipTrunkAdmin(NumberSearchMixin, ReadOnlyAdmin):
+    """Read-only: see the module docstring. The password is never shown."""
+
+    list_display = [
+        "label",
+        "account",
+        "auth_method",
+        "sip_username",
+        "wavix_id",
+        "callerid",
+        "sync_state",
+        "drift",
+        "wavix_status",
+        "synced_at",
+    ]
+    list_filter = ["auth_method", "sync_state", "drift", "delete_requested", "account"]
+    search_fields = ["label", "sip_username", "wavix_id", "callerid"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    date_hierarchy = "created_at"
+    exclude = ["password"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "account",
+                    "label",
+                    "auth_method",
+                    "allowed_ips",
+                    "callerid",
+                    "passthrough",
+                    "didinfo_enabled",
+                    "call_limit",
+                    "max_call_cost",
+                    "max_channels",
+                    "rewrite_enabled",
+                    "rewrite_prefix",
+                    "rewrite_cond",
+                    "call_recording_enabled",
+                    "transcription_enabled",
+                    "transcription_threshold",
+                    "machine_detection_enabled",
+                    "encrypted_media",
+                ]
+            },
+        ),
+        (
+            "On Wavix",
+            {
+                "fields": [
+                    "wavix_id",
+                    "sip_username",
+                    "wavix_status",
+                    "ip_approval",
+                    "passthrough_approved",
+                ]
+            },
+        ),
+        (
+            "Sync",
+            {
+                "fields": [
+                    "revision",
+                    "sync_state",
+                    "sync_error",
+                    "synced_at",
+                    "delete_requested",
+                    "push_lease_until",
+                    "drift",
+                    "drift_fields",
+                    "wavix_snapshot",
+                    "checked_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = field_names(SipTrunk, without=("password",))
+
+
+@admin.register(ForeignTrunk)
+class ForeignTrunkAdmin(ReadOnlyAdmin):
+    """Found on Wavix by the trunk reconcile; imported from the portal."""
+
+    list_display = ["label", "sip_username", "wavix_id", "account", "seen_at"]
+    list_filter = ["account", "seen_at"]
+    search_fields = ["label", "sip_username", "wavix_id"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    date_hierarchy = "seen_at"
+    readonly_fields = field_names(ForeignTrunk)
+
+
+@admin.register(TrunkReconcile)
+class TrunkReconcileAdmin(ReadOnlyAdmin):
+    """The last trunk reconcile of each account, written by its task."""
+
+    list_display = ["account", "requested_at", "checked_at", "ok", "message"]
+    list_filter = ["ok", "account"]
+    search_fields = ["account__name", "message"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    readonly_fields = field_names(TrunkReconcile)
+
+
+@admin.register(TrunkAssignment)
+class TrunkAssignmentAdmin(ReadOnlyAdmin):
+    """Read-only: a share is made and changed in the portal, where its pool is written with
+    the DID pool rules and its caller IDs and call limit are checked against the trunk."""
+
+    list_display = ["trunk", "tenant", "pool", "max_calls", "caller_ids", "created_at"]
+    list_filter = ["tenant", "trunk", "created_at"]
+    search_fields = [
+        "trunk__label",
+        "trunk__sip_username",
+        "tenant__name",
+        "tenant__slug",
+        "pool__name",
+    ]
+    list_select_related = ["trunk", "tenant", "pool__tenant"]
+    autocomplete_fields = ["trunk", "tenant"]
+    raw_id_fields = ["pool"]
+    date_hierarchy = "created_at"
+    readonly_fields = field_names(TrunkAssignment)
+
+
+@admin.register(Cdr)
+class CdrAdmin(NumberSearchMixin, ReadOnlyAdmin):
+    """Call records as Wavix reported them, pulled by a task. The table is large: no filter
+    reads it whole (no distinct-values filters) and the full count is not shown."""
+
+    list_display = [
+        "started_at",
+        "direction",
+        "from_number",
+        "to_number",
+        "disposition",
+        "duration",
+        "charge",
+        "tenant",
+        "trunk",
+        "account",
+    ]
+    list_filter = ["direction", "account", "trunk", "tenant"]
+    search_fields = ["call_id", "from_number", "to_number", "destination", "sip_trunk"]
+    list_select_related = ["account", "tenant", "trunk"]
+    autocomplete_fields = ["account", "tenant", "trunk"]
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+    readonly_fields = field_names(Cdr)
+
+
+@admin.register(CdrPull)
+class CdrPullAdmin(ReadOnlyAdmin):
+    """How far the CDR task has pulled each account's calls."""
+
+    list_display = ["account", "direction", "pulled_through", "last_run_at", "last_added"]
+    list_filter = ["direction", "account"]
+    search_fields = ["account__name", "last_error"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    readonly_fields = field_names(CdrPull)
