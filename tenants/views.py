@@ -37,6 +37,7 @@ from tenants.forms import (
     UserEditForm,
 )
 from tenants.models import ApiToken, Membership, Role, Tenant, User
+from trunks import selectors as trunk_selectors
 
 # Platform: tenants ---------------------------------------------------------------------------
 
@@ -349,6 +350,7 @@ class PlatformTokenRevokeView(PlatformAdminMixin, TokenRevokeMixin, ObjectAction
 
 class DashboardView(TenantMixin, TemplateView):
     template_name = "tenants/dashboard.html"
+    shares_shown = 5
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -361,6 +363,10 @@ class DashboardView(TenantMixin, TemplateView):
         context["e911_missing"] = e911_missing(self.tenant).count()
         if self.access.is_admin:
             context["recent_changes"] = AuditEntry.objects.for_list()[:8]
+            # Trunks and call records are tenant-admin pages (as in the sidebar).
+            context["shares"] = trunk_selectors.tenant_share_totals()
+            context["share_list"] = trunk_selectors.tenant_shares()[: self.shares_shown]
+            context["calls"] = trunk_selectors.recent_calls()
         return context
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 import factory
 from django_scopes import scopes_disabled
 
@@ -40,3 +42,42 @@ def member(tenant: Tenant, role: str = Role.AGENT, **user_fields) -> User:
 def membership_of(user: User, tenant: Tenant) -> Membership:
     with scopes_disabled():
         return Membership.objects.get(user=user, tenant=tenant)
+
+
+def wavix_account(name: str = "Wavix"):
+    from portal.services import wavix_account_save
+
+    return wavix_account_save(
+        name=name, base_url="https://api.wavix.com", auth_mode="bearer", api_key="k" * 32
+    )
+
+
+def sip_trunk(account, **fields):
+    """A trunk as the portal stores it, without talking to Wavix."""
+    from trunks.models import SipTrunk
+
+    return SipTrunk.objects.create(
+        account=account,
+        label=fields.pop("label", f"Trunk {SipTrunk.objects.count() + 1}"),
+        password="x",
+        **fields,
+    )
+
+
+def call_record(account, *, tenant=None, trunk=None, started_at, **fields):
+    """A pulled CDR (outside any tenant scope)."""
+    from trunks.models import Cdr
+
+    with scopes_disabled():
+        return Cdr.objects.create(
+            account=account,
+            tenant=tenant,
+            trunk=trunk,
+            call_id=fields.pop("call_id", uuid.uuid4().hex),
+            direction=fields.pop("direction", "placed"),
+            started_at=started_at,
+            from_number=fields.pop("from_number", "12025550100"),
+            to_number=fields.pop("to_number", "12025550143"),
+            disposition=fields.pop("disposition", "answered"),
+            **fields,
+        )

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import Cdr, SipTrunk, TrunkAssignment
+from .models import Cdr, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 
 CHART_DAYS = 31
+# The dashboards' "last 7 days": today and the six days before it (local dates).
+DASHBOARD_DAYS = 7
 
 
 def trunk_list():
@@ -31,6 +33,68 @@ def shares_of(trunk: SipTrunk):
 def tenant_shares():
     """The current tenant's shares (inside its scope)."""
     return TrunkAssignment.objects.select_related("trunk", "pool").order_by("trunk__label")
+
+
+def awaiting_approval() -> Q:
+    """Trunks Wavix holds and has neither approved nor rejected: what the review badge
+    (`_review_badge.html`) shows as "Awaiting Wavix approval"."""
+    return Q(wavix_id__isnull=False) & ~Q(wavix_status__in=["active", "rejected"])
+
+
+@dataclass
+class TrunkOverview:
+    total: int
+    in_sync: int
+    pending: int
+    failed: int
+    awaiting_approval: int
+    drift_changed: int
+    drift_missing: int
+    foreign: int
+    checked_at: object
+    checks_failed: int
+
+    @property
+    def drift(self) -> int:
+        """Differences the reconcile found: trunks changed or missing on Wavix, and trunks
+        on Wavix the portal does not know."""
+        return self.drift_changed + self.drift_missing + self.foreign
+
+
+def trunk_overview() -> TrunkOverview:
+    """The trunks by sync and review state and the reconcile's findings (outside any tenant
+    scope), in three queries whatever the number of trunks."""
+    state = SipTrunk.SyncState
+    counts = SipTrunk.objects.order_by().aggregate(
+        total=Count("id"),
+        in_sync=Count("id", filter=Q(sync_state=state.IN_SYNC)),
+        pending=Count("id", filter=Q(sync_state=state.PENDING)),
+        failed=Count("id", filter=Q(sync_state=state.FAILED)),
+        awaiting_approval=Count("id", filter=awaiting_approval()),
+        drift_changed=Count("id", filter=Q(drift=SipTrunk.Drift.CHANGED)),
+        drift_missing=Count("id", filter=Q(drift=SipTrunk.Drift.MISSING)),
+    )
+    checks = TrunkReconcile.objects.aggregate(
+        checked_at=Max("checked_at"), checks_failed=Count("id", filter=Q(ok=False))
+    )
+    return TrunkOverview(**counts, **checks, foreign=ForeignTrunk.objects.count())
+
+
+@dataclass
+class ShareTotals:
+    trunks: int
+    max_calls: int
+
+
+def tenant_share_totals() -> ShareTotals:
+    """How many trunks are shared with the current tenant and the concurrent calls they allow
+    together (inside its scope), in one query."""
+    row = (
+        tenant_shares()
+        .order_by()
+        .aggregate(trunks=Count("id"), max_calls=Coalesce(Sum("max_calls"), 0))
+    )
+    return ShareTotals(**row)
 
 
 @dataclass
@@ -75,13 +139,47 @@ def cdr_totals(queryset) -> CdrTotals:
     return CdrTotals(row["calls"], row["seconds"], row["cost"] or 0)
 
 
+def first_day(days: int, until: date | None = None) -> date:
+    """The first of the `days` days that end with `until` (default today)."""
+    return (until or timezone.localdate()) - timedelta(days=days - 1)
+
+
+def cdr_days(queryset, days: int, until: date | None = None):
+    """The calls of the `days` days up to `until` (default today), by local date."""
+    until = until or timezone.localdate()
+    return queryset.filter(
+        started_at__date__gte=first_day(days, until), started_at__date__lte=until
+    )
+
+
+@dataclass
+class RecentCalls:
+    days: int
+    since: date
+    totals: CdrTotals
+    chart: dict | None
+
+
+def recent_calls(days: int = DASHBOARD_DAYS, chart: bool = False) -> RecentCalls:
+    """The dashboards' calls of the last `days` days: totals, and with `chart` the calls and
+    cost per day. Which calls those are is the CDR list's rule: inside a tenant's scope its
+    own, outside every call. One query, two with the chart."""
+    calls, today = cdr_queryset(), timezone.localdate()
+    return RecentCalls(
+        days=days,
+        since=first_day(days, today),
+        totals=cdr_totals(cdr_days(calls, days, today)),
+        chart=cdr_per_day(calls, until=today, days=days) if chart else None,
+    )
+
+
 def cdr_per_day(queryset, until: date | None = None, days: int = CHART_DAYS) -> dict:
     """Calls and cost per day for the `days` days up to `until` (default today), every day
     present (zero when there were no calls), in one query."""
     until = until or timezone.localdate()
-    since = until - timedelta(days=days - 1)
+    since = first_day(days, until)
     rows = (
-        queryset.filter(started_at__date__gte=since, started_at__date__lte=until)
+        cdr_days(queryset, days, until)
         .order_by()
         .annotate(day=TruncDate("started_at"))
         .values("day")

@@ -25,6 +25,7 @@ from portal.models import AuditEntry
 from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin
 from tenants.access import home_tenant
 from tenants.models import Membership, Tenant, User
+from trunks import selectors as trunk_selectors
 
 
 @login_required
@@ -63,6 +64,8 @@ class PlatformDashboardView(PlatformAdminMixin, TemplateView):
             last_sync=SyncRun.objects.select_related("account").first(),
             chart_labels=[d.strftime("%b %d") for d in days],
             chart_values=[per_day.get(d, 0) for d in days],
+            trunks=trunk_selectors.trunk_overview(),
+            calls=trunk_selectors.recent_calls(chart=True),
             **kwargs,
         )
 

@@ -17,6 +17,7 @@ from ..factories import TenantFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = [
+    ("sysadmin", "/platform/"),
     ("sysadmin", "/platform/tenants/"),
     ("sysadmin", "/platform/users/"),
     ("sysadmin", "/platform/audit/"),
