@@ -131,3 +131,23 @@ def test_api_lists_the_inventory_and_starts_a_sync(world, synced, run_tasks):
     assert run.status == "succeeded" and run.unchanged == 40
     with scopes_disabled():
         assert client.get(f"/api/v1/sync-runs/{run.pk}/").json()["unchanged"] == 40
+
+
+def test_a_number_routed_to_a_trunk_shows_the_trunk_by_its_label(world, sandbox_account, run_tasks):
+    seed_account(account=sandbox_account.sandbox, purchased=3)
+    number = sandbox_account.sandbox.numbers.order_by("number").first()
+    trunk = sandbox_account.sandbox.trunks.create(
+        name="70001", label="Head office PBX", password="x"
+    )
+    SandboxDestination.objects.create(
+        number=number,
+        destination="70001",
+        transport=SandboxDestination.Transport.TRUNK,
+        trunk=trunk,
+    )
+    run_tasks(sync_start, account=sandbox_account)
+
+    page = login(world.sysadmin).get(f"/platform/numbers/inventory/?q={number.number}")
+
+    row = page.content.decode().split(f'data-number="{number.number}"')[1].split("</tr>")[0]
+    assert "Head office PBX" in row and 'title="SIP trunk 70001"' in row
