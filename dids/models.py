@@ -304,7 +304,9 @@ class NumberOrder(models.Model):
 
 class E911Job(models.Model):
     """Setting or removing the emergency address of one or many numbers on Wavix: saved first,
-    carried out by a task number by number, its progress and failures shown in the portal."""
+    carried out by a task number by number, its progress and failures shown in the portal.
+    When Wavix fails transiently the job waits ("retrying") and goes on later from the number
+    it stopped at (the shared policy of Wavix tasks, `portal.wavix.retry`)."""
 
     class Kind(models.TextChoices):
         SET = "set", "Set emergency address"
@@ -313,6 +315,7 @@ class E911Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
+        RETRYING = "retrying", "Retrying"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
@@ -324,6 +327,12 @@ class E911Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    attempt = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="The attempt at the number the job is on (1-based); while retrying, the "
+        "next one.",
+    )
+    retry_at = models.DateTimeField(null=True, blank=True, help_text="While retrying: when.")
     requested_by = models.ForeignKey(
         "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -341,7 +350,13 @@ class E911Job(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING, self.Status.RETRYING}
+
+    @property
+    def max_attempts(self) -> int:
+        from portal.wavix.retry import WAVIX_TASKS
+
+        return WAVIX_TASKS.attempts
 
     @property
     def percent(self) -> int:

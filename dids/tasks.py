@@ -1,6 +1,7 @@
 """Celery tasks for numbers: thin, taking ids, re-reading and locking their rows."""
 
 import logging
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from portal import audit
 from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound
+from portal.wavix.retry import WAVIX_TASKS, Retry, is_transient
 
 from . import e911_services, services
 from .models import Did, E911Address, E911Job, E911ReconcileRun, NumberOrder, SyncRun
@@ -151,39 +153,88 @@ ORDER_STEPS = {
 # E911 ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Waiting:
+    """Wavix failed transiently on a number: the job waits for `retry`, then goes on."""
+
+    retry: Retry
+    exc: WavixError
+
+
+@dataclass(frozen=True)
+class _GaveUp:
+    """Wavix kept failing on a number up to its last attempt: the number failed with Wavix's
+    reason, and the numbers after it are not attempted."""
+
+    reason: str
+
+
 @shared_task(name="dids.tasks.e911_run_job")
-def e911_run_job(job_id: int) -> str:
+def e911_run_job(job_id: int, attempt: int = 1) -> str:
     """Associates or deletes E911 records on Wavix, number by number, inside the job's tenant
-    scope. Only a queued job starts, and each number is locked and acted on only while it is
-    still this job's and in the state the job left it, so a second delivery does nothing."""
+    scope. Only a queued job starts (or, for a retry, a job waiting for this very attempt), and
+    each number is locked and acted on only while it is still this job's and in the state the
+    job left it, so a second delivery does nothing.
+
+    A transient failure (no answer, 429, 5xx) stops the pass: the job waits, "retrying" with
+    the attempt and its time, and this task is queued again to go on from that number, as the
+    shared policy of Wavix tasks says (`portal.wavix.retry`). A refusal fails the number at once
+    and the job goes on; a number whose last attempt fails too fails with Wavix's reason, and
+    the numbers after it are not attempted."""
     with scopes_disabled(), transaction.atomic():
         job = E911Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != E911Job.Status.QUEUED:
+        waiting_for = E911Job.Status.QUEUED if attempt == 1 else E911Job.Status.RETRYING
+        if job is None or job.status != waiting_for or job.attempt != attempt:
             return "skipped"
-        job.status = E911Job.Status.RUNNING
-        job.save(update_fields=["status"])
+        job.status, job.retry_at, job.error = E911Job.Status.RUNNING, None, ""
+        job.save(update_fields=["status", "retry_at", "error"])
     step = _e911_associate if job.kind == E911Job.Kind.SET else _e911_delete
     clients: dict[int, WavixClient] = {}
+    start, gave_up = job.done, None
     with scope(tenant=job.tenant):
-        for number in job.numbers:
+        for index, number in enumerate(job.numbers[start:]):
+            # Attempts count per number: the one the last pass stopped at carries its count.
+            tried = attempt if index == 0 else 1
             try:
-                ok = step(job, int(number), clients)
+                outcome = step(job, int(number), clients, tried)
             except Exception:
                 log.exception("E911 job %s failed on +%s", job_id, number)
                 _e911_finish(job, E911Job.Status.FAILED, f"Unexpected error on +{number}.")
                 raise
+            if isinstance(outcome, _Waiting):
+                return _e911_wait(job, int(number), outcome)
+            ok = outcome is True
             E911Job.objects.filter(pk=job.pk).update(
                 done=F("done") + 1, failed=F("failed") + (0 if ok else 1)
             )
+            if isinstance(outcome, _GaveUp):
+                gave_up = outcome.reason
+                rest = [int(n) for n in job.numbers[start + index + 1 :]]
+                _e911_not_attempted(job, rest, f"Wavix kept failing on +{number}: {gave_up}")
+                break
         job.refresh_from_db()
         status = E911Job.Status.FAILED if job.failed else E911Job.Status.SUCCEEDED
         note = f"{job.failed} of {job.total} failed; see each number." if job.failed else ""
+        if gave_up:
+            note = f"Wavix kept failing: {gave_up}. {note}"
         return _e911_finish(job, status, note)
+
+
+def _e911_wait(job: E911Job, number: int, waiting: _Waiting) -> str:
+    retry = waiting.retry
+    E911Job.objects.filter(pk=job.pk).update(
+        status=E911Job.Status.RETRYING,
+        attempt=retry.attempt,
+        retry_at=retry.at,
+        error=f"+{number}: {retry.note(waiting.exc)}"[:2000],
+    )
+    e911_run_job.apply_async((job.pk, retry.attempt), countdown=retry.delay)
+    return "retrying"
 
 
 def _e911_finish(job: E911Job, status: str, error: str) -> str:
     E911Job.objects.filter(pk=job.pk).update(
-        status=status, error=error[:2000], finished_at=timezone.now()
+        status=status, error=error[:2000], retry_at=None, finished_at=timezone.now()
     )
     return status
 
@@ -209,7 +260,19 @@ def _set_registered(number: int, flag: bool) -> None:
         did.save(update_fields=["e911_registered", "updated_at"])
 
 
-def _e911_associate(job: E911Job, number: int, clients) -> bool:
+def _wavix_failed(record: E911Address, exc: WavixError, attempt: int) -> _Waiting | str:
+    """A failed Wavix call on the record's number: the wait for the next attempt (noted on
+    the record), or the final reason."""
+    retry = WAVIX_TASKS.next(exc, failed=attempt)
+    if retry is None:
+        return WAVIX_TASKS.final_note(exc, failed=attempt)
+    record.error = retry.note(exc)[:2000]
+    record.save(update_fields=["error", "updated_at"])
+    return _Waiting(retry, exc)
+
+
+def _e911_associate(job: E911Job, number: int, clients, attempt: int):
+    """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
     with transaction.atomic():
         record = _locked_record(job, number, E911Address.Status.PROVISIONING)
         if record is None:
@@ -224,9 +287,12 @@ def _e911_associate(job: E911Job, number: int, clients) -> bool:
                 phone_number=str(number), name=record.name, address=record.wavix_address()
             )
         except WavixError as exc:
-            record.status, record.error = record.Status.FAILED, str(exc)[:2000]
+            failure = _wavix_failed(record, exc, attempt)
+            if isinstance(failure, _Waiting):
+                return failure
+            record.status, record.error = record.Status.FAILED, failure[:2000]
             record.save(update_fields=["status", "error", "updated_at"])
-            return False
+            return _GaveUp(failure) if is_transient(exc) else False
         record.status, record.error = record.Status.PROVISIONED, ""
         record.provisioned_at = timezone.now()
         record.save(update_fields=["status", "error", "provisioned_at", "updated_at"])
@@ -234,7 +300,15 @@ def _e911_associate(job: E911Job, number: int, clients) -> bool:
     return True
 
 
-def _e911_delete(job: E911Job, number: int, clients) -> bool:
+def _removal_failed(record: E911Address, error: str) -> None:
+    # The address stays as it was on Wavix: emergency calls still use it.
+    record.status = record.Status.PROVISIONED if record.provisioned_at else record.Status.FAILED
+    record.error = error[:2000]
+    record.save(update_fields=["status", "error", "updated_at"])
+
+
+def _e911_delete(job: E911Job, number: int, clients, attempt: int):
+    """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
     with transaction.atomic():
         record = _locked_record(job, number, E911Address.Status.REMOVING)
         if record is None:
@@ -246,16 +320,40 @@ def _e911_delete(job: E911Job, number: int, clients) -> bool:
         except WavixNotFound:
             pass  # Wavix has no record: the goal is reached
         except WavixError as exc:
-            # The address stays as it was on Wavix: emergency calls still use it.
-            record.status = (
-                record.Status.PROVISIONED if record.provisioned_at else record.Status.FAILED
-            )
-            record.error = f"Removal failed: {exc}"[:2000]
-            record.save(update_fields=["status", "error", "updated_at"])
-            return False
+            failure = _wavix_failed(record, exc, attempt)
+            if isinstance(failure, _Waiting):
+                return failure
+            _removal_failed(record, f"Removal failed: {failure}")
+            return _GaveUp(failure) if is_transient(exc) else False
         record.delete()
         _set_registered(number, False)
     return True
+
+
+def _e911_not_attempted(job: E911Job, numbers: list[int], reason: str) -> None:
+    """The numbers a job gave up on before reaching them: each ends as it would have had Wavix
+    refused it, saying why."""
+    if not numbers:
+        return
+    waiting = E911Address.Status.PROVISIONING
+    if job.kind == E911Job.Kind.REMOVE:
+        waiting = E911Address.Status.REMOVING
+    with transaction.atomic():
+        records = list(
+            E911Address.objects.select_for_update().filter(
+                number__in=numbers, job=job, status=waiting
+            )
+        )
+        for record in records:
+            if job.kind == E911Job.Kind.REMOVE:
+                _removal_failed(record, f"Removal not attempted: {reason}")
+            else:
+                record.status = record.Status.FAILED
+                record.error = f"Not attempted: {reason}"[:2000]
+                record.save(update_fields=["status", "error", "updated_at"])
+        E911Job.objects.filter(pk=job.pk).update(
+            done=F("done") + len(numbers), failed=F("failed") + len(records)
+        )
 
 
 @shared_task(name="dids.tasks.e911_reconcile")

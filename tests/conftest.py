@@ -121,3 +121,44 @@ def run_tasks(eager_celery, django_capture_on_commit_callbacks):
             return call(*args, **kwargs)
 
     return run
+
+
+class HeldTask:
+    """Stands in for a Celery task in the module that sends it: what is sent is held, not run
+    (the eager worker would run a retry at once, ignoring its countdown), and `run_next()`
+    delivers the oldest message as a worker would, once its time has come."""
+
+    def __init__(self, task):
+        self.task = task
+        self.messages: list[tuple[tuple, float | None]] = []
+
+    def delay(self, *args):
+        self.messages.append((args, None))
+
+    def apply_async(self, args=(), kwargs=None, countdown=None, **options):
+        self.messages.append((tuple(args), countdown))
+
+    def run_next(self):
+        args, _ = self.messages.pop(0)
+        return self.task(*args)
+
+
+@pytest.fixture
+def hold_task(monkeypatch):
+    """`hold_task("dids.tasks", "e911_run_job")` -> HeldTask: messages to that task are held
+    until the test delivers them, so a waiting state (a retry due later) can be looked at."""
+    import importlib
+
+    def hold(module: str, name: str) -> HeldTask:
+        held = HeldTask(getattr(importlib.import_module(module), name))
+        monkeypatch.setattr(f"{module}.{name}", held)
+        return held
+
+    return hold
+
+
+@pytest.fixture
+def no_client_backoff(monkeypatch):
+    """The Wavix client's own quick retries (within one call) do not sleep: their backoff is
+    tested in tests/wavix/test_client.py, and tests that fail every attempt would wait."""
+    monkeypatch.setattr("portal.wavix.client.BACKOFF_BASE", 0)

@@ -8,17 +8,13 @@ portal reads the sandbox in-process (no server is running while the demo is seed
 
 from __future__ import annotations
 
-import random
-from datetime import timedelta
-
 from django.conf import settings
-from django.utils import timezone
 
 from dids.selectors import owner_of
 from portal.wavix.client import WavixClient, session_for_account
 from portal.wavix.sandbox import payloads as sandbox_payloads
-from portal.wavix.sandbox.models import SandboxAccount, SandboxCdr
-from portal.wavix.sandbox.seed import _cdr as sandbox_cdr  # the sandbox's realistic calls
+from portal.wavix.sandbox.models import SandboxAccount
+from portal.wavix.sandbox.seed import seed_cdrs
 from portal.wavix.sandbox.services.trunks import trunk_save as sandbox_trunk_save
 from portal.wavix.sandbox.transport import SandboxTransport
 from tenants.models import Tenant
@@ -73,16 +69,6 @@ def _free_numbers(sandbox: SandboxAccount, count: int) -> list[str]:
     return free
 
 
-def _calls(sandbox: SandboxAccount, trunk, numbers: list[str]) -> None:
-    rng = random.Random(f"demo-trunk:{trunk.name}")  # noqa: S311 - demo noise, not security
-    today = timezone.now().replace(minute=0, second=0, microsecond=0)
-    SandboxCdr.objects.bulk_create(
-        sandbox_cdr(sandbox, rng, today - timedelta(days=day), numbers, trunk)
-        for day in range(CALL_DAYS)
-        for _ in range(CALLS_PER_DAY)
-    )
-
-
 def seed_demo_trunks(account, stdout) -> None:
     sandbox = SandboxAccount.objects.filter(api_key=settings.WAVIX_SANDBOX_API_KEY).first()
     if sandbox is None or SipTrunk.objects.filter(label=DEMO[0][0]).exists():
@@ -103,7 +89,14 @@ def seed_demo_trunks(account, stdout) -> None:
             numbers=";".join(numbers),
             max_calls=10,
         )
-        _calls(sandbox, on_wavix, numbers)
+        seed_cdrs(
+            account=sandbox,
+            numbers=numbers,
+            trunk=on_wavix,
+            days=CALL_DAYS,
+            per_day=CALLS_PER_DAY,
+            seed=f"demo-trunk:{on_wavix.name}",
+        )
         stdout.write(f"trunk “{label}” shared with {slug} ({len(numbers)} numbers)")
     session_for_account(account).mount(account.base_url, SandboxTransport())
     added = cdrs.pull(account, WavixClient.for_account(account))

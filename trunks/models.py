@@ -124,6 +124,20 @@ class SipTrunk(models.Model):
         return self.auth_method == self.AuthMethod.IP
 
     @property
+    def password_known(self) -> bool:
+        """Whether the portal holds the trunk's password. Wavix never returns it, so a trunk
+        imported from Wavix has none until an administrator sets a new one (the next push
+        sends it to Wavix, and the PBX must then use it)."""
+        return bool(self.password)
+
+    @property
+    def needs_new_password(self) -> bool:
+        """A digest trunk whose password the portal does not know: nothing can be pushed (a
+        push replaces the whole trunk, password included) until a new one is set. An IP
+        trunk never uses its password; its next save generates one."""
+        return not self.password_known and not self.is_ip_auth
+
+    @property
     def approvals_waiting(self) -> list[str]:
         """What waits for Wavix's manual review, in words."""
         waiting = []

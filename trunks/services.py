@@ -123,13 +123,19 @@ def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
     if data.get("generate_password"):
         return rules.generate_password()
     if not password:
-        if trunk is not None and trunk.password:
+        if trunk is not None and trunk.password_known:
             return trunk.password
         if data.get("auth_method") == SipTrunk.AuthMethod.IP:
             return rules.generate_password()  # Wavix wants one; IP trunks never use it
-        errors.setdefault("password", []).append(
-            "Digest authentication needs a password: type one or tick “Generate”."
-        )
+        if trunk is not None:  # only an imported trunk has no password
+            errors.setdefault("password", []).append(
+                "The password is unknown (the trunk was imported from Wavix, which never "
+                "returns it): set a new one, typed or generated; the PBX must then use it."
+            )
+        else:
+            errors.setdefault("password", []).append(
+                "Digest authentication needs a password: type one or generate one."
+            )
         return ""
     avoid = (data.get("label") or "", trunk.sip_username if trunk else "")
     problems = rules.password_problems(password, avoid=avoid)
@@ -284,13 +290,16 @@ def trunk_retry(*, trunk: SipTrunk) -> SipTrunk:
 def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
     """Drift: the portal's settings win. A trunk missing on Wavix is created again."""
     trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
-    if not trunk.password:
+    if trunk.needs_new_password:
         raise ValidationError(
             {
-                "password": f"“{trunk}” has no password in the portal (it was imported): "
-                "edit it and set one first."
+                "password": f"The password of “{trunk}” is unknown (it was imported from "
+                "Wavix, which never returns it): edit the trunk and set a new one, which is "
+                "pushed with the portal's settings."
             }
         )
+    if not trunk.password_known:
+        trunk.password = rules.generate_password()  # an IP trunk: Wavix wants one, unused
     if trunk.drift == SipTrunk.Drift.MISSING:
         trunk.wavix_id, trunk.sip_username = None, ""
     trunk.drift, trunk.drift_fields = "", {}
@@ -334,7 +343,8 @@ def trunk_accept_wavix(*, trunk: SipTrunk) -> SipTrunk:
 @transaction.atomic
 def trunk_import(*, foreign: ForeignTrunk) -> SipTrunk:
     """A trunk found on Wavix becomes a portal trunk, in sync. Wavix never tells the password,
-    so a digest trunk needs one set before its next push."""
+    so the trunk's password is unknown (`password_known` is false): a digest trunk needs a new
+    one set (`trunk_save`, which pushes it) before anything else can be pushed."""
     foreign = ForeignTrunk.objects.select_for_update().get(pk=foreign.pk)
     trunk = SipTrunk(account=foreign.account)
     _apply_wavix(trunk, foreign.data)

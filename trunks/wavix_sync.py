@@ -3,8 +3,10 @@ delete) and the reconcile of an account's trunks (drift and trunks unknown to th
 
 A push holds a lease on its trunk while it talks to Wavix, so two pushes never overlap (a
 second create would make a second trunk). A push that finishes after a newer edit leaves the
-trunk pending and queues itself again. Transient failures are retried after the delays of
-RETRY_DELAYS; the last failure, or any refusal, leaves the trunk failed with Wavix's reason.
+trunk pending and queues itself again. Transient failures are retried as the shared policy
+of Wavix tasks says (`portal.wavix.retry`: bounded attempts, exponential backoff with jitter),
+the trunk pending meanwhile with the next attempt's time in `sync_error`; the last failure, or
+any refusal, leaves the trunk failed with Wavix's reason.
 """
 
 from __future__ import annotations
@@ -17,13 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.wavix.errors import (
-    WavixError,
-    WavixNetworkError,
-    WavixNotFound,
-    WavixRateLimited,
-    WavixServerError,
-)
+from portal.wavix.errors import WavixError, WavixNotFound
+from portal.wavix.retry import WAVIX_TASKS
 
 from . import payloads
 from .models import ForeignTrunk, SipTrunk, TrunkReconcile
@@ -31,8 +28,6 @@ from .models import ForeignTrunk, SipTrunk, TrunkReconcile
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-RETRY_DELAYS = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry of a transient error
-TRANSIENT = (WavixNetworkError, WavixServerError, WavixRateLimited)
 
 
 @dataclass
@@ -52,7 +47,8 @@ def _release(trunk_id: int) -> None:
 
 
 def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
-    """Brings Wavix to the trunk's state. `client_for(account)` gives the Wavix client."""
+    """Brings Wavix to the trunk's state. `client_for(account)` gives the Wavix client;
+    `attempt` counts the retries before this push (0 for the first)."""
     if not _claim(trunk_id):
         # Another push holds the trunk; it re-checks the revision when it finishes.
         return PushOutcome("busy")
@@ -118,13 +114,11 @@ def _delete(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
 
 
 def _failed_or_retry(trunk: SipTrunk, exc: WavixError, attempt: int) -> PushOutcome:
-    if isinstance(exc, TRANSIENT) and attempt < len(RETRY_DELAYS):
-        delay = int(exc.retry_after or RETRY_DELAYS[attempt])
-        SipTrunk.objects.filter(pk=trunk.pk).update(
-            sync_error=f"Attempt {attempt + 1} failed ({exc}); retrying in {delay} s."[:2000]
-        )
-        return PushOutcome("retry", retry_in=delay)
-    return _failed(trunk, str(exc))
+    retry = WAVIX_TASKS.next(exc, failed=attempt + 1)
+    if retry is not None:
+        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=retry.note(exc)[:2000])
+        return PushOutcome("retry", retry_in=retry.delay)
+    return _failed(trunk, WAVIX_TASKS.final_note(exc, failed=attempt + 1))
 
 
 @transaction.atomic

@@ -243,7 +243,11 @@ class E911SetSerializer(serializers.Serializer):
 
 
 class E911JobSerializer(serializers.ModelSerializer):
+    """A job. While `status` is "retrying", Wavix failed transiently: `attempt` (of
+    `max_attempts`) is due at `retry_at`, and `error` says what failed."""
+
     requested_by = serializers.CharField(source="requested_by.email", allow_null=True)
+    max_attempts = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = E911Job
@@ -257,6 +261,9 @@ class E911JobSerializer(serializers.ModelSerializer):
             "failed",
             "percent",
             "error",
+            "attempt",
+            "max_attempts",
+            "retry_at",
             "requested_by",
             "created_at",
             "finished_at",

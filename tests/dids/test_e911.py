@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from dids import e911_services, services
@@ -220,18 +221,120 @@ def test_a_validation_of_another_tenant_is_refused(e911):
     assert "belongs to another tenant" in str(refused.value)
 
 
-def test_wavix_refusing_the_association_leaves_a_visible_failure(e911):
+# Wavix failing: transient failures are retried with backoff, refusals fail at once -----------
+
+
+def client_calls_per_attempt(e911) -> int:
+    """Requests one failing Wavix call makes: the client's own quick retries included."""
+    from portal.wavix.client import WavixClient
+
+    return 1 + WavixClient.for_account(e911.account).max_retries
+
+
+def test_a_transient_failure_waits_visibly_then_the_retry_provisions(
+    e911, hold_task, no_client_backoff
+):
+    queue = hold_task("dids.tasks", "e911_run_job")
     outcome = validate(e911, [N1], MAIN_ST)
-    faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=503)
     with scope(tenant=e911.a):
         job = e911.run_tasks(
             e911_services.e911_set, tenant=e911.a, numbers=[N1], token=outcome.token
         )
+    faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=503)
+
+    assert queue.run_next() == "retrying"
+
     job = E911Job._base_manager.get(pk=job.pk)
-    assert (job.status, job.failed) == ("failed", 1)
+    assert (job.status, job.attempt, job.done, job.failed) == ("retrying", 2, 0, 0)
+    ((args, countdown),) = queue.messages
+    assert args == (job.pk, 2) and 7 <= countdown <= 13  # 10 s, give or take 25 % jitter
+    at = timezone.localtime(job.retry_at).strftime("%H:%M:%S")
     page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
-    assert "Finished with failures" in page and "E911: failed" in page and "503" in page
-    assert not Did.objects.get(number=N1).e911_registered
+    assert "Retrying: attempt 2 of 5" in page and f"next at {at}" in page
+    assert "attempt 1 failed: Wavix POST /v1/e911-records returned 503" in page
+    assert "E911: provisioning" in page and "Finished with failures" not in page
+    assert "Retrying, attempt 2 of 5" in page_of(login(e911.admin_a), "/t/acme/e911/")
+    api = api_client(e911.agent_a, e911.a).get(f"/api/v1/tenants/acme/e911-jobs/{job.pk}/")
+    body = api.json()
+    assert (body["status"], body["attempt"], body["max_attempts"]) == ("retrying", 2, 5)
+    assert body["retry_at"] and "503" in body["error"]
+
+    faults_set(account=e911.account.sandbox)  # Wavix is back before the retry is due
+    assert queue.run_next() == "succeeded"
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failed, job.error) == ("succeeded", 1, 0, "")
+    assert queue.messages == []
+    with scopes_disabled():
+        record = E911Address.objects.get(number=N1)
+    assert (record.status, record.error) == ("provisioned", "")
+    assert SandboxE911Record.objects.filter(phone_number=str(N1)).exists()
+    assert Did.objects.get(number=N1).e911_registered
+
+
+def test_a_refusal_fails_at_once_without_a_retry(e911, hold_task):
+    queue = hold_task("dids.tasks", "e911_run_job")
+    outcome = validate(e911, [N1], MAIN_ST)
+    with scope(tenant=e911.a):
+        job = e911.run_tasks(
+            e911_services.e911_set, tenant=e911.a, numbers=[N1], token=outcome.token
+        )
+    with scopes_disabled():  # Wavix's street guide will not place this street: a 422
+        E911Address.objects.filter(number=N1).update(street="Nowhere Rd")
+    before = e911.account.transport.request_count
+
+    assert queue.run_next() == "failed"
+
+    assert e911.account.transport.request_count - before == 1 and queue.messages == []
+    job = E911Job._base_manager.get(pk=job.pk)
+    assert (job.status, job.failed, job.attempt) == ("failed", 1, 1)
+    with scopes_disabled():
+        record = E911Address.objects.get(number=N1)
+    assert record.status == "failed" and "returned 422" in record.error
+    assert "Address could not be validated" in record.error and "attempts" not in record.error
+    page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
+    assert "Finished with failures" in page and "E911: failed" in page and "422" in page
+
+
+def test_wavix_failing_every_attempt_fails_the_job_with_wavixs_reason(e911, no_client_backoff):
+    outcome = validate(e911, [N1, N2], MAIN_ST)
+    faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=503)
+    before = e911.account.transport.request_count
+    with scope(tenant=e911.a):
+        job = e911.run_tasks(
+            e911_services.e911_set, tenant=e911.a, numbers=[N1, N2], token=outcome.token
+        )
+    job = E911Job._base_manager.get(pk=job.pk)
+    assert (job.status, job.done, job.failed, job.attempt) == ("failed", 2, 2, 5)
+    # Five attempts at +N1 (with the eager worker, each retry ran at once); +N2 was not tried.
+    calls = e911.account.transport.request_count - before
+    assert calls == 5 * client_calls_per_attempt(e911)
+    reason = "Wavix POST /v1/e911-records returned 503: Internal server error, please retry"
+    assert job.error.startswith(f"Wavix kept failing: {reason} (after 5 attempts).")
+    with scopes_disabled():
+        first, second = E911Address.objects.filter(number__in=[N1, N2]).order_by("number")
+    assert (first.status, first.error) == ("failed", f"{reason} (after 5 attempts)")
+    assert second.status == "failed"
+    assert second.error.startswith(f"Not attempted: Wavix kept failing on +{N1}")
+    page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
+    assert "Finished with failures" in page and "E911: failed" in page
+    assert "(after 5 attempts)" in page and "2 of 2 failed" in page
+    assert not Did.objects.filter(number__in=[N1, N2], e911_registered=True).exists()
+
+
+def test_a_removal_wavix_keeps_failing_leaves_the_address_in_place(e911, no_client_backoff):
+    provision(e911, [N1])
+    faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=502)
+    with scope(tenant=e911.a):
+        job = e911.run_tasks(e911_services.e911_remove, tenant=e911.a, numbers=[N1])
+    job = E911Job._base_manager.get(pk=job.pk)
+    assert (job.status, job.failed, job.attempt) == ("failed", 1, 5)
+    with scopes_disabled():
+        record = E911Address.objects.get(number=N1)
+    assert record.status == "provisioned"  # emergency calls still use it on Wavix
+    assert record.error.startswith("Removal failed: Wavix DELETE /v1/e911-records returned 502")
+    assert record.error.endswith("(after 5 attempts)")
+    assert SandboxE911Record.objects.filter(phone_number=str(N1)).exists()
 
 
 def test_a_job_delivered_twice_calls_wavix_once(e911):

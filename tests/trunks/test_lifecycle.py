@@ -102,15 +102,44 @@ def test_a_refused_push_shows_wavixs_reason_and_retry_works(make_trunk, wavix, r
     assert trunk.sync_state == "in_sync" and trunk.wavix_id and trunk.sync_error == ""
 
 
-def test_transient_failures_are_retried_then_fail_visibly(make_trunk, wavix):
+def test_transient_failures_are_retried_then_fail_visibly(make_trunk, wavix, no_client_backoff):
+    from portal.wavix.client import WavixClient
+
     faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503)
     before = wavix.account.transport.request_count
     trunk = make_trunk()
     assert trunk.sync_state == "failed" and "503" in trunk.sync_error
+    assert trunk.sync_error.endswith("(after 5 attempts)")
     assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
-    # Each push tries, then the task retries it (delay table), each push with the client's
-    # own retries: more than one attempt reached Wavix.
-    assert wavix.account.transport.request_count - before > 4
+    # The task's five attempts (the shared policy; the eager worker ran each retry at once),
+    # each with the client's own quick retries.
+    per_attempt = 1 + WavixClient.for_account(wavix.account).max_retries
+    assert wavix.account.transport.request_count - before == 5 * per_attempt
+
+
+def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
+    wavix, run_tasks, hold_task, no_client_backoff
+):
+    queue = hold_task("trunks.tasks", "sync_trunk")
+    trunk = run_tasks(services.trunk_save, account=wavix.account, data=digest(wavix.active[0]))
+    faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503)
+
+    assert queue.run_next() == "retry"
+
+    trunk.refresh_from_db()
+    ((args, countdown),) = queue.messages
+    assert args == (trunk.pk, 1) and 7 <= countdown <= 13  # 10 s, give or take 25 % jitter
+    assert trunk.sync_state == "pending"
+    assert trunk.sync_error.startswith("Retrying, attempt 2 of 5, next at ")
+    assert "(attempt 1 failed: Wavix POST /v1/trunks returned 503" in trunk.sync_error
+    page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "Pending" in page and "Retrying, attempt 2 of 5, next at" in page
+
+    faults_set(account=wavix.account.sandbox)
+    assert queue.run_next() == "synced"
+    trunk.refresh_from_db()
+    assert (trunk.sync_state, trunk.sync_error) == ("in_sync", "") and trunk.wavix_id
+    assert queue.messages == []
 
 
 def test_ip_authentication_waits_for_wavix_approval(make_trunk, wavix, run_tasks):
@@ -126,6 +155,42 @@ def test_ip_authentication_waits_for_wavix_approval(make_trunk, wavix, run_tasks
     reconcile_trunks()
     trunk.refresh_from_db()
     assert (trunk.wavix_status, trunk.ip_approval, trunk.drift) == ("active", "approved", "")
+
+
+def test_an_ip_trunk_with_ipv6_and_ipv4_addresses_is_pushed_and_stays_in_step(wavix, run_tasks):
+    client = login(wavix.world.sysadmin)
+    data = form(
+        wavix.active[0],
+        account=wavix.account.pk,
+        auth_method="ip",
+        password="",
+        allowed_ips="2001:DB8:10::5\n203.0.113.10\n2606:4700:4700::1111",
+    )
+    run_tasks(client.post, "/platform/trunks/new/", data)
+
+    trunk = SipTrunk.objects.get()
+    assert (trunk.sync_state, trunk.sync_error) == ("in_sync", "")
+    assert trunk.allowed_ips == ["2001:db8:10::5", "203.0.113.10", "2606:4700:4700::1111"]
+    on_wavix = SandboxTrunk.objects.get(pk=trunk.wavix_id)
+    assert [i["ip"] for i in on_wavix.allowed_ips] == trunk.allowed_ips
+    assert (on_wavix.host_request, trunk.ip_approval) == ("2001:db8:10::5", "pending")
+    from trunks.tasks import reconcile_trunks
+
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.drift, trunk.drift_fields) == ("", {})
+
+
+def test_a_network_is_refused_by_wavix_which_takes_single_addresses_only(make_trunk, wavix):
+    # The portal accepts networks (TRUNK_MIN_PREFIX_IPV4/6), but Wavix's spec describes every
+    # `allowed_ips[].ip` as "public static IP address": the push fails with Wavix's reason.
+    trunk = make_trunk(allowed_ips="2001:db8:10::5\n203.0.113.16/29")
+    assert trunk.allowed_ips == ["2001:db8:10::5", "203.0.113.16/29"]
+    assert trunk.sync_state == "failed"
+    assert "allowed_ips[1].ip: must be one public static IP address, not a network" in (
+        trunk.sync_error
+    )
+    assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
 
 
 def test_ip_authentication_needs_a_host_address_first(wavix):
@@ -159,7 +224,7 @@ def test_the_password_is_encrypted_at_rest_and_masked_in_audit_and_api(make_trun
     assert entries and all(PASSWORD not in str(e.after) + str(e.changes) for e in entries)
     assert entries[-1].after["password"].startswith("********")
     body = api_as(wavix.world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/").json()
-    assert body["password"] == "********" and body["password_set"] is True
+    assert body["password"] == "********" and body["password_known"] is True
     assert PASSWORD not in str(body)
 
 

@@ -4,10 +4,12 @@ one-click import, re-push and "take Wavix's settings"."""
 import pytest
 
 from portal.wavix.sandbox.models import SandboxTrunk
+from trunks import services
 from trunks.models import ForeignTrunk, SipTrunk
 from trunks.tasks import reconcile_trunks
 
 from ..conftest import login
+from .conftest import share
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,114 @@ def test_a_failed_reconcile_is_shown_with_the_reason(wavix):
     reconcile_trunks()
     page = login(wavix.world.sysadmin).get("/platform/trunks/").content.decode()
     assert "503" in page
+
+
+# Imported trunks: the password Wavix never returns ------------------------------------------
+
+
+def _imported(wavix) -> SipTrunk:
+    reconcile_trunks()
+    foreign = ForeignTrunk.objects.get()  # the sandbox's own digest trunk "Main office PBX"
+    login(wavix.world.sysadmin).post(f"/platform/trunks/foreign/{foreign.pk}/import/")
+    return SipTrunk.objects.get()
+
+
+def _edit_form(trunk: SipTrunk, **overrides) -> dict:
+    data = {name: getattr(trunk, name) for name in services.SETTINGS}
+    data["allowed_ips"] = "\n".join(trunk.allowed_ips)
+    data.update(overrides)
+    return {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+
+
+def test_an_imported_digest_trunk_shows_its_password_unknown_until_a_new_one_is_pushed(
+    wavix, run_tasks, api_as
+):
+    trunk = _imported(wavix)
+    assert trunk.auth_method == "digest" and trunk.sync_state == "in_sync"
+    assert not trunk.password_known and trunk.needs_new_password
+    client = login(wavix.world.sysadmin)
+    detail = client.get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "password unknown — set a new one" in detail and "Set a new password" in detail
+    listing = client.get("/platform/trunks/").content.decode()
+    assert "password unknown — set a new one" in listing
+    body = api_as(wavix.world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/").json()
+    assert (body["password_known"], body["password"]) == (False, "")
+
+    # The tenant it is shared with is told, not shown pretend credentials.
+    assignment = share(trunk, wavix.world.a, str(trunk.callerid))
+    tenant = login(wavix.world.admin_a)
+    page = tenant.get(f"/t/acme/trunks/{assignment.pk}/").content.decode()
+    assert "held by your provider" not in page
+    assert "not known yet: your provider's administrator must set a new password" in page
+    tenant_api = api_as(wavix.world.admin_a, wavix.world.a)
+    connection = tenant_api.get(f"/api/v1/tenants/acme/trunks/{assignment.pk}/").json()
+    assert connection["trunk"]["credentials_available"] is False
+
+    # Nothing is pushed without a new password: a push replaces the whole trunk.
+    before = wavix.account.transport.request_count
+    repush = client.post(f"/platform/trunks/{trunk.pk}/repush/", follow=True)
+    assert "is unknown (it was imported from Wavix" in repush.content.decode()
+    edit = client.post(f"/platform/trunks/{trunk.pk}/edit/", _edit_form(trunk))
+    assert edit.status_code == 200
+    assert "The password is unknown (the trunk was imported from Wavix" in edit.content.decode()
+    assert wavix.account.transport.request_count == before
+
+    # The form's “Generate”, then save: the new password goes to Wavix.
+    generated = client.get("/platform/trunks/password/").content.decode()
+    password = generated.split('value="')[1].split('"')[0]
+    saved = run_tasks(
+        client.post, f"/platform/trunks/{trunk.pk}/edit/", _edit_form(trunk, password=password)
+    )
+    assert saved.status_code == 302
+    trunk.refresh_from_db()
+    assert trunk.password_known and trunk.sync_state == "in_sync"
+    assert SandboxTrunk.objects.get(pk=trunk.wavix_id).password == password
+    detail = client.get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "password unknown" not in detail and "••••••••" in detail
+    assert "password unknown" not in client.get("/platform/trunks/").content.decode()
+    page = tenant.get(f"/t/acme/trunks/{assignment.pk}/").content.decode()
+    assert "held by your provider" in page and password not in page
+    connection = tenant_api.get(f"/api/v1/tenants/acme/trunks/{assignment.pk}/").json()
+    assert connection["trunk"]["credentials_available"] is True
+
+
+def test_the_api_generates_a_new_password_for_an_imported_trunk_and_shows_it_once(
+    wavix, run_tasks, api_as
+):
+    trunk = _imported(wavix)
+    api = api_as(wavix.world.sysadmin)
+    refused = api.patch(f"/api/v1/trunks/{trunk.pk}/", {"max_channels": 8}, format="json")
+    assert refused.status_code == 400 and "The password is unknown" in str(refused.json())
+
+    answer = run_tasks(
+        api.patch, f"/api/v1/trunks/{trunk.pk}/", {"generate_password": True}, format="json"
+    )
+
+    assert answer.status_code == 202
+    trunk.refresh_from_db()
+    generated = answer.json()["generated_password"]
+    assert generated == trunk.password and answer.json()["password_known"] is True
+    assert SandboxTrunk.objects.get(pk=trunk.wavix_id).password == generated
+    assert trunk.sync_state == "in_sync"
+    again = api.get(f"/api/v1/trunks/{trunk.pk}/").json()
+    assert generated not in str(again) and again["password"] == "********"
+    changed = run_tasks(api.patch, f"/api/v1/trunks/{trunk.pk}/", {"label": "HQ"}, format="json")
+    assert changed.json()["generated_password"] == ""
+
+
+def test_an_imported_ip_trunk_gets_a_generated_password_when_re_pushed(wavix, run_tasks):
+    on_wavix = SandboxTrunk.objects.get(label="Main office PBX")
+    on_wavix.host_request, on_wavix.host_request_status = "203.0.113.10", "approved"
+    on_wavix.host = "203.0.113.10"
+    on_wavix.save()
+    trunk = _imported(wavix)
+    assert trunk.is_ip_auth and not trunk.password_known and not trunk.needs_new_password
+    page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
+    assert "password unknown — set a new one" not in page
+    assert "not used with IP authentication" in page
+
+    run_tasks(services.trunk_repush, trunk=trunk)
+
+    trunk.refresh_from_db()
+    assert trunk.password_known and trunk.sync_state == "in_sync"
+    assert SandboxTrunk.objects.get(pk=trunk.wavix_id).password == trunk.password

@@ -3,14 +3,16 @@ fills an account (inside and outside the portal's demo pools)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from portal.wavix.sandbox.accounts import account_create
 from portal.wavix.sandbox.models import SandboxCartItem, SandboxNumber, SandboxStockNumber
-from portal.wavix.sandbox.seed import purchased_plan, seed_account, seed_catalogue
+from portal.wavix.sandbox.seed import purchased_plan, seed_account, seed_catalogue, seed_cdrs
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +165,30 @@ def test_seed_is_idempotent(sandbox):
     assert sandbox.account.sender_ids.count() == 1 and sandbox.account.trunks.count() == 1
     # Asking for more adds only the difference.
     assert seed_account(account=sandbox.account, purchased=45).purchased == 15
+
+
+def test_seed_cdrs_adds_repeatable_calls_of_the_given_numbers_through_the_trunk(sandbox):
+    seed_account(account=sandbox.account, purchased=10)
+    trunk, ours = sandbox.account.trunks.get(), ["16468097065", "16468097066"]
+    fields = ("direction", "caller", "callee", "disposition", "duration", "charge", "sip_trunk")
+
+    def added(seed: str) -> list[tuple]:
+        last = sandbox.account.cdrs.order_by("-id").values_list("id", flat=True).first()
+        count = seed_cdrs(
+            account=sandbox.account, numbers=ours, trunk=trunk, days=3, per_day=5, seed=seed
+        )
+        rows = sandbox.account.cdrs.filter(id__gt=last).order_by("id")
+        assert count == rows.count() == 15
+        since = timezone.now() - dt.timedelta(days=3)
+        assert all(since <= r.date <= timezone.now() for r in rows)
+        return list(rows.values_list(*fields))
+
+    first = added("demo")
+    assert first == added("demo") != added("other")
+    for direction, caller, callee, *_, sip_trunk in first:
+        own = caller if direction == "placed" else callee
+        assert own in ours
+        assert sip_trunk == (trunk.name if direction == "placed" else None)
 
 
 def test_seeded_numbers_are_not_for_sale(sandbox):

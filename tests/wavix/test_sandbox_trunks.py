@@ -141,6 +141,46 @@ def test_ip_restriction_needs_public_addresses(seeded, trunk_body):
     assert "allowed_ips[0].ip" in response.json()["message"]
 
 
+def test_ipv6_addresses_are_accepted_as_the_spec_asks_only_for_public_ip_addresses(
+    seeded, trunk_body
+):
+    # The spec: "public static IP address", with no IP version named.
+    ips = [{"ip": "2001:DB8:10:0::5"}, {"ip": "2606:4700:4700::1111"}, {"ip": "203.0.113.10"}]
+    body = {**trunk_body, "allowed_ips": ips, "host_request": {"host": "2001:db8:10::5"}}
+    trunk = seeded.post("/v1/trunks", json=body).json()
+    assert [ip["ip"] for ip in trunk["allowed_ips"]] == [
+        "2001:db8:10::5",
+        "2606:4700:4700::1111",
+        "203.0.113.10",
+    ]
+    summary = seeded.get("/v1/trunks").json()["sip_trunks"]
+    mine = next(t for t in summary if t["id"] == trunk["id"])
+    assert mine["host_request"] == {"host": "2001:db8:10::5", "status": "pending"}
+
+
+@pytest.mark.parametrize(
+    ("ip", "rule"),
+    [
+        ("203.0.113.16/29", "must be one public static IP address, not a network"),
+        ("2001:db8::/48", "must be one public static IP address, not a network"),
+        ("fd00::1", "must be a public static IP address"),
+        ("::1", "must be a public static IP address"),
+        ("203.0.113.300", "must be an IP address"),
+        ("2001:db8::g", "must be an IP address"),
+    ],
+)
+def test_networks_and_malformed_or_private_addresses_are_refused_in_wavix_format(
+    seeded, trunk_body, ip, rule
+):
+    ips = [{"ip": "203.0.113.10"}, {"ip": ip}]
+    response = seeded.post("/v1/trunks", json={**trunk_body, "allowed_ips": ips})
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "message": f"Missing or invalid parameter allowed_ips[1].ip: {rule} (got {ip!r})",
+    }
+
+
 def test_limits_are_ignored_when_their_flag_is_off(seeded, trunk_body):
     body = {**trunk_body, "call_restrict": False, "call_limit": 0}
     trunk = seeded.post("/v1/trunks", json=body).json()

@@ -24,11 +24,17 @@ SETTING_FIELDS = [
 
 
 class TrunkSerializer(serializers.ModelSerializer):
-    """A trunk as system administrators read it: the password never, only whether it is set."""
+    """A trunk as system administrators read it: the password never, only whether the portal
+    knows it."""
 
     account = serializers.PrimaryKeyRelatedField(read_only=True)
     password = serializers.SerializerMethodField(help_text="Always masked.")
-    password_set = serializers.SerializerMethodField()
+    password_known = serializers.BooleanField(
+        read_only=True,
+        help_text="False for a trunk imported from Wavix, which never returns passwords: a "
+        "digest trunk then needs a new password (`password` or `generate_password`) before "
+        "anything else can be pushed.",
+    )
     approvals_waiting = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -38,7 +44,7 @@ class TrunkSerializer(serializers.ModelSerializer):
             "account",
             *SETTING_FIELDS,
             "password",
-            "password_set",
+            "password_known",
             "wavix_id",
             "sip_username",
             "wavix_status",
@@ -57,10 +63,21 @@ class TrunkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_password(self, trunk) -> str:
-        return "********" if trunk.password else ""
+        return "********" if trunk.password_known else ""
 
-    def get_password_set(self, trunk) -> bool:
-        return bool(trunk.password)
+
+class TrunkWrittenSerializer(TrunkSerializer):
+    """The trunk as a write left it. A password generated on request (`generate_password`)
+    is in `generated_password`, in clear, this once: it is never shown again."""
+
+    generated_password = serializers.SerializerMethodField()
+
+    class Meta(TrunkSerializer.Meta):
+        fields = [*TrunkSerializer.Meta.fields, "generated_password"]
+        read_only_fields = fields
+
+    def get_generated_password(self, trunk) -> str:
+        return trunk.password if self.context.get("generated") else ""
 
 
 class TrunkWriteSerializer(serializers.Serializer):
@@ -72,7 +89,11 @@ class TrunkWriteSerializer(serializers.Serializer):
     password = serializers.CharField(
         required=False, allow_blank=True, write_only=True, trim_whitespace=False
     )
-    generate_password = serializers.BooleanField(required=False, default=False)
+    generate_password = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Set a new, strong password; the answer shows it once (`generated_password`).",
+    )
     allowed_ips = serializers.ListField(child=serializers.CharField(), required=False)
     callerid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     passthrough = serializers.BooleanField(required=False)
@@ -136,6 +157,9 @@ class TenantTrunkSerializer(serializers.ModelSerializer):
             "port": connection.port,
             "transport": connection.transport,
             "username": connection.username,
+            # False for a digest trunk imported from Wavix, which never returns passwords:
+            # the provider must set a new one before the PBX can register.
+            "credentials_available": not trunk.needs_new_password,
             "allowed_ips": connection.allowed_ips,
             "passthrough": trunk.passthrough,
         }

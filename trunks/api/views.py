@@ -32,7 +32,7 @@ class TrunkApiViewSet(
     def scoped_queryset(self):
         return selectors.trunk_list()
 
-    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkWrittenSerializer})
     def create(self, request):
         body = s.TrunkWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -43,7 +43,7 @@ class TrunkApiViewSet(
         if account is None:
             raise ValidationError({"account": [f"No Wavix account with the id {account_id}."]})
         trunk = services.trunk_save(account=account, data=data)
-        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+        return self._written(trunk, data)
 
     def _save(self, request, partial: bool):
         trunk = self.get_object()
@@ -53,13 +53,19 @@ class TrunkApiViewSet(
         data.update(body.validated_data)
         data.pop("account", None)
         trunk = services.trunk_save(trunk=trunk, data=data)
-        return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
+        return self._written(trunk, data)
 
-    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    @staticmethod
+    def _written(trunk: SipTrunk, data: dict) -> Response:
+        context = {"generated": bool(data.get("generate_password"))}
+        body = s.TrunkWrittenSerializer(trunk, context=context).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkWrittenSerializer})
     def update(self, request, pk=None):
         return self._save(request, partial=False)
 
-    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkSerializer})
+    @extend_schema(request=s.TrunkWriteSerializer, responses={202: s.TrunkWrittenSerializer})
     def partial_update(self, request, pk=None):
         return self._save(request, partial=True)
 

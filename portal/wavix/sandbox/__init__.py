@@ -8,7 +8,8 @@ WAVIX_SANDBOX_API_KEY always works (as `Authorization: Bearer <key>` or `?appid=
 DEBUG on its account seeds itself on first use. `manage.py check --deploy` refuses the sandbox
 with DEBUG off.
 
-- State: `manage.py sandbox_seed [--purchased N] [--api-key K]` (idempotent).
+- State: `manage.py sandbox_seed [--purchased N] [--api-key K]` (idempotent); in code
+  `seed.seed_account` and `seed.seed_cdrs` (more calls for given numbers and a trunk).
 - In-process use (tests, benchmarks): `transport.SandboxTransport`, a requests adapter.
 - Operator actions (same key): POST _operator/inbound {to, from, text, media?} delivers an
   inbound SMS (also `manage.py sandbox_inbound`); GET/POST _operator/faults reads/replaces the

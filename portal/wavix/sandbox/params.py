@@ -186,19 +186,32 @@ class Params:
         return Params(value, prefix=f"{self.name(key)}.")
 
 
-# RFC 5737's example networks count as public here: they are what examples and tests use,
-# and the sandbox never connects to them.
+# The documentation networks (RFC 5737 for IPv4, RFC 3849 for IPv6) count as public here:
+# they are what examples and tests use, and the sandbox never connects to them.
 EXAMPLE_NETWORKS = tuple(
-    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
 )
 
 
 def public_ip(field: str, value: str) -> str:
+    """One public static IP address, IPv4 or IPv6: what Wavix's spec asks for a trunk's
+    `allowed_ips[].ip` and `host_request.host` ("public static IP address"). The spec speaks
+    of addresses only, never of networks, so a network in CIDR form is refused."""
+    if "/" in value:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            pass
+        else:
+            raise Invalid(field, "must be one public static IP address, not a network", value)
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
         raise Invalid(field, "must be an IP address", value) from None
-    example = any(address in network for network in EXAMPLE_NETWORKS)
-    if address.version != 4 or not (address.is_global or example):
-        raise Invalid(field, "must be a public static IPv4 address", value)
+    example = any(
+        address.version == network.version and address in network for network in EXAMPLE_NETWORKS
+    )
+    if not (address.is_global or example):
+        raise Invalid(field, "must be a public static IP address", value)
     return str(address)

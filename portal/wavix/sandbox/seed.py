@@ -1,7 +1,10 @@
 """Realistic sandbox state: Wavix's catalogue, and for an account its purchased numbers (a
 good share inside the portal's demo pools, the rest outside any pool), a SIP trunk, some days
 of CDRs and a sender ID. Idempotent, deterministic, and bulk-inserted so 100,000 purchased
-numbers take seconds."""
+numbers take seconds.
+
+Public entry points: `seed_catalogue`, `seed_account` (the whole account, idempotent) and
+`seed_cdrs` (more calls of given numbers and trunk, e.g. for the portal's demo trunks)."""
 
 from __future__ import annotations
 
@@ -297,12 +300,29 @@ def _seed_cdrs(account: SandboxAccount, trunk: SandboxTrunk | None) -> int:
     ours = list(account.numbers.filter(status="active").values_list("number", flat=True)[:50])
     if not ours:
         return 0
-    rng = random.Random(f"cdrs:{account.pk}")  # noqa: S311 - realistic noise, not security
+    return seed_cdrs(account=account, numbers=ours, trunk=trunk, seed=f"cdrs:{account.pk}")
+
+
+def seed_cdrs(
+    *,
+    account: SandboxAccount,
+    numbers: list[str],
+    trunk: SandboxTrunk | None = None,
+    days: int = CDR_DAYS,
+    per_day: int = CDRS_PER_DAY,
+    seed: str,
+) -> int:
+    """Adds `per_day` realistic calls on each of the last `days` days (today included) to the
+    account: placed and received, between one of `numbers` (the account's own) and an outside
+    number, placed calls through `trunk`. The same seed gives the same calls; the count added
+    is returned. Unlike `seed_account` it adds calls every time it is called."""
+    rng = random.Random(seed)  # noqa: S311 - realistic noise, not security
     today = timezone.now().replace(minute=0, second=0, microsecond=0)
-    cdrs = []
-    for day in range(CDR_DAYS):
-        for _ in range(CDRS_PER_DAY):
-            cdrs.append(_cdr(account, rng, today - dt.timedelta(days=day), ours, trunk))
+    cdrs = [
+        _cdr(account, rng, today - dt.timedelta(days=day), numbers, trunk)
+        for day in range(days)
+        for _ in range(per_day)
+    ]
     SandboxCdr.objects.bulk_create(cdrs, batch_size=BATCH)
     return len(cdrs)
 
