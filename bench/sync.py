@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -25,6 +24,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
@@ -42,29 +42,37 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-class ThreadingWSGIServer(WSGIServer):
-    daemon_threads = True
+class SandboxServer(ThreadedWSGIServer):
+    """Each connection's thread closes its database connections when it ends (Django's
+    threaded server does that); `server_close()` waits for those threads, so the test
+    database has no other users when it is dropped."""
+
+    daemon_threads = False
 
 
-def serve() -> tuple[str, WSGIServer]:
-    server = make_server("127.0.0.1", 0, WSGIHandler(), server_class=ThreadingWSGIServer,
-                         handler_class=QuietHandler)
+def serve() -> tuple[str, SandboxServer]:
+    server = SandboxServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(WSGIHandler())
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/wavix-sandbox", server
 
 
 class PageQueries:
-    """Counts the database queries of each applied page."""
+    """Counts the database queries of each applied page and the time the portal spends
+    applying it (the rest of a sync's time is the sandbox answering over HTTP)."""
 
     def __init__(self):
         self.per_page: list[int] = []
+        self.apply_seconds = 0.0
         self._original = sync.apply_page
 
     def __enter__(self):
         def counted(*args, **kwargs):
             calls = []
+            t0 = time.perf_counter()
             with connection.execute_wrapper(lambda execute, *a: calls.append(1) or execute(*a)):
                 result = self._original(*args, **kwargs)
+            self.apply_seconds += time.perf_counter() - t0
             self.per_page.append(len(calls))
             return result
 
@@ -75,7 +83,7 @@ class PageQueries:
         sync.apply_page = self._original
 
 
-def run_once(account, client) -> tuple[SyncRun, float, int, list[int], int]:
+def run_once(account, client) -> tuple[SyncRun, float, float, int, list[int], int]:
     requests_made = []
     client.session.hooks["response"].append(lambda r, *a, **k: requests_made.append(r.url))
     writes = []
@@ -92,15 +100,18 @@ def run_once(account, client) -> tuple[SyncRun, float, int, list[int], int]:
         elapsed = time.perf_counter() - t0
     SyncRun.objects.filter(pk=run.pk).update(status="succeeded")
     client.session.hooks["response"].clear()
-    return run, elapsed, len(requests_made), pages.per_page, len(writes)
+    return run, elapsed, pages.apply_seconds, len(requests_made), pages.per_page, len(writes)
 
 
-def report(label, run, elapsed, http, per_page, writes) -> None:
+def report(label, run, elapsed, applying, http, per_page, writes) -> None:
     print(f"{label}: {run.pages_done} pages, {http} HTTP requests, "
           f"{run.created} created / {run.updated} updated / {run.unchanged} unchanged / "
           f"{run.released} released")
     print(f"  {elapsed:.1f} s, {(run.created + run.updated + run.unchanged) / elapsed:,.0f} "
-          f"numbers/s; DB queries per page min {min(per_page)} max {max(per_page)}; "
+          f"numbers/s end to end; the portal's share {applying:.1f} s "
+          f"({(run.created + run.updated + run.unchanged) / applying:,.0f} "
+          f"numbers/s, {1000 * applying / len(per_page):.1f} ms per page)")
+    print(f"  DB queries per page min {min(per_page)} max {max(per_page)}; "
           f"inventory rows written: {writes}")
 
 
@@ -108,7 +119,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/sync.py needs PostgreSQL (DATABASE_URL); bin/bench starts one.")
     old = setup_databases(verbosity=0, interactive=False)
-    server = None
+    server = client = None
     try:
         settings.WAVIX_SANDBOX_ENABLED = True
         t0 = time.perf_counter()
@@ -123,8 +134,11 @@ def main() -> None:
         report("no-change re-sync", *run_once(account, client))
         print(f"inventory: {Did.objects.count():,} numbers")
     finally:
+        if client is not None:
+            client.session.close()
         if server is not None:
             server.shutdown()
+            server.server_close()
         connection.close()
         teardown_databases(old, verbosity=0)
 

@@ -206,6 +206,7 @@ class SandboxNumber(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "number"], name="sandbox_number_unique")
         ]
+        indexes = [models.Index(fields=["account", "id"], name="sandbox_number_page")]
 
     def __str__(self) -> str:
         return self.number
