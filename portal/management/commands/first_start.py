@@ -1,0 +1,50 @@
+"""What `make run` does once the worker is up, on a portal whose inventory is still empty:
+sync every Wavix account's numbers, wait for the syncs (printing their progress), then queue
+the E911 and trunk checks against Wavix, so a newcomer's first page already shows the
+inventory, the numbers with E911 and any drift. Later starts do nothing here: beat keeps
+everything current on its schedule."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from dids import e911_services, services
+from dids.models import Did, SyncRun
+from portal.models import WavixAccount
+from trunks.tasks import reconcile_trunks
+
+
+class Command(BaseCommand):
+    help = "On first start: sync the inventory, wait for it, then queue the Wavix checks."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--timeout", type=int, default=300, help="Seconds to wait for the syncs (300)."
+        )
+
+    def handle(self, *args, timeout: int = 300, **options):
+        if Did.objects.exists():
+            return
+        accounts = list(WavixAccount.objects.all())
+        runs = [services.sync_start(account=a, trigger="manual") for a in accounts]
+        deadline = time.monotonic() + timeout
+        pending = {run.pk for run in runs}
+        while pending:
+            if time.monotonic() > deadline:
+                raise CommandError(
+                    f"the inventory sync did not finish within {timeout} s; it goes on in "
+                    "the worker (see Numbers → Inventory → Sync runs)"
+                )
+            time.sleep(1)
+            for run in SyncRun.objects.filter(pk__in=pending).select_related("account"):
+                if run.status in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING):
+                    continue
+                pending.discard(run.pk)
+                counts = f"{run.created} numbers" if not run.error else run.error
+                self.stdout.write(f"Inventory of {run.account}: {run.status}, {counts}")
+        with transaction.atomic():
+            for account in accounts:
+                e911_services.reconcile_start(account=account, trigger="schedule")
+            transaction.on_commit(lambda: reconcile_trunks.delay())
+        self.stdout.write("E911 and trunk checks against Wavix queued.")
