@@ -7,7 +7,8 @@ tests in tests/contract/wavix-supplement.json. Results are Wavix's JSON, unmodif
 
 What the client adds to `requests`: authentication (bearer header or legacy `appid`), a
 timeout on every call, one pooled session per account, typed errors (errors.py), retries with
-backoff where repeating is safe, reconciliation of a message send whose outcome is unknown,
+backoff where repeating is safe, reconciliation of a message send whose outcome is unknown
+(a trunk create whose outcome is unknown is not repeated either: its caller reconciles it),
 and log lines without the key.
 """
 
@@ -70,7 +71,9 @@ class _Retry(enum.Enum):
 
     READ = "read"  # GET: any network error, 429, 5xx
     WRITE = "write"  # 429, 5xx, and a connection that never carried the request
-    SEND = "send"  # message send: 429 and never-carried only; the rest is reconciled
+    # Not idempotent (a message send, a trunk create): 429 and never-carried only; an unknown
+    # outcome (no answer, 5xx) is reconciled by looking the object up, never repeated blindly.
+    SEND = "send"
 
 
 class _Secret:
@@ -160,6 +163,15 @@ def session_for_account(account: WavixAccount) -> requests.Session:
         session = new_session()
         _sessions[account.pk] = (fingerprint, pid, session)
         return session
+
+
+def close_sessions() -> None:
+    """Closes every pooled session and its kept-alive connections (a process shutting down,
+    or a test whose Wavix was a server that is about to stop)."""
+    with _sessions_lock:
+        for _, _, session in _sessions.values():
+            session.close()
+        _sessions.clear()
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -581,7 +593,9 @@ class WavixClient:
         return self._request("GET", f"/v1/trunks/{_segment(trunk_id)}")
 
     def create_trunk(self, data: dict) -> dict:
-        return self._request("POST", "/v1/trunks", body=data)
+        """Not repeated after an unknown outcome (no answer, 5xx): a second POST would make a
+        second trunk. The caller looks the trunk up first (trunks/wavix_sync.py)."""
+        return self._request("POST", "/v1/trunks", body=data, retry=_Retry.SEND)
 
     def replace_trunk(self, trunk_id: int | str, data: dict) -> dict:
         """PUT is a full replacement at Wavix: a field left out falls back to its default, so

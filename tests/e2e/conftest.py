@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from portal.wavix.client import close_sessions
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # ORM calls from the tests (fixtures, checks of the database) in that thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -43,6 +45,15 @@ def _cookies_over_http(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _wavix_connections_closed():
+    """A test's Wavix is the sandbox on the live server: its kept-alive connections end with
+    the test, so the server's threads close their database connections before the test
+    database is dropped."""
+    yield
+    close_sessions()
 
 
 @pytest.fixture
