@@ -288,10 +288,17 @@ SPECTACULAR_SETTINGS = {
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
 WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
 WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
-# SIP trunks: the broadest allowed network (prefix length) per IP version, the days of CDRs
-# the first pull reads, and the SIP server tenants' PBXs register with.
-TRUNK_MIN_PREFIX_IPV4 = env.int("TRUNK_MIN_PREFIX_IPV4", default=24)
-TRUNK_MIN_PREFIX_IPV6 = env.int("TRUNK_MIN_PREFIX_IPV6", default=48)
+# SIP trunks: Wavix takes single addresses, so a network among a trunk's allowed addresses is
+# sent as all its addresses. The most addresses one network may cover (32: IPv4 /27, IPv6 /123;
+# a network is at most the largest power of two within it) and one trunk in all. Then the days
+# of CDRs the first pull reads, and the SIP server tenants' PBXs register with.
+TRUNK_MAX_NETWORK_ADDRESSES = env.int("TRUNK_MAX_NETWORK_ADDRESSES", default=32)
+TRUNK_MAX_ALLOWED_ADDRESSES = env.int("TRUNK_MAX_ALLOWED_ADDRESSES", default=64)
+if not 1 <= TRUNK_MAX_NETWORK_ADDRESSES <= TRUNK_MAX_ALLOWED_ADDRESSES:
+    raise ImproperlyConfigured(
+        "TRUNK_MAX_NETWORK_ADDRESSES must be at least 1 and at most TRUNK_MAX_ALLOWED_ADDRESSES "
+        f"(got {TRUNK_MAX_NETWORK_ADDRESSES} and {TRUNK_MAX_ALLOWED_ADDRESSES})."
+    )
 CDR_INITIAL_DAYS = env.int("CDR_INITIAL_DAYS", default=30)
 TRUNK_SIP_HOST = env.str("TRUNK_SIP_HOST", default="sip.wavix.net")
 # E911 address validation runs while the user waits: a tighter timeout than other calls.

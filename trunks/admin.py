@@ -86,6 +86,7 @@ class SipTrunkAdmin(NumberSearchMixin, ReadOnlyAdmin):
                     "synced_at",
                     "delete_requested",
                     "push_lease_until",
+                    "create_in_doubt",
                     "drift",
                     "drift_fields",
                     "wavix_snapshot",

@@ -6,8 +6,12 @@ class TrunksConfig(AppConfig):
     verbose_name = "SIP trunks"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from dids import usage
 
+        from .checks import retired_address_settings
         from .usage import trunk_number_uses
 
         usage.register(trunk_number_uses)
+        checks.register(retired_address_settings)

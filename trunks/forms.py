@@ -1,11 +1,30 @@
 from django import forms
+from django.conf import settings as django_settings
 
 from portal.forms import Form
 from portal.models import WavixAccount
 
 from .models import SipTrunk
+from .validation import widest_prefix
 
 _TEXTAREA = {"rows": 3, "class": "font-monospace"}
+
+
+def allowed_ips_help() -> str:
+    per_network = django_settings.TRUNK_MAX_NETWORK_ADDRESSES
+    v4, v6 = widest_prefix(4, per_network), widest_prefix(6, per_network)
+    networks = (
+        f"a network is sent as all its addresses, so it may be at most /{v4} (IPv4) or /{v6} "
+        f"(IPv6), {2 ** (32 - v4)} addresses"
+        if per_network > 1
+        else "networks are not allowed"
+    )
+    return (
+        "IPv4 or IPv6 addresses or networks, one per line. Wavix takes single addresses: "
+        f"{networks}, and a trunk at most {django_settings.TRUNK_MAX_ALLOWED_ADDRESSES} "
+        "addresses in all. With IP authentication the first is the address Wavix "
+        "authenticates (one address); with digest they restrict registration."
+    )
 
 
 class TrunkForm(Form):
@@ -31,9 +50,7 @@ class TrunkForm(Form):
     allowed_ips = forms.CharField(
         required=False,
         label="Allowed addresses",
-        widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "203.0.113.10\n203.0.113.16/28"}),
-        help_text="IPv4 or IPv6 addresses or networks, one per line. With IP authentication the "
-        "first is the address Wavix authenticates; with digest they restrict registration.",
+        widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "203.0.113.10\n203.0.113.16/29"}),
     )
     callerid = forms.CharField(
         required=False,
@@ -82,6 +99,7 @@ class TrunkForm(Form):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["account"]
+        self.fields["allowed_ips"].help_text = allowed_ips_help()
 
     def settings(self) -> dict:
         data = dict(self.cleaned_data)

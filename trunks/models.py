@@ -86,6 +86,12 @@ class SipTrunk(models.Model):
     # A push holds this lease while it talks to Wavix, so two pushes never race (a second
     # create would make a second trunk); an expired lease is a crashed worker's.
     push_lease_until = models.DateTimeField(null=True, blank=True)
+    # A create sent to Wavix whose outcome the portal does not know (no answer, a 5xx, a worker
+    # that died mid-call): {"label": sent, "sent_at": when, "existing": ids of the trunks with
+    # that label Wavix already had}. Written before the create is sent, cleared once Wavix's
+    # answer is recorded or it certainly refused; while set, a push looks for the trunk on
+    # Wavix and adopts it before it would create another.
+    create_in_doubt = models.JSONField(default=dict, blank=True)
     drift = models.CharField(max_length=8, choices=Drift.choices, blank=True, default="")
     drift_fields = models.JSONField(default=dict, blank=True)
     wavix_snapshot = models.JSONField(default=dict, blank=True)
@@ -103,6 +109,7 @@ class SipTrunk(models.Model):
         "wavix_snapshot",
         "checked_at",
         "push_lease_until",
+        "create_in_doubt",
     )
 
     class Meta:

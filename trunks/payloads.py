@@ -2,12 +2,22 @@
 
 Wavix's PUT replaces the whole trunk, so `to_wavix` always writes every field Wavix reads.
 Wavix never returns the password, so it is neither compared nor imported.
+
+Allowed addresses: the portal keeps what the administrator typed, addresses and networks.
+Wavix takes single addresses only (its spec: "a public static IP address"), so `to_wavix`
+sends each network as all its addresses, and what Wavix returns is collapsed back into
+networks; the reconcile compares the two sides as sets of addresses, so a pushed /29 is no
+drift.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.conf import settings
+
+from . import validation as rules
 
 # The settings both sides hold, compared by the reconcile.
 CONFIG_FIELDS = (
@@ -39,16 +49,27 @@ _FLAGS = (
 )
 
 
+def address_limits() -> dict[str, int]:
+    """The configured limits of a trunk's allowed addresses (see `rules.parse_allowed_ips`)."""
+    return {
+        "max_network_addresses": settings.TRUNK_MAX_NETWORK_ADDRESSES,
+        "max_addresses": settings.TRUNK_MAX_ALLOWED_ADDRESSES,
+    }
+
+
 def to_wavix(trunk) -> dict[str, Any]:
-    """A SIPTrunkCreateRequest carrying every setting (create and full replacement)."""
+    """A SIPTrunkCreateRequest carrying every setting (create and full replacement). Each
+    allowed network goes as all its addresses; `rules.Problems` if they exceed the limits
+    (a network stored before the limits were what they are)."""
     ips = list(trunk.allowed_ips or [])
+    addresses = rules.expand_allowed_ips(ips, **address_limits())
     body: dict[str, Any] = {
         "label": trunk.label,
         "password": trunk.password,
         "callerid": str(trunk.callerid) if trunk.callerid else "",
         "multiple_numbers": trunk.passthrough,
-        "ip_restrict": bool(ips),
-        "allowed_ips": [{"ip": ip} for ip in ips],
+        "ip_restrict": bool(addresses),
+        "allowed_ips": [{"ip": ip} for ip in addresses],
         "didinfo_enabled": trunk.didinfo_enabled,
         "call_restrict": trunk.call_limit is not None,
         "cost_limit": trunk.max_call_cost is not None,
@@ -104,7 +125,10 @@ def config_from_wavix(data: dict) -> dict[str, Any]:
         "label": data.get("label") or "",
         "callerid": _number(data.get("callerid")),
         "passthrough": bool(data.get("multiple_numbers")),
-        "allowed_ips": [i.get("ip") for i in data.get("allowed_ips") or [] if i.get("ip")],
+        # Wavix's single addresses, collapsed into the networks they form.
+        "allowed_ips": rules.collapse_allowed_ips(
+            [i.get("ip") for i in data.get("allowed_ips") or [] if i.get("ip")]
+        ),
         "ip_auth_host": ip_auth_host(data),
         "call_limit": data.get("call_limit") if data.get("call_restrict") else None,
         "max_call_cost": _decimal(data.get("max_call_cost")) if data.get("cost_limit") else None,
@@ -130,13 +154,21 @@ def config_of(trunk) -> dict[str, Any]:
 
 
 def differences(trunk, data: dict) -> dict[str, list]:
-    """{field: [portal value, Wavix value]} for every setting that differs, JSON-safe."""
+    """{field: [portal value, Wavix value]} for every setting that differs, JSON-safe. Allowed
+    addresses differ only if the addresses differ: the portal's networks against Wavix's
+    addresses collapsed, in any order."""
     ours, theirs = config_of(trunk), config_from_wavix(data)
     return {
         name: [_plain(ours[name]), _plain(theirs[name])]
         for name in CONFIG_FIELDS
-        if ours[name] != theirs[name]
+        if not _same(name, ours[name], theirs[name])
     }
+
+
+def _same(name: str, ours, theirs) -> bool:
+    if name == "allowed_ips":
+        return rules.same_addresses(ours, theirs)
+    return ours == theirs
 
 
 def _plain(value):

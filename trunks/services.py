@@ -96,11 +96,7 @@ def _limits(data: dict, errors: dict) -> None:
 
 def _allowed_ips(data: dict, errors: dict) -> list[str]:
     try:
-        ips = rules.parse_allowed_ips(
-            data.get("allowed_ips") or "",
-            min_prefix_v4=settings.TRUNK_MIN_PREFIX_IPV4,
-            min_prefix_v6=settings.TRUNK_MIN_PREFIX_IPV6,
-        )
+        ips = rules.parse_allowed_ips(data.get("allowed_ips") or "", **payloads.address_limits())
     except rules.Problems as exc:
         errors.setdefault("allowed_ips", []).extend(exc.messages)
         return []
@@ -265,7 +261,7 @@ def trunk_delete(*, trunk: SipTrunk) -> SipTrunk:
         raise ValidationError(
             {"trunk": f"“{trunk}” is shared with {', '.join(tenants)}: stop sharing it first."}
         )
-    if trunk.wavix_id is None and trunk.push_lease_until is None:
+    if trunk.wavix_id is None and trunk.push_lease_until is None and not trunk.create_in_doubt:
         trunk.delete()  # never reached Wavix: nothing to remove there
         return trunk
     trunk.delete_requested = True
@@ -309,14 +305,26 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
     return trunk
 
 
+def _allowed_from_wavix(trunk: SipTrunk, addresses: list[str], ip_host: str | None) -> list[str]:
+    """Wavix's single addresses as the portal writes them: collapsed into networks where they
+    form one (none broader than the portal allows), the address Wavix authenticates first. A
+    trunk that already allows exactly these addresses keeps them as the administrator typed
+    them."""
+    current = list(trunk.allowed_ips or [])
+    first_ok = not ip_host or (current and current[0] == ip_host)
+    if current and first_ok and rules.same_addresses(current, addresses):
+        return current
+    limit = settings.TRUNK_MAX_NETWORK_ADDRESSES
+    ips = rules.collapse_allowed_ips(addresses, max_network_addresses=limit)
+    if ip_host:  # one host, first; it may also lie in a network that follows
+        ips = [ip_host, *(ip for ip in ips if ip != ip_host)]
+    return ips
+
+
 def _apply_wavix(trunk: SipTrunk, data: dict) -> None:
     config = payloads.config_from_wavix(data)
     ip_host = config.pop("ip_auth_host")
-    ips = config["allowed_ips"]
-    if ip_host and ip_host not in ips:
-        ips.insert(0, ip_host)
-    elif ip_host:
-        ips.insert(0, ips.pop(ips.index(ip_host)))
+    config["allowed_ips"] = _allowed_from_wavix(trunk, config["allowed_ips"], ip_host)
     for name, value in config.items():
         setattr(trunk, name, value)
     trunk.auth_method = SipTrunk.AuthMethod.IP if ip_host else SipTrunk.AuthMethod.DIGEST

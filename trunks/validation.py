@@ -16,7 +16,6 @@ MAX_CALL_COST = Decimal("100")
 MAX_TRANSCRIPTION_THRESHOLD = 3600
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 64
-MAX_ALLOWED_IPS = 20
 _SEPARATORS = re.compile(r"[\s,;]+")
 _NUMBER_SEPARATORS = re.compile(r"[\n,;]+")  # a number may be written with spaces
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_.!#%+="
@@ -31,23 +30,140 @@ class Problems(ValueError):
 
 
 def parse_allowed_ips(
-    text: str | list[str], *, min_prefix_v4: int = 24, min_prefix_v6: int = 48
+    text: str | list[str],
+    *,
+    max_network_addresses: int = 32,
+    max_addresses: int = 64,
 ) -> list[str]:
-    """Addresses (IPv4 or IPv6) and networks in CIDR form, one per line or separated by commas.
-    A network broader than the limits (/24 for IPv4, /48 for IPv6 by default) is refused, and
-    so is anything that is not a public address: Wavix only sees traffic from the internet."""
+    """Addresses (IPv4 or IPv6) and networks in CIDR form, one per line or separated by commas,
+    as typed (normalised, duplicates dropped). Wavix takes single addresses, so a network is
+    sent as all its addresses (`expand_allowed_ips`): no network may cover more than
+    `max_network_addresses` (32 by default: IPv4 /27, IPv6 /123) and all of them together no
+    more than `max_addresses`. Anything that is not a public address is refused too: Wavix
+    only sees traffic from the internet."""
     tokens = text if isinstance(text, list) else [t for t in _SEPARATORS.split(text) if t]
     found, problems = [], []
     for token in tokens:
         try:
-            found.append(_one_address(token.strip(), min_prefix_v4, min_prefix_v6))
+            found.append(_one_address(token.strip(), max_network_addresses))
         except Problems as exc:
             problems += exc.messages
-    if len(found) > MAX_ALLOWED_IPS:
-        problems.append(f"{len(found)} addresses given; at most {MAX_ALLOWED_IPS} are allowed.")
+    found = list(dict.fromkeys(found))
+    if not problems:
+        problems += _total_problems(found, max_addresses)
     if problems:
         raise Problems(problems)
-    return list(dict.fromkeys(found))
+    return found
+
+
+def expand_allowed_ips(
+    entries: list[str], *, max_network_addresses: int, max_addresses: int
+) -> list[str]:
+    """The single addresses Wavix is sent for these addresses and networks, in the order
+    given, each once. Every address of a network is included, network and broadcast
+    addresses too: Wavix matches source addresses, and the network is what the administrator
+    allowed. Limits are checked before anything is expanded (a stored network may predate
+    them)."""
+    networks, problems = [], []
+    for entry in entries:
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            problems.append(f"“{entry}” is not an IPv4 or IPv6 address or network.")
+            continue
+        if network.num_addresses > max_network_addresses or network.prefixlen == 0:
+            problems.append(_too_broad(entry, network, max_network_addresses))
+        networks.append(network)
+    if not problems:
+        problems += _total_problems([str(n) for n in networks], max_addresses)
+    if problems:
+        raise Problems(problems)
+    return list(dict.fromkeys(str(address) for network in networks for address in network))
+
+
+def collapse_allowed_ips(
+    addresses: list[str], *, max_network_addresses: int | None = None
+) -> list[str]:
+    """Addresses (as Wavix holds them) back into the fewest networks, IPv4 first; a single
+    address stays an address. With `max_network_addresses`, no network is broader than the
+    portal allows (a broader block is written as several). Anything unreadable is kept as it
+    is, at the end, so a comparison still sees it."""
+    by_version: dict[int, list] = {4: [], 6: []}
+    unreadable = []
+    for text in addresses:
+        try:
+            network = ipaddress.ip_network(str(text).strip(), strict=False)
+        except ValueError:
+            unreadable.append(text)
+            continue
+        by_version[network.version].append(network)
+    collapsed = []
+    for version, networks in by_version.items():
+        widest = widest_prefix(version, max_network_addresses) if max_network_addresses else None
+        for network in ipaddress.collapse_addresses(networks):
+            if widest is not None and network.prefixlen < widest:
+                collapsed += list(network.subnets(new_prefix=widest))
+            else:
+                collapsed.append(network)
+    return [_written(network) for network in collapsed] + unreadable
+
+
+def same_addresses(first: list[str], second: list[str]) -> bool:
+    """Whether two lists of addresses and networks allow exactly the same addresses."""
+    return collapse_allowed_ips(list(first)) == collapse_allowed_ips(list(second))
+
+
+def _written(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
+    return str(network.network_address) if network.num_addresses == 1 else str(network)
+
+
+def widest_prefix(version: int, max_network_addresses: int) -> int:
+    """The shortest prefix whose networks cover at most `max_network_addresses` addresses."""
+    bits = 32 if version == 4 else 128
+    return bits - min(bits, max(1, max_network_addresses).bit_length() - 1)
+
+
+def _too_broad(token: str, network, max_network_addresses: int) -> str:
+    if network.num_addresses <= max_network_addresses:  # only the whole internet is left
+        return f"“{token}” is the whole internet: give the addresses of the PBX or SBC."
+    if max_network_addresses <= 1:
+        return (
+            f"“{token}” is a network: give single addresses (Wavix takes single addresses, "
+            "and networks are not allowed here)."
+        )
+    widest = widest_prefix(network.version, max_network_addresses)
+    size = network.num_addresses
+    has = f"{size:,}" if size < 1_000_000 else f"2^{network.max_prefixlen - network.prefixlen}"
+    return (
+        f"“{token}” is broader than /{widest}: Wavix takes single addresses, so a network is "
+        f"sent as its {2 ** (network.max_prefixlen - widest)} or fewer addresses "
+        f"(this one has {has})."
+    )
+
+
+def _total_problems(entries: list[str], max_addresses: int) -> list[str]:
+    """The addresses all entries cover together (overlaps counted once), against the limit."""
+    networks = [ipaddress.ip_network(e, strict=False) for e in entries]
+    total = sum(
+        n.num_addresses
+        for version in (4, 6)
+        for n in ipaddress.collapse_addresses(x for x in networks if x.version == version)
+    )
+    if total <= max_addresses:
+        return []
+    parts = [
+        f"{entry}: {network.num_addresses:,}"
+        for entry, network in zip(entries, networks, strict=True)
+        if network.num_addresses > 1
+    ]
+    singles = sum(n.num_addresses == 1 for n in networks)
+    if singles:
+        parts.append(f"{singles} single address{'es' if singles > 1 else ''}")
+    return [
+        f"These addresses and networks cover {total:,} addresses ({', '.join(parts)}); at most "
+        f"{max_addresses} are allowed in all: Wavix takes single addresses, so every network "
+        "is sent as all its addresses."
+    ]
 
 
 _DOCUMENTATION = tuple(
@@ -63,7 +179,7 @@ def _public(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
     return network.network_address.is_global and network.broadcast_address.is_global
 
 
-def _one_address(token: str, min_v4: int, min_v6: int) -> str:
+def _one_address(token: str, max_network_addresses: int) -> str:
     try:
         network = ipaddress.ip_network(token, strict=True)
     except ValueError as exc:
@@ -77,22 +193,14 @@ def _one_address(token: str, min_v4: int, min_v6: int) -> str:
         raise Problems(
             [
                 f"“{token}” is not an IPv4 or IPv6 address or network (e.g. 203.0.113.10 or "
-                f"203.0.113.0/28)."
+                f"203.0.113.16/29)."
             ]
         ) from None
-    limit = min_v4 if network.version == 4 else min_v6
-    if network.prefixlen < limit:
-        raise Problems(
-            [
-                f"“{token}” is too broad: IPv{network.version} networks may be at most /{limit} "
-                f"({network.num_addresses:,} addresses asked)."
-            ]
-        )
+    if network.num_addresses > max_network_addresses or network.prefixlen == 0:
+        raise Problems([_too_broad(token, network, max_network_addresses)])
     if not _public(network):
         raise Problems([f"“{token}” is not a public address; Wavix only sees public addresses."])
-    if network.num_addresses == 1:
-        return str(network.network_address)
-    return str(network)
+    return _written(network)
 
 
 def password_problems(password: str, *, avoid: tuple[str, ...] = ()) -> list[str]:

@@ -7,6 +7,17 @@ trunk pending and queues itself again. Transient failures are retried as the sha
 of Wavix tasks says (`portal.wavix.retry`: bounded attempts, exponential backoff with jitter),
 the trunk pending meanwhile with the next attempt's time in `sync_error`; the last failure, or
 any refusal, leaves the trunk failed with Wavix's reason.
+
+A create is never sent twice blindly. Wavix has no idempotency key for trunks, so a create
+whose outcome is unknown (no answer after the request left, a 5xx, a worker that died
+mid-call) may have made the trunk. Before each create the push lists the account's trunks and
+records, before sending, the label it sends and the trunks Wavix already has with that label
+(`SipTrunk.create_in_doubt`); Wavix's answer, or a certain refusal (4xx, 429, a connection
+never made), clears it. While it is set, the next push (a retry, a re-push, a delete) lists
+the trunks first and adopts the one this create made: the label sent, not among the trunks
+that existed before, not linked to another portal trunk. Exactly one: it is linked and
+replaced with the portal's settings (PUT), nothing is created. None: the create did not take
+effect and is sent again. Several: the push fails saying which, and creates nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +26,15 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.wavix.errors import WavixError, WavixNotFound
+from portal.wavix.errors import WavixError, WavixNetworkError, WavixNotFound
 from portal.wavix.retry import WAVIX_TASKS
 
 from . import payloads
+from . import validation as rules
 from .models import ForeignTrunk, SipTrunk, TrunkReconcile
 
 log = logging.getLogger(__name__)
@@ -66,13 +78,28 @@ def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
 
 
 def _send(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
-    revision, body = trunk.revision, payloads.to_wavix(trunk)
+    revision = trunk.revision
     try:
+        body = payloads.to_wavix(trunk)
+    except rules.Problems as exc:
+        return _failed(
+            trunk,
+            "The allowed addresses cannot be sent to Wavix: "
+            + " ".join(exc.messages)
+            + " Edit the trunk.",
+        )
+    try:
+        if not trunk.wavix_id:
+            trunk = _adopt_or_prepare_create(trunk, client)
         if trunk.wavix_id:
             answer = client.replace_trunk(trunk.wavix_id, body)
         else:
-            answer = client.create_trunk(body)
+            answer = _create(trunk, client, body)
+    except CreateUnresolved as exc:
+        return _failed(trunk, str(exc))
     except WavixNotFound as exc:
+        if not trunk.wavix_id:
+            return _failed_or_retry(trunk, exc, attempt)
         return _failed(
             trunk,
             f"{exc}. Wavix has no trunk #{trunk.wavix_id} any more: re-push to create it again.",
@@ -83,11 +110,122 @@ def _send(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
     return _synced(trunk.pk, revision, answer or {})
 
 
+# Creating without duplicates ----------------------------------------------------------------
+
+
+class CreateUnresolved(Exception):
+    """An earlier create's outcome is unknown and Wavix's trunks do not say which is this one:
+    creating again could duplicate it, so the push stops with this reason."""
+
+
+def _label(value) -> str:
+    return str(value or "").strip()
+
+
+def _adopt_or_prepare_create(trunk: SipTrunk, client) -> SipTrunk:
+    """The trunk linked to the one an earlier create made, if that create's outcome was
+    unknown and Wavix has it; otherwise the trunk with the create about to be sent recorded
+    as in doubt (committed before it is sent, so even a worker that dies mid-call leaves it)."""
+    summaries = client.list_trunks()
+    if trunk.create_in_doubt:
+        adopted = _resolve_doubt(trunk, summaries)
+        if adopted is not None:
+            return adopted
+    doubt = {
+        "label": trunk.label,
+        "sent_at": timezone.now().isoformat(),
+        "existing": sorted(
+            int(s["id"]) for s in summaries if _label(s.get("label")) == _label(trunk.label)
+        ),
+    }
+    SipTrunk.objects.filter(pk=trunk.pk).update(create_in_doubt=doubt)
+    trunk.create_in_doubt = doubt
+    return trunk
+
+
+def _resolve_doubt(trunk: SipTrunk, summaries: list[dict]) -> SipTrunk | None:
+    """Adopts the trunk an earlier create with an unknown outcome made: None if Wavix has no
+    such trunk (that create did not take effect), `CreateUnresolved` if several qualify."""
+    doubt = trunk.create_in_doubt
+    label = _label(doubt.get("label", trunk.label))
+    existing = {int(i) for i in doubt.get("existing") or []}
+    linked = set(
+        SipTrunk.objects.filter(account_id=trunk.account_id)
+        .exclude(pk=trunk.pk)
+        .exclude(wavix_id=None)
+        .values_list("wavix_id", flat=True)
+    )
+    candidates = [
+        s
+        for s in summaries
+        if _label(s.get("label")) == label and int(s["id"]) not in existing | linked
+    ]
+    if len(candidates) > 1:
+        ids = ", ".join(f"#{s['id']}" for s in candidates)
+        raise CreateUnresolved(
+            f"An earlier create of this trunk has an unknown outcome (no answer, or a Wavix "
+            f"server error), and Wavix now has {len(candidates)} trunks labelled “{label}” "
+            f"that no other portal trunk is linked to ({ids}): the portal cannot tell which "
+            "one is this trunk, so it creates none. Delete the extra ones on Wavix (or import "
+            "them after “Check Wavix now”), then retry: the one left is adopted."
+        )
+    if not candidates:
+        log.info("trunk %s: the create in doubt did not reach Wavix; creating it", trunk.pk)
+        return None
+    return _adopt(trunk, candidates[0])
+
+
+def _adopt(trunk: SipTrunk, summary: dict) -> SipTrunk:
+    wavix_id = int(summary["id"])
+    try:
+        with transaction.atomic():
+            trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
+            trunk.wavix_id, trunk.create_in_doubt = wavix_id, {}
+            trunk.sip_username = str(summary.get("name") or trunk.sip_username)
+            trunk.save()
+            ForeignTrunk.objects.filter(account_id=trunk.account_id, wavix_id=wavix_id).delete()
+    except IntegrityError:
+        raise CreateUnresolved(
+            f"An earlier create of this trunk has an unknown outcome; Wavix trunk #{wavix_id} "
+            "looks like the one it made, but another portal trunk is now linked to it "
+            "(imported meanwhile). Delete one of the two portal trunks, then retry."
+        ) from None
+    log.info(
+        "trunk %s: adopted Wavix trunk #%s made by a create whose answer was lost",
+        trunk.pk,
+        wavix_id,
+    )
+    return trunk
+
+
+def _create(trunk: SipTrunk, client, body: dict) -> dict:
+    try:
+        return client.create_trunk(body)
+    except WavixError as exc:
+        if _certainly_not_created(exc):
+            SipTrunk.objects.filter(pk=trunk.pk).update(create_in_doubt={})
+            trunk.create_in_doubt = {}
+        raise
+
+
+def _certainly_not_created(exc: WavixError) -> bool:
+    """A refusal (4xx, 429: nothing done) or a connection never made. Anything else (no answer
+    after sending, a 5xx, an answer that could not be read) may have created the trunk."""
+    if isinstance(exc, WavixNetworkError):
+        return not exc.outcome_unknown
+    return exc.status is not None and 400 <= exc.status < 500
+
+
+# Recording the outcome ----------------------------------------------------------------------
+
+
 @transaction.atomic
 def _synced(trunk_id: int, revision: int, answer: dict) -> PushOutcome:
     trunk = SipTrunk.objects.select_for_update().get(pk=trunk_id)
     if answer.get("id") is not None:
         trunk.wavix_id = int(answer["id"])
+    if trunk.wavix_id:
+        trunk.create_in_doubt = {}
     trunk.sip_username = str(answer.get("name") or trunk.sip_username)
     for name, value in payloads.review_state(answer, ip_auth=trunk.is_ip_auth).items():
         setattr(trunk, name, value)
@@ -101,6 +239,14 @@ def _synced(trunk_id: int, revision: int, answer: dict) -> PushOutcome:
 
 
 def _delete(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
+    if not trunk.wavix_id and trunk.create_in_doubt:
+        # A create may have made the trunk on Wavix: find it, so it is deleted too.
+        try:
+            trunk = _resolve_doubt(trunk, client.list_trunks()) or trunk
+        except CreateUnresolved as exc:
+            return _failed(trunk, str(exc))
+        except WavixError as exc:
+            return _failed_or_retry(trunk, exc, attempt)
     if trunk.wavix_id:
         try:
             client.delete_trunk(trunk.wavix_id)
@@ -113,12 +259,21 @@ def _delete(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
     return PushOutcome("deleted")
 
 
+_IN_DOUBT = (
+    " Wavix may have created the trunk all the same: before creating it again, the push "
+    "looks for it on Wavix and adopts it."
+)
+
+
 def _failed_or_retry(trunk: SipTrunk, exc: WavixError, attempt: int) -> PushOutcome:
     retry = WAVIX_TASKS.next(exc, failed=attempt + 1)
+    in_doubt = SipTrunk.objects.filter(pk=trunk.pk).exclude(create_in_doubt={}).exists()
+    note = _IN_DOUBT if in_doubt and not trunk.delete_requested else ""
     if retry is not None:
-        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=retry.note(exc)[:2000])
+        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=(retry.note(exc) + note)[:2000])
         return PushOutcome("retry", retry_in=retry.delay)
-    return _failed(trunk, WAVIX_TASKS.final_note(exc, failed=attempt + 1))
+    reason = WAVIX_TASKS.final_note(exc, failed=attempt + 1)
+    return _failed(trunk, f"{reason.rstrip('.')}.{note}" if note else reason)
 
 
 @transaction.atomic

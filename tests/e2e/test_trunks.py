@@ -60,7 +60,7 @@ def test_trunk_lifecycle_sharing_and_call_records(
     expect(page.locator(".invalid-feedback")).to_contain_text(
         [
             re.compile("The password must be at least 12 characters"),
-            re.compile("“0.0.0.0/0” is too broad"),
+            re.compile("“0.0.0.0/0” is broader than /27: Wavix takes single addresses"),
             re.compile(r"\+19995550100 is not an active number of the Wavix account"),
         ]
     )

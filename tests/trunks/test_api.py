@@ -44,7 +44,10 @@ def test_bad_input_gets_field_errors(wavix, api_as):
     response = api.post("/api/v1/trunks/", body, format="json")
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert "“0.0.0.0/0” is too broad" in errors["allowed_ips"][0]
+    assert (
+        "“0.0.0.0/0” is broader than /27: Wavix takes single addresses"
+        in (errors["allowed_ips"][0])
+    )
     assert "“10.1.1.1” is not a public address" in errors["allowed_ips"][1]
     assert "99999 is outside Wavix's range" in errors["call_limit"][0]
     assert "at least 12 characters" in errors["password"][0]

@@ -77,7 +77,10 @@ def test_bad_input_is_refused_before_anything_reaches_wavix(wavix):
 
     assert not SipTrunk.objects.exists()
     assert wavix.account.transport.request_count == before
-    assert "“0.0.0.0/0” is too broad: IPv4 networks may be at most /24" in page
+    assert (
+        "“0.0.0.0/0” is broader than /27: Wavix takes single addresses, so a network is sent "
+        "as its 32 or fewer addresses" in page
+    )
     assert f"+{foreign} is not an active number of the Wavix account" in page
     assert "500 is outside Wavix&#x27;s range for the maximum channels (1 to 100)." in page
     assert "0 is outside Wavix&#x27;s range for the maximum call duration" in page
@@ -112,9 +115,24 @@ def test_transient_failures_are_retried_then_fail_visibly(make_trunk, wavix, no_
     assert trunk.sync_error.endswith("(after 5 attempts)")
     assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
     # The task's five attempts (the shared policy; the eager worker ran each retry at once),
-    # each with the client's own quick retries.
+    # each failing on the list of trunks that comes before a create, with the client's own
+    # quick retries (a read is safe to repeat).
     per_attempt = 1 + WavixClient.for_account(wavix.account).max_retries
     assert wavix.account.transport.request_count - before == 5 * per_attempt
+
+
+def test_a_create_answered_with_5xx_is_never_repeated_blindly(make_trunk, wavix):
+    # A 5xx may come after Wavix made the trunk: the client does not repeat the create, and
+    # each later attempt lists the trunks first (the sandbox's 503 here comes before it
+    # creates anything, so each attempt finds none and creates again).
+    faults_set(account=wavix.account.sandbox, error_rate=1.0, methods="POST")
+    before = wavix.account.transport.request_count
+    trunk = make_trunk()
+    assert trunk.sync_state == "failed" and "Wavix POST /v1/trunks returned 503" in trunk.sync_error
+    assert "(after 5 attempts). Wavix may have created the trunk all the same" in trunk.sync_error
+    assert trunk.create_in_doubt["label"] == "Acme PBX"
+    assert wavix.account.transport.request_count - before == 5 * 2  # list, create
+    assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
 
 
 def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
@@ -122,7 +140,7 @@ def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
 ):
     queue = hold_task("trunks.tasks", "sync_trunk")
     trunk = run_tasks(services.trunk_save, account=wavix.account, data=digest(wavix.active[0]))
-    faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503)
+    faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503, methods="POST")
 
     assert queue.run_next() == "retry"
 
@@ -132,6 +150,7 @@ def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
     assert trunk.sync_state == "pending"
     assert trunk.sync_error.startswith("Retrying, attempt 2 of 5, next at ")
     assert "(attempt 1 failed: Wavix POST /v1/trunks returned 503" in trunk.sync_error
+    assert "Wavix may have created the trunk all the same" in trunk.sync_error
     page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
     assert "Pending" in page and "Retrying, attempt 2 of 5, next at" in page
 
@@ -139,6 +158,8 @@ def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
     assert queue.run_next() == "synced"
     trunk.refresh_from_db()
     assert (trunk.sync_state, trunk.sync_error) == ("in_sync", "") and trunk.wavix_id
+    assert trunk.create_in_doubt == {}
+    assert SandboxTrunk.objects.filter(label="Acme PBX").count() == 1
     assert queue.messages == []
 
 
@@ -181,16 +202,90 @@ def test_an_ip_trunk_with_ipv6_and_ipv4_addresses_is_pushed_and_stays_in_step(wa
     assert (trunk.drift, trunk.drift_fields) == ("", {})
 
 
-def test_a_network_is_refused_by_wavix_which_takes_single_addresses_only(make_trunk, wavix):
-    # The portal accepts networks (TRUNK_MIN_PREFIX_IPV4/6), but Wavix's spec describes every
-    # `allowed_ips[].ip` as "public static IP address": the push fails with Wavix's reason.
+def test_a_network_is_sent_to_wavix_as_its_addresses_and_shows_no_drift(
+    make_trunk, wavix, run_tasks
+):
+    # Wavix's spec describes every `allowed_ips[].ip` as "public static IP address" (the
+    # sandbox refuses a network): the portal keeps the network and sends its 8 addresses.
     trunk = make_trunk(allowed_ips="2001:db8:10::5\n203.0.113.16/29")
     assert trunk.allowed_ips == ["2001:db8:10::5", "203.0.113.16/29"]
-    assert trunk.sync_state == "failed"
-    assert "allowed_ips[1].ip: must be one public static IP address, not a network" in (
-        trunk.sync_error
+    assert (trunk.sync_state, trunk.sync_error) == ("in_sync", "")
+    on_wavix = SandboxTrunk.objects.get(pk=trunk.wavix_id)
+    sent = [i["ip"] for i in on_wavix.allowed_ips]
+    assert sent == ["2001:db8:10::5", *(f"203.0.113.{i}" for i in range(16, 24))]
+    assert len(sent) == 9 and on_wavix.ip_restrict
+
+    from trunks.tasks import reconcile_trunks
+
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.drift, trunk.drift_fields) == ("", {})
+    assert trunk.allowed_ips == ["2001:db8:10::5", "203.0.113.16/29"]  # as typed
+
+    # One address gone on Wavix is drift, shown as Wavix's addresses collapsed.
+    on_wavix.allowed_ips = [i for i in on_wavix.allowed_ips if i["ip"] != "203.0.113.23"]
+    on_wavix.save()
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert trunk.drift == "changed"
+    assert trunk.drift_fields["allowed_ips"] == [
+        ["2001:db8:10::5", "203.0.113.16/29"],
+        ["203.0.113.16/30", "203.0.113.20/31", "203.0.113.22", "2001:db8:10::5"],
+    ]
+
+
+def test_an_ip_trunk_authenticates_its_first_address_and_allows_a_network(make_trunk, wavix):
+    trunk = make_trunk(auth_method="ip", password="", allowed_ips="203.0.113.10\n198.51.100.8/29")
+    assert (trunk.sync_state, trunk.ip_approval) == ("in_sync", "pending")
+    on_wavix = SandboxTrunk.objects.get(pk=trunk.wavix_id)
+    assert on_wavix.host_request == "203.0.113.10" and len(on_wavix.allowed_ips) == 9
+
+    from trunks.tasks import reconcile_trunks
+
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.drift, trunk.drift_fields) == ("", {})
+
+
+def test_a_network_stored_before_the_limits_fails_its_push_with_the_rule(make_trunk, wavix):
+    # Saved when /48 was allowed: sending its 2^80 addresses is not attempted.
+    trunk = make_trunk()
+    SipTrunk.objects.filter(pk=trunk.pk).update(
+        allowed_ips=["2001:db8:1::/48"], sync_state="pending", revision=trunk.revision + 1
     )
-    assert not SandboxTrunk.objects.filter(label="Acme PBX").exists()
+    before = wavix.account.transport.request_count
+    from trunks.tasks import sync_trunk
+
+    assert sync_trunk(trunk.pk) == "failed"
+    trunk.refresh_from_db()
+    assert trunk.sync_error.startswith(
+        "The allowed addresses cannot be sent to Wavix: “2001:db8:1::/48” is broader than "
+        "/123: Wavix takes single addresses"
+    )
+    assert wavix.account.transport.request_count == before
+
+
+def test_the_address_limits_come_from_the_settings(wavix, settings):
+    settings.TRUNK_MAX_NETWORK_ADDRESSES = 8
+    data = digest(wavix.active[0], allowed_ips="203.0.113.16/29\n198.51.100.0/28")
+    with pytest.raises(services.ValidationError) as exc:
+        services.trunk_save(account=wavix.account, data=data)
+    (message,) = exc.value.message_dict["allowed_ips"]
+    assert message.startswith(
+        "“198.51.100.0/28” is broader than /29: Wavix takes single addresses, so a network is "
+        "sent as its 8 or fewer addresses"
+    )
+    form = login(wavix.world.sysadmin).get("/platform/trunks/new/").content.decode()
+    assert "at most /29 (IPv4) or /125 (IPv6), 8 addresses, and a trunk at most 64" in form
+
+
+def test_the_retired_prefix_settings_are_reported_not_silently_ignored(monkeypatch):
+    from django.core.checks import run_checks
+
+    monkeypatch.setenv("TRUNK_MIN_PREFIX_IPV4", "24")
+    (warning,) = [m for m in run_checks() if m.id == "trunks.W001"]
+    assert warning.msg == "TRUNK_MIN_PREFIX_IPV4 is set but no longer read."
+    assert "set TRUNK_MAX_NETWORK_ADDRESSES" in warning.hint
 
 
 def test_ip_authentication_needs_a_host_address_first(wavix):

@@ -201,3 +201,60 @@ def test_an_imported_ip_trunk_gets_a_generated_password_when_re_pushed(wavix, ru
     trunk.refresh_from_db()
     assert trunk.password_known and trunk.sync_state == "in_sync"
     assert SandboxTrunk.objects.get(pk=trunk.wavix_id).password == trunk.password
+
+
+# Allowed addresses: Wavix holds single addresses, the portal networks ----------------------
+
+
+def _wavix_addresses(trunk: SandboxTrunk, addresses: list[str]) -> None:
+    trunk.ip_restrict = True
+    trunk.allowed_ips = [{"id": n, "ip": ip} for n, ip in enumerate(addresses, 1)]
+    trunk.save()
+
+
+def test_an_import_collapses_wavixs_addresses_into_networks(wavix):
+    on_wavix = SandboxTrunk.objects.get(label="Main office PBX")
+    block = [f"198.51.100.{i}" for i in range(8, 16)]
+    _wavix_addresses(on_wavix, ["203.0.113.10", *block, "2001:db8:10::5"])
+
+    trunk = _imported(wavix)
+
+    assert trunk.allowed_ips == ["198.51.100.8/29", "203.0.113.10", "2001:db8:10::5"]
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.drift, trunk.drift_fields) == ("", {})
+
+
+def test_an_imported_ip_trunk_keeps_its_host_first_and_its_network_within_the_limit(
+    wavix, run_tasks
+):
+    on_wavix = SandboxTrunk.objects.get(label="Main office PBX")
+    on_wavix.host_request, on_wavix.host_request_status = "203.0.113.10", "approved"
+    on_wavix.host = "203.0.113.10"
+    # 64 addresses in a row, the authenticated one among them: two /27s, the broadest the
+    # portal allows, after the host.
+    _wavix_addresses(on_wavix, [f"203.0.113.{i}" for i in range(64)])
+
+    trunk = _imported(wavix)
+
+    assert trunk.is_ip_auth
+    assert trunk.allowed_ips == ["203.0.113.10", "203.0.113.0/27", "203.0.113.32/27"]
+    run_tasks(services.trunk_repush, trunk=trunk)  # valid as it stands: it can be pushed
+    trunk.refresh_from_db()
+    assert trunk.sync_state == "in_sync" and trunk.ip_approval == "approved"
+    assert len(SandboxTrunk.objects.get(pk=trunk.wavix_id).allowed_ips) == 64
+    reconcile_trunks()
+    trunk.refresh_from_db()
+    assert (trunk.drift, trunk.drift_fields) == ("", {})
+
+
+def test_taking_wavixs_settings_keeps_the_networks_as_typed_when_the_addresses_agree(
+    make_trunk, wavix
+):
+    trunk = make_trunk(allowed_ips="2001:db8:10::5\n203.0.113.16/29")
+    SandboxTrunk.objects.filter(pk=trunk.wavix_id).update(label="Renamed at Wavix")
+    reconcile_trunks()
+    login(wavix.world.sysadmin).post(f"/platform/trunks/{trunk.pk}/accept/")
+    trunk.refresh_from_db()
+    assert trunk.label == "Renamed at Wavix" and trunk.drift == ""
+    assert trunk.allowed_ips == ["2001:db8:10::5", "203.0.113.16/29"]

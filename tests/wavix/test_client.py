@@ -298,6 +298,26 @@ def test_creating_a_trunk_is_not_retried_after_a_4xx(wavix):
     assert sleeps == []
 
 
+def test_creating_a_trunk_is_not_repeated_after_a_5xx(wavix):
+    # A 5xx may come after Wavix made the trunk: a second POST could make a second one, so the
+    # caller looks it up first (trunks/wavix_sync.py). An update (PUT) is repeated as before.
+    client, transport, sleeps = wavix((503, {"message": "down"}), (200, {"id": 9}))
+
+    with pytest.raises(WavixServerError):
+        client.create_trunk(TRUNK)
+    assert len(transport.requests) == 1 and sleeps == []
+    assert client.replace_trunk(9, TRUNK) == {"id": 9}
+
+
+def test_a_rate_limited_trunk_create_is_retried(wavix):
+    client, transport, _ = wavix(
+        (429, {"message": "slow down"}, {"Retry-After": "1"}), (201, {"id": 9})
+    )
+
+    assert client.create_trunk(TRUNK) == {"id": 9}
+    assert len(transport.requests) == 2
+
+
 def test_a_write_whose_outcome_is_unknown_is_not_repeated(wavix):
     client, transport, _ = wavix(requests.ReadTimeout("read timed out"))
 

@@ -94,7 +94,15 @@ class TrunkWriteSerializer(serializers.Serializer):
         default=False,
         help_text="Set a new, strong password; the answer shows it once (`generated_password`).",
     )
-    allowed_ips = serializers.ListField(child=serializers.CharField(), required=False)
+    allowed_ips = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="IPv4/IPv6 addresses and networks (CIDR). Wavix takes single addresses, so "
+        "each network is sent as all its addresses: at most TRUNK_MAX_NETWORK_ADDRESSES per "
+        "network (default 32: IPv4 /27, IPv6 /123) and TRUNK_MAX_ALLOWED_ADDRESSES per trunk "
+        "(default 64). With IP authentication the first is one address, the one Wavix "
+        "authenticates.",
+    )
     callerid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     passthrough = serializers.BooleanField(required=False)
     didinfo_enabled = serializers.BooleanField(required=False)
