@@ -104,15 +104,21 @@ def run_once(account, client) -> tuple[SyncRun, float, float, int, list[int], in
 
 
 def report(label, run, elapsed, applying, http, per_page, writes) -> None:
-    print(f"{label}: {run.pages_done} pages, {http} HTTP requests, "
-          f"{run.created} created / {run.updated} updated / {run.unchanged} unchanged / "
-          f"{run.released} released")
-    print(f"  {elapsed:.1f} s, {(run.created + run.updated + run.unchanged) / elapsed:,.0f} "
-          f"numbers/s end to end; the portal's share {applying:.1f} s "
-          f"({(run.created + run.updated + run.unchanged) / applying:,.0f} "
-          f"numbers/s, {1000 * applying / len(per_page):.1f} ms per page)")
-    print(f"  DB queries per page min {min(per_page)} max {max(per_page)}; "
-          f"inventory rows written: {writes}")
+    print(
+        f"{label}: {run.pages_done} pages, {http} HTTP requests, "
+        f"{run.created} created / {run.updated} updated / {run.unchanged} unchanged / "
+        f"{run.released} released"
+    )
+    print(
+        f"  {elapsed:.1f} s, {(run.created + run.updated + run.unchanged) / elapsed:,.0f} "
+        f"numbers/s end to end; the portal's share {applying:.1f} s "
+        f"({(run.created + run.updated + run.unchanged) / applying:,.0f} "
+        f"numbers/s, {1000 * applying / len(per_page):.1f} ms per page)"
+    )
+    print(
+        f"  DB queries per page min {min(per_page)} max {max(per_page)}; "
+        f"inventory rows written: {writes}"
+    )
 
 
 def main() -> None:
@@ -124,11 +130,16 @@ def main() -> None:
         settings.WAVIX_SANDBOX_ENABLED = True
         t0 = time.perf_counter()
         call_command("sandbox_seed", purchased=NUMBERS, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        print(f"sandbox seeded with {NUMBERS:,} purchased numbers in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"sandbox seeded with {NUMBERS:,} purchased numbers in {time.perf_counter() - t0:.1f} s"
+        )
         base_url, server = serve()
-        account = wavix_account_save(name="Sandbox", base_url=base_url, auth_mode="bearer",
-                                     api_key=settings.WAVIX_SANDBOX_API_KEY)
+        account = wavix_account_save(
+            name="Sandbox",
+            base_url=base_url,
+            auth_mode="bearer",
+            api_key=settings.WAVIX_SANDBOX_API_KEY,
+        )
         client = WavixClient.for_account(account)
         report("first sync", *run_once(account, client))
         report("no-change re-sync", *run_once(account, client))

@@ -33,7 +33,7 @@ def _as_wavix(prepared, base_url: str):
     """The same request as if sent to api.wavix.com (the sandbox lives under another base)."""
     url = urlsplit(prepared.url)
     base_path = urlsplit(base_url).path.rstrip("/")
-    path = url.path[len(base_path):] if base_path and url.path.startswith(base_path) else url.path
+    path = url.path[len(base_path) :] if base_path and url.path.startswith(base_path) else url.path
     server = urlsplit(SERVER)
     copy = prepared.copy()
     copy.url = urlunsplit((server.scheme, server.netloc, path, url.query, ""))

@@ -55,10 +55,14 @@ def test_preview_counts_the_added_numbers_held_on_wavix(world):
 
     Did.objects.create(number=16468097071, status="active")
     Did.objects.create(number=16468097072, status="released")
-    page = login(world.sysadmin).post(
-        f"/platform/tenants/{world.a.slug}/pools/new/",
-        {"name": "Direct", "numbers": "16468097070-16468097080", "action": "preview"},
-    ).content.decode()
+    page = (
+        login(world.sysadmin)
+        .post(
+            f"/platform/tenants/{world.a.slug}/pools/new/",
+            {"name": "Direct", "numbers": "16468097070-16468097080", "action": "preview"},
+        )
+        .content.decode()
+    )
     assert "(11; 1 held on Wavix)" in page
 
 
