@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -31,8 +30,9 @@ from tenants.models import Tenant
 
 from . import e911, usage
 from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
+from .ranges import MAX_DIGITS, Pool, number_digits
 from .ranges import NumberRange as Span
-from .ranges import Pool
+from .selectors import chunked_spans_q, owner_of
 
 TOKEN_SALT = "dids.e911.validated"
 TOKEN_MAX_AGE = 3600  # seconds a validated address may wait before it is set
@@ -95,10 +95,10 @@ def parse_numbers(values) -> list[int]:
     """Numbers as E.164 digits (with or without +), refused with the value if not."""
     numbers, bad = set(), []
     for value in values:
-        digits = str(value).strip().lstrip("+").replace(" ", "")
-        if not digits:
-            continue
-        if digits.isdigit() and len(digits) <= 15:
+        if not str(value).strip().lstrip("+"):
+            continue  # an empty entry, e.g. after a trailing comma
+        digits = number_digits(value)
+        if digits is not None and len(digits) <= MAX_DIGITS:
             numbers.add(int(digits))
         else:
             bad.append(str(value))
@@ -237,16 +237,14 @@ def _queue(job: E911Job) -> E911Job:
     return job
 
 
-@transaction.atomic
-def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E911Job:
-    """Saves the validated address on every number (status "provisioning") and queues the job
-    that associates it on Wavix. All or nothing: one refused number refuses the request."""
-    name, address = read_token(tenant, token)
-    eligible_dids(tenant, numbers)
-    busy = E911Address.objects.select_for_update().filter(
-        number__in=numbers,
-        status__in=[E911Address.Status.PROVISIONING, E911Address.Status.REMOVING],
-    )
+def _locked_records(numbers: list[int]) -> dict[int, E911Address]:
+    """The numbers' addresses, locked, by number."""
+    return {a.number: a for a in E911Address.objects.select_for_update().filter(number__in=numbers)}
+
+
+def _refuse_busy(records: dict[int, E911Address]) -> None:
+    """Refused while a job is setting or removing one of these addresses on Wavix."""
+    busy = [a for a in records.values() if a.status in (a.Status.PROVISIONING, a.Status.REMOVING)]
     if busy:
         raise ValidationError(
             {
@@ -257,6 +255,16 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
                 ]
             }
         )
+
+
+@transaction.atomic
+def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E911Job:
+    """Saves the validated address on every number (status "provisioning") and queues the job
+    that associates it on Wavix. All or nothing: one refused number refuses the request."""
+    name, address = read_token(tenant, token)
+    eligible_dids(tenant, numbers)
+    existing = _locked_records(numbers)
+    _refuse_busy(existing)
     job = _queue(
         E911Job(
             tenant=tenant,
@@ -266,7 +274,6 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
             requested_by=user,
         )
     )
-    existing = {a.number: a for a in E911Address.objects.filter(number__in=numbers)}
     now = timezone.now()
     for number in numbers:
         record = existing.get(number) or E911Address(tenant=tenant, number=number)
@@ -286,23 +293,13 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
 @transaction.atomic
 def e911_remove(*, tenant: Tenant, numbers: list[int], user=None) -> E911Job:
     """Queues deleting the numbers' E911 records on Wavix: emergency calling stops for them."""
-    records = list(E911Address.objects.select_for_update().filter(number__in=numbers))
-    missing = sorted(set(numbers) - {r.number for r in records})
+    records = _locked_records(numbers)
+    missing = sorted(set(numbers) - set(records))
     if missing:
         raise ValidationError(
             {"numbers": [f"+{n} has no emergency address to remove." for n in missing]}
         )
-    busy = [r for r in records if r.status in (r.Status.PROVISIONING, r.Status.REMOVING)]
-    if busy:
-        raise ValidationError(
-            {
-                "numbers": [
-                    f"+{r.number} is being changed on Wavix ({r.get_status_display().lower()}); "
-                    "wait for that to finish."
-                    for r in busy
-                ]
-            }
-        )
+    _refuse_busy(records)
     job = _queue(
         E911Job(
             tenant=tenant,
@@ -312,7 +309,7 @@ def e911_remove(*, tenant: Tenant, numbers: list[int], user=None) -> E911Job:
             requested_by=user,
         )
     )
-    for record in records:
+    for record in records.values():
         record.status, record.job = E911Address.Status.REMOVING, job
         record.save(update_fields=["status", "job", "updated_at"])
     return job
@@ -329,14 +326,10 @@ def e911_uses(tenant, numbers: Pool) -> list[usage.Use]:
         rows = E911Address.objects.all()
         if tenant is not None:
             rows = rows.filter(tenant=tenant)
-        query = Q()
-        for span in numbers.ranges:
-            part = Q(number__gte=span.start, number__lte=span.end)
-            query |= part
-        found = rows.filter(query).values_list("number", "status")
         return [
             usage.Use(number, f"E911 emergency address ({status}); delete it first")
-            for number, status in found
+            for q in chunked_spans_q(numbers)
+            for number, status in rows.filter(q).values_list("number", "status")
         ]
 
 
@@ -370,13 +363,11 @@ def reconcile_account(run: E911ReconcileRun, client: WavixClient) -> E911Reconci
     """Reads every E911 record of the account on Wavix and records how it differs from the
     portal's provisioned addresses (global work across tenants, explicitly unscoped). The
     inventory's `e911_registered` follows what Wavix says."""
-    from .selectors import owner_of
-
     account = run.account
     on_wavix = {}
     for item in client.list_e911_records():
-        digits = str(item.get("phone_number") or "").lstrip("+")
-        if digits.isdigit():
+        digits = number_digits(item.get("phone_number") or "")
+        if digits is not None:
             on_wavix[int(digits)] = {**(item.get("address") or {}), "name": item.get("name", "")}
     with scopes_disabled(), transaction.atomic():
         account_numbers = set(Did.objects.filter(account=account).values_list("number", flat=True))

@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
 from .models import Did, DidPool, E911Drift
+from .ranges import number_digits
+from .selectors import prefix_q
 
 
 class PoolFilter(SearchFilterSet):
@@ -16,9 +17,21 @@ class PoolFilter(SearchFilterSet):
         form = FilterForm
 
 
-class InventoryFilter(SearchFilterSet):
-    """The inventory: a number prefix, the account, Wavix status, SMS, and whether a tenant's
-    pool holds the number."""
+class NumberSearchFilterSet(SearchFilterSet):
+    """`q` is a number prefix (digits, an optional +) or text matched in `search_fields`."""
+
+    def search(self, queryset, name, value):
+        digits = number_digits(value)
+        if digits is not None:
+            return queryset.filter(prefix_q(digits))
+        return super().search(queryset, name, value)
+
+
+class InventoryFilter(NumberSearchFilterSet):
+    """The inventory: a number prefix (or text in the city or label), the account, Wavix
+    status, SMS, and whether a tenant's pool holds the number."""
+
+    search_fields = ("city", "label")
 
     account = django_filters.ModelChoiceFilter(
         queryset=WavixAccount.objects.all(), empty_label="Any account"
@@ -42,17 +55,6 @@ class InventoryFilter(SearchFilterSet):
         fields = ["q", "account", "status", "sms_enabled", "pooled"]
         form = FilterForm
 
-    def search(self, queryset, name, value):
-        digits = value.strip().lstrip("+").replace(" ", "")
-        if digits.isdigit():
-            from .selectors import prefix_pool
-
-            query = Q()
-            for span in prefix_pool(digits):
-                query |= Q(number__gte=span.start, number__lte=span.end)
-            return queryset.filter(query)
-        return queryset.filter(Q(city__icontains=value) | Q(label__icontains=value))
-
     def filter_sms(self, queryset, name, value: str):
         return queryset.filter(sms_enabled=value == "yes")
 
@@ -60,8 +62,10 @@ class InventoryFilter(SearchFilterSet):
         return queryset.filter(owner_tenant__isnull=value != "yes")
 
 
-class E911DriftFilter(SearchFilterSet):
+class E911DriftFilter(NumberSearchFilterSet):
     """Drift found by the reconcile: a number prefix or tenant, the kind, the account."""
+
+    search_fields = ("tenant__name", "tenant__slug")
 
     kind = django_filters.ChoiceFilter(choices=E911Drift.Kind.choices, empty_label="Any drift")
     account = django_filters.ModelChoiceFilter(
@@ -72,14 +76,3 @@ class E911DriftFilter(SearchFilterSet):
         model = E911Drift
         fields = ["q", "kind", "account"]
         form = FilterForm
-
-    def search(self, queryset, name, value):
-        digits = value.strip().lstrip("+").replace(" ", "")
-        if digits.isdigit():
-            from .selectors import prefix_pool
-
-            query = Q()
-            for span in prefix_pool(digits):
-                query |= Q(number__gte=span.start, number__lte=span.end)
-            return queryset.filter(query)
-        return queryset.filter(Q(tenant__name__icontains=value) | Q(tenant__slug__icontains=value))

@@ -86,6 +86,19 @@ def _split(text: str) -> Iterator[tuple[int, str]]:
         line_start += len(line) + (len(lines[index + 1]) if not is_last else 0)
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts "²" (which `int` refuses) and other
+    scripts' digits, which no carrier reads."""
+    return text.isascii() and text.isdigit()
+
+
+def number_digits(text: str) -> str | None:
+    """The digits of a phone number as typed in a search box or a list ("+1 646 809 7065"),
+    or None if the text is not one."""
+    digits = str(text).strip().lstrip("+").replace(" ", "")
+    return digits if is_digits(digits) else None
+
+
 def _number(token: str) -> tuple[int | None, str | None]:
     """The number written in `token`, or the rule it breaks."""
     token = token.strip()
@@ -93,7 +106,7 @@ def _number(token: str) -> tuple[int | None, str | None]:
         token = token[1:].lstrip()
     if not token:
         return None, "a number is missing"
-    if not token.isascii() or not token.isdigit():
+    if not is_digits(token):
         return None, f"“{token}” has characters other than digits"
     if token[0] == "0":
         return None, f"“{token}” starts with 0 (numbers are in E.164 form, country code first)"

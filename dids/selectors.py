@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
@@ -10,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from . import e911
 from .models import Did, DidNote, E911Address, NumberRange
-from .ranges import MAX_DIGITS, Pool
+from .ranges import MAX_DIGITS, Pool, number_digits
 from .ranges import NumberRange as Span
 
 
@@ -99,11 +100,27 @@ def rows_for(tenant, numbers: list[int]) -> list[NumberRow]:
     return [NumberRow(n, dids.get(n), notes.get(n), addresses.get(n)) for n in numbers]
 
 
-def _prefix_q(digits: str) -> Q:
-    query = Q()
-    for span in prefix_pool(digits):
+SPAN_CHUNK = 500  # spans per query: SQLite limits how deep an expression may nest
+
+
+def spans_q(spans) -> Q:
+    """`number` inside any of these spans (no spans: nothing matches)."""
+    query = Q(pk__in=[])
+    for span in spans:
         query |= Q(number__gte=span.start, number__lte=span.end)
     return query
+
+
+def chunked_spans_q(numbers: Pool) -> Iterator[Q]:
+    """`spans_q` for the pool's ranges, `SPAN_CHUNK` at a time: one query per chunk."""
+    spans = numbers.ranges
+    for i in range(0, len(spans), SPAN_CHUNK):
+        yield spans_q(spans[i : i + SPAN_CHUNK])
+
+
+def prefix_q(digits: str) -> Q:
+    """`number` starting with these digits."""
+    return spans_q(prefix_pool(digits))
 
 
 def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> NumberSequence:
@@ -114,14 +131,14 @@ def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> N
     no. Without inventory filters the list is the pool itself, paged arithmetically.
     """
     text = q.strip()
-    digits = text.lstrip("+").replace(" ", "")
+    digits = number_digits(text)
     noted = DidNote.objects.filter(
         Q(label__icontains=text) | Q(description__icontains=text)
     ).values_list("number", flat=True)
     if status in {"active", "inactive"} or sms in {"yes", "no"}:
         query = Did.objects.held().in_ranges_of(NumberRange.objects.all())
-        if digits.isdigit():
-            query = query.filter(_prefix_q(digits))
+        if digits is not None:
+            query = query.filter(prefix_q(digits))
         elif text:
             query = query.filter(number__in=noted)
         if status in {"active", "inactive"}:
@@ -132,7 +149,7 @@ def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> N
             tenant, numbers_query=query.order_by("number").values_list("number", flat=True)
         )
     pool = tenant_pool(tenant)
-    if digits.isdigit():
+    if digits is not None:
         pool &= prefix_pool(digits)
     elif text:
         pool &= Pool.of(*noted)
@@ -210,13 +227,7 @@ def e911_missing(tenant):
 
 def e911_missing_among(tenant, numbers: Pool) -> int:
     """How many of these numbers, just put in the tenant's pool, lack an emergency address."""
-    spans, total = numbers.ranges, 0
-    for i in range(0, len(spans), 500):
-        inside = Q()
-        for span in spans[i : i + 500]:
-            inside |= Q(number__gte=span.start, number__lte=span.end)
-        total += e911_missing(tenant).filter(inside).count()
-    return total
+    return sum(e911_missing(tenant).filter(q).count() for q in chunked_spans_q(numbers))
 
 
 def e911_missing_count():
@@ -242,9 +253,9 @@ def tenant_e911(tenant, *, q: str = "", state: str = ""):
     the address) and filtered by state: provisioned, missing, failed, pending."""
     rows = e911_numbers(tenant)
     text = q.strip()
-    digits = text.lstrip("+").replace(" ", "")
-    if digits.isdigit():
-        rows = rows.filter(_prefix_q(digits))
+    digits = number_digits(text)
+    if digits is not None:
+        rows = rows.filter(prefix_q(digits))
     elif text:
         matched = E911Address.objects.filter(
             Q(name__icontains=text)

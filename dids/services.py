@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from portal.validation import full_clean
@@ -23,6 +22,7 @@ from . import usage
 from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, PoolSyntaxError
+from .selectors import chunked_spans_q
 
 BULK_CHUNK = 500
 
@@ -116,13 +116,7 @@ def pool_preview(*, tenant: Tenant, pool: DidPool | None, text: str) -> PoolPrev
 
 def held_count(numbers: Pool) -> int:
     """How many of these numbers are held on Wavix (the inventory), a query per chunk."""
-    spans, total = numbers.ranges, 0
-    for i in range(0, len(spans), BULK_CHUNK):
-        query = Q()
-        for span in spans[i : i + BULK_CHUNK]:
-            query |= Q(number__gte=span.start, number__lte=span.end)
-        total += Did.objects.held().filter(query).count()
-    return total
+    return sum(Did.objects.held().filter(q).count() for q in chunked_spans_q(numbers))
 
 
 def _refuse(preview: PoolPreview) -> None:

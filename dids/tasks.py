@@ -45,8 +45,9 @@ def sync_inventory(run_id: int) -> str:
     return _finish(run, SyncRun.Status.SUCCEEDED, "")
 
 
-def _finish(run: SyncRun, status: str, error: str) -> str:
-    SyncRun.objects.filter(pk=run.pk).update(
+def _finish(run: SyncRun | E911ReconcileRun, status: str, error: str) -> str:
+    """Ends a run (an inventory sync, an E911 reconcile) with its outcome."""
+    type(run).objects.filter(pk=run.pk).update(
         status=status, error=error[:2000], finished_at=timezone.now()
     )
     return status
@@ -370,23 +371,15 @@ def e911_reconcile(run_id: int) -> str:
             return "skipped"
         run.status = E911ReconcileRun.Status.RUNNING
         run.save(update_fields=["status"])
-    status, error = E911ReconcileRun.Status.SUCCEEDED, ""
     try:
         e911_services.reconcile_account(run, WavixClient.for_account(run.account))
     except WavixError as exc:
-        status, error = E911ReconcileRun.Status.FAILED, str(exc)
+        return _finish(run, E911ReconcileRun.Status.FAILED, str(exc))
     except Exception as exc:
         log.exception("E911 reconcile %s failed", run_id)
-        E911ReconcileRun.objects.filter(pk=run.pk).update(
-            status=E911ReconcileRun.Status.FAILED,
-            error=f"Unexpected error: {exc.__class__.__name__}",
-            finished_at=timezone.now(),
-        )
+        _finish(run, E911ReconcileRun.Status.FAILED, f"Unexpected error: {exc.__class__.__name__}")
         raise
-    E911ReconcileRun.objects.filter(pk=run.pk).update(
-        status=status, error=error[:2000], finished_at=timezone.now()
-    )
-    return status
+    return _finish(run, E911ReconcileRun.Status.SUCCEEDED, "")
 
 
 @shared_task(name="dids.tasks.e911_reconcile_all")

@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 
+from dids.ranges import MAX_DIGITS, number_digits
 from portal.models import AuditEntry, WavixAccount
 
 admin.site.unregister(Group)
@@ -43,17 +44,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-_PHONE = re.compile(r"\+?[\d\s()-]+")
-
-
 def phone_number(term: str) -> int | None:
     """The number a search term writes, however it is punctuated: "+1 (646) 809-7065" is
     16468097065. None if the term is not a phone number."""
-    term = term.strip()
-    if not _PHONE.fullmatch(term):
-        return None
-    digits = re.sub(r"\D", "", term)
-    return int(digits) if digits and len(digits) <= 15 and digits[0] != "0" else None
+    digits = number_digits(re.sub(r"[()-]", "", term))
+    return int(digits) if digits and len(digits) <= MAX_DIGITS and digits[0] != "0" else None
 
 
 class NumberSearchMixin:

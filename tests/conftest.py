@@ -1,10 +1,13 @@
 """Shared fixtures: two tenants always exist, each with an admin and an agent, plus a system
 administrator and a support-staff user."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tenants import services
@@ -58,6 +61,13 @@ def as_user():
     return login
 
 
+def shown(page: str, test_id: str) -> str:
+    """The text of the element marked `data-testid="<test_id>"` on a page."""
+    match = re.search(rf'data-testid="{test_id}">([^<]*)<', page)
+    assert match, test_id
+    return match.group(1).strip()
+
+
 def api_client(user, tenant=None, **token_kwargs) -> APIClient:
     _, raw = services.api_token_create(user=user, tenant=tenant, name="test", **token_kwargs)
     client = APIClient()
@@ -69,6 +79,28 @@ def api_client(user, tenant=None, **token_kwargs) -> APIClient:
 @pytest.fixture
 def api_as():
     return api_client
+
+
+def query_count(client, url) -> int:
+    """The database queries a GET of `url` costs (the answer must be a 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def query_counts(world, grow, *, pages=(), api=(), small: int, large: int):
+    """The query count of each page (`who`, url) and API list (`who`, tenant or None, url)
+    after `grow(world, small)`, then after `grow(world, large)`: a list whose queries do not
+    depend on its rows gives the same two dicts."""
+    clients = {url: login(getattr(world, who)) for who, url in pages}
+    for who, tenant, url in api:
+        clients[url] = api_client(getattr(world, who), getattr(world, tenant) if tenant else None)
+        clients[url].get(url)  # the first use records the token's last use: one write, once
+    grow(world, small)
+    before = {url: query_count(client, url) for url, client in clients.items()}
+    grow(world, large)
+    return before, {url: query_count(client, url) for url, client in clients.items()}
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 import uuid
+from datetime import datetime, time, timedelta
 
 import factory
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tenants import services
@@ -81,3 +83,9 @@ def call_record(account, *, tenant=None, trunk=None, started_at, **fields):
             disposition=fields.pop("disposition", "answered"),
             **fields,
         )
+
+
+def days_ago(n: int, hour: int = 12) -> datetime:
+    """`hour` o'clock, local time, `n` days before today."""
+    day = timezone.localdate() - timedelta(days=n)
+    return timezone.make_aware(datetime.combine(day, time(hour)))

@@ -13,7 +13,7 @@ from django.contrib import admin
 
 from portal.admin import NumberSearchMixin, ReadOnlyAdmin, field_names
 
-from .models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+from .models import SETTINGS, Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 
 
 @admin.register(SipTrunk)
@@ -41,28 +41,7 @@ class SipTrunkAdmin(NumberSearchMixin, ReadOnlyAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "account",
-                    "label",
-                    "auth_method",
-                    "allowed_ips",
-                    "callerid",
-                    "passthrough",
-                    "didinfo_enabled",
-                    "call_limit",
-                    "max_call_cost",
-                    "max_channels",
-                    "rewrite_enabled",
-                    "rewrite_prefix",
-                    "rewrite_cond",
-                    "call_recording_enabled",
-                    "transcription_enabled",
-                    "transcription_threshold",
-                    "machine_detection_enabled",
-                    "encrypted_media",
-                ]
-            },
+            {"fields": ["account", *SETTINGS]},
         ),
         (
             "On Wavix",

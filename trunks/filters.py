@@ -1,5 +1,8 @@
+from datetime import date
+
 import django_filters
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
@@ -37,21 +40,31 @@ class TrunkFilter(SearchFilterSet):
         form = FilterForm
 
 
+# The list charts the days up to "To", so a date must leave room for them (a year-1 date
+# would overflow); no call record is that old anyway.
+FIRST_DAY = date(2000, 1, 1)
+
+
+def _day_filter(lookup_expr: str, label: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="started_at",
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(
+                FIRST_DAY,
+                message="%(show_value)s is before %(limit_value)s: no call record is that old.",
+            )
+        ],
+    )
+
+
 class CdrFilter(django_filters.FilterSet):
     """Date range, direction, disposition, trunk and number (either end of the call)."""
 
-    since = django_filters.DateFilter(
-        field_name="started_at",
-        lookup_expr="date__gte",
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="started_at",
-        lookup_expr="date__lte",
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = _day_filter("date__gte", "From")
+    until = _day_filter("date__lte", "To")
     direction = django_filters.ChoiceFilter(choices=Cdr.Direction.choices, empty_label="Any")
     disposition = django_filters.ChoiceFilter(choices=DISPOSITIONS, empty_label="Any")
     trunk = django_filters.ModelChoiceFilter(

@@ -13,6 +13,28 @@ from django_scopes import ScopedManager
 
 from portal.crypto import EncryptedTextField
 
+# A trunk's settings as an administrator writes them (the form, the API, the admin) and as
+# every push sends them whole to Wavix; the reconcile compares them (`payloads.CONFIG_FIELDS`).
+SETTINGS = (
+    "label",
+    "auth_method",
+    "allowed_ips",
+    "callerid",
+    "passthrough",
+    "didinfo_enabled",
+    "call_limit",
+    "max_call_cost",
+    "max_channels",
+    "rewrite_enabled",
+    "rewrite_prefix",
+    "rewrite_cond",
+    "call_recording_enabled",
+    "transcription_enabled",
+    "transcription_threshold",
+    "machine_detection_enabled",
+    "encrypted_media",
+)
+
 
 class SipTrunk(models.Model):
     """A Wavix SIP trunk as the portal wants it. Every change is saved here first (sync state

@@ -17,28 +17,14 @@ from typing import Any
 
 from django.conf import settings
 
-from . import validation as rules
+from dids.ranges import is_digits
 
-# The settings both sides hold, compared by the reconcile.
-CONFIG_FIELDS = (
-    "label",
-    "callerid",
-    "passthrough",
-    "allowed_ips",
-    "ip_auth_host",
-    "didinfo_enabled",
-    "call_limit",
-    "max_call_cost",
-    "max_channels",
-    "rewrite_enabled",
-    "rewrite_prefix",
-    "rewrite_cond",
-    "call_recording_enabled",
-    "transcription_enabled",
-    "transcription_threshold",
-    "machine_detection_enabled",
-    "encrypted_media",
-)
+from . import validation as rules
+from .models import SETTINGS
+
+# The settings both sides hold, compared by the reconcile: the portal's settings, with the
+# address Wavix authenticates standing for the authentication method (Wavix has no such field).
+CONFIG_FIELDS = (*(name for name in SETTINGS if name != "auth_method"), "ip_auth_host")
 _FLAGS = (
     "didinfo_enabled",
     "rewrite_enabled",
@@ -106,7 +92,7 @@ def _decimal(value) -> Decimal | None:
 
 def _number(value) -> int | None:
     text = str(value or "").strip().lstrip("+")
-    return int(text) if text.isdigit() else None
+    return int(text) if is_digits(text) else None
 
 
 def ip_auth_host(data: dict) -> str | None:

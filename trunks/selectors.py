@@ -35,6 +35,12 @@ def tenant_shares():
     return TrunkAssignment.objects.select_related("trunk", "pool").order_by("trunk__label")
 
 
+def tenant_trunks():
+    """The trunks shared with the current tenant (its shares, inside its scope): what a
+    tenant may filter its call records by."""
+    return SipTrunk.objects.filter(pk__in=TrunkAssignment.objects.values("trunk")).order_by("label")
+
+
 def awaiting_approval() -> Q:
     """Trunks Wavix holds and has neither approved nor rejected: what the review badge
     (`_review_badge.html`) shows as "Awaiting Wavix approval"."""

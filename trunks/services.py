@@ -18,34 +18,13 @@ from django_scopes import scopes_disabled
 
 from dids import services as dids_services
 from dids.models import Did, NumberOrder, NumberRange
-from dids.ranges import NumberRange as Span
-from dids.ranges import Pool
+from dids.ranges import is_digits
 from portal.validation import full_clean
 from tenants.models import Tenant
 
 from . import payloads
 from . import validation as rules
-from .models import ForeignTrunk, SipTrunk, TrunkAssignment
-
-SETTINGS = (
-    "label",
-    "auth_method",
-    "allowed_ips",
-    "callerid",
-    "passthrough",
-    "didinfo_enabled",
-    "call_limit",
-    "max_call_cost",
-    "max_channels",
-    "rewrite_enabled",
-    "rewrite_prefix",
-    "rewrite_cond",
-    "call_recording_enabled",
-    "transcription_enabled",
-    "transcription_threshold",
-    "machine_detection_enabled",
-    "encrypted_media",
-)
+from .models import SETTINGS, ForeignTrunk, SipTrunk, TrunkAssignment
 
 
 def _enqueue_sync(trunk: SipTrunk) -> None:
@@ -80,11 +59,11 @@ def _limits(data: dict, errors: dict) -> None:
         if problem:
             errors.setdefault(name, []).append(problem)
     prefix, cond = data.get("rewrite_prefix") or "", data.get("rewrite_cond") or ""
-    if prefix and not (prefix.isdigit() and len(prefix) <= 16):
+    if prefix and not (is_digits(prefix) and len(prefix) <= 16):
         errors.setdefault("rewrite_prefix", []).append(
             f"“{prefix}” is not a prefix: up to 16 digits to add before dialled numbers."
         )
-    if cond and not (cond.isdigit() and len(cond) <= 2):
+    if cond and not (is_digits(cond) and len(cond) <= 2):
         errors.setdefault("rewrite_cond", []).append(
             f"“{cond}” is not a count of leading digits to remove (0 to 99)."
         )
@@ -149,21 +128,6 @@ def account_numbers(account, numbers: list[int]) -> set[int]:
     )
 
 
-def _pools_of(trunk: SipTrunk) -> list[tuple[Tenant, Pool]]:
-    if trunk.pk is None:
-        return []
-    with scopes_disabled():
-        assignments = list(TrunkAssignment.objects.filter(trunk=trunk).select_related("tenant"))
-        ranges = NumberRange.objects.filter(pool__in=[a.pool_id for a in assignments])
-        by_pool: dict[int, list] = {}
-        for r in ranges:
-            by_pool.setdefault(r.pool_id, []).append(r)
-    return [
-        (a.tenant, Pool(Span(r.start, r.end) for r in by_pool.get(a.pool_id, [])))
-        for a in assignments
-    ]
-
-
 def _callerid(trunk: SipTrunk | None, account, data: dict, errors: dict) -> int | None:
     try:
         number = rules.parse_number(data.get("callerid"))
@@ -181,13 +145,23 @@ def _callerid(trunk: SipTrunk | None, account, data: dict, errors: dict) -> int 
             f"+{number} is not an active number of the Wavix account “{account}”."
         )
         return number
-    shared = _pools_of(trunk) if trunk is not None else []
-    if shared and not any(pool.contains(number) for _, pool in shared):
-        names = ", ".join(t.name for t, _ in shared)
-        errors.setdefault("callerid", []).append(
-            f"+{number} is not in the pool of a tenant this trunk is shared with ({names})."
-        )
+    if trunk is not None and trunk.pk is not None:
+        _callerid_in_shared_pool(trunk, number, errors)
     return number
+
+
+def _callerid_in_shared_pool(trunk: SipTrunk, number: int, errors: dict) -> None:
+    """Once shared, the trunk's caller ID is a number of a tenant's pool on it."""
+    with scopes_disabled():
+        names = list(
+            TrunkAssignment.objects.filter(trunk=trunk).values_list("tenant__name", flat=True)
+        )
+        ranges = NumberRange.objects.filter(pool__trunk_assignment__trunk=trunk)
+        if not names or ranges.filter(start__lte=number, end__gte=number).exists():
+            return
+    errors.setdefault("callerid", []).append(
+        f"+{number} is not in the pool of a tenant this trunk is shared with ({', '.join(names)})."
+    )
 
 
 def _shares_fit(trunk: SipTrunk | None, max_channels: int | None, errors: dict) -> None:

@@ -9,6 +9,8 @@ import secrets
 import string
 from decimal import Decimal, InvalidOperation
 
+from dids.ranges import is_digits
+
 # Wavix's ranges for a trunk's limits (its account maximums, per Wavix's spec and sandbox).
 MAX_CALL_SECONDS = 14_400
 MAX_CHANNELS = 100
@@ -247,7 +249,7 @@ def parse_number(value: str | int | None) -> int | None:
     text = str(value).strip().lstrip("+").replace(" ", "").replace("-", "")
     if not text:
         return None
-    if not text.isdigit() or not 8 <= len(text) <= 15:
+    if not is_digits(text) or not 8 <= len(text) <= 15:
         raise Problems([f"“{value}” is not a phone number in E.164 digits (8 to 15 digits)."])
     return int(text)
 

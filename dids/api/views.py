@@ -18,6 +18,7 @@ from dids.models import (
     NumberRange,
     SyncRun,
 )
+from dids.ranges import MAX_DIGITS, number_digits
 from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
 from tenants.models import Tenant
@@ -100,9 +101,11 @@ class PoolApiViewSet(
     @action(detail=False, methods=["get"])
     def owner(self, request):
         """Who owns a number: tenant, pool and range, and its inventory details."""
-        digits = request.query_params.get("number", "").lstrip("+").strip()
-        if not digits.isdigit() or len(digits) > 15:
-            raise ValidationError({"number": [f"“{digits}” is not an E.164 number."]})
+        raw = request.query_params.get("number", "")
+        digits = number_digits(raw)
+        if digits is None or len(digits) > MAX_DIGITS:
+            shown = raw.lstrip("+").strip()
+            raise ValidationError({"number": [f"“{shown}” is not an E.164 number."]})
         row = selectors.owner_of(int(digits))
         did = Did.objects.filter(number=int(digits)).first()
         return Response(
@@ -217,6 +220,9 @@ class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     def scoped_queryset(self):
         rows = E911Address.objects.order_by("number")
         status_ = self.request.query_params.get("status", "")
+        if status_ and status_ not in E911Address.Status.values:
+            statuses = ", ".join(E911Address.Status.values)
+            raise ValidationError({"status": [f"“{status_}” is not a status: use {statuses}."]})
         return rows.filter(status=status_) if status_ else rows
 
     def get_object(self):

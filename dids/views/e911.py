@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -19,7 +20,13 @@ from dids.filters import E911DriftFilter
 from dids.forms import E911AddressForm, E911FilterForm
 from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import WavixAccount
-from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin, add_form_errors
+from portal.views.base import (
+    FilteredListView,
+    PartialMixin,
+    PlatformAdminMixin,
+    TenantMixin,
+    add_form_errors,
+)
 
 
 def _numbers_from(request) -> list[str]:
@@ -37,17 +44,6 @@ def _numbers_errors_on_top(exc: ValidationError) -> ValidationError:
     )
 
 
-class PartialMixin:
-    """An htmx request gets only the partial, so a list filters or a job refreshes in place."""
-
-    partial_template_name = ""
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.partial_template_name]
-        return [self.template_name]
-
-
 # Tenant: the E911 page -----------------------------------------------------------------------
 
 
@@ -56,7 +52,7 @@ class E911ListView(TenantMixin, PartialMixin, ListView):
 
     model = E911Address
     template_name = "dids/e911_list.html"
-    partial_template_name = "dids/_e911_table.html"
+    table_template_name = "dids/_e911_table.html"
     paginate_by = 25
 
     def get_queryset(self):
@@ -72,7 +68,7 @@ class E911ListView(TenantMixin, PartialMixin, ListView):
         context.update(
             filter=type("Filter", (), {"form": self.filter_form})(),
             querystring=query.urlencode(),
-            table_template=self.partial_template_name,
+            table_template=self.table_template_name,
             missing=selectors.e911_missing(self.tenant).count(),
             jobs=list(E911Job.objects.order_by("-created_at")[:3]),
             drift=list(E911Drift.objects.order_by("number")[:20]),
@@ -93,7 +89,8 @@ class E911SetView(TenantMixin, FormView):
     form_class = E911AddressForm
     template_name = "dids/e911_form.html"
 
-    def numbers(self) -> list[int]:
+    @cached_property
+    def chosen(self) -> list[int]:
         """The chosen numbers that are this tenant's (others are refused on validation)."""
         try:
             numbers = e911_services.parse_numbers(_numbers_from(self.request))
@@ -103,7 +100,7 @@ class E911SetView(TenantMixin, FormView):
         return [n for n in numbers if pool.contains(n)]
 
     def get_initial(self):
-        numbers = self.numbers()
+        numbers = self.chosen
         initial = {"numbers": ",".join(map(str, numbers))}
         current = E911Address.objects.filter(number__in=numbers).first()
         if current is not None:
@@ -111,7 +108,7 @@ class E911SetView(TenantMixin, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        numbers = self.numbers()
+        numbers = self.chosen
         rows = selectors.rows_for(self.tenant, numbers[:50]) if numbers else []
         return super().get_context_data(
             chosen=numbers, rows=rows, more=max(0, len(numbers) - 50), **kwargs
@@ -212,7 +209,7 @@ class E911JobView(TenantMixin, PartialMixin, DetailView):
 
     model = E911Job
     template_name = "dids/e911_job.html"
-    partial_template_name = "dids/_e911_job.html"
+    table_template_name = "dids/_e911_job.html"
     context_object_name = "job"
     SHOWN = 100
 

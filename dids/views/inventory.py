@@ -17,7 +17,7 @@ from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
 from portal.forms import Form
 from portal.models import WavixAccount
-from portal.views.base import FilteredListView, PlatformAdminMixin, add_form_errors
+from portal.views.base import FilteredListView, PartialMixin, PlatformAdminMixin, add_form_errors
 
 
 class InventoryListView(PlatformAdminMixin, FilteredListView):
@@ -35,16 +35,10 @@ class InventoryListView(PlatformAdminMixin, FilteredListView):
         return context
 
 
-class PollingListView(PlatformAdminMixin, ListView):
+class PollingListView(PlatformAdminMixin, PartialMixin, ListView):
     """A list whose table refreshes itself (htmx) while something in it is still running."""
 
     paginate_by = 25
-    table_template_name = ""
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.table_template_name]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,9 +14,7 @@ from dids.forms import NoteForm
 from dids.models import Did, DidPool, NumberRange
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
-from portal.views.base import (
-    TenantMixin,
-)
+from portal.views.base import PartialMixin, TenantMixin
 
 # Tenant: numbers ---------------------------------------------------------------------------
 
@@ -56,7 +54,7 @@ class TenantNumbersMixin(TenantMixin):
         )
 
 
-class NumberListView(TenantNumbersMixin, ListView):
+class NumberListView(TenantNumbersMixin, PartialMixin, ListView):
     """The tenant's pool numbers with inventory details where known, labels, search, filters."""
 
     model = NumberRange
@@ -78,11 +76,6 @@ class NumberListView(TenantNumbersMixin, ListView):
             e911_missing=selectors.e911_missing(self.tenant).count(),
         )
         return context
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.table_template_name]
-        return [self.template_name]
 
 
 class NumberExportView(TenantNumbersMixin, ListView):

@@ -13,6 +13,7 @@ from dids import imports, selectors, services
 from dids.filters import PoolFilter
 from dids.forms import PoolForm, PoolImportForm, text_fingerprint
 from dids.models import Did, DidPool
+from dids.ranges import MAX_DIGITS, number_digits
 from portal.exports import csv_response
 from portal.views.base import (
     FilteredListView,
@@ -40,9 +41,9 @@ class PoolListView(PlatformAdminMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         raw = self.request.GET.get("number", "").strip()
         if raw:
-            digits = raw.lstrip("+").replace(" ", "")
+            digits = number_digits(raw)
             context["owner_query"] = raw
-            if digits.isdigit() and len(digits) <= 15:
+            if digits is not None and len(digits) <= MAX_DIGITS:
                 number = int(digits)
                 context["owner"] = selectors.owner_of(number)
                 context["owner_did"] = Did.objects.filter(number=number).first()

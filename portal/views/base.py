@@ -72,7 +72,19 @@ class TenantMixin(LoginRequiredMixin):
         return context
 
 
-class FilteredListView(ListView):
+class PartialMixin:
+    """An htmx request (not a boosted navigation) gets only `table_template_name`, the partial
+    that a list's filters and pages, or a job's progress, swap in place."""
+
+    table_template_name: str = ""
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.table_template_name]
+        return super().get_template_names()
+
+
+class FilteredListView(PartialMixin, ListView):
     """A list with a django-filter FilterSet (search and filters) and pagination.
 
     An htmx request gets only the table partial, so filtering does not reload the page.
@@ -80,7 +92,6 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 25
-    table_template_name: str = ""
 
     def get_base_queryset(self):
         return super().get_queryset()
@@ -113,11 +124,6 @@ class FilteredListView(ListView):
         context["querystring"] = query.urlencode()
         context["table_template"] = self.table_template_name
         return context
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.table_template_name]
-        return super().get_template_names()
 
 
 class ServiceFormMixin:

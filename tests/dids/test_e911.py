@@ -46,15 +46,6 @@ N1, N2 = 16468097065, 16468097066
 
 
 @pytest.fixture
-def run_tasks(eager_celery, django_capture_on_commit_callbacks):
-    def run(call, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def e911(world, sandbox_account, run_tasks):
     """Acme's pool holds numbers held on the sandbox account (New York and Chicago), Globex's
     too; one number held on Wavix in Great Britain sits in Acme's pool."""
@@ -657,6 +648,30 @@ def test_api_bad_input_names_field_value_and_rule(e911):
     assert "Validate the address with Wavix first" in unvalidated.json()["errors"]["validation"][0]
 
 
+def test_numbers_that_only_look_like_digits_are_refused_by_name_not_a_500(e911):
+    client = login(e911.admin_a)
+    response = client.post("/t/acme/e911/remove/", {"numbers": "²"}, follow=True)
+    assert "Not phone numbers in E.164 digits: ²." in response.content.decode()
+    api = api_client(e911.admin_a, e911.a)
+    bad = api.post(
+        "/api/v1/tenants/acme/e911/validate/",
+        {"numbers": ["+1646809706٥"], "name": "HQ", "address": {}},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["numbers"] == ["Not phone numbers in E.164 digits: +1646809706٥."]
+
+
+def test_api_an_unknown_status_filter_is_named_not_an_empty_list(e911):
+    api = api_client(e911.agent_a, e911.a)
+    bad = api.get("/api/v1/tenants/acme/e911/?status=active")
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["status"] == [
+        "“active” is not a status: use provisioning, provisioned, failed, removing."
+    ]
+    assert api.get("/api/v1/tenants/acme/e911/?status=failed").status_code == 200
+
+
 def test_api_agents_read_but_do_not_write(e911):
     api = api_client(e911.agent_a, e911.a)
     assert api.get("/api/v1/tenants/acme/e911/").status_code == 200
@@ -719,3 +734,23 @@ def test_the_form_lists_only_the_tenants_own_numbers(e911):
     page = page_of(login(e911.admin_a), f"/t/acme/e911/set/?numbers={N1}&numbers=12125550000")
     chosen = page.split('data-testid="e911-chosen"')[1].split("</ul>")[0]
     assert f"+{N1}" in chosen and "12125550000" not in chosen
+
+
+def test_another_tenants_numbers_in_the_body_are_refused_and_left_alone(e911):
+    """The isolation walk covers the addresses; the numbers travel in the body, so: Globex's
+    number named by Acme's admin is not Acme's to validate, nor to delete."""
+    theirs = 12125550000
+    with scopes_disabled():
+        record = E911Address.objects.create(
+            tenant=e911.b, number=theirs, status="provisioned", **MAIN_ST
+        )
+    client = login(e911.admin_a)
+    page = validate_page(client, "acme", [theirs], MAIN_ST)
+    assert f"+{theirs} is not one of Acme" in page
+    removed = client.post("/t/acme/e911/remove/", {"numbers": str(theirs)}, follow=True)
+    assert f"+{theirs} has no emergency address to remove." in removed.content.decode()
+    api = api_client(e911.admin_a, e911.a)
+    assert api.delete(f"/api/v1/tenants/acme/e911/{theirs}/").status_code == 404
+    with scopes_disabled():
+        record.refresh_from_db()
+        assert record.status == "provisioned" and not E911Job.objects.filter(tenant=e911.a)

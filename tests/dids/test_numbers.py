@@ -56,6 +56,30 @@ def test_filters_and_search(numbers):
     assert "1–10 of 10" in prefix
 
 
+def test_a_search_that_only_looks_like_digits_is_text_not_a_500(numbers):
+    """ "²" passes str.isdigit() but not int(): it is searched as text, like any other word."""
+    client = login(numbers.admin_a)
+    for url in [
+        f"/t/{numbers.a.slug}/numbers/?q=%C2%B2",
+        f"/t/{numbers.a.slug}/numbers/?q=%C2%B2&status=active",
+        f"/t/{numbers.a.slug}/e911/?q=%C2%B2",
+    ]:
+        assert client.get(url).status_code == 200, url
+    admin = login(numbers.sysadmin)
+    for url in ["/platform/numbers/inventory/?q=%C2%B2", "/platform/numbers/e911/?q=%C2%B2"]:
+        assert admin.get(url).status_code == 200, url
+    who_owns = admin.get("/platform/numbers/?number=%C2%B2")
+    assert "“²” is not a number: use E.164 digits." in who_owns.content.decode()
+    owner = api_client(numbers.sysadmin).get("/api/v1/pools/owner/?number=%C2%B2")
+    assert owner.status_code == 400
+    assert owner.json()["errors"]["number"] == ["“²” is not an E.164 number."]
+
+
+def test_a_prefix_longer_than_a_number_matches_nothing(numbers):
+    page = login(numbers.sysadmin).get("/platform/numbers/inventory/?q=1646809706500000")
+    assert "+16468097065" not in page.content.decode()
+
+
 def test_a_million_number_pool_pages_arithmetically(numbers, django_assert_max_num_queries):
     client = login(numbers.admin_b)
     with django_assert_max_num_queries(20):

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from portal.services import wavix_account_save
 from portal.wavix.client import close_sessions
+from portal.wavix.sandbox.seed import seed_catalogue
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # ORM calls from the tests (fixtures, checks of the database) in that thread.
@@ -45,6 +47,21 @@ def _cookies_over_http(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def live_sandbox(live_server, settings, eager_celery):
+    """The portal's (default) Wavix account is the sandbox served by the live server, reached
+    over HTTP as Wavix would be; its catalogue is seeded, and tasks run at once (eager)."""
+    settings.WAVIX_SANDBOX_ENABLED = True
+    seed_catalogue()
+    return wavix_account_save(
+        name="Sandbox",
+        base_url=f"{live_server.url}/wavix-sandbox",
+        auth_mode="bearer",
+        api_key=settings.WAVIX_SANDBOX_API_KEY,
+        is_default=True,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -9,29 +9,13 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from dids.models import Did, DidPool, NumberOrder
-from portal.services import wavix_account_save
-from portal.wavix.sandbox.seed import seed_catalogue
 
 from .test_roles import heading, log_in, table_rows
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def live_sandbox_account(live_server, settings, eager_celery):
-    settings.WAVIX_SANDBOX_ENABLED = True
-    seed_catalogue()
-    return wavix_account_save(
-        name="Sandbox",
-        base_url=f"{live_server.url}/wavix-sandbox",
-        auth_mode="bearer",
-        api_key=settings.WAVIX_SANDBOX_API_KEY,
-    )
-
-
-def test_buy_two_numbers_into_a_tenants_pool(
-    page, live_server, world, live_sandbox_account, screenshot
-):
+def test_buy_two_numbers_into_a_tenants_pool(page, live_server, world, live_sandbox, screenshot):
     log_in(page, live_server.url, world.sysadmin)
     page.goto(f"{live_server.url}/platform/numbers/buy/")
     expect(heading(page)).to_have_text("Buy numbers")

@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from dids import services
 from dids.models import E911Address
-from portal.services import wavix_account_save
 from portal.wavix.sandbox.accounts import account_for_key
 from portal.wavix.sandbox.models import SandboxE911Record
 from portal.wavix.sandbox.seed import seed_account
@@ -32,17 +31,10 @@ MAIN_ST = {
 
 
 @pytest.fixture
-def acme_numbers(live_server, settings, eager_celery, world):
+def acme_numbers(live_sandbox, settings, world):
     """Acme's pool holds numbers held on the sandbox account, synced into the inventory."""
-    settings.WAVIX_SANDBOX_ENABLED = True
     seed_account(account=account_for_key(settings.WAVIX_SANDBOX_API_KEY), purchased=40)
-    account = wavix_account_save(
-        name="Sandbox",
-        base_url=f"{live_server.url}/wavix-sandbox",
-        auth_mode="bearer",
-        api_key=settings.WAVIX_SANDBOX_API_KEY,
-    )
-    services.sync_start(account=account)  # runs at once (eager), over HTTP to the sandbox
+    services.sync_start(account=live_sandbox)  # runs at once (eager), over HTTP to the sandbox
     services.pool_save(tenant=world.a, text="16468097065-16468097066;16468097070-16468097080")
     return world
 

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from dids import services as dids_services
 from dids.models import Did
-from portal.services import wavix_account_save
 from portal.wavix.sandbox.accounts import account_for_key
 from portal.wavix.sandbox.models import SandboxTrunk
 from portal.wavix.sandbox.seed import seed_account
@@ -24,16 +23,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def wavix(live_server, settings, eager_celery, world):
-    settings.WAVIX_SANDBOX_ENABLED = True
+def wavix(live_sandbox, settings, world):
+    account = live_sandbox
     seed_account(account=account_for_key(settings.WAVIX_SANDBOX_API_KEY), purchased=40)
-    account = wavix_account_save(
-        name="Sandbox",
-        base_url=f"{live_server.url}/wavix-sandbox",
-        auth_mode="bearer",
-        api_key=settings.WAVIX_SANDBOX_API_KEY,
-        is_default=True,
-    )
     dids_services.sync_start(account=account)
     active = sorted(
         Did.objects.filter(status="active", number__lt=2 * 10**10).values_list("number", flat=True)

@@ -1,8 +1,7 @@
 """The platform overview's trunks and calls: the figures a system administrator sees, the
 lists they link to agree with them, and the page costs the same queries for few rows or many."""
 
-import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,21 +10,10 @@ from django.utils import timezone
 
 from trunks.models import ForeignTrunk, TrunkReconcile
 
-from ..conftest import login
-from ..factories import call_record, sip_trunk, wavix_account
+from ..conftest import login, shown
+from ..factories import call_record, days_ago, sip_trunk, wavix_account
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(n: int, hour: int = 12):
-    day = timezone.localdate() - timedelta(days=n)
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-def shown(page: str, test_id: str) -> str:
-    match = re.search(rf'data-testid="{test_id}">([^<]*)<', page)
-    assert match, test_id
-    return match.group(1).strip()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Lists are paginated and cost the same number of queries for 3 rows or 60."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from dids.models import Did, NumberOrder, SyncRun
@@ -11,7 +9,7 @@ from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import Role
 
-from ..conftest import api_client, login
+from ..conftest import login, query_counts
 from ..factories import TenantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,33 +83,13 @@ def grow(world, n):
         services.api_token_create(user=world.sysadmin, tenant=None, name=f"p{i}")
 
 
-def count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx)
-
-
 def test_page_query_counts_do_not_grow_with_rows(world):
-    clients = {name: login(getattr(world, name)) for name in {n for n, _ in PAGES}}
-    grow(world, 3)
-    small = {url: count(clients[who], url) for who, url in PAGES}
-    grow(world, 60)
-    large = {url: count(clients[who], url) for who, url in PAGES}
+    small, large = query_counts(world, grow, pages=PAGES, small=3, large=60)
     assert large == small
 
 
 def test_api_query_counts_do_not_grow_with_rows(world):
-    clients = {
-        url: api_client(getattr(world, who), getattr(world, t) if t else None)
-        for who, t, url in API
-    }
-    for url, client in clients.items():
-        client.get(url)  # the first use records the token's last use: one write, once
-    grow(world, 3)
-    small = {url: count(clients[url], url) for _, _, url in API}
-    grow(world, 60)
-    large = {url: count(clients[url], url) for _, _, url in API}
+    small, large = query_counts(world, grow, api=API, small=3, large=60)
     assert large == small
 
 

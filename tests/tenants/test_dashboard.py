@@ -2,8 +2,7 @@
 tenant and the tenant's own calls of the last 7 days (never another tenant's), agents see
 neither (as in the sidebar), and the page costs the same queries for few rows or many."""
 
-import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,23 +12,12 @@ from django_scopes import scopes_disabled
 
 from trunks import services
 
-from ..conftest import login
-from ..factories import call_record, sip_trunk, wavix_account
+from ..conftest import login, shown
+from ..factories import call_record, days_ago, sip_trunk, wavix_account
 
 pytestmark = pytest.mark.django_db
 
 NUMBERS = iter(range(16480000000, 16490000000, 10))
-
-
-def days_ago(n: int, hour: int = 12):
-    day = timezone.localdate() - timedelta(days=n)
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-def shown(page: str, test_id: str) -> str:
-    match = re.search(rf'data-testid="{test_id}">([^<]*)<', page)
-    assert match, test_id
-    return match.group(1).strip()
 
 
 def share(trunk, tenant, max_calls: int):

@@ -9,12 +9,13 @@ from django_scopes import scopes_disabled
 from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
 from portal.models import AuditEntry
-from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import ApiToken, Membership
 from trunks.models import Cdr, TrunkAssignment
+from trunks.services import assignment_save
 
 from ..conftest import api_client, login
+from ..factories import call_record, sip_trunk, wavix_account
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 
@@ -50,9 +51,18 @@ def objects_of_b(world) -> dict:
     """One object of each tenant-owned model, in tenant B."""
     token, _ = services.api_token_create(user=world.admin_b, tenant=world.b, name="b token")
     pool, _ = pool_save(tenant=world.b, text="16468097090-16468097099")
-    trunk_share, cdr = trunk_objects_of(world.b)
-    account = wavix_account_save(
-        name="Wavix", base_url="https://api.wavix.com", auth_mode="bearer", api_key="k" * 32
+    account = wavix_account()
+    trunk = sip_trunk(account, label="B trunk", sync_state="in_sync")
+    trunk_share = assignment_save(
+        trunk=trunk, tenant=world.b, numbers="16468097180-16468097189", max_calls=2
+    )
+    cdr = call_record(
+        account,
+        tenant=world.b,
+        trunk=trunk,
+        started_at="2026-01-05T10:00:00Z",
+        from_number="16468097180",
+        duration=60,
     )
     with scopes_disabled():
         job = E911Job.objects.create(tenant=world.b, kind="set", numbers=[16468097090], total=1)
@@ -75,37 +85,6 @@ def objects_of_b(world) -> dict:
             E911Address: e911,
             E911Drift: drift,
         }
-
-
-def trunk_objects_of(tenant):
-    """A trunk shared with the tenant (its share) and a call record of the tenant."""
-    from portal.services import wavix_account_save
-    from trunks.models import SipTrunk
-    from trunks.services import assignment_save
-
-    account = wavix_account_save(
-        name="Trunks", base_url="https://api.wavix.com", auth_mode="bearer", api_key="t" * 32
-    )
-    trunk = SipTrunk.objects.create(
-        account=account, label="B trunk", password="Str0ng-Passw0rd", sync_state="in_sync"
-    )
-    share = assignment_save(
-        trunk=trunk, tenant=tenant, numbers="16468097180-16468097189", max_calls=2
-    )
-    with scopes_disabled():
-        cdr = Cdr.objects.create(
-            account=account,
-            tenant=tenant,
-            trunk=trunk,
-            call_id="b-call-1",
-            direction="placed",
-            started_at="2026-01-05T10:00:00Z",
-            from_number="16468097180",
-            to_number="12025550143",
-            disposition="answered",
-            duration=60,
-        )
-    return share, cdr
 
 
 def _kwarg_value(extra, obj):

@@ -14,17 +14,6 @@ from trunks.models import SipTrunk
 
 
 @pytest.fixture
-def run_tasks(eager_celery, django_capture_on_commit_callbacks):
-    """Runs what a call enqueues, as the worker would after the commit."""
-
-    def run(call, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def wavix(world, sandbox_account, run_tasks):
     seed_account(account=sandbox_account.sandbox, purchased=40)
     run_tasks(dids_services.sync_start, account=sandbox_account)

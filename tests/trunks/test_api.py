@@ -105,3 +105,27 @@ def test_tenant_cdrs_through_the_api(wavix, api_as):
     assert all(caller in (r["from_number"], r["to_number"]) for r in body["results"])
     everything = api_as(wavix.world.sysadmin).get("/api/v1/cdrs/?direction=received").json()
     assert everything["count"] == SandboxCdr.objects.filter(direction="received").count()
+
+
+def test_a_share_names_its_trunk_and_tenant(wavix, api_as):
+    api = api_as(wavix.world.sysadmin)
+    body = {"numbers": str(wavix.active[0]), "max_calls": 1}
+    response = api.post("/api/v1/trunk-shares/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors == {"trunk": ["This field is required."], "tenant": ["This field is required."]}
+    assert not TrunkAssignment.objects.exists()
+
+
+def test_digits_that_are_not_ascii_are_refused_naming_the_field(make_trunk, wavix, api_as):
+    trunk = make_trunk()
+    api = api_as(wavix.world.sysadmin)
+    url = f"/api/v1/trunks/{trunk.pk}/"
+    response = api.patch(url, {"callerid": "1646809706²"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["callerid"] == [
+        "“1646809706²” is not a phone number in E.164 digits (8 to 15 digits)."
+    ]
+    response = api.patch(url, {"rewrite_enabled": True, "rewrite_prefix": "1²"}, format="json")
+    assert response.status_code == 400
+    assert "“1²” is not a prefix" in response.json()["errors"]["rewrite_prefix"][0]

@@ -14,9 +14,11 @@ from django_scopes import scopes_disabled
 from dids.services import pool_save
 from portal.wavix.sandbox.models import SandboxCdr
 from trunks.models import Cdr
+from trunks.services import assignment_save
 from trunks.tasks import pull_cdrs
 
 from ..conftest import login
+from ..factories import call_record, sip_trunk, wavix_account
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,37 @@ def test_list_queries_do_not_grow_with_calls(calls, wavix, django_assert_max_num
         client.get("/platform/calls/?per_page=10")
     with django_assert_max_num_queries(len(small)):
         client.get("/platform/calls/?per_page=100")
+
+
+def test_a_date_too_early_to_chart_is_refused_naming_it(world, api_as):
+    # The chart reaches back 31 days from "To": a year-1 date used to overflow (a 500).
+    for user, url in [(world.sysadmin, "/platform/calls/"), (world.admin_a, "/t/acme/calls/")]:
+        response = login(user).get(url, {"until": "0001-01-05"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "until: 0001-01-05 is before 2000-01-01: no call record is that old." in page
+    response = api_as(world.sysadmin).get("/api/v1/cdrs/", {"since": "0001-01-05"})
+    assert response.status_code == 400
+    assert "0001-01-05 is before 2000-01-01" in str(response.json())
+
+
+def test_a_tenant_filters_its_calls_by_its_own_trunks_only(world, api_as):
+    account = wavix_account()
+    ours, theirs = sip_trunk(account, label="Ours"), sip_trunk(account, label="Theirs")
+    with scopes_disabled():
+        assignment_save(trunk=ours, tenant=world.a, numbers="16468097180", max_calls=2)
+        assignment_save(trunk=theirs, tenant=world.b, numbers="16468097190", max_calls=2)
+    call_record(account, tenant=world.a, trunk=ours, started_at=timezone.now())
+    client = api_as(world.admin_a, world.a)
+
+    mine = client.get("/api/v1/tenants/acme/cdrs/", {"trunk": ours.pk})
+    other = client.get("/api/v1/tenants/acme/cdrs/", {"trunk": theirs.pk})
+    unknown = client.get("/api/v1/tenants/acme/cdrs/", {"trunk": theirs.pk + 1000})
+
+    assert mine.status_code == 200 and len(mine.json()["results"]) == 1
+    # Another tenant's trunk is refused exactly like one that does not exist.
+    assert other.status_code == unknown.status_code == 400
+    assert "Select a valid choice" in str(other.json())
+    assert str(other.json()).replace(str(theirs.pk), "N") == str(unknown.json()).replace(
+        str(theirs.pk + 1000), "N"
+    )

@@ -1,8 +1,6 @@
 """Trunk and call-record lists cost the same number of queries for few rows or many."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from portal.services import wavix_account_save
@@ -10,7 +8,7 @@ from tenants.models import Tenant
 from trunks import services
 from trunks.models import Cdr, SipTrunk
 
-from ..conftest import api_client, login
+from ..conftest import query_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -62,31 +60,11 @@ def grow(world, n):
             )
 
 
-def count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx)
-
-
 def test_page_query_counts_do_not_grow_with_rows(world):
-    clients = {name: login(getattr(world, name)) for name in {n for n, _ in PAGES}}
-    grow(world, 2)
-    small = {url: count(clients[who], url) for who, url in PAGES}
-    grow(world, 30)
-    large = {url: count(clients[who], url) for who, url in PAGES}
+    small, large = query_counts(world, grow, pages=PAGES, small=2, large=30)
     assert large == small
 
 
 def test_api_query_counts_do_not_grow_with_rows(world):
-    clients = {
-        url: api_client(getattr(world, who), getattr(world, t) if t else None)
-        for who, t, url in API
-    }
-    for url, client in clients.items():
-        client.get(url)  # the first use records the token's last use: one write, once
-    grow(world, 2)
-    small = {url: count(clients[url], url) for _, _, url in API}
-    grow(world, 30)
-    large = {url: count(clients[url], url) for _, _, url in API}
+    small, large = query_counts(world, grow, api=API, small=2, large=30)
     assert large == small

@@ -192,3 +192,10 @@ def test_ranges_name_the_setting_and_wavix_limits():
     assert rules.check_range("maximum channels", 101, 1, 100) == (
         "101 is outside Wavix's range for the maximum channels (1 to 100)."
     )
+
+
+@pytest.mark.parametrize("value", ["1646809706²", "١٦٤٦٨٠٩٧٠٦٥"])
+def test_numbers_are_ascii_digits_only(value):
+    # str.isdigit accepts these, and int() refuses "²": it used to be a 500.
+    with pytest.raises(rules.Problems, match=f"“{value}” is not a phone number in E.164 digits"):
+        rules.parse_number(value)

@@ -1,26 +1,7 @@
 from rest_framework import serializers
 
-from trunks.models import Cdr, SipTrunk, TrunkAssignment
-
-SETTING_FIELDS = [
-    "label",
-    "auth_method",
-    "allowed_ips",
-    "callerid",
-    "passthrough",
-    "didinfo_enabled",
-    "call_limit",
-    "max_call_cost",
-    "max_channels",
-    "rewrite_enabled",
-    "rewrite_prefix",
-    "rewrite_cond",
-    "call_recording_enabled",
-    "transcription_enabled",
-    "transcription_threshold",
-    "machine_detection_enabled",
-    "encrypted_media",
-]
+from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
+from trunks.selectors import connection_of
 
 
 class TrunkSerializer(serializers.ModelSerializer):
@@ -42,7 +23,7 @@ class TrunkSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "account",
-            *SETTING_FIELDS,
+            *SETTINGS,
             "password",
             "password_known",
             "wavix_id",
@@ -133,10 +114,15 @@ class ShareSerializer(serializers.ModelSerializer):
 
 
 class ShareWriteSerializer(serializers.Serializer):
-    trunk = serializers.IntegerField(required=False, help_text="The trunk (creation).")
-    tenant = serializers.SlugField(required=False, help_text="The tenant's slug (creation).")
+    """A change of a share: its pool and call limit (its trunk and tenant stay)."""
+
     numbers = serializers.CharField(help_text="The pool, e.g. 16468097065-16468097066;16468097070.")
     max_calls = serializers.IntegerField()
+
+
+class ShareCreateSerializer(ShareWriteSerializer):
+    trunk = serializers.IntegerField(help_text="The trunk's id.")
+    tenant = serializers.SlugField(help_text="The tenant's slug.")
 
 
 class TenantTrunkSerializer(serializers.ModelSerializer):
@@ -152,8 +138,6 @@ class TenantTrunkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "trunk", "numbers", "size", "max_calls"]
 
     def get_trunk(self, share) -> dict:
-        from trunks.selectors import connection_of
-
         trunk = share.trunk
         connection = connection_of(trunk)
         return {

@@ -1,7 +1,6 @@
 """Trunks, shares and call records in the API: writes go through the same services as the
 browser, so the same rules and messages apply."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -100,18 +99,18 @@ class ShareApiViewSet(
     def scoped_queryset(self):
         return TrunkAssignment.objects.select_related("tenant", "pool", "trunk").order_by("id")
 
-    @extend_schema(request=s.ShareWriteSerializer, responses={201: s.ShareSerializer})
+    @extend_schema(request=s.ShareCreateSerializer, responses={201: s.ShareSerializer})
     def create(self, request):
-        body = s.ShareWriteSerializer(data=request.data)
+        body = s.ShareCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        trunk = SipTrunk.objects.filter(pk=data.get("trunk")).first()
-        tenant = Tenant.objects.filter(slug=data.get("tenant")).first()
+        trunk = SipTrunk.objects.filter(pk=data["trunk"]).first()
+        tenant = Tenant.objects.filter(slug=data["tenant"]).first()
         errors = {}
         if trunk is None:
-            errors["trunk"] = [f"No trunk with the id {data.get('trunk')}."]
+            errors["trunk"] = [f"No trunk with the id {data['trunk']}."]
         if tenant is None:
-            errors["tenant"] = [f"No tenant with the slug “{data.get('tenant')}”."]
+            errors["tenant"] = [f"No tenant with the slug “{data['tenant']}”."]
         if errors:
             raise ValidationError(errors)
         share = services.assignment_save(
@@ -173,9 +172,6 @@ class TenantTrunkApiViewSet(
     def scoped_queryset(self):
         return selectors.tenant_shares()
 
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-
     @extend_schema(request=s.CallerIdsSerializer, responses=s.TenantTrunkSerializer)
     def partial_update(self, request, *args, **kwargs):
         share = self.get_object()
@@ -198,3 +194,8 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
 
     def scoped_queryset(self):
         return selectors.cdr_queryset()
+
+    def get_filterset_kwargs(self) -> dict:
+        """The trunk filter offers the tenant's own trunks only, as the portal's list does:
+        another trunk's id is refused like an unknown one."""
+        return {"trunks": selectors.tenant_trunks()}

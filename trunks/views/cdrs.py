@@ -4,8 +4,8 @@ filtered set."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from portal.exports import csv_response
@@ -29,13 +29,6 @@ class CdrMixin:
     def get_base_queryset(self):
         return selectors.cdr_queryset()
 
-    def filtered(self):
-        queryset = self.get_base_queryset()
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=queryset, **self.get_filterset_kwargs()
-        )
-        return self.filterset.qs if self.filterset.is_bound else queryset
-
 
 class CdrListMixin(CdrMixin):
     template_name = "trunks/cdr_list.html"
@@ -53,7 +46,7 @@ class CdrListMixin(CdrMixin):
 
 class CdrExportMixin(CdrMixin):
     def get(self, request, *args, **kwargs):
-        queryset = self.filtered().select_related(None)
+        queryset = self.get_queryset().select_related(None)
         return csv_response(self.filename(), selectors.CSV_HEADER, self.rows(queryset))
 
 
@@ -65,8 +58,6 @@ class PlatformCdrMixin(PlatformAdminMixin):
         return SipTrunk.objects.order_by("label")
 
     def export_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("platform:cdr_export")
 
 
@@ -74,7 +65,7 @@ class PlatformCdrListView(PlatformCdrMixin, CdrListMixin, FilteredListView):
     pass
 
 
-class PlatformCdrExportView(PlatformCdrMixin, CdrExportMixin, ListView):
+class PlatformCdrExportView(PlatformCdrMixin, CdrExportMixin, FilteredListView):
     def filename(self) -> str:
         return "call-records.csv"
 
@@ -91,11 +82,9 @@ class TenantCdrMixin(TenantMixin):
     admin_only = True
 
     def trunk_choices(self):
-        return SipTrunk.objects.filter(assignments__tenant=self.tenant).order_by("label")
+        return selectors.tenant_trunks()
 
     def export_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("tenant:cdr_export", args=[self.tenant.slug])
 
 
@@ -103,7 +92,7 @@ class TenantCdrListView(TenantCdrMixin, CdrListMixin, FilteredListView):
     pass
 
 
-class TenantCdrExportView(TenantCdrMixin, CdrExportMixin, ListView):
+class TenantCdrExportView(TenantCdrMixin, CdrExportMixin, FilteredListView):
     def filename(self) -> str:
         return f"{self.tenant.slug}-call-records.csv"
 

@@ -3,13 +3,11 @@ tenant's pool on each trunk, and its caller IDs chosen among its own numbers."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, ListView
 
-from portal.views.base import TenantMixin, add_form_errors
+from portal.views.base import ServiceFormMixin, TenantMixin
 from trunks import selectors, services
 from trunks.forms import CallerIdForm
 from trunks.models import TrunkAssignment
@@ -25,11 +23,12 @@ class TenantTrunkListView(TenantMixin, ListView):
         return selectors.tenant_shares()
 
 
-class TenantTrunkDetailView(TenantMixin, FormView):
+class TenantTrunkDetailView(TenantMixin, ServiceFormMixin, FormView):
     admin_only = True
     model = TrunkAssignment
     form_class = CallerIdForm
     template_name = "trunks/tenant_trunk_detail.html"
+    success_message = "Caller IDs on “{obj.trunk}” saved."
 
     def get_object(self):
         return get_object_or_404(
@@ -45,15 +44,10 @@ class TenantTrunkDetailView(TenantMixin, FormView):
             share=self.object, trunk=trunk, connection=selectors.connection_of(trunk), **kwargs
         )
 
-    def form_valid(self, form):
-        try:
-            services.assignment_set_caller_ids(
-                assignment=self.object, text=form.cleaned_data["caller_ids"]
-            )
-        except services.ValidationError as exc:
-            add_form_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Caller IDs on “{self.object.trunk}” saved.")
-        return HttpResponseRedirect(
-            reverse("tenant:trunk_detail", args=[self.tenant.slug, self.object.pk])
+    def perform(self, form):
+        return services.assignment_set_caller_ids(
+            assignment=self.object, text=form.cleaned_data["caller_ids"]
         )
+
+    def get_success_url(self):
+        return reverse("tenant:trunk_detail", args=[self.tenant.slug, self.object.pk])

@@ -15,6 +15,7 @@ from portal.models import WavixAccount
 from portal.services import wavix_account_save
 from tenants import services
 from tenants.models import Role, Tenant, User
+from trunks.demo import seed_demo_trunks
 
 DEMO_PASSWORD = "demo-portal-2026"
 SANDBOX_ACCOUNT = "Wavix sandbox"
@@ -90,8 +91,6 @@ class Command(BaseCommand):
                 is_default=True,
             )
             self.stdout.write(f"Wavix account “{SANDBOX_ACCOUNT}” points at {base_url}")
-        from trunks.demo import seed_demo_trunks
-
         seed_demo_trunks(WavixAccount.objects.get(name=SANDBOX_ACCOUNT), self.stdout)
 
     def _seed(self) -> None:
