@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from portal import audit
 from portal.validation import full_clean
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
@@ -265,6 +266,16 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
     eligible_dids(tenant, numbers)
     existing = _locked_records(numbers)
     _refuse_busy(existing)
+    with scopes_disabled():  # a number has one E911 record, whichever tenant made it
+        taken = set(
+            E911Address.objects.filter(number__in=set(numbers) - set(existing)).values_list(
+                "number", flat=True
+            )
+        )
+    if taken:
+        raise ValidationError(
+            {"numbers": [f"+{n} already has an emergency address." for n in sorted(taken)]}
+        )
     job = _queue(
         E911Job(
             tenant=tenant,
@@ -274,19 +285,31 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
             requested_by=user,
         )
     )
+    # Written in bulk (up to MAX_NUMBERS in one request), audited like any other write.
     now = timezone.now()
+    created, updated, befores = [], [], []
     for number in numbers:
-        record = existing.get(number) or E911Address(tenant=tenant, number=number)
+        record = existing.get(number)
+        if record is None:
+            record = E911Address(tenant=tenant, number=number)
+            created.append(record)
+        else:
+            befores.append(audit.snapshot(record))
+            updated.append(record)
         for name_, value in {**address, "name": name}.items():
             setattr(record, name_, value)
-        record.status, record.error, record.job, record.validated_at = (
-            E911Address.Status.PROVISIONING,
-            "",
-            job,
-            now,
-        )
-        full_clean(record)
-        record.save()
+        record.status, record.error, record.job = E911Address.Status.PROVISIONING, "", job
+        record.validated_at = record.updated_at = now
+        # The fields as typed are checked; uniqueness was one query above for all, and the
+        # tenant and the job are the rows in hand (checking them is a query per number).
+        full_clean(record, exclude=["tenant", "job"], validate_unique=False)
+    E911Address.objects.bulk_create(created)
+    written = ["name", *address, "status", "error", "job", "validated_at", "updated_at"]
+    E911Address.objects.bulk_update(updated, written)
+    audit.record_many(
+        [(r, "create", None, audit.snapshot(r)) for r in created]
+        + [(r, "update", b, audit.snapshot(r)) for r, b in zip(updated, befores, strict=True)]
+    )
     return job
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django_scopes import scopes_disabled
 
 from portal.validation import full_clean
@@ -25,6 +25,7 @@ from .ranges import Pool, PoolSyntaxError
 from .selectors import chunked_spans_q
 
 BULK_CHUNK = 500
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 @dataclass(frozen=True)
@@ -175,9 +176,12 @@ def pool_save(
             full_clean(pool)
             pool.save()
             _write_ranges(pool, preview)
-    except IntegrityError as exc:
-        # A concurrent edit took some of these numbers between our check and our insert.
-        if "numberrange_no_overlap" not in str(exc):
+    except (IntegrityError, OperationalError) as exc:
+        # A concurrent edit took some of these numbers between our check and our insert: the
+        # exclusion constraint refuses ours, or (two inserts each waiting on the other's
+        # uncommitted range) PostgreSQL ends the deadlock by aborting ours.
+        deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+        if not (deadlock or "numberrange_no_overlap" in str(exc)):
             raise
         conflicts = find_conflicts(parse_pool(text), exclude_pool=pool)
         raise ValidationError(

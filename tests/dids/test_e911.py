@@ -358,6 +358,53 @@ def test_changes_are_in_the_tenants_audit_log(e911):
     assert f"+{N1}: {LINE}" in page
 
 
+def test_setting_a_new_address_on_many_numbers_replaces_the_old_and_is_audited(e911):
+    provision(e911, [N1])
+    adams = {**MAIN_ST, "street_number": "200", "street": "W Adams St", "city": "Chicago"}
+    adams.update(zip_code="60661", location="Suite 400")
+
+    provision(e911, [N1, N2], adams)
+
+    with scopes_disabled():
+        records = {r.number: r for r in E911Address.objects.filter(number__in=[N1, N2])}
+        audited = AuditEntry.objects.filter(
+            content_type__model="e911address", object_id=str(records[N1].pk)
+        )
+        entries = list(audited.order_by("id").values_list("action", "changes"))
+    assert {r.street for r in records.values()} == {"W Adams St"}
+    assert {r.status for r in records.values()} == {"provisioned"}
+    replaced = [c for a, c in entries if a == "update" and "street" in c]
+    assert replaced and replaced[0]["street"] == ["Main St", "W Adams St"]
+
+
+def test_a_number_with_another_tenants_record_is_refused_by_name(e911):
+    outcome = validate(e911, [N1], MAIN_ST)
+    with scopes_disabled():  # a stale record of another tenant (the pools never allow it)
+        E911Address.objects.create(tenant=e911.b, number=N1, **MAIN_ST, status="provisioned")
+
+    with scope(tenant=e911.a), pytest.raises(ValidationError) as refused:
+        e911_services.e911_set(tenant=e911.a, numbers=[N1], token=outcome.token)
+
+    assert refused.value.message_dict["numbers"] == [f"+{N1} already has an emergency address."]
+    with scopes_disabled():
+        assert not E911Job.objects.filter(tenant=e911.a).exists()
+
+
+def test_setting_an_address_costs_the_same_queries_for_one_number_or_many(e911):
+    held = set(Did.objects.filter(country="US").values_list("number", flat=True))
+    chicago = sorted(n for n in held if 13125550100 <= n <= 13125550199)
+
+    def queries(numbers):
+        outcome = validate(e911, numbers, MAIN_ST)
+        with scope(tenant=e911.a), CaptureQueriesContext(connection) as ctx:
+            e911_services.e911_set(tenant=e911.a, numbers=numbers, token=outcome.token)
+        return len(ctx)
+
+    one = queries(chicago[:1])
+    many = queries(chicago[1:])
+    assert len(chicago[1:]) >= 9 and many <= one
+
+
 # Deleting ------------------------------------------------------------------------------------
 
 
