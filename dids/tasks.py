@@ -1,4 +1,6 @@
-"""Celery tasks for numbers: thin, taking ids, re-reading and locking their rows."""
+"""Celery tasks for numbers: thin, taking ids and re-reading their rows. Each claims its work
+in a short transaction, calls Wavix outside any transaction and records the outcome in
+another (the Wavix client refuses to call inside one: portal/wavix/guard.py)."""
 
 import logging
 from dataclasses import dataclass
@@ -174,8 +176,9 @@ class _GaveUp:
 def e911_run_job(job_id: int, attempt: int = 1) -> str:
     """Associates or deletes E911 records on Wavix, number by number, inside the job's tenant
     scope. Only a queued job starts (or, for a retry, a job waiting for this very attempt), and
-    each number is locked and acted on only while it is still this job's and in the state the
-    job left it, so a second delivery does nothing.
+    each number's outcome is recorded only while it is still this job's and in the state the
+    job left it, so a second delivery does nothing. No transaction is open during a Wavix
+    call.
 
     A transient failure (no answer, 429, 5xx) stops the pass: the job waits, "retrying" with
     the attempt and its time, and this task is queued again to go on from that number, as the
@@ -261,43 +264,68 @@ def _set_registered(number: int, flag: bool) -> None:
         did.save(update_fields=["e911_registered", "updated_at"])
 
 
-def _wavix_failed(record: E911Address, exc: WavixError, attempt: int) -> _Waiting | str:
-    """A failed Wavix call on the record's number: the wait for the next attempt (noted on
-    the record), or the final reason."""
+def _settle(job: E911Job, number: int, was: str, *, registered: bool | None = None, **changes):
+    """Records the outcome of a Wavix call on the number's record, in a short transaction of
+    its own, only if the record is still this job's and in the state `was` (so a second
+    delivery, or a change made meanwhile, is never overwritten). `registered` mirrors the
+    outcome on the inventory. True if recorded."""
+    with transaction.atomic():
+        record = _locked_record(job, number, was)
+        if record is None:
+            return False
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.save(update_fields=[*changes, "updated_at"])
+        if registered is not None:
+            _set_registered(number, registered)
+    return True
+
+
+def _wavix_failed(job: E911Job, number: int, was: str, exc: WavixError, attempt: int):
+    """A failed Wavix call on the number: the wait for the next attempt (noted on its
+    record), or the final reason."""
     retry = WAVIX_TASKS.next(exc, failed=attempt)
     if retry is None:
         return WAVIX_TASKS.final_note(exc, failed=attempt)
-    record.error = retry.note(exc)[:2000]
-    record.save(update_fields=["error", "updated_at"])
+    _settle(job, number, was, error=retry.note(exc)[:2000])
     return _Waiting(retry, exc)
+
+
+# Each step reads the record without a lock and calls Wavix outside any transaction: the
+# job's claim (queued or retrying -> running, above) makes this pass the only one acting on
+# the job's numbers, and users cannot change a record while it is provisioning or removing.
+# The outcome is recorded by `_settle`, conditionally, in a transaction of its own.
 
 
 def _e911_associate(job: E911Job, number: int, clients, attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
-    with transaction.atomic():
-        record = _locked_record(job, number, E911Address.Status.PROVISIONING)
-        if record is None:
-            return True  # done by an earlier delivery, or changed since
-        did = Did.objects.held().select_related("account").filter(number=number).first()
-        if did is None or did.account is None:
-            record.status, record.error = record.Status.FAILED, "No longer held on Wavix."
-            record.save(update_fields=["status", "error", "updated_at"])
-            return False
-        try:
-            _client_for(did, clients).create_e911_record(
-                phone_number=str(number), name=record.name, address=record.wavix_address()
-            )
-        except WavixError as exc:
-            failure = _wavix_failed(record, exc, attempt)
-            if isinstance(failure, _Waiting):
-                return failure
-            record.status, record.error = record.Status.FAILED, failure[:2000]
-            record.save(update_fields=["status", "error", "updated_at"])
-            return _GaveUp(failure) if is_transient(exc) else False
-        record.status, record.error = record.Status.PROVISIONED, ""
-        record.provisioned_at = timezone.now()
-        record.save(update_fields=["status", "error", "provisioned_at", "updated_at"])
-        _set_registered(number, True)
+    was = E911Address.Status.PROVISIONING
+    record = E911Address.objects.filter(number=number, job=job, status=was).first()
+    if record is None:
+        return True  # done by an earlier delivery, or changed since
+    did = Did.objects.held().select_related("account").filter(number=number).first()
+    if did is None or did.account is None:
+        _settle(job, number, was, status=record.Status.FAILED, error="No longer held on Wavix.")
+        return False
+    try:
+        _client_for(did, clients).create_e911_record(
+            phone_number=str(number), name=record.name, address=record.wavix_address()
+        )
+    except WavixError as exc:
+        failure = _wavix_failed(job, number, was, exc, attempt)
+        if isinstance(failure, _Waiting):
+            return failure
+        _settle(job, number, was, status=record.Status.FAILED, error=failure[:2000])
+        return _GaveUp(failure) if is_transient(exc) else False
+    _settle(
+        job,
+        number,
+        was,
+        registered=True,
+        status=record.Status.PROVISIONED,
+        error="",
+        provisioned_at=timezone.now(),
+    )
     return True
 
 
@@ -310,24 +338,30 @@ def _removal_failed(record: E911Address, error: str) -> None:
 
 def _e911_delete(job: E911Job, number: int, clients, attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
+    was = E911Address.Status.REMOVING
+    record = E911Address.objects.filter(number=number, job=job, status=was).first()
+    if record is None:
+        return True
+    did = Did.objects.select_related("account").filter(number=number).first()
+    try:
+        if did is not None and did.account is not None:
+            _client_for(did, clients).delete_e911_record(str(number))
+    except WavixNotFound:
+        pass  # Wavix has no record: the goal is reached
+    except WavixError as exc:
+        failure = _wavix_failed(job, number, was, exc, attempt)
+        if isinstance(failure, _Waiting):
+            return failure
+        with transaction.atomic():
+            locked = _locked_record(job, number, was)
+            if locked is not None:
+                _removal_failed(locked, f"Removal failed: {failure}")
+        return _GaveUp(failure) if is_transient(exc) else False
     with transaction.atomic():
-        record = _locked_record(job, number, E911Address.Status.REMOVING)
-        if record is None:
-            return True
-        did = Did.objects.select_related("account").filter(number=number).first()
-        try:
-            if did is not None and did.account is not None:
-                _client_for(did, clients).delete_e911_record(str(number))
-        except WavixNotFound:
-            pass  # Wavix has no record: the goal is reached
-        except WavixError as exc:
-            failure = _wavix_failed(record, exc, attempt)
-            if isinstance(failure, _Waiting):
-                return failure
-            _removal_failed(record, f"Removal failed: {failure}")
-            return _GaveUp(failure) if is_transient(exc) else False
-        record.delete()
-        _set_registered(number, False)
+        locked = _locked_record(job, number, was)
+        if locked is not None:
+            locked.delete()
+            _set_registered(number, False)
     return True
 
 

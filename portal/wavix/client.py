@@ -9,7 +9,8 @@ What the client adds to `requests`: authentication (bearer header or legacy `app
 timeout on every call, one pooled session per account, typed errors (errors.py), retries with
 backoff where repeating is safe, reconciliation of a message send whose outcome is unknown
 (a trunk create whose outcome is unknown is not repeated either: its caller reconciles it),
-and log lines without the key.
+and log lines without the key. It refuses to call while a database transaction is open
+(`guard.py`): no lock is ever held while Wavix answers.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .errors import (
     WavixServerError,
     WavixValidationError,
 )
+from .guard import check_no_transaction
 from .logging import log_call, loggable_target, logger, scrub
 
 AUTH_MODES = ("bearer", "appid")
@@ -334,7 +336,8 @@ class WavixClient:
         retry: _Retry | None = None,
     ) -> Any:
         """One operation: attempts with retries as `retry` allows, then Wavix's JSON (None for
-        an empty answer) or a typed error."""
+        an empty answer) or a typed error. Refused inside a database transaction (guard.py)."""
+        check_no_transaction(f"Wavix {method} {path}")
         retry = retry or (_Retry.READ if method == "GET" else _Retry.WRITE)
         query = _query(params)
         attempt = 0
