@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -363,16 +363,22 @@ usage.register(e911_uses)
 
 
 def reconcile_start(*, account, trigger: str = "manual", user=None) -> E911ReconcileRun:
-    """Queues a reconcile of the account, or returns the one already queued or running."""
+    """Queues a reconcile of the account, or returns the one already queued or running (one
+    at a time per account, a database constraint: two requests at the same moment make one
+    run, the second joining the first)."""
     from .tasks import e911_reconcile
 
+    active = E911ReconcileRun.objects.filter(account=account, status__in=["queued", "running"])
     with transaction.atomic():
-        active = E911ReconcileRun.objects.filter(
-            account=account, status__in=["queued", "running"]
-        ).first()
-        if active is not None:
-            return active
-        run = E911ReconcileRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        if (run := active.first()) is not None:
+            return run
+        try:
+            with transaction.atomic():
+                run = E911ReconcileRun.objects.create(
+                    account=account, trigger=trigger, requested_by=user
+                )
+        except IntegrityError:
+            return active.get()  # made by a request that committed meanwhile
         transaction.on_commit(lambda: e911_reconcile.delay(run.pk))
     return run
 

@@ -468,6 +468,14 @@ class E911ReconcileRun(models.Model):
     class Meta:
         ordering = ["-queued_at", "-id"]
         verbose_name = "E911 reconcile run"
+        constraints = [
+            # One run at a time per account: a second "Reconcile now" joins the first.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["queued", "running"]),
+                name="e911reconcilerun_one_active_per_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"E911 reconcile of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"

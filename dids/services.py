@@ -238,11 +238,15 @@ def sync_start(*, account, trigger: str = "manual", user=None):
     from .models import SyncRun
     from .tasks import sync_inventory
 
+    active = SyncRun.objects.filter(account=account, status__in=["queued", "running"])
     with transaction.atomic():
-        active = SyncRun.objects.filter(account=account, status__in=["queued", "running"]).first()
-        if active is not None:
-            return active
-        run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        if (run := active.first()) is not None:
+            return run
+        try:
+            with transaction.atomic():
+                run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        except IntegrityError:
+            return active.get()  # made by a request that committed meanwhile
         transaction.on_commit(lambda: sync_inventory.delay(run.pk))
     return run
 

@@ -10,17 +10,17 @@ from portal.wavix.guard import TransactionHeldError
 
 def test_a_wavix_call_inside_a_transaction_is_refused_before_it_is_sent(sandbox_account):
     client = WavixClient.for_account(sandbox_account)
-    with pytest.raises(TransactionHeldError, match=r"Wavix GET /v1/profile .*transaction"):
-        with transaction.atomic():
-            client.get_profile()
+    refused = pytest.raises(TransactionHeldError, match=r"Wavix GET /v1/profile .*transaction")
+    with refused, transaction.atomic():
+        client.get_profile()
     assert sandbox_account.transport.request_count == 0
 
 
 def test_a_nested_transaction_counts_too(sandbox_account):
     client = WavixClient.for_account(sandbox_account)
-    with pytest.raises(TransactionHeldError, match=r"2 atomic block"):
-        with transaction.atomic(), transaction.atomic():
-            client.list_e911_records()
+    refused = pytest.raises(TransactionHeldError, match=r"2 atomic block")
+    with refused, transaction.atomic(), transaction.atomic():
+        client.list_e911_records()
     assert sandbox_account.transport.request_count == 0
 
 
