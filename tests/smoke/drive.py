@@ -29,9 +29,11 @@ MAIN_ST = {
 }
 
 
-def report(flow: str, status: str, started: float, **extra) -> None:
-    line = {"flow": flow, "status": status, "seconds": round(time.monotonic() - started, 2)}
-    print(json.dumps({**line, **extra}), flush=True)
+def report(flow: str, status: str, started: float, error: str = "") -> None:
+    seconds = round(time.monotonic() - started, 2)
+    print(
+        json.dumps({"flow": flow, "status": status, "seconds": seconds, "error": error}), flush=True
+    )
 
 
 def wait(read, started: float) -> str:
@@ -63,52 +65,71 @@ def main() -> None:
 
     account = WavixAccount.objects.get(is_default=True)
     acme = Tenant.objects.get(slug="acme")
+    state: dict = {}
 
-    started = time.monotonic()
-    run = services.sync_start(account=account, trigger="manual")
-    report("inventory sync", wait(lambda: status_of(SyncRun, run.pk), started), started)
+    def sync():
+        run = services.sync_start(account=account, trigger="manual")
+        return wait(lambda: status_of(SyncRun, run.pk), state["started"]), ""
 
-    started = time.monotonic()
-    client = WavixClient.for_account(account)
-    country = next(c for c in client.list_countries() if not c["has_provinces_or_states"])
-    city = client.list_cities(country["id"])[0]
-    for_sale = client.list_numbers_for_sale(country["id"], city["id"]).items[0]
-    order = services.order_buy(account=account, numbers=[str(for_sale["number"])])
-    status = wait(lambda: status_of(NumberOrder, order.pk), started)
-    report("buy a number", status, started, error=status_of(NumberOrder, order.pk, "error"))
+    def buy():
+        client = WavixClient.for_account(account)
+        country = next(c for c in client.list_countries() if not c["has_provinces_or_states"])
+        city = client.list_cities(country["id"])[0]
+        for_sale = client.list_numbers_for_sale(country["id"], city["id"]).items[0]
+        order = services.order_buy(account=account, numbers=[str(for_sale["number"])])
+        status = wait(lambda: status_of(NumberOrder, order.pk), state["started"])
+        return status, status_of(NumberOrder, order.pk, "error")
 
-    with scope(tenant=acme):
-        taken = E911Address.objects.values_list("number", flat=True)
-        number = selectors.e911_missing(acme).exclude(number__in=list(taken)).first().number
-        started = time.monotonic()
-        outcome = e911_services.e911_validate(tenant=acme, numbers=[number], data=MAIN_ST)
-        job = e911_services.e911_set(tenant=acme, numbers=[number], token=outcome.token)
-    status = wait(lambda: status_of(E911Job, job.pk), started)
-    report("E911 set", status, started, error=status_of(E911Job, job.pk, "error"))
+    def e911_set():
+        with scope(tenant=acme):
+            taken = list(E911Address.objects.values_list("number", flat=True))
+            state["number"] = number = (
+                selectors.e911_missing(acme).exclude(number__in=taken).first().number
+            )
+            outcome = e911_services.e911_validate(tenant=acme, numbers=[number], data=MAIN_ST)
+            job = e911_services.e911_set(tenant=acme, numbers=[number], token=outcome.token)
+        status = wait(lambda: status_of(E911Job, job.pk), state["started"])
+        return status, status_of(E911Job, job.pk, "error")
 
-    started = time.monotonic()
-    with scope(tenant=acme):
-        job = e911_services.e911_remove(tenant=acme, numbers=[number])
-    status = wait(lambda: status_of(E911Job, job.pk), started)
-    report("E911 delete", status, started, error=status_of(E911Job, job.pk, "error"))
+    def e911_delete():
+        with scope(tenant=acme):
+            job = e911_services.e911_remove(tenant=acme, numbers=[state["number"]])
+        status = wait(lambda: status_of(E911Job, job.pk), state["started"])
+        return status, status_of(E911Job, job.pk, "error")
 
-    callerid = Did.objects.filter(account=account, status="active").values_list("number", flat=True)
-    data = {
-        "label": "Smoke PBX",
-        "auth_method": "digest",
-        "password": "Sm0ke-Test-Passw0rd",
-        "callerid": str(callerid.last()),
-        "didinfo_enabled": True,
-        "call_limit": 3600,
-        "max_channels": 10,
-        "transcription_threshold": 6,
-    }
-    for flow, changes in (("trunk create", {}), ("trunk push", {"max_channels": 12})):
-        started = time.monotonic()
+    def trunk(changes: dict):
+        numbers = Did.objects.filter(account=account, status="active").order_by("number")
+        data = {
+            "label": "Smoke PBX",
+            "auth_method": "digest",
+            "password": "Sm0ke-Test-Passw0rd",
+            "callerid": str(numbers.values_list("number", flat=True).last()),
+            "didinfo_enabled": True,
+            "call_limit": 3600,
+            "max_channels": 10,
+            "transcription_threshold": 6,
+            **changes,
+        }
         existing = SipTrunk.objects.filter(label="Smoke PBX").first()
-        trunk = trunk_services.trunk_save(account=account, trunk=existing, data=data | changes)
-        status = wait(lambda t=trunk: status_of(SipTrunk, t.pk, "sync_state"), started)
-        report(flow, status, started, error=status_of(SipTrunk, trunk.pk, "sync_error"))
+        saved = trunk_services.trunk_save(account=account, trunk=existing, data=data)
+        status = wait(lambda: status_of(SipTrunk, saved.pk, "sync_state"), state["started"])
+        return status, status_of(SipTrunk, saved.pk, "sync_error")
+
+    flows = [
+        ("inventory sync", sync),
+        ("buy a number", buy),
+        ("E911 set", e911_set),
+        ("E911 delete", e911_delete),
+        ("trunk create", lambda: trunk({})),
+        ("trunk push", lambda: trunk({"max_channels": 12})),
+    ]
+    for name, flow in flows:
+        state["started"] = time.monotonic()
+        try:
+            status, error = flow()
+        except Exception as exc:  # reported as the flow's outcome; the next flows still run
+            status, error = "error", f"{type(exc).__name__}: {exc}"
+        report(name, status, state["started"], error=error)
 
 
 if __name__ == "__main__":
