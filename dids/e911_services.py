@@ -14,6 +14,7 @@ an address of the caller's own.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django_scopes import scopes_disabled
 
 from portal import audit
 from portal.validation import full_clean
+from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
 from tenants.models import Tenant
@@ -35,9 +37,12 @@ from .ranges import MAX_DIGITS, Pool, number_digits
 from .ranges import NumberRange as Span
 from .selectors import chunked_spans_q, owner_of
 
+log = logging.getLogger(__name__)
+
 TOKEN_SALT = "dids.e911.validated"
 TOKEN_MAX_AGE = 3600  # seconds a validated address may wait before it is set
 MAX_NUMBERS = 5000  # per job
+WAVIX_FAILED = "wavix_failed"  # the code of a ValidationError whose params hold the detail
 
 # Wavix's validation statuses, in the order of its documentation.
 STATUSES = {1: "full_match", 2: "corrected", 3: "candidates", 4: "no_match"}
@@ -204,8 +209,15 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
     except WavixValidationError as exc:
         raise ValidationError(f"Wavix refused the address: {exc.message}") from exc
     except WavixError as exc:
+        log.warning("E911 validation for +%s failed: %s", dids[0].number, exc)
+        message = (
+            f"{plain.cause(exc)}, so the address could not be validated. Nothing was changed; "
+            f"try again in a minute ({plain.SUPPORT})."
+        )
         raise ValidationError(
-            f"Wavix could not validate the address now ({exc}). Nothing was changed; try again."
+            message.replace("%", "%%"),  # formatted with `params`
+            code=WAVIX_FAILED,
+            params={"detail": str(exc)},
         ) from exc
     answer = answer or {}
     status = STATUSES.get(answer.get("status"))
@@ -298,13 +310,15 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
             updated.append(record)
         for name_, value in {**address, "name": name}.items():
             setattr(record, name_, value)
-        record.status, record.error, record.job = E911Address.Status.PROVISIONING, "", job
+        record.status, record.job = E911Address.Status.PROVISIONING, job
+        record.error = record.error_detail = ""
         record.validated_at = record.updated_at = now
         # The fields as typed are checked; uniqueness was one query above for all, and the
         # tenant and the job are the rows in hand (checking them is a query per number).
         full_clean(record, exclude=["tenant", "job"], validate_unique=False)
     E911Address.objects.bulk_create(created)
-    written = ["name", *address, "status", "error", "job", "validated_at", "updated_at"]
+    written = ["name", *address, "status", "error", "error_detail", "job", "validated_at"]
+    written.append("updated_at")
     E911Address.objects.bulk_update(updated, written)
     audit.record_many(
         [(r, "create", None, audit.snapshot(r)) for r in created]

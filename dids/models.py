@@ -326,7 +326,10 @@ class E911Job(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="What failed, in plain words (tenant users).")
+    error_detail = models.TextField(
+        blank=True, help_text="The technical detail (system administrators and the logs)."
+    )
     attempt = models.PositiveSmallIntegerField(
         default=1,
         help_text="The attempt at the number the job is on (1-based); while retrying, the "
@@ -387,7 +390,10 @@ class E911Address(models.Model):
     zip_code = models.CharField(max_length=10)
     zip_plus_four = models.CharField(max_length=9, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROVISIONING)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="What failed, in plain words (tenant users).")
+    error_detail = models.TextField(
+        blank=True, help_text="The technical detail (system administrators and the logs)."
+    )
     job = models.ForeignKey(
         E911Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="addresses"
     )

@@ -14,6 +14,7 @@ from django_scopes import scope, scopes_disabled
 
 from portal import audit
 from portal.models import WavixAccount
+from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound
 from portal.wavix.retry import WAVIX_TASKS, Retry, is_transient
@@ -166,10 +167,10 @@ class _Waiting:
 
 @dataclass(frozen=True)
 class _GaveUp:
-    """Wavix kept failing on a number up to its last attempt: the number failed with Wavix's
-    reason, and the numbers after it are not attempted."""
+    """Wavix kept failing on a number up to its last attempt: the number failed, and the
+    numbers after it are not attempted. `detail` is Wavix's reason (technical)."""
 
-    reason: str
+    detail: str
 
 
 @shared_task(name="dids.tasks.e911_run_job")
@@ -183,15 +184,16 @@ def e911_run_job(job_id: int, attempt: int = 1) -> str:
     A transient failure (no answer, 429, 5xx) stops the pass: the job waits, "retrying" with
     the attempt and its time, and this task is queued again to go on from that number, as the
     shared policy of Wavix tasks says (`portal.wavix.retry`). A refusal fails the number at once
-    and the job goes on; a number whose last attempt fails too fails with Wavix's reason, and
-    the numbers after it are not attempted."""
+    and the job goes on; a number whose last attempt fails too fails, and the numbers after it
+    are not attempted. Each failure is told in plain words (`error`, what tenant users read)
+    and with Wavix's reason (`error_detail`, for system administrators and the log)."""
     with scopes_disabled(), transaction.atomic():
         job = E911Job.objects.select_for_update().filter(pk=job_id).first()
         waiting_for = E911Job.Status.QUEUED if attempt == 1 else E911Job.Status.RETRYING
         if job is None or job.status != waiting_for or job.attempt != attempt:
             return "skipped"
-        job.status, job.retry_at, job.error = E911Job.Status.RUNNING, None, ""
-        job.save(update_fields=["status", "retry_at", "error"])
+        job.status, job.retry_at, job.error, job.error_detail = job.Status.RUNNING, None, "", ""
+        job.save(update_fields=["status", "retry_at", "error", "error_detail"])
     step = _e911_associate if job.kind == E911Job.Kind.SET else _e911_delete
     clients: dict[int, WavixClient] = {}
     start, gave_up = job.done, None
@@ -201,9 +203,15 @@ def e911_run_job(job_id: int, attempt: int = 1) -> str:
             tried = attempt if index == 0 else 1
             try:
                 outcome = step(job, int(number), clients, tried)
-            except Exception:
+            except Exception as exc:
                 log.exception("E911 job %s failed on +%s", job_id, number)
-                _e911_finish(job, E911Job.Status.FAILED, f"Unexpected error on +{number}.")
+                _e911_finish(
+                    job,
+                    E911Job.Status.FAILED,
+                    f"Something went wrong on our side with +{number}, so the job stopped. "
+                    "Contact support.",
+                    f"Unexpected error on +{number}: {type(exc).__name__} (see the log).",
+                )
                 raise
             if isinstance(outcome, _Waiting):
                 return _e911_wait(job, int(number), outcome)
@@ -212,16 +220,21 @@ def e911_run_job(job_id: int, attempt: int = 1) -> str:
                 done=F("done") + 1, failed=F("failed") + (0 if ok else 1)
             )
             if isinstance(outcome, _GaveUp):
-                gave_up = outcome.reason
+                gave_up = (int(number), outcome.detail)
                 rest = [int(n) for n in job.numbers[start + index + 1 :]]
-                _e911_not_attempted(job, rest, f"Wavix kept failing on +{number}: {gave_up}")
+                _e911_not_attempted(job, rest, *gave_up)
                 break
         job.refresh_from_db()
         status = E911Job.Status.FAILED if job.failed else E911Job.Status.SUCCEEDED
         note = f"{job.failed} of {job.total} failed; see each number." if job.failed else ""
+        detail = ""
         if gave_up:
-            note = f"Wavix kept failing: {gave_up}. {note}"
-        return _e911_finish(job, status, note)
+            note = (
+                f"Wavix kept failing on +{gave_up[0]}, so the numbers after it were not "
+                f"attempted. {note}"
+            )
+            detail = f"Wavix kept failing on +{gave_up[0]}: {gave_up[1]}"
+        return _e911_finish(job, status, note, detail)
 
 
 def _e911_wait(job: E911Job, number: int, waiting: _Waiting) -> str:
@@ -230,15 +243,20 @@ def _e911_wait(job: E911Job, number: int, waiting: _Waiting) -> str:
         status=E911Job.Status.RETRYING,
         attempt=retry.attempt,
         retry_at=retry.at,
-        error=f"+{number}: {retry.note(waiting.exc)}"[:2000],
+        error=f"+{number}: {plain.retrying(waiting.exc, retry)}"[:2000],
+        error_detail=f"+{number}: {retry.note(waiting.exc)}"[:2000],
     )
     e911_run_job.apply_async((job.pk, retry.attempt), countdown=retry.delay)
     return "retrying"
 
 
-def _e911_finish(job: E911Job, status: str, error: str) -> str:
+def _e911_finish(job: E911Job, status: str, error: str, detail: str = "") -> str:
     E911Job.objects.filter(pk=job.pk).update(
-        status=status, error=error[:2000], retry_at=None, finished_at=timezone.now()
+        status=status,
+        error=error[:2000],
+        error_detail=detail[:2000],
+        retry_at=None,
+        finished_at=timezone.now(),
     )
     return status
 
@@ -274,7 +292,7 @@ def _settle(job: E911Job, number: int, was: str, *, registered: bool | None = No
         if record is None:
             return False
         for name, value in changes.items():
-            setattr(record, name, value)
+            setattr(record, name, value[:2000] if isinstance(value, str) else value)
         record.save(update_fields=[*changes, "updated_at"])
         if registered is not None:
             _set_registered(number, registered)
@@ -283,12 +301,20 @@ def _settle(job: E911Job, number: int, was: str, *, registered: bool | None = No
 
 def _wavix_failed(job: E911Job, number: int, was: str, exc: WavixError, attempt: int):
     """A failed Wavix call on the number: the wait for the next attempt (noted on its
-    record), or the final reason."""
+    record), or None when the failure is final."""
+    log.warning("E911 job %s: +%s, attempt %s: %s", job.pk, number, attempt, exc)
     retry = WAVIX_TASKS.next(exc, failed=attempt)
     if retry is None:
-        return WAVIX_TASKS.final_note(exc, failed=attempt)
-    _settle(job, number, was, error=retry.note(exc)[:2000])
+        return None
+    _settle(job, number, was, error=plain.retrying(exc, retry), error_detail=retry.note(exc))
     return _Waiting(retry, exc)
+
+
+def _final(exc: WavixError, attempt: int, what: str) -> tuple[str, str]:
+    """(the plain sentence, the technical detail) of a final failure on a number."""
+    tries = f", even after {attempt} attempts" if is_transient(exc) and attempt > 1 else ""
+    detail = WAVIX_TASKS.final_note(exc, failed=attempt)
+    return f"{plain.cause(exc)}{tries}. {what} {plain.advice(exc)}", detail
 
 
 # Each step reads the record without a lock and calls Wavix outside any transaction: the
@@ -305,18 +331,25 @@ def _e911_associate(job: E911Job, number: int, clients, attempt: int):
         return True  # done by an earlier delivery, or changed since
     did = Did.objects.held().select_related("account").filter(number=number).first()
     if did is None or did.account is None:
-        _settle(job, number, was, status=record.Status.FAILED, error="No longer held on Wavix.")
+        _settle(
+            job,
+            number,
+            was,
+            status=record.Status.FAILED,
+            error=f"+{number} is no longer held on Wavix, so no emergency address can be set.",
+            error_detail="",
+        )
         return False
     try:
         _client_for(did, clients).create_e911_record(
             phone_number=str(number), name=record.name, address=record.wavix_address()
         )
     except WavixError as exc:
-        failure = _wavix_failed(job, number, was, exc, attempt)
-        if isinstance(failure, _Waiting):
-            return failure
-        _settle(job, number, was, status=record.Status.FAILED, error=failure[:2000])
-        return _GaveUp(failure) if is_transient(exc) else False
+        if waiting := _wavix_failed(job, number, was, exc, attempt):
+            return waiting
+        error, detail = _final(exc, attempt, "The emergency address was not set.")
+        _settle(job, number, was, status=record.Status.FAILED, error=error, error_detail=detail)
+        return _GaveUp(detail) if is_transient(exc) else False
     _settle(
         job,
         number,
@@ -324,16 +357,20 @@ def _e911_associate(job: E911Job, number: int, clients, attempt: int):
         registered=True,
         status=record.Status.PROVISIONED,
         error="",
+        error_detail="",
         provisioned_at=timezone.now(),
     )
     return True
 
 
-def _removal_failed(record: E911Address, error: str) -> None:
+_STAYS = "The emergency address was not deleted and stays in place: emergency calls still use it."
+
+
+def _removal_failed(record: E911Address, error: str, detail: str) -> None:
     # The address stays as it was on Wavix: emergency calls still use it.
     record.status = record.Status.PROVISIONED if record.provisioned_at else record.Status.FAILED
-    record.error = error[:2000]
-    record.save(update_fields=["status", "error", "updated_at"])
+    record.error, record.error_detail = error[:2000], detail[:2000]
+    record.save(update_fields=["status", "error", "error_detail", "updated_at"])
 
 
 def _e911_delete(job: E911Job, number: int, clients, attempt: int):
@@ -349,14 +386,14 @@ def _e911_delete(job: E911Job, number: int, clients, attempt: int):
     except WavixNotFound:
         pass  # Wavix has no record: the goal is reached
     except WavixError as exc:
-        failure = _wavix_failed(job, number, was, exc, attempt)
-        if isinstance(failure, _Waiting):
-            return failure
+        if waiting := _wavix_failed(job, number, was, exc, attempt):
+            return waiting
+        error, detail = _final(exc, attempt, _STAYS)
         with transaction.atomic():
             locked = _locked_record(job, number, was)
             if locked is not None:
-                _removal_failed(locked, f"Removal failed: {failure}")
-        return _GaveUp(failure) if is_transient(exc) else False
+                _removal_failed(locked, error, f"Removal failed: {detail}")
+        return _GaveUp(detail) if is_transient(exc) else False
     with transaction.atomic():
         locked = _locked_record(job, number, was)
         if locked is not None:
@@ -365,14 +402,18 @@ def _e911_delete(job: E911Job, number: int, clients, attempt: int):
     return True
 
 
-def _e911_not_attempted(job: E911Job, numbers: list[int], reason: str) -> None:
-    """The numbers a job gave up on before reaching them: each ends as it would have had Wavix
-    refused it, saying why."""
+def _e911_not_attempted(job: E911Job, numbers: list[int], failing: int, detail: str) -> None:
+    """The numbers a job gave up on before reaching them, because Wavix kept failing on
+    `failing`: each ends as it would have had Wavix refused it, saying why."""
     if not numbers:
         return
-    waiting = E911Address.Status.PROVISIONING
-    if job.kind == E911Job.Kind.REMOVE:
-        waiting = E911Address.Status.REMOVING
+    removing = job.kind == E911Job.Kind.REMOVE
+    why = f"Not attempted: Wavix kept failing on +{failing}, so the portal stopped before this "
+    why += "number."
+    what = _STAYS if removing else "The emergency address was not set."
+    error = f"{why} {what} Try again later; {plain.SUPPORT}."
+    detail = f"Not attempted: Wavix kept failing on +{failing}: {detail}"
+    waiting = E911Address.Status.REMOVING if removing else E911Address.Status.PROVISIONING
     with transaction.atomic():
         records = list(
             E911Address.objects.select_for_update().filter(
@@ -380,12 +421,12 @@ def _e911_not_attempted(job: E911Job, numbers: list[int], reason: str) -> None:
             )
         )
         for record in records:
-            if job.kind == E911Job.Kind.REMOVE:
-                _removal_failed(record, f"Removal not attempted: {reason}")
+            if removing:
+                _removal_failed(record, error, detail)
             else:
                 record.status = record.Status.FAILED
-                record.error = f"Not attempted: {reason}"[:2000]
-                record.save(update_fields=["status", "error", "updated_at"])
+                record.error, record.error_detail = error[:2000], detail[:2000]
+                record.save(update_fields=["status", "error", "error_detail", "updated_at"])
         E911Job.objects.filter(pk=job.pk).update(
             done=F("done") + len(numbers), failed=F("failed") + len(records)
         )

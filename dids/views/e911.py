@@ -44,6 +44,16 @@ def _numbers_errors_on_top(exc: ValidationError) -> ValidationError:
     )
 
 
+def _technical_details(exc: ValidationError) -> list[str]:
+    """The technical detail of a Wavix failure carried by the error, for system
+    administrators (tenant users read the plain sentence only)."""
+    return [
+        e.params["detail"]
+        for e in getattr(exc, "error_list", [])
+        if e.code == e911_services.WAVIX_FAILED and e.params and "detail" in e.params
+    ]
+
+
 # Tenant: the E911 page -----------------------------------------------------------------------
 
 
@@ -135,6 +145,8 @@ class E911SetView(TenantMixin, FormView):
             )
         except ValidationError as exc:
             add_form_errors(form, _numbers_errors_on_top(exc))
+            for detail in _technical_details(exc) if self.request.user.is_system_admin else ():
+                form.add_error(None, f"Technical detail (system administrators): {detail}")
             return self.form_invalid(form)
         return self.render_to_response(
             self.get_context_data(form=form, outcome=outcome, labels=e911.LABELS)

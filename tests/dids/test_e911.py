@@ -157,7 +157,11 @@ def test_numbers_outside_the_us_and_canada_are_refused_with_the_reason(e911):
 def test_wavix_down_during_validation_is_a_clear_error_not_a_500(e911):
     faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=503)
     page = validate_page(login(e911.admin_a), "acme", [N1], MAIN_ST)
-    assert "Wavix could not validate the address now" in page and "503" in page
+    assert "Wavix had a problem on its side, so the address could not be validated." in page
+    assert "Nothing was changed; try again in a minute" in page
+    assert "503" not in page and "/v1/" not in page and "Technical detail" not in page
+    page = validate_page(login(e911.sysadmin), "acme", [N1], MAIN_ST)
+    assert "Technical detail (system administrators): Wavix POST" in page and "503" in page
 
 
 # Setting and showing -------------------------------------------------------------------------
@@ -240,15 +244,28 @@ def test_a_transient_failure_waits_visibly_then_the_retry_provisions(
     ((args, countdown),) = queue.messages
     assert args == (job.pk, 2) and 7 <= countdown <= 13  # 10 s, give or take 25 % jitter
     at = timezone.localtime(job.retry_at).strftime("%H:%M:%S")
-    page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
-    assert "Retrying: attempt 2 of 5" in page and f"next at {at}" in page
-    assert "attempt 1 failed: Wavix POST /v1/e911-records returned 503" in page
-    assert "E911: provisioning" in page and "Finished with failures" not in page
-    assert "Retrying, attempt 2 of 5" in page_of(login(e911.admin_a), "/t/acme/e911/")
+    plain = (
+        f"Wavix had a problem on its side. The portal tries again by itself at {at} "
+        "(attempt 2 of 5); there is nothing to do meanwhile."
+    )
+    for who in (e911.admin_a, e911.agent_a):  # tenant users: the plain sentence only
+        page = page_of(login(who), f"/t/acme/e911/jobs/{job.pk}/")
+        assert "Retrying: attempt 2 of 5" in page and plain in page
+        assert "E911: provisioning" in page and "Finished with failures" not in page
+        listed = page_of(login(who), "/t/acme/e911/")
+        assert plain in listed
+        for technical in ("503", "/v1/", "Wavix POST", "Technical detail"):
+            assert technical not in page and technical not in listed
+    page = page_of(login(e911.sysadmin), f"/t/acme/e911/jobs/{job.pk}/")
+    assert plain in page and "attempt 1 failed: Wavix POST /v1/e911-records returned 503" in page
+    assert "Technical detail" in page_of(login(e911.sysadmin), "/t/acme/e911/")
     api = api_client(e911.agent_a, e911.a).get(f"/api/v1/tenants/acme/e911-jobs/{job.pk}/")
     body = api.json()
     assert (body["status"], body["attempt"], body["max_attempts"]) == ("retrying", 2, 5)
-    assert body["retry_at"] and "503" in body["error"]
+    assert body["retry_at"] and body["error"] == f"+{N1}: {plain}"
+    assert "error_detail" not in body
+    platform = api_client(e911.sysadmin).get(f"/api/v1/tenants/acme/e911-jobs/{job.pk}/")
+    assert "returned 503" in platform.json()["error_detail"]
 
     faults_set(account=e911.account.sandbox)  # Wavix is back before the retry is due
     assert queue.run_next() == "succeeded"
@@ -281,10 +298,16 @@ def test_a_refusal_fails_at_once_without_a_retry(e911, hold_task):
     assert (job.status, job.failed, job.attempt) == ("failed", 1, 1)
     with scopes_disabled():
         record = E911Address.objects.get(number=N1)
-    assert record.status == "failed" and "returned 422" in record.error
-    assert "Address could not be validated" in record.error and "attempts" not in record.error
+    assert record.status == "failed" and record.error == (
+        "Wavix refused it. The emergency address was not set. Check the details and try again; "
+        "if it keeps failing, contact support."
+    )
+    assert "returned 422" in record.error_detail and "attempts" not in record.error_detail
+    assert "Address could not be validated" in record.error_detail
     page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
-    assert "Finished with failures" in page and "E911: failed" in page and "422" in page
+    assert "Finished with failures" in page and "E911: failed" in page and "422" not in page
+    assert "Wavix refused it. The emergency address was not set." in page
+    assert "returned 422" in page_of(login(e911.sysadmin), f"/t/acme/e911/jobs/{job.pk}/")
 
 
 def test_wavix_failing_every_attempt_fails_the_job_with_wavixs_reason(e911, no_client_backoff):
@@ -301,15 +324,24 @@ def test_wavix_failing_every_attempt_fails_the_job_with_wavixs_reason(e911, no_c
     calls = e911.account.transport.request_count - before
     assert calls == 5 * client_calls_per_attempt(e911)
     reason = "Wavix POST /v1/e911-records returned 503: Internal server error, please retry"
-    assert job.error.startswith(f"Wavix kept failing: {reason} (after 5 attempts).")
+    assert job.error == (
+        f"Wavix kept failing on +{N1}, so the numbers after it were not attempted. "
+        "2 of 2 failed; see each number."
+    )
+    assert job.error_detail == f"Wavix kept failing on +{N1}: {reason} (after 5 attempts)"
     with scopes_disabled():
         first, second = E911Address.objects.filter(number__in=[N1, N2]).order_by("number")
-    assert (first.status, first.error) == ("failed", f"{reason} (after 5 attempts)")
+    assert (first.status, first.error_detail) == ("failed", f"{reason} (after 5 attempts)")
+    assert first.error == (
+        "Wavix had a problem on its side, even after 5 attempts. The emergency address was "
+        "not set. Try again later; if it keeps failing, contact support."
+    )
     assert second.status == "failed"
-    assert second.error.startswith(f"Not attempted: Wavix kept failing on +{N1}")
+    assert second.error.startswith(f"Not attempted: Wavix kept failing on +{N1}, so the portal")
     page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
     assert "Finished with failures" in page and "E911: failed" in page
-    assert "(after 5 attempts)" in page and "2 of 2 failed" in page
+    assert "even after 5 attempts" in page and "2 of 2 failed" in page
+    assert "503" not in page and "Wavix POST" not in page
     assert not Did.objects.filter(number__in=[N1, N2], e911_registered=True).exists()
 
 
@@ -323,8 +355,15 @@ def test_a_removal_wavix_keeps_failing_leaves_the_address_in_place(e911, no_clie
     with scopes_disabled():
         record = E911Address.objects.get(number=N1)
     assert record.status == "provisioned"  # emergency calls still use it on Wavix
-    assert record.error.startswith("Removal failed: Wavix DELETE /v1/e911-records returned 502")
-    assert record.error.endswith("(after 5 attempts)")
+    assert record.error == (
+        "Wavix had a problem on its side, even after 5 attempts. The emergency address was not "
+        "deleted and stays in place: emergency calls still use it. Try again later; if it keeps "
+        "failing, contact support."
+    )
+    assert record.error_detail.startswith(
+        "Removal failed: Wavix DELETE /v1/e911-records returned 502"
+    )
+    assert record.error_detail.endswith("(after 5 attempts)")
     assert SandboxE911Record.objects.filter(phone_number=str(N1)).exists()
 
 
