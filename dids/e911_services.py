@@ -66,6 +66,8 @@ class Outcome:
     candidates: list[dict] = field(default_factory=list)
     token: str = ""  # for the suggested address, when it can be set
     changed: list[str] = field(default_factory=list)
+    # Why Wavix's address cannot be set as it is (e.g. it has no street number).
+    missing: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -152,7 +154,7 @@ def eligible_dids(tenant: Tenant, numbers: list[int]) -> list[Did]:
 def clean_address(data: dict) -> dict:
     """The local rules, first: the normalized address, or every problem by field."""
     address = e911.normalize_address(data)
-    errors = e911.address_errors(address)
+    errors = e911.address_errors(address, complete=False)
     if errors:
         raise ValidationError(errors)
     return address
@@ -230,7 +232,9 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
         suggested = _wavix_address(answer.get("corrected_address") or address, address["location"])
         outcome.suggested = suggested
         outcome.changed = e911.changed_fields(address, suggested)
-        outcome.token = _token(tenant, name, suggested)
+        outcome.missing = list(e911.address_errors({**suggested, "name": name}).values())
+        if not outcome.missing:
+            outcome.token = _token(tenant, name, suggested)
     elif status == "candidates":
         outcome.candidates = [
             _wavix_address(c, address["location"]) for c in answer.get("candidates") or []

@@ -3,6 +3,8 @@ admin validates an address (four outcomes), sets it on numbers, sees it everywhe
 listed, deletes it after a warning; the number is in use meanwhile; the reconcile shows drift;
 the dashboard and the tenant list count numbers without an address; the API does the same."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -125,6 +127,53 @@ def test_a_vague_street_offers_candidates_and_a_chosen_one_is_validated_again(e9
     )
     assert 'data-outcome="full_match"' in page
     assert "1501 Broadway, Floor 3, New York, NY 10036-5601" in page
+
+
+@pytest.mark.parametrize(
+    ("recipe", "expected"),
+    [
+        # The README's four sandbox recipes, as written there.
+        ({"street_number": "100", "street": "Main St", "zip_code": "62701"}, "full_match"),
+        ({"street_number": "100", "street": "Main St", "zip_code": "62710"}, "corrected"),
+        ({"street_number": "", "street": "Broadway", "city": "New York", "state": "NY"}, None),
+        ({"street_number": "100", "street": "Nowhere Rd", "zip_code": "62701"}, "no_match"),
+    ],
+    ids=["full match", "corrected", "candidates", "no match"],
+)
+def test_the_readme_sandbox_recipes_give_each_outcome(e911, recipe, expected):
+    address = {"name": "Office", "location": "", "city": "Springfield", "state": "IL"}
+    address |= {"zip_code": ""} | recipe
+    page = validate_page(login(e911.admin_a), "acme", [N1], address)
+    assert "is required for an emergency address" not in page
+    assert f'data-outcome="{expected or "candidates"}"' in page
+
+
+def test_a_match_without_a_street_number_cannot_be_set_and_says_why(e911):
+    page = validate_page(login(e911.admin_a), "acme", [N1], {**MAIN_ST, "street_number": ""})
+    assert 'data-testid="e911-missing"' in page
+    assert "Street number is required for an emergency address." in page
+    assert 'name="token"' not in page
+
+
+def test_every_local_problem_is_reported_at_once(e911):
+    page = validate_page(
+        login(e911.admin_a),
+        "acme",
+        [N1],
+        {**MAIN_ST, "name": "", "state": "XX", "zip_code": "6270", "city": ""},
+    )
+    assert "Name is required for an emergency address." in page
+    assert "City is required for an emergency address." in page
+    assert "“XX” is not a US state or Canadian province code" in page
+    assert "“6270” is neither a US ZIP code (62701 or 62701-1504) nor a Canadian postal" in page
+
+
+def test_the_fields_needed_to_validate_are_marked_required(e911):
+    page = page_of(login(e911.admin_a), f"/t/acme/e911/set/?numbers={N1}")
+    form = page.split('data-testid="e911-address-form"')[1].split("</form>")[0]
+    starred = re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span', form)
+    assert starred == ["name", "street", "city", "state"]
+    assert not re.search(r"<input[^>]* required", form), "the rules name problems, not the browser"
 
 
 def test_an_unknown_street_is_no_match_and_cannot_be_set(e911):
