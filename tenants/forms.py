@@ -47,7 +47,13 @@ class UserEditForm(Form):
 
 
 class MembershipAddForm(Form):
-    tenant = forms.ModelChoiceField(queryset=Tenant.objects.order_by("name"))
+    tenant = forms.ModelChoiceField(
+        queryset=Tenant.objects.order_by("name"),
+        error_messages={
+            "required": "Choose a tenant.",
+            "invalid_choice": "That tenant does not exist (any more); choose one from the list.",
+        },
+    )
     role = forms.ChoiceField(choices=Role.choices)
 
 

@@ -85,7 +85,7 @@ class TenantEditView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixin, Fo
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        return super().get_context_data(**{"object": self.object, **kwargs})
 
     def perform(self, form):
         return services.tenant_update(tenant=self.object, **form.cleaned_data)
@@ -100,11 +100,15 @@ class TenantDetailView(PlatformAdminMixin, TenantObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         tenant = self.get_object()
         return super().get_context_data(
-            object=tenant,
-            memberships=Membership.objects.filter(tenant=tenant).select_related("user")[:200],
-            pools=DidPool.objects.filter(tenant=tenant).order_by("name"),
-            recent_changes=AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
-            **kwargs,
+            **{
+                "object": tenant,
+                "memberships": Membership.objects.filter(tenant=tenant).select_related("user")[
+                    :200
+                ],
+                "pools": DidPool.objects.filter(tenant=tenant).order_by("name"),
+                "recent_changes": AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
+                **kwargs,
+            }
         )
 
 
@@ -134,7 +138,7 @@ class TenantMemberAddView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixi
         return {**super().get_form_kwargs(), "can_choose_role": True}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        return super().get_context_data(**{"object": self.object, **kwargs})
 
     def perform(self, form):
         return services.member_add(
@@ -196,10 +200,12 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            object=self.object,
-            memberships=Membership.objects.filter(user=self.object).select_related("tenant"),
-            membership_form=MembershipAddForm(),
-            **kwargs,
+            **{
+                "object": self.object,
+                "memberships": Membership.objects.filter(user=self.object).select_related("tenant"),
+                "membership_form": MembershipAddForm(),
+                **kwargs,
+            }
         )
 
     def perform(self, form):
@@ -221,7 +227,8 @@ class UserMembershipAddView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def form_invalid(self, form):
         view = UserDetailView(request=self.request, kwargs=self.kwargs, object=self.object)
-        return render(self.request, self.template_name, view.get_context_data(membership_form=form))
+        context = view.get_context_data(membership_form=form)
+        return render(self.request, self.template_name, context, status=400)
 
     def perform(self, form):
         return services.membership_set(
@@ -421,7 +428,7 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
         return form
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(membership=self.object, **kwargs)
+        return super().get_context_data(**{"membership": self.object, **kwargs})
 
     def perform(self, form):
         services.check_can_manage(

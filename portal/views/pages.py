@@ -55,18 +55,20 @@ class PlatformDashboardView(PlatformAdminMixin, TemplateView):
         days = [(since + timedelta(days=i)).date() for i in range(14)]
         inventory = dict(Did.objects.values_list("status").annotate(n=Count("id")))
         return super().get_context_data(
-            tenant_counts=dict(Tenant.objects.values_list("status").annotate(n=Count("id"))),
-            user_count=User.objects.filter(is_active=True).count(),
-            member_count=Membership.objects.count(),
-            recent_changes=AuditEntry.objects.for_list()[:10],
-            inventory=inventory,
-            held=inventory.get("active", 0) + inventory.get("inactive", 0),
-            last_sync=SyncRun.objects.select_related("account").first(),
-            chart_labels=[d.strftime("%b %d") for d in days],
-            chart_values=[per_day.get(d, 0) for d in days],
-            trunks=trunk_selectors.trunk_overview(),
-            calls=trunk_selectors.recent_calls(chart=True),
-            **kwargs,
+            **{
+                "tenant_counts": dict(Tenant.objects.values_list("status").annotate(n=Count("id"))),
+                "user_count": User.objects.filter(is_active=True).count(),
+                "member_count": Membership.objects.count(),
+                "recent_changes": AuditEntry.objects.for_list()[:10],
+                "inventory": inventory,
+                "held": inventory.get("active", 0) + inventory.get("inactive", 0),
+                "last_sync": SyncRun.objects.select_related("account").first(),
+                "chart_labels": [d.strftime("%b %d") for d in days],
+                "chart_values": [per_day.get(d, 0) for d in days],
+                "trunks": trunk_selectors.trunk_overview(),
+                "calls": trunk_selectors.recent_calls(chart=True),
+                **kwargs,
+            }
         )
 
 
