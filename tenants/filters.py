@@ -18,6 +18,7 @@ class UserFilter(SearchFilterSet):
     search_fields = ("email", "full_name")
     kind = django_filters.ChoiceFilter(
         method="filter_kind",
+        label="Role",
         empty_label="Everyone",
         choices=[
             ("admin", "System administrators"),
