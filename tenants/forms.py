@@ -1,7 +1,11 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
-from portal.forms import Form, ModelForm
+from portal.forms import BootstrapFormMixin, Form, ModelForm
 from tenants.models import Role, Tenant
+from tenants.passwords import PASSWORD_MAX_LENGTH, PasswordField, bound_password_fields
+
+PASSWORD_HELP = f"10 to {PASSWORD_MAX_LENGTH} characters, not a common password."
 
 
 class TenantForm(ModelForm):
@@ -14,10 +18,7 @@ class TenantForm(ModelForm):
 class UserCreateForm(Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        help_text="At least 10 characters, not a common password.",
-    )
+    password = PasswordField(help_text=PASSWORD_HELP)
     is_system_admin = forms.BooleanField(
         required=False,
         label="System administrator",
@@ -38,11 +39,10 @@ class UserEditForm(Form):
     )
     is_system_admin = forms.BooleanField(required=False, label="System administrator")
     is_support = forms.BooleanField(required=False, label="Support staff")
-    password = forms.CharField(
-        widget=forms.PasswordInput,
+    password = PasswordField(
         required=False,
         label="New password",
-        help_text="Leave empty to keep the password.",
+        help_text=f"Leave empty to keep the password. {PASSWORD_HELP}",
     )
 
 
@@ -62,11 +62,10 @@ class MemberAddForm(Form):
 
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(
-        widget=forms.PasswordInput,
+    password = PasswordField(
         required=False,
         label="Initial password",
-        help_text="Required for a new user; at least 10 characters.",
+        help_text=f"Required for a new user. {PASSWORD_HELP}",
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
 
@@ -77,8 +76,21 @@ class MemberAddForm(Form):
 
 
 class MemberEditForm(Form):
-    full_name = forms.CharField(max_length=150, required=False)
+    """A tenant admin changes a member's role in their tenant; the person's name, e-mail and
+    password are theirs (their profile) or a system administrator's to change."""
+
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ProfileForm(Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Name")
+
+
+class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_password_fields(self, "old_password", "new_password1", "new_password2")
+        self.fields["new_password1"].help_text = PASSWORD_HELP
 
 
 class ApiTokenForm(Form):

@@ -9,15 +9,26 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Manager
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_scopes import ScopedManager
 
 from .querysets import ApiTokenQuerySet, MembershipQuerySet, TenantQuerySet, UserManager
 
+# One text for the slug's rule, in its help and in its error.
+SLUG_RULE = "1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen"
 slug_validator = RegexValidator(
-    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
-    "Use 1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?\Z",
+    f"“%(value)s” is not a valid slug: use {SLUG_RULE}.",
 )
+
+
+def normalize_email(value: str) -> str:
+    """The one form of an e-mail address used for accounts, logins, the login lockout and
+    invitations: trimmed and lowercased, so addresses that differ only in case are one."""
+    return value.strip().lower()
+
+
 RESERVED_SLUGS = {"new", "admin", "api", "static", "platform", "login", "logout"}
 
 
@@ -34,6 +45,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Where a tenant user lands after logging in; kept on the user so it outlives the session.
+    last_tenant = models.ForeignKey(
+        "Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = UserManager()
 
@@ -43,16 +58,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     audit_log = True
     audit_masked_fields = ("password",)
-    audit_ignored_fields = ("last_login",)
+    audit_ignored_fields = ("last_login", "last_tenant")
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message="An account with this e-mail address already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
 
     def save(self, *args, **kwargs):
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
 
     @property
@@ -76,11 +98,12 @@ class Tenant(models.Model):
         SUSPENDED = "suspended", "Suspended"
 
     name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(
+    # A CharField: SlugField would add Django's own slug rule, with a different text.
+    slug = models.CharField(
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text="Used in addresses: /t/<slug>/. Lowercase letters, digits and hyphens.",
+        help_text=f"Used in addresses: /t/<slug>/. {SLUG_RULE[0].upper()}{SLUG_RULE[1:]}.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     contact_email = models.EmailField(blank=True)

@@ -20,7 +20,17 @@ from django_scopes import scopes_disabled
 from portal.validation import full_clean
 
 from .access import tenant_scope
-from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
+from .models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    Membership,
+    Role,
+    Tenant,
+    User,
+    hash_token,
+    normalize_email,
+)
+from .passwords import check_length as check_password_length
 from .support import SUPPORT_GROUP, support_group
 
 # Tenants -------------------------------------------------------------------------------------
@@ -79,14 +89,15 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
 
 def _validate_password(password: str, user: User) -> None:
     try:
+        check_password_length(password)  # first, alone: the other rules read the whole text
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
 
 
 def _check_email_free(email: str, exclude_pk: int | None = None) -> str:
-    email = User.objects.normalize_email(email.strip()).lower()
-    clash = User.objects.filter(email__iexact=email)
+    email = normalize_email(email)
+    clash = User.objects.filter(email=email)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -225,7 +236,7 @@ def member_add(
     new agent (an existing account is never reachable that way)."""
     if not acting_user.is_system_admin and role != Role.AGENT:
         raise PermissionDenied("Tenant admins add agents only.")
-    existing = User.objects.filter(email__iexact=email.strip()).first()
+    existing = User.objects.filter(email=normalize_email(email)).first()
     if existing is not None and acting_user.is_system_admin:
         with scopes_disabled():
             if Membership.objects.filter(tenant=tenant, user=existing).exists():

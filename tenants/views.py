@@ -419,7 +419,7 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
     success_message = "{obj.user} saved."
 
     def get_initial(self):
-        return {"full_name": self.object.user.full_name, "role": self.object.role}
+        return {"role": self.object.role}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -433,11 +433,6 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         services.check_can_manage(
             self.request.user, self.object, new_role=form.cleaned_data["role"]
-        )
-        services.user_update(
-            user=self.object.user,
-            acting_user=self.request.user,
-            full_name=form.cleaned_data["full_name"],
         )
         return services.membership_set(
             tenant=self.tenant, user=self.object.user, role=form.cleaned_data["role"]
