@@ -246,6 +246,19 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 
+# E-mail (invitations), as EMAIL_URL: smtp://user:password@host:587 (smtp+tls://, smtp+ssl://
+# also), consolemail://. With DEBUG and no EMAIL_URL, mails are files in var/mail/.
+if env.str("EMAIL_URL", default="") or not DEBUG:
+    vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Telecom portal <portal@localhost>")
+# The portal's address as people reach it, for links in e-mails (sent by tasks, with no request).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL

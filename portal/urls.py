@@ -7,6 +7,7 @@ from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
 from portal.views import pages, wavix
 from tenants.auth import AdminLoginForm, LoginForm
+from tenants.urls import invitation_urlpatterns as tenants_invitations
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
 from trunks.urls import platform_urlpatterns as trunks_platform
@@ -53,6 +54,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", pages.account, name="account"),
+    path("invitations/", include(tenants_invitations)),
     path("healthz", pages.healthz, name="healthz"),
     path("favicon.ico", pages.favicon),
     path("platform/", include((platform_urlpatterns, "platform"))),

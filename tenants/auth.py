@@ -35,3 +35,9 @@ class LoginForm(NormalisedLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(NormalisedLoginMixin, AdminAuthenticationForm):
     pass
+
+
+def flag_invitations_for_review(sender, request, user, **kwargs) -> None:
+    """user_logged_in: the start page shows pending invitations first, once per login."""
+    if request is not None and hasattr(request, "session"):
+        request.session["review_invitations"] = True

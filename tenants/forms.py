@@ -111,3 +111,34 @@ class ApiTokenForm(Form):
     def allowed_ip_list(self) -> list[str]:
         text = self.cleaned_data.get("allowed_ips", "")
         return [line for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class InvitationForm(Form):
+    """Invites a person by e-mail; the answer is the same whether they have an account."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="They get a link to join: a new person chooses a password, someone with an "
+        "account accepts after logging in.",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
+
+    def __init__(self, *args, can_choose_role: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_choose_role:
+            self.fields["role"].choices = [(Role.AGENT, Role.AGENT.label)]
+
+
+class InvitationAcceptForm(Form):
+    """A new person's account, made from an invitation link."""
+
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    password = PasswordField(label="Choose a password", help_text=PASSWORD_HELP)
+    password_again = PasswordField(label="The same password again")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") not in (None, data["password"]):
+            self.add_error("password_again", "The two passwords differ; type the same one twice.")
+        return data

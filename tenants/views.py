@@ -394,24 +394,6 @@ class MemberListView(TenantMixin, FilteredListView):
         return Membership.objects.select_related("user").order_by("user__email")
 
 
-class MemberAddView(TenantMixin, ServiceFormMixin, FormView):
-    admin_only = True
-    form_class = MemberAddForm
-    template_name = "tenants/member_form.html"
-    success_message = "{obj.user} added as {obj.role_label}."
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "can_choose_role": self.request.user.is_system_admin}
-
-    def perform(self, form):
-        return services.member_add(
-            acting_user=self.request.user, tenant=self.tenant, **form.cleaned_data
-        )
-
-    def get_success_url(self):
-        return reverse("tenant:member_list", args=[self.tenant.slug])
-
-
 class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
     admin_only = True
     form_class = MemberEditForm

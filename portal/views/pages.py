@@ -25,6 +25,7 @@ from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin,
 from tenants import services as tenant_services
 from tenants.access import home_tenant, suspended_memberships, suspension_notice
 from tenants.forms import PasswordChangeForm, ProfileForm
+from tenants.invitations import pending_invitations_for
 from tenants.models import Membership, Tenant, User
 from trunks import selectors as trunk_selectors
 
@@ -32,6 +33,9 @@ from trunks import selectors as trunk_selectors
 @login_required
 def home(request):
     """System administrators land on the platform; everyone else in their (last) tenant."""
+    pending = pending_invitations_for(request.user)
+    if pending and request.session.pop("review_invitations", False):
+        return redirect("my_invitations")
     if request.user.is_system_admin:
         return redirect("platform:dashboard")
     tenant = home_tenant(request.user)
@@ -40,7 +44,12 @@ def home(request):
     if request.user.is_staff:
         return redirect("admin:index")
     suspended = [suspension_notice(m.tenant) for m in suspended_memberships(request.user)]
-    return render(request, "portal/no_tenant.html", {"suspended": suspended}, status=403)
+    return render(
+        request,
+        "portal/no_tenant.html",
+        {"suspended": suspended, "invitations": pending},
+        status=403,
+    )
 
 
 class PlatformDashboardView(PlatformAdminMixin, TemplateView):

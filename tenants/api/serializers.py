@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from tenants.models import ApiToken, Membership, Role, Tenant, User
+from tenants.models import ApiToken, Invitation, Membership, Role, Tenant, User
 from tenants.passwords import PASSWORD_MAX_LENGTH
 
 
@@ -118,3 +118,33 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """The same fields whether the address has an account or not: nothing here tells."""
+
+    state = serializers.ChoiceField(choices=Invitation.State.choices, read_only=True)
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "state",
+            "mail_status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "sent_at",
+            "accepted_at",
+            "declined_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
