@@ -14,6 +14,13 @@ class TenantForm(ModelForm):
         fields = ["name", "slug", "contact_email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new tenant's slug follows its name as it is typed (static/js/slug-from.js); an
+            # existing one keeps its slug, which is in every address of the tenant.
+            self.fields["slug"].widget.attrs["data-slug-from"] = "#" + self["name"].auto_id
+
 
 class UserCreateForm(Form):
     email = forms.EmailField()
