@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +78,13 @@ def invitation_create(
     invitation.invited_by = acting_user
     _issue_token(invitation)
     full_clean(invitation, validate_unique=False, exclude=["token_hash", "token"])
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:  # the same address invited at the same moment by another
+        raise ValidationError(
+            {"email": f"“{email}” was invited just now; see the invitations list."}
+        ) from exc
     _enqueue_mail(invitation)
     return invitation
 
