@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
 from portal.views import pages, wavix
+from tenants.auth import AdminLoginForm, LoginForm
+from tenants.urls import invitation_urlpatterns as tenants_invitations
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
 from trunks.urls import platform_urlpatterns as trunks_platform
@@ -38,13 +40,21 @@ tenant_urlpatterns = [
 ]
 
 admin.site.site_header = "Portal support"
+admin.site.login_form = AdminLoginForm
 admin.site.site_title = "Portal support"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", pages.account, name="account"),
+    path("invitations/", include(tenants_invitations)),
     path("healthz", pages.healthz, name="healthz"),
     path("favicon.ico", pages.favicon),
     path("platform/", include((platform_urlpatterns, "platform"))),

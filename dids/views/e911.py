@@ -121,7 +121,7 @@ class E911SetView(TenantMixin, FormView):
         numbers = self.chosen
         rows = selectors.rows_for(self.tenant, numbers[:50]) if numbers else []
         return super().get_context_data(
-            chosen=numbers, rows=rows, more=max(0, len(numbers) - 50), **kwargs
+            **{"chosen": numbers, "rows": rows, "more": max(0, len(numbers) - 50), **kwargs}
         )
 
     def post(self, request, *args, **kwargs):

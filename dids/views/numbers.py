@@ -144,7 +144,11 @@ class NoteEditView(TenantMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            number=self.object, did=Did.objects.filter(number=self.object).first(), **kwargs
+            **{
+                "number": self.object,
+                "did": Did.objects.filter(number=self.object).first(),
+                **kwargs,
+            }
         )
 
     def form_valid(self, form):

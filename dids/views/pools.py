@@ -101,7 +101,9 @@ class PoolEditMixin(PlatformAdminMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tenant_obj=self.get_tenant(), pool=self.pool, **kwargs)
+        return super().get_context_data(
+            **{"tenant_obj": self.get_tenant(), "pool": self.pool, **kwargs}
+        )
 
 
 class PoolCreateView(PoolEditMixin):

@@ -14,7 +14,13 @@ from dids.api.views import (
     SyncRunApiViewSet,
 )
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
-from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
+from tenants.api.views import (
+    InvitationApiViewSet,
+    MembershipApiViewSet,
+    MeView,
+    TenantApiViewSet,
+    UserApiViewSet,
+)
 from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
@@ -38,6 +44,7 @@ platform.register("e911-reconcile-runs", E911ReconcileRunApiViewSet, basename="e
 
 tenant = SimpleRouter()
 tenant.register("members", MembershipApiViewSet, basename="member")
+tenant.register("invitations", InvitationApiViewSet, basename="invitation")
 tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
 tenant.register("numbers", NumberApiViewSet, basename="number")
 tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")

@@ -17,7 +17,7 @@ from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from portal.audit import actor_context
-from tenants.access import TenantAccess, resolve_tenant
+from tenants.access import TenantAccess, remember_tenant, resolve_tenant
 
 
 class PlatformAdminMixin(LoginRequiredMixin):
@@ -56,7 +56,8 @@ class TenantMixin(LoginRequiredMixin):
         self.tenant = self.access.tenant
         if self.admin_only and not self.access.is_admin:
             raise PermissionDenied("Tenant admins only.")
-        request.session["last_tenant"] = self.tenant.slug
+        if not self.access.via_platform:
+            remember_tenant(request.user, self.tenant)
         actor_context.set_tenant(self.tenant.pk)
         with scope(tenant=self.tenant):
             load_object(self, kwargs)

@@ -67,7 +67,7 @@ class WavixAccountFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=getattr(self, "object", None), **kwargs)
+        return super().get_context_data(**{"object": getattr(self, "object", None), **kwargs})
 
     def perform(self, form):
         data = form.cleaned_data

@@ -29,6 +29,7 @@ from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
 from tenants import services as tenant_services
+from tenants.invitations import invitation_create
 from tenants.models import User
 from tenants.support import SUPPORT_GROUP
 from trunks.models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
@@ -60,6 +61,7 @@ def rows(world):
     with scopes_disabled():
         for i, (tenant, user) in enumerate([(world.a, world.admin_a), (world.b, world.admin_b)]):
             tenant_services.api_token_create(user=user, tenant=tenant, name=f"ci {i}")
+            invitation_create(acting_user=user, tenant=tenant, email=f"guest{i}@example.org")
             account = wavix_account_save(
                 name=f"Account {i}",
                 base_url="https://api.wavix.com",

@@ -72,7 +72,7 @@ class TrunkFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(trunk=self.trunk, **kwargs)
+        return super().get_context_data(**{"trunk": self.trunk, **kwargs})
 
     def perform(self, form):
         account = None if self.trunk else form.cleaned_data["account"]
@@ -223,7 +223,7 @@ class ShareFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return {"numbers": self.share.pool.spec, "max_calls": self.share.max_calls}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(trunk=self.trunk, share=self.share, **kwargs)
+        return super().get_context_data(**{"trunk": self.trunk, "share": self.share, **kwargs})
 
     def perform(self, form):
         data = form.cleaned_data

@@ -41,7 +41,12 @@ class TenantTrunkDetailView(TenantMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         trunk = self.object.trunk
         return super().get_context_data(
-            share=self.object, trunk=trunk, connection=selectors.connection_of(trunk), **kwargs
+            **{
+                "share": self.object,
+                "trunk": trunk,
+                "connection": selectors.connection_of(trunk),
+                **kwargs,
+            }
         )
 
     def perform(self, form):
