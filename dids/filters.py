@@ -4,7 +4,7 @@ from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
 from .models import Did, DidPool, E911Drift
-from .ranges import number_digits
+from .phone import search_digits
 from .selectors import prefix_q
 
 
@@ -21,7 +21,7 @@ class NumberSearchFilterSet(SearchFilterSet):
     """`q` is a number prefix (digits, an optional +) or text matched in `search_fields`."""
 
     def search(self, queryset, name, value):
-        digits = number_digits(value)
+        digits = search_digits(value)
         if digits is not None:
             return queryset.filter(prefix_q(digits))
         return super().search(queryset, name, value)

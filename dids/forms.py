@@ -38,6 +38,12 @@ class PoolImportForm(Form):
     )
 
 
+class PoolImportRowForm(PoolForm):
+    """One row of a pool CSV: the editor's own fields and rules, and the tenant's slug."""
+
+    tenant = forms.CharField(max_length=100)
+
+
 class NoteForm(Form):
     label = forms.CharField(max_length=100, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

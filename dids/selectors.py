@@ -11,7 +11,8 @@ from django_scopes import scopes_disabled
 
 from . import e911
 from .models import Did, DidNote, E911Address, NumberRange
-from .ranges import MAX_DIGITS, Pool, number_digits
+from .phone import search_digits
+from .ranges import MAX_DIGITS, Pool
 from .ranges import NumberRange as Span
 
 
@@ -131,7 +132,7 @@ def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> N
     no. Without inventory filters the list is the pool itself, paged arithmetically.
     """
     text = q.strip()
-    digits = number_digits(text)
+    digits = search_digits(text)
     noted = DidNote.objects.filter(
         Q(label__icontains=text) | Q(description__icontains=text)
     ).values_list("number", flat=True)
@@ -253,7 +254,7 @@ def tenant_e911(tenant, *, q: str = "", state: str = ""):
     the address) and filtered by state: provisioned, missing, failed, pending."""
     rows = e911_numbers(tenant)
     text = q.strip()
-    digits = number_digits(text)
+    digits = search_digits(text)
     if digits is not None:
         rows = rows.filter(prefix_q(digits))
     elif text:

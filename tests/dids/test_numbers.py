@@ -69,10 +69,15 @@ def test_a_search_that_only_looks_like_digits_is_text_not_a_500(numbers):
     for url in ["/platform/numbers/inventory/?q=%C2%B2", "/platform/numbers/e911/?q=%C2%B2"]:
         assert admin.get(url).status_code == 200, url
     who_owns = admin.get("/platform/numbers/?number=%C2%B2")
-    assert "“²” is not a number: use E.164 digits." in who_owns.content.decode()
+    assert "“²” is not a phone number: it has characters other than digits" in (
+        who_owns.content.decode()
+    )
     owner = api_client(numbers.sysadmin).get("/api/v1/pools/owner/?number=%C2%B2")
     assert owner.status_code == 400
-    assert owner.json()["errors"]["number"] == ["“²” is not an E.164 number."]
+    assert owner.json()["errors"]["number"] == [
+        "“²” is not a phone number: it has characters other than digits (spaces, brackets, "
+        "dots and dashes may separate them)."
+    ]
 
 
 def test_a_prefix_longer_than_a_number_matches_nothing(numbers):
