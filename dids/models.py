@@ -139,14 +139,19 @@ class Did(models.Model):
     wavix_id = models.CharField(max_length=64, blank=True, db_index=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2.")
     city = models.CharField(max_length=100, blank=True)
-    number_type = models.CharField(max_length=32, blank=True)
+    number_type = models.CharField("type on Wavix", max_length=32, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     required_docs = models.JSONField(default=list, blank=True)
     sms_enabled = models.BooleanField(default=False)
     monthly_fee = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     destination = models.JSONField(default=list, blank=True)
     e911_registered = models.BooleanField(default=False)
-    label = models.CharField(max_length=255, blank=True, help_text="Wavix's label.")
+    label = models.CharField(
+        "Wavix label",
+        max_length=255,
+        blank=True,
+        help_text="The number's label on Wavix; a tenant's own label is a DidNote.",
+    )
     paid_until = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -168,7 +173,12 @@ class DidNote(models.Model):
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
-    label = models.CharField(max_length=100, blank=True)
+    label = models.CharField(
+        "tenant's label",
+        max_length=100,
+        blank=True,
+        help_text="The tenant's own label; the label on Wavix is the DID's.",
+    )
     description = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
