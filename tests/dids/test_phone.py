@@ -133,3 +133,27 @@ def test_pure_range_parser_keeps_its_own_digit_rule():
     assert Pool.parse("16468097065-16468097066").size == 2
     with pytest.raises(ValueError, match="other than digits"):
         Pool.parse("+1 212 736 0000")
+
+
+@pytest.mark.django_db
+def test_the_maximum_pool_size_holds_in_the_api_and_the_import(world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..conftest import api_client
+
+    settings.DID_POOL_MAX_NUMBERS = 1500
+    text = "12000000000-12000000999;12000005000-12000005999"
+    refused = api_client(world.sysadmin, None).post(
+        "/api/v1/pools/", {"tenant": "acme", "name": "Big", "numbers": text}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "The pool holds 2,000 numbers; at most 1,500 per pool." in str(refused.json())
+    data = f"tenant,pool,numbers\nacme,Big,{text}\n".encode()
+    page = login(world.sysadmin).post(
+        "/platform/numbers/import/",
+        {"file": SimpleUploadedFile("pools.csv", data), "action": "dry_run"},
+        follow=True,
+    )
+    assert "numbers: The pool holds 2,000 numbers; at most 1,500 per pool." in (
+        page.content.decode()
+    )
