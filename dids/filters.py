@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
@@ -9,7 +10,16 @@ from .selectors import prefix_q
 
 
 class PoolFilter(SearchFilterSet):
+    """Text in a tenant's or pool's name, or digits of the numbers as typed ("+1 (212) 736")
+    in the pool's canonical form."""
+
     search_fields = ("tenant__name", "tenant__slug", "name", "spec")
+
+    def search(self, queryset, name, value):
+        digits = search_digits(value)
+        if digits is not None:
+            return queryset.filter(Q(spec__contains=digits) | Q(name__icontains=value.strip()))
+        return super().search(queryset, name, value)
 
     class Meta:
         model = DidPool

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import heapq
 import io
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,6 +35,8 @@ from .models import DidPool, NumberRange, PoolImport
 from .ranges import NumberRange as Span
 from .ranges import Pool
 from .services import BULK_CHUNK, parse_pool
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ("tenant", "pool", "numbers")
 IGNORED_COLUMNS = ("size",)  # written by the export, so an exported file imports as it is
@@ -144,12 +147,9 @@ def import_check(job_id: int) -> str:
         PoolImport.objects.filter(pk=job.pk).update(total=len(records))
         rows = check_rows(records, progress=lambda n: _progress(job.pk, n)) if records else []
     except Exception:
-        PoolImport.objects.filter(pk=job.pk).update(
-            status=PoolImport.Status.FAILED,
-            error="The check stopped on an unexpected error; nothing was imported.",
-            finished_at=timezone.now(),
-        )
-        raise
+        # Logged with its traceback for the system administrators; the job says what happened.
+        log.exception("pool import %s: the dry run failed", job.pk)
+        return _finish(job, PoolImport.Status.FAILED, UNEXPECTED)
     PoolImport.objects.filter(pk=job.pk).update(
         status=PoolImport.Status.SUCCEEDED,
         data=b"",
@@ -498,12 +498,20 @@ def apply_rows(job_id: int) -> str:
     except (IntegrityError, OperationalError):
         # The exclusion constraints caught a pool edit that committed while we wrote.
         return _finish(job, PoolImport.Status.FAILED, CHANGED)
+    except Exception:
+        log.exception("pool import %s: applying failed", job.pk)
+        return _finish(job, PoolImport.Status.FAILED, UNEXPECTED)
     return _finish(job, PoolImport.Status.SUCCEEDED, "")
 
 
 CHANGED = (
     "The pools changed since the dry run (someone created, edited or deleted a pool); "
     "nothing was imported. Run the dry run again and import its result."
+)
+
+
+UNEXPECTED = (
+    "The import stopped on an unexpected error (recorded in the server log); nothing was imported."
 )
 
 
@@ -515,6 +523,7 @@ def _finish(job: PoolImport, status: str, error: str) -> str:
     PoolImport.objects.filter(pk=job.pk).update(
         status=status,
         error=error,
+        data=b"",
         done=job.total if status == PoolImport.Status.SUCCEEDED else 0,
         finished_at=timezone.now(),
     )
@@ -526,10 +535,17 @@ def _write(job: PoolImport, plan: list[tuple[dict, Pool]]) -> None:
     locked = {}
     for i in range(0, len(existing_ids), BULK_CHUNK):
         chunk = existing_ids[i : i + BULK_CHUNK]
-        locked.update(DidPool.objects.select_for_update().in_bulk(chunk))
+        locked.update(
+            DidPool.objects.select_for_update(of=("self",)).select_related("tenant").in_bulk(chunk)
+        )
     if len(locked) != len(existing_ids) or pools_version() != job.pools_version:
         raise _Changed(CHANGED)
     now = timezone.now()
+    # The audit entries name each pool with its tenant: read the tenants once.
+    wanted = {r["tenant_id"] for r, _ in plan if not r["pool_id"]}
+    tenants = Tenant.objects.in_bulk(wanted)
+    if len(tenants) != len(wanted):
+        raise _Changed(CHANGED)  # a tenant was deleted since the dry run
     created, updated, before, targets = [], [], {}, []
     for r, numbers in plan:
         if r["pool_id"]:
@@ -539,7 +555,7 @@ def _write(job: PoolImport, plan: list[tuple[dict, Pool]]) -> None:
             updated.append(pool)
         else:
             pool = DidPool(
-                tenant_id=r["tenant_id"], name=r["pool"], spec=r["spec"], size=numbers.size
+                tenant=tenants[r["tenant_id"]], name=r["pool"], spec=r["spec"], size=numbers.size
             )
             created.append(pool)
         targets.append((pool, numbers))

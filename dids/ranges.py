@@ -299,6 +299,8 @@ class Pool:
     __and__ = intersection
 
     def difference(self, other: Pool) -> Pool:
+        if not other or not self:
+            return self  # pools are immutable: nothing to take away, or from
         out: list[NumberRange] = []
         b = other._ranges
         j = 0

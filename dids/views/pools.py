@@ -152,8 +152,10 @@ class PoolImportView(PlatformAdminMixin, FormView):
 
 class PoolImportMixin(PlatformAdminMixin):
     def get_object(self) -> PoolImport:
-        # Keyed and owned: another administrator's import is a 404, like a missing one.
-        return get_object_or_404(PoolImport, key=self.kwargs["key"], requested_by=self.request.user)
+        # Keyed and owned: another administrator's import is a 404, like a missing one. The
+        # file itself is never needed here.
+        imports_of_user = PoolImport.objects.defer("data").filter(requested_by=self.request.user)
+        return get_object_or_404(imports_of_user, key=self.kwargs["key"])
 
 
 class PoolImportDetailView(PoolImportMixin, PartialMixin, DetailView):
@@ -167,6 +169,8 @@ class PoolImportDetailView(PoolImportMixin, PartialMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.object.is_active:
+            return context  # polled every second: progress only, not the rows
         rows = self.object.rows
         bad = [r for r in rows if r["errors"]]
         shown = (bad or rows)[: self.SHOWN]

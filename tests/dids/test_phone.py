@@ -157,3 +157,11 @@ def test_the_maximum_pool_size_holds_in_the_api_and_the_import(world, settings):
     assert "numbers: The pool holds 2,000 numbers; at most 1,500 per pool." in (
         page.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_pool_list_search_reads_a_formatted_number(world):
+    services.pool_save(tenant=world.a, text="12127360000-12127360099")
+    services.pool_save(tenant=world.b, text="13125550150")
+    page = login(world.sysadmin).get("/platform/numbers/", {"q": "+1 (212) 736"}).content.decode()
+    assert "Acme Telecom" in page and "Globex Corporation" not in page

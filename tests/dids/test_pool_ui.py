@@ -354,3 +354,49 @@ def test_export_round_trips_through_import(world):
     apply(client)
     with scopes_disabled():
         assert DidPool.objects.get().spec == "16468097065-16468097066;16468097070"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dry_run_computes_outside_any_transaction(world, monkeypatch):
+    """No write lock is held while rows are checked: the check runs in autocommit."""
+    from django.db import connection
+
+    from dids import imports
+
+    seen = []
+    real = imports.check_rows
+
+    def spy(records, progress=None):
+        seen.append(connection.in_atomic_block)
+        return real(records, progress)
+
+    monkeypatch.setattr(imports, "check_rows", spy)
+    page = upload(login(world.sysadmin), CSV_GOOD)
+    assert "All 2 rows are valid" in page.content.decode()
+    assert seen == [False]
+
+
+def test_import_writes_in_the_same_number_of_queries_for_10_or_100_pools(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dids import imports
+    from portal.models import AuditEntry
+
+    def queries(rows, first):
+        lines = ["tenant,pool,numbers"] + [
+            f"acme,P{first + i},{16460000000 + 10 * (first + i)}" for i in range(rows)
+        ]
+        upload = SimpleUploadedFile("p.csv", "\n".join(lines).encode())
+        job = imports.import_start(user=world.sysadmin, upload=upload)
+        with CaptureQueriesContext(connection) as ctx:
+            job = imports.import_apply(job=job)
+        assert job.applied
+        return len(ctx)
+
+    queries(1, 500)  # warms Django's content-type cache, read once per process
+    assert queries(10, 0) == queries(100, 10)
+    with scopes_disabled():
+        assert DidPool.objects.count() == 111 and NumberRange.objects.count() == 111
+        assert AuditEntry.objects.filter(action="create", object_repr__contains="P42").exists()
