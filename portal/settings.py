@@ -299,6 +299,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# DID pools: the most numbers one range and one pool may hold, the largest pool CSV file read
+# (checked before parsing), and the size up to which a file is checked while the user waits
+# (larger files are checked and applied by a background job with progress).
+DID_POOL_MAX_RANGE_NUMBERS = env.int("DID_POOL_MAX_RANGE_NUMBERS", default=1_000_000)
+DID_POOL_MAX_NUMBERS = env.int("DID_POOL_MAX_NUMBERS", default=10_000_000)
+DID_POOL_IMPORT_MAX_BYTES = env.int("DID_POOL_IMPORT_MAX_BYTES", default=20_000_000)
+DID_POOL_IMPORT_INLINE_BYTES = env.int("DID_POOL_IMPORT_INLINE_BYTES", default=100_000)
+
 # Wavix. The sandbox is a local stand-in for the Wavix API, for `make run`, tests and
 # benchmarks; it is on by default only with DEBUG, and a deploy check refuses it in production.
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)

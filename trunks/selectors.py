@@ -10,6 +10,8 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from portal.exports import number_cell
+
 from .models import Cdr, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 
 CHART_DAYS = 31
@@ -232,7 +234,7 @@ def cdr_csv_rows(queryset, chunk: int = 2000):
         "call_id",
     )
     for row in queryset.values_list(*fields).iterator(chunk_size=chunk):
-        yield [row[0].isoformat(), *row[1:]]
+        yield [row[0].isoformat(), row[1], number_cell(row[2]), number_cell(row[3]), *row[4:]]
 
 
 def cdr_queryset():

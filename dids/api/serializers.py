@@ -59,7 +59,15 @@ class DidSerializer(serializers.ModelSerializer):
 
 class NumberSerializer(serializers.Serializer):
     number = serializers.CharField(source="e164")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="The tenant's own label.")
+    wavix_label = serializers.CharField(
+        read_only=True, help_text="The number's label on Wavix, set by the provider."
+    )
+    number_type = serializers.CharField(
+        read_only=True,
+        help_text="Wavix's type of the number, or else its numbering plan's (Geographic, "
+        "Mobile, Toll-free...).",
+    )
     description = serializers.SerializerMethodField()
     held = serializers.SerializerMethodField()
     inventory = DidSerializer(source="did", allow_null=True)

@@ -32,6 +32,7 @@ class InventoryListView(PlatformAdminMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selectors.attach_e911(context["object_list"], scoped=False)
+        selectors.attach_labels(context["object_list"])
         return context
 
 
