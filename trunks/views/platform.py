@@ -43,7 +43,11 @@ class TrunkListView(PlatformAdminMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["foreign"] = ForeignTrunk.objects.select_related("account")
+        context["foreign"] = (
+            ForeignTrunk.objects.select_related("account")
+            if self.filterset.shows_foreign
+            else ForeignTrunk.objects.none()
+        )
         context["reconciles"] = TrunkReconcile.objects.select_related("account")
         return context
 
