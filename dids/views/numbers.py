@@ -14,7 +14,7 @@ from dids.forms import NoteForm
 from dids.models import Did, DidPool, NumberRange
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
-from portal.views.base import PartialMixin, TenantMixin
+from portal.views.base import PaginatedListView, PartialMixin, TenantMixin
 
 # Tenant: numbers ---------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class TenantNumbersMixin(TenantMixin):
         )
 
 
-class NumberListView(TenantNumbersMixin, PartialMixin, ListView):
+class NumberListView(TenantNumbersMixin, PartialMixin, PaginatedListView):
     """The tenant's pool numbers with inventory details where known, labels, search, filters."""
 
     model = NumberRange
@@ -153,7 +153,7 @@ class NoteEditView(TenantMixin, FormView):
         return HttpResponseRedirect(reverse("tenant:number_list", args=[self.tenant.slug]))
 
 
-class PoolUsageView(TenantMixin, ListView):
+class PoolUsageView(TenantMixin, PaginatedListView):
     model = NumberRange
     template_name = "dids/pool_usage.html"
     paginate_by = 25
