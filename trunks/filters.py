@@ -14,13 +14,7 @@ from .models import Cdr, SipTrunk
 # The drift filter's choice for trunks Wavix has and the portal does not know.
 FOREIGN = "foreign"
 
-DISPOSITIONS = [
-    ("answered", "Answered"),
-    ("noanswer", "No answer"),
-    ("busy", "Busy"),
-    ("rejected", "Rejected"),
-    ("failed", "Failed"),
-]
+DISPOSITIONS = list(Cdr.DISPOSITIONS.items())
 
 
 class TrunkFilter(SearchFilterSet):

@@ -259,6 +259,15 @@ class Cdr(models.Model):
         PLACED = "placed", "Placed (outbound)"
         RECEIVED = "received", "Received (inbound)"
 
+    # Wavix's dispositions in words (its spec lists these); another is shown as it came.
+    DISPOSITIONS = {
+        "answered": "Answered",
+        "noanswer": "No answer",
+        "busy": "Busy",
+        "rejected": "Rejected",
+        "failed": "Failed",
+    }
+
     account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
     tenant = models.ForeignKey(
         "tenants.Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -297,6 +306,20 @@ class Cdr(models.Model):
     @property
     def own_number(self) -> str:
         return self.from_number if self.direction == self.Direction.PLACED else self.to_number
+
+    @property
+    def disposition_display(self) -> str:
+        known = self.DISPOSITIONS.get(self.disposition.lower())
+        return known or self.disposition.replace("_", " ").capitalize() or "—"
+
+    @property
+    def trunk_display(self) -> str:
+        """The portal's trunk by its label; a trunk the portal does not know, said so."""
+        if self.trunk_id:
+            return self.trunk.label
+        if self.sip_trunk:
+            return f"Unknown trunk (SIP user {self.sip_trunk})"
+        return "—"
 
 
 class CdrPull(models.Model):
