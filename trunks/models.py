@@ -61,7 +61,8 @@ class SipTrunk(models.Model):
     auth_method = models.CharField(
         max_length=8, choices=AuthMethod.choices, default=AuthMethod.DIGEST
     )
-    # Wavix requires a password for every trunk; with IP authentication it is generated.
+    # Empty for an IP trunk created without one (Wavix's required password is then a
+    # throwaway sent with each push) and for a trunk imported from Wavix.
     password = EncryptedTextField(blank=True)
     allowed_ips = models.JSONField(
         default=list, blank=True, help_text="Addresses and networks, e.g. 203.0.113.10."
@@ -163,7 +164,7 @@ class SipTrunk(models.Model):
     def needs_new_password(self) -> bool:
         """A digest trunk whose password the portal does not know: nothing can be pushed (a
         push replaces the whole trunk, password included) until a new one is set. An IP
-        trunk never uses its password; its next save generates one."""
+        trunk never uses its password and needs none."""
         return not self.password_known and not self.is_ip_auth
 
     @property

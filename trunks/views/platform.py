@@ -65,7 +65,12 @@ class TrunkFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return getattr(self, "object", None)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "editing": self.trunk is not None}
+        trunk = self.trunk
+        return {
+            **super().get_form_kwargs(),
+            "editing": trunk is not None,
+            "password_known": bool(trunk and trunk.password_known),
+        }
 
     def get_initial(self):
         trunk = self.trunk

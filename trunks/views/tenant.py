@@ -35,6 +35,9 @@ class TenantTrunkDetailView(TenantMixin, ServiceFormMixin, FormView):
             TrunkAssignment.objects.select_related("trunk", "pool"), pk=self.kwargs["pk"]
         )
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "example": selectors.caller_id_example(self.object)}
+
     def get_initial(self):
         return {"caller_ids": "\n".join(str(n) for n in self.object.caller_ids)}
 
