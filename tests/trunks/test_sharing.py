@@ -196,3 +196,13 @@ def test_the_caller_id_example_is_one_of_the_tenants_own_numbers_on_the_trunk(
     free = share(other, wavix.world.b, "19995550100-19995550109")
     page = login(wavix.world.admin_b).get(f"/t/globex/trunks/{free.pk}/").content.decode()
     assert 'placeholder="+19995550100"' in page
+
+
+def test_the_tenants_caller_ids_are_shown_with_plus_like_the_rest_of_the_portal(make_trunk, wavix):
+    trunk = make_trunk()
+    n = wavix.active
+    assignment = share(trunk, wavix.world.a, f"{n[0]};{n[1]}")
+    with scopes_disabled():
+        services.assignment_set_caller_ids(assignment=assignment, text=str(n[1]))
+    page = login(wavix.world.admin_a).get(f"/t/acme/trunks/{assignment.pk}/").content.decode()
+    assert f">\n+{n[1]}</textarea>" in page

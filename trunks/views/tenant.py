@@ -39,7 +39,7 @@ class TenantTrunkDetailView(TenantMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "example": selectors.caller_id_example(self.object)}
 
     def get_initial(self):
-        return {"caller_ids": "\n".join(str(n) for n in self.object.caller_ids)}
+        return {"caller_ids": "\n".join(f"+{n}" for n in self.object.caller_ids)}
 
     def get_context_data(self, **kwargs):
         trunk = self.object.trunk
