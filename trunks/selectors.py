@@ -105,6 +105,22 @@ def tenant_share_totals() -> ShareTotals:
     return ShareTotals(**row)
 
 
+def caller_id_example(assignment: TrunkAssignment) -> int | None:
+    """A number the tenant could present on the trunk, to show as an example: its first
+    number on the trunk active on the trunk's Wavix account, else its first number there."""
+    from dids.models import Did, NumberRange
+
+    ranges = NumberRange.objects.filter(pool_id=assignment.pool_id)
+    active = (
+        Did.objects.filter(account_id=assignment.trunk.account_id, status=Did.Status.ACTIVE)
+        .in_ranges_of(ranges)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return active or ranges.order_by("start").values_list("start", flat=True).first()
+
+
 @dataclass
 class Connection:
     """What a tenant's PBX needs to reach Wavix over the trunk (no secret)."""

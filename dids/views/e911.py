@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from dids import e911, e911_services, selectors
 from dids.filters import E911DriftFilter
@@ -22,6 +22,7 @@ from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import WavixAccount
 from portal.views.base import (
     FilteredListView,
+    PaginatedListView,
     PartialMixin,
     PlatformAdminMixin,
     TenantMixin,
@@ -57,7 +58,7 @@ def _technical_details(exc: ValidationError) -> list[str]:
 # Tenant: the E911 page -----------------------------------------------------------------------
 
 
-class E911ListView(TenantMixin, PartialMixin, ListView):
+class E911ListView(TenantMixin, PartialMixin, PaginatedListView):
     """The tenant's US and Canadian numbers held on Wavix, with their emergency address."""
 
     model = E911Address

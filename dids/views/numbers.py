@@ -15,7 +15,7 @@ from dids.models import Did, DidPool, NumberRange
 from dids.ranges import NumberRange as Span
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
-from portal.views.base import PartialMixin, TenantMixin
+from portal.views.base import PaginatedListView, PartialMixin, TenantMixin
 
 # Tenant: numbers ---------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ class TenantNumbersMixin(TenantMixin):
         )
 
 
-class NumberListView(TenantNumbersMixin, PartialMixin, ListView):
+class NumberListView(TenantNumbersMixin, PartialMixin, PaginatedListView):
     """The tenant's pool numbers with inventory details where known, labels, search, filters."""
 
     model = NumberRange
@@ -170,7 +170,7 @@ class NoteEditView(TenantMixin, FormView):
         return HttpResponseRedirect(reverse("tenant:number_list", args=[self.tenant.slug]))
 
 
-class PoolUsageView(TenantMixin, ListView):
+class PoolUsageView(TenantMixin, PaginatedListView):
     model = NumberRange
     template_name = "dids/pool_usage.html"
     paginate_by = 25

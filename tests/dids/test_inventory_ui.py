@@ -164,3 +164,17 @@ def test_inventory_shows_the_wavix_label_beside_the_tenants_own(world, synced):
     page = login(world.sysadmin).get("/platform/numbers/inventory/?q=16468097065").content.decode()
     cell = page.split('data-testid="inventory-labels">')[1].split("</td>")[0]
     assert "Wavix: Billing" in cell and "Acme Telecom: Reception desk" in cell
+
+
+def test_number_orders_show_their_numbers_with_plus(world):
+    from ..factories import wavix_account
+
+    NumberOrder.objects.create(
+        kind="buy",
+        account=wavix_account(),
+        numbers=["16468097065", "16468097066"],
+        requested_by=world.sysadmin,
+        status="succeeded",
+    )
+    page = login(world.sysadmin).get("/platform/numbers/orders/").content.decode()
+    assert "+16468097065, +16468097066" in page
