@@ -57,6 +57,7 @@ class DidPool(models.Model):
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number pool"
 
     class Meta:
         ordering = ["tenant__name", "name"]
@@ -152,6 +153,7 @@ class Did(models.Model):
     objects = DidQuerySet.as_manager()
 
     audit_log = True
+    audit_label = "Number"
 
     class Meta:
         ordering = ["number"]
@@ -173,6 +175,7 @@ class DidNote(models.Model):
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number note"
 
     class Meta:
         ordering = ["number"]

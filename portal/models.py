@@ -68,11 +68,24 @@ class AuditEntry(models.Model):
 
     @property
     def model_label(self) -> str:
-        return (
-            self.content_type.model_class()._meta.verbose_name.capitalize()
-            if self.content_type.model_class()
-            else self.content_type.model
-        )
+        from .audit import model_label
+
+        model = self.content_type.model_class()
+        return model_label(model) if model else self.content_type.model
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """What changed, readable: (field, before, after)."""
+        from .audit import change_rows
+
+        return change_rows(self.content_type.model_class(), self.changes or {})
+
+    @property
+    def changed_labels(self) -> str:
+        from .audit import field_label
+
+        model = self.content_type.model_class()
+        return ", ".join(field_label(model, name) for name in self.changes or {})
 
 
 class WavixAccount(models.Model):
