@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Manager
 from django_scopes import ScopedManager
 
-from .crypto import EncryptedTextField
+from .crypto import EncryptedTextField, is_unreadable
 from .querysets import AuditEntryQuerySet
 
 
@@ -123,6 +123,11 @@ class WavixAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def api_key_unreadable(self) -> bool:
+        """The stored key cannot be decrypted (the encryption keys changed): enter it again."""
+        return is_unreadable(self.api_key)
 
     @property
     def key_hint(self) -> str:

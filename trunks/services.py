@@ -261,11 +261,15 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
     """Drift: the portal's settings win. A trunk missing on Wavix is created again."""
     trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
     if trunk.needs_new_password:
+        why = (
+            "its stored copy cannot be read: the portal's encryption keys changed"
+            if trunk.password_unreadable
+            else "it was imported from Wavix, which never returns it"
+        )
         raise ValidationError(
             {
-                "password": f"The password of “{trunk}” is unknown (it was imported from "
-                "Wavix, which never returns it): edit the trunk and set a new one, which is "
-                "pushed with the portal's settings."
+                "password": f"The password of “{trunk}” is unknown ({why}): edit the trunk "
+                "and set a new one, which is pushed with the portal's settings."
             }
         )
     if not trunk.password_known:
