@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.AuditContextMiddleware",
     "portal.middleware.AdminUnscopedMiddleware",
+    "portal.middleware.AdminDateLookupMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
