@@ -174,6 +174,7 @@ def test_production_server_serves_pages_and_hashed_static_files_with_debug_off(
         login_page = server.request("GET", "/login/")
         assert login_page.status_code == 200, login_page.text[:2000]
         assert "Strict-Transport-Security" in login_page.headers
+        assert "script-src 'self'" in login_page.headers["Content-Security-Policy"]
 
         stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', login_page.text)
         assert stylesheet, "the login page links the stylesheet under its hashed name"

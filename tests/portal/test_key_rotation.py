@@ -14,7 +14,7 @@ from portal.wavix.sandbox.seed import seed_account
 from trunks import services as trunk_services
 from trunks.models import SipTrunk
 
-from ..conftest import login
+from ..conftest import api_client, login
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,8 @@ def test_a_trunk_password_that_cannot_be_decrypted_is_reported_and_never_pushed_
     assert detail.status_code == 200 and "password unknown" in detail.content.decode()
     edit = client.get(f"/platform/trunks/{trunk.pk}/edit/").content.decode()
     assert "stored password cannot be read" in edit
+    api = api_client(world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/")
+    assert api.status_code == 200 and api.json()["password_known"] is False
 
     trunk = SipTrunk.objects.get()
     SipTrunk.objects.filter(pk=trunk.pk).update(sync_state="pending")
