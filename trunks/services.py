@@ -102,7 +102,12 @@ def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
             return trunk.password
         if data.get("auth_method") == SipTrunk.AuthMethod.IP:
             return rules.generate_password()  # Wavix wants one; IP trunks never use it
-        if trunk is not None:  # only an imported trunk has no password
+        if trunk is not None and trunk.password_unreadable:
+            errors.setdefault("password", []).append(
+                "The stored password cannot be read (the portal's encryption keys changed): "
+                "set a new one, typed or generated; the PBX must then use it."
+            )
+        elif trunk is not None:  # only an imported trunk has no password
             errors.setdefault("password", []).append(
                 "The password is unknown (the trunk was imported from Wavix, which never "
                 "returns it): set a new one, typed or generated; the PBX must then use it."

@@ -4,6 +4,7 @@ pages and by the tasks that need it (enter it again) instead of failing with a s
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -111,6 +112,11 @@ def test_a_trunk_password_that_cannot_be_decrypted_is_reported_and_never_pushed_
     assert "stored password cannot be read" in edit
     api = api_client(world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/")
     assert api.status_code == 200 and api.json()["password_known"] is False
+
+    data = {name: getattr(trunk, name) for name in trunk_services.SETTINGS}
+    with pytest.raises(ValidationError) as refused:
+        trunk_services.trunk_save(trunk=SipTrunk.objects.get(), data={**data, "password": ""})
+    assert "stored password cannot be read" in str(refused.value)
 
     trunk = SipTrunk.objects.get()
     SipTrunk.objects.filter(pk=trunk.pk).update(sync_state="pending")
