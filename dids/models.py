@@ -59,6 +59,7 @@ class DidPool(models.Model):
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number pool"
 
     class Meta:
         ordering = ["tenant__name", "name"]
@@ -159,6 +160,7 @@ class Did(models.Model):
     objects = DidQuerySet.as_manager()
 
     audit_log = True
+    audit_label = "Number"
 
     class Meta:
         ordering = ["number"]
@@ -185,6 +187,7 @@ class DidNote(models.Model):
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number note"
 
     class Meta:
         ordering = ["number"]

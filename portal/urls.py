@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
@@ -61,7 +61,14 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # The split view serves Swagger UI's init script at ?script, not inline (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="schema", template_name="portal/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
     path("admin/", admin.site.urls),
     path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]

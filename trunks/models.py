@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
 
-from portal.crypto import EncryptedTextField
+from portal.crypto import EncryptedTextField, is_unreadable
 
 # A trunk's settings as an administrator writes them (the form, the API, the admin) and as
 # every push sends them whole to Wavix; the reconcile compares them (`payloads.CONFIG_FIELDS`).
@@ -159,6 +159,11 @@ class SipTrunk(models.Model):
         imported from Wavix has none until an administrator sets a new one (the next push
         sends it to Wavix, and the PBX must then use it)."""
         return bool(self.password)
+
+    @property
+    def password_unreadable(self) -> bool:
+        """The stored password cannot be decrypted (the portal's encryption keys changed)."""
+        return is_unreadable(self.password)
 
     @property
     def needs_new_password(self) -> bool:

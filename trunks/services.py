@@ -104,7 +104,12 @@ def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
             return trunk.password
         if data.get("auth_method") == SipTrunk.AuthMethod.IP:
             return ""
-        if trunk is not None and not trunk.is_ip_auth:  # only an imported trunk has none
+        if trunk is not None and trunk.password_unreadable:
+            errors.setdefault("password", []).append(
+                "The stored password cannot be read (the portal's encryption keys changed): "
+                "set a new one, typed or generated; the PBX must then use it."
+            )
+        elif trunk is not None and not trunk.is_ip_auth:  # only an imported trunk has none
             errors.setdefault("password", []).append(
                 "The password is unknown (the trunk was imported from Wavix, which never "
                 "returns it): set a new one, typed or generated; the PBX must then use it."
@@ -263,11 +268,15 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
     """Drift: the portal's settings win. A trunk missing on Wavix is created again."""
     trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
     if trunk.needs_new_password:
+        why = (
+            "its stored copy cannot be read: the portal's encryption keys changed"
+            if trunk.password_unreadable
+            else "it was imported from Wavix, which never returns it"
+        )
         raise ValidationError(
             {
-                "password": f"The password of “{trunk}” is unknown (it was imported from "
-                "Wavix, which never returns it): edit the trunk and set a new one, which is "
-                "pushed with the portal's settings."
+                "password": f"The password of “{trunk}” is unknown ({why}): edit the trunk "
+                "and set a new one, which is pushed with the portal's settings."
             }
         )
     if trunk.drift == SipTrunk.Drift.MISSING:

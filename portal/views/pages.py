@@ -100,6 +100,10 @@ class PlatformAuditListView(PlatformAdminMixin, AuditListMixin, FilteredListView
 class TenantAuditListView(TenantMixin, AuditListMixin, FilteredListView):
     admin_only = True
 
+    def get_filterset_kwargs(self) -> dict:
+        # The object types in this tenant's own log, not every audited model.
+        return {"types_in_log": True}
+
 
 class AuditDetailMixin:
     model = AuditEntry
@@ -107,16 +111,6 @@ class AuditDetailMixin:
 
     def get_object(self, queryset=None):
         return get_object_or_404(AuditEntry.objects.for_list(), pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        entry = self.object
-        fields = list(dict.fromkeys([*(entry.before or {}), *(entry.after or {})]))
-        context["rows"] = [
-            ((entry.before or {}).get(f), (entry.after or {}).get(f), f, f in entry.changes)
-            for f in fields
-        ]
-        return context
 
 
 class PlatformAuditDetailView(PlatformAdminMixin, AuditDetailMixin, DetailView):

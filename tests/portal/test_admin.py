@@ -376,3 +376,37 @@ def test_support_cannot_change_without_a_granted_permission(world):
 def test_tenant_users_cannot_enter_the_admin(world):
     response = login(world.admin_a).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+HOSTILE_DATE_PARAMS = [
+    "{f}__year=99999999999999999999999",
+    "{f}__year=9999",
+    "{f}__year=0",
+    "{f}__year=2026&{f}__month=12&{f}__day=99",
+    "{f}__year=9999&{f}__month=12",
+    "{f}__year=2026&{f}__month=99999999999999999999",
+    "{f}__year=²",
+    "{f}__week=99999999999999999999",
+    "{f}__gte=99999999999-01-01",
+    "{f}__lt=2026-13-45",
+]
+
+
+def test_admin_date_drill_downs_with_hostile_values_answer_with_the_rule_not_a_500(world):
+    """Every changelist with a date hierarchy (the axes access log's `attempt_time` too)."""
+    client = login(world.sysadmin)
+    dated = [(m, a.date_hierarchy) for m, a in admin.site._registry.items() if a.date_hierarchy]
+    assert any(m._meta.label == "axes.AccessLog" for m, _ in dated)
+    for model, field in dated:
+        for params in HOSTILE_DATE_PARAMS:
+            url = f"{changelist_url(model)}?{params.format(f=field)}"
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, url
+    response = client.get(
+        "/admin/axes/accesslog/?attempt_time__year=99999999999999999999999", follow=True
+    )
+    page = response.content.decode()
+    assert "attempt_time__year" in page and "99999999999999999999999" in page
+    assert "a year from 1 to 9998" in page
+    response = client.get("/admin/axes/accesslog/?attempt_time__year=2026&q=x")
+    assert response.status_code == 200, "a valid drill-down is left alone"
