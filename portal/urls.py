@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
+from portal.api.index import ApiDocsView
 from portal.views import pages, wavix
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
@@ -51,7 +52,13 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
     path("admin/", admin.site.urls),
     path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]
+
+# Addresses under /api/ answer errors in JSON, like the API's own errors.
+handler400 = "portal.api.errors.handler400"
+handler403 = "portal.api.errors.handler403"
+handler404 = "portal.api.errors.handler404"
+handler500 = "portal.api.errors.handler500"

@@ -2,6 +2,9 @@ from rest_framework import serializers
 
 from tenants.models import ApiToken, Membership, Role, Tenant, User
 
+# Bounded before it is hashed or checked; a long passphrase still fits.
+PASSWORD_MAX_LENGTH = 128
+
 
 class TenantSerializer(serializers.ModelSerializer):
     class Meta:
@@ -30,7 +33,11 @@ class UserSerializer(serializers.ModelSerializer):
     is_system_admin = serializers.BooleanField(source="is_superuser", required=False)
     is_support = serializers.SerializerMethodField()
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"}
+        write_only=True,
+        required=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
 
     class Meta:
@@ -78,7 +85,11 @@ class MembershipCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"}
+        write_only=True,
+        required=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
 

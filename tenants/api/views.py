@@ -155,6 +155,7 @@ class MembershipApiViewSet(
     manage everyone."""
 
     model = Membership
+    api_noun = ("member", "members")
     serializer_class = s.MembershipSerializer
     filterset_class = MembershipFilter
     ordering_fields = ["user__email", "created_at", "role"]

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
 from trunks.selectors import connection_of
+from trunks.validation import MAX_PASSWORD_LENGTH
 
 
 class TrunkSerializer(serializers.ModelSerializer):
@@ -68,7 +69,12 @@ class TrunkWriteSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=100, required=False)
     auth_method = serializers.ChoiceField(choices=SipTrunk.AuthMethod.choices, required=False)
     password = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, trim_whitespace=False
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        style={"input_type": "password"},
     )
     generate_password = serializers.BooleanField(
         required=False,
