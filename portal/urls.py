@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
-from portal.api.index import ApiDocsView
+from portal.api.index import ApiDocsView, ApiSchemaView
 from portal.views import pages, wavix
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
@@ -51,7 +50,7 @@ urlpatterns = [
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
     path("admin/", admin.site.urls),
     path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),

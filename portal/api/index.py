@@ -6,14 +6,16 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import memberships_of
 
-TENANT_SLUG = "{tenant_slug}"
+# Reversed with a stand-in slug, then shown as the schema's paths write it.
+STAND_IN = "tenant-slug-here"
 
 
 def _roots(request, router, **kwargs) -> dict[str, str]:
@@ -61,9 +63,8 @@ class ApiIndexView(APIView):
         platform_token = token is None or getattr(token, "tenant_id", None) is None
         url = request.build_absolute_uri
         template = {
-            # The placeholder stays readable in the link, as in the schema's paths.
-            name: link.replace("%7B", "{").replace("%7D", "}")
-            for name, link in _roots(request, self.tenant_router, tenant_slug=TENANT_SLUG).items()
+            name: link.replace(STAND_IN, "{tenant_slug}")
+            for name, link in _roots(request, self.tenant_router, tenant_slug=STAND_IN).items()
         }
         tenants = [
             {
@@ -86,6 +87,17 @@ class ApiIndexView(APIView):
                 "tenants": tenants,
             }
         )
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The schema (YAML, or JSON with ?format=json); its errors in JSON like the API's."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 class ApiDocsView(SpectacularSwaggerView):
