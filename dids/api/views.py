@@ -99,7 +99,9 @@ class PoolApiViewSet(
         body = s.PoolPreviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        pool = get_object_or_404(DidPool, pk=data["pool"]) if data.get("pool") else None
+        pool = DidPool.objects.filter(pk=data["pool"]).first() if data.get("pool") else None
+        if data.get("pool") and pool is None:
+            raise ValidationError({"pool": [f"No pool with the id {data['pool']}."]})
         tenant = pool.tenant if pool else Tenant.objects.filter(slug=data.get("tenant")).first()
         if tenant is None:
             raise ValidationError({"tenant": ["Name the tenant (slug) or the pool."]})
@@ -109,7 +111,15 @@ class PoolApiViewSet(
         return Response(_preview_data(preview))
 
     @extend_schema(
-        parameters=[OpenApiParameter("number", str, required=True)], responses={200: dict}
+        parameters=[
+            OpenApiParameter(
+                "number",
+                {"type": "string", "pattern": r"^\+?[0-9]{1,15}$"},
+                required=True,
+                description="An E.164 number, with or without its +.",
+            )
+        ],
+        responses={200: dict},
     )
     @action(detail=False, methods=["get"])
     def owner(self, request):

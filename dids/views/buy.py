@@ -17,6 +17,7 @@ from django.views import View
 
 from dids import services
 from portal.models import WavixAccount
+from portal.params import ParamError, optional_int
 from portal.views.base import PlatformAdminMixin
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
@@ -26,8 +27,16 @@ CATALOG_TIMEOUT_SECONDS = 5.0
 PER_PAGE = 25
 
 
+def _int_param(request, name: str, **bounds) -> int | None:
+    """A whole-number parameter, or a ValidationError the step shows (never a 500)."""
+    try:
+        return optional_int(name, request.GET.get(name) or request.POST.get(name), **bounds)
+    except ParamError as exc:
+        raise ValidationError(f"{name}: {exc.message}") from None
+
+
 def _account(request) -> WavixAccount:
-    account_id = request.GET.get("account") or request.POST.get("account")
+    account_id = _int_param(request, "account", minimum=1)
     if account_id:
         return get_object_or_404(WavixAccount, pk=account_id)
     account = WavixAccount.objects.order_by("-is_default", "name").first()
@@ -110,7 +119,8 @@ class NumbersStep(CatalogStepView):
 
     def read(self, client, request):
         country, city = request.GET.get("country", ""), request.GET.get("city", "")
-        page_number = max(int(request.GET.get("page", "1") or 1), 1)
+        # Wavix takes a 32-bit page number.
+        page_number = _int_param(request, "page", minimum=1, maximum=2**31 - 1) or 1
         page = client.list_numbers_for_sale(
             country,
             city,

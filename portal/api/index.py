@@ -44,7 +44,8 @@ class ApiIndexView(APIView):
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
                 "platform": _links,
-                "tenant": _links,
+                # Links with a {tenant_slug} placeholder: templates, not addresses.
+                "tenant": serializers.DictField(child=serializers.CharField()),
                 "tenants": inline_serializer(
                     "ApiIndexTenant",
                     {

@@ -26,6 +26,7 @@ ERROR_ANSWERS = {
     "401": "No token, or an invalid, expired or revoked one.",
     "403": "The token or its user may not do this.",
     "404": "No such object (another tenant's objects are answered the same), or no such page.",
+    "415": "The body is not JSON, form data or multipart.",
 }
 ACTIONS = {
     "list": "List {plural}",
@@ -99,13 +100,19 @@ class AutoSchema(openapi.AutoSchema):
                 schema=ERROR_SCHEMA,
             )
         )
-        takes_input = "requestBody" in operation or any(
+        # A write can be refused by the rules of what it changes, with or without a body.
+        takes_input = self.method != "GET" or any(
             p["in"] == "query" for p in operation.get("parameters", [])
         )
         names_objects = "{" in path or self._get_paginator() is not None
         codes = ["401", "403"]
         codes += ["400"] if takes_input else []
         codes += ["404"] if names_objects else []
+        codes += ["415"] if "requestBody" in operation else []
+        for parameter in operation.get("parameters", []):
+            # An empty filter, page or ordering is the same as none (`?status=`).
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
         for code in sorted(codes):
             operation["responses"].setdefault(

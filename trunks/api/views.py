@@ -11,11 +11,10 @@ from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
 from tenants.models import Tenant
 from trunks import selectors, services
-from trunks.filters import TrunkFilter
+from trunks.filters import CdrFilter, TrunkFilter
 from trunks.models import Cdr, SipTrunk, TrunkAssignment
 
 from . import serializers as s
-from .filters import ApiCdrFilter
 
 
 class TrunkApiViewSet(
@@ -155,7 +154,7 @@ class CdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformVi
 
     model = Cdr
     serializer_class = s.CdrSerializer
-    filterset_class = ApiCdrFilter
+    filterset_class = CdrFilter
 
     def scoped_queryset(self):
         return selectors.cdr_queryset()
@@ -195,7 +194,7 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
 
     model = Cdr
     serializer_class = s.CdrSerializer
-    filterset_class = ApiCdrFilter
+    filterset_class = CdrFilter
     admin_actions = {"list", "retrieve"}
 
     def scoped_queryset(self):
