@@ -294,18 +294,21 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "portal.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "portal.api.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Telecom portal API",
-    "DESCRIPTION": "Tenants, users, DIDs, SIP trunks, messaging and E911. Authenticate with "
-    "`Authorization: Bearer <token>`; tokens are created in the portal.",
+    "DESCRIPTION": "Tenants, users, DIDs, SIP trunks, call records and E911. Authenticate "
+    "with `Authorization: Bearer <token>`; tokens are created in the portal. `/api/v1/` lists "
+    "the API's addresses.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for the API's users: signed in, or with a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

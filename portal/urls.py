@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
+from portal.api.index import ApiDocsView, ApiSchemaView
 from portal.views import pages, wavix
 from tenants.auth import AdminLoginForm, LoginForm
 from tenants.urls import invitation_urlpatterns as tenants_invitations
@@ -60,15 +60,18 @@ urlpatterns = [
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves Swagger UI's init script at ?script, not inline (CSP).
+    path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="schema", template_name="portal/swagger_ui.html"
-        ),
+        ApiDocsView.as_view(url_name="schema", template_name="portal/swagger_ui.html"),
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
     path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]
+
+# Addresses under /api/ answer errors in JSON, like the API's own errors.
+handler400 = "portal.api.errors.handler400"
+handler403 = "portal.api.errors.handler403"
+handler404 = "portal.api.errors.handler404"
+handler500 = "portal.api.errors.handler500"

@@ -10,6 +10,7 @@ from dids.models import (
     NumberRange,
     SyncRun,
 )
+from portal.params import BIGINT_MAX
 
 
 class DidPoolSerializer(serializers.ModelSerializer):
@@ -30,7 +31,9 @@ class PoolWriteSerializer(serializers.Serializer):
 
 
 class PoolPreviewSerializer(PoolWriteSerializer):
-    pool = serializers.IntegerField(required=False, help_text="The pool being edited, if any.")
+    pool = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text="The pool being edited."
+    )
 
 
 class PoolPreviewResultSerializer(serializers.Serializer):
@@ -177,7 +180,10 @@ class SyncRunSerializer(serializers.ModelSerializer):
 
 class SyncStartSerializer(serializers.Serializer):
     account = serializers.IntegerField(
-        required=False, help_text="Wavix account id; the default if omitted."
+        required=False,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        help_text="Wavix account id; the default if omitted.",
     )
 
 

@@ -14,6 +14,7 @@ from dids.api.views import (
     SyncRunApiViewSet,
 )
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
+from portal.api.index import ApiIndexView
 from tenants.api.views import (
     InvitationApiViewSet,
     MembershipApiViewSet,
@@ -56,6 +57,7 @@ tenant.register("e911-drift", E911DriftApiViewSet, basename="e911-drift")
 
 app_name = "api"
 urlpatterns = [
+    path("", ApiIndexView.as_view(platform_router=platform, tenant_router=tenant), name="index"),
     path("me/", MeView.as_view(), name="me"),
     path("tenants/<slug:tenant_slug>/", include(tenant.urls)),
     path("", include(platform.urls)),

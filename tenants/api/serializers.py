@@ -63,6 +63,15 @@ class UserWriteSerializer(UserSerializer):
     is_support = serializers.BooleanField(required=False)
 
 
+class UserCreateSerializer(UserWriteSerializer):
+    password = serializers.CharField(
+        write_only=True,
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+
+
 class MemberUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User

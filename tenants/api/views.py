@@ -105,21 +105,17 @@ class UserApiViewSet(
         )
 
     def get_serializer_class(self):
-        return (
-            s.UserWriteSerializer
-            if self.action in {"create", "update", "partial_update"}
-            else s.UserSerializer
-        )
+        if self.action == "create":
+            return s.UserCreateSerializer
+        if self.action in {"update", "partial_update"}:
+            return s.UserWriteSerializer
+        return s.UserSerializer
 
+    @extend_schema(responses={201: s.UserSerializer})
     def create(self, request, *args, **kwargs):
-        body = s.UserWriteSerializer(data=request.data)
+        body = s.UserCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        if not data.get("password"):
-            return Response(
-                {"detail": "Invalid input.", "errors": {"password": ["This field is required."]}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         user = services.user_create(
             email=data["email"],
             password=data["password"],
@@ -155,6 +151,7 @@ class MembershipApiViewSet(
     invitation (`invitations/`); system administrators manage everyone and add users directly."""
 
     model = Membership
+    api_noun = ("member", "members")
     serializer_class = s.MembershipSerializer
     filterset_class = MembershipFilter
     ordering_fields = ["user__email", "created_at", "role"]
