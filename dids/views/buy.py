@@ -25,7 +25,6 @@ from django.views import View
 from dids import services
 from dids.ranges import is_digits
 from portal.models import WavixAccount
-from portal.params import ParamError, optional_int
 from portal.views.base import PlatformAdminMixin
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
@@ -66,14 +65,6 @@ def _catalog_id(request, name: str, label: str) -> int | None:
 
 def _flag(request, name: str) -> bool:
     return _data(request).get(name, "") in {"1", "on", "true"}
-
-
-def _int_param(request, name: str, **bounds) -> int | None:
-    """A whole-number parameter, or a ValidationError the step shows (never a 500)."""
-    try:
-        return optional_int(name, request.GET.get(name) or request.POST.get(name), **bounds)
-    except ParamError as exc:
-        raise ValidationError(f"{name}: {exc.message}") from None
 
 
 def _account(request) -> WavixAccount:
