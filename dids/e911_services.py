@@ -30,10 +30,10 @@ from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
 from tenants.models import Tenant
 
-from . import e911, usage
+from . import e911, phone, usage
 from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
-from .ranges import MAX_DIGITS, Pool, number_digits
 from .ranges import NumberRange as Span
+from .ranges import Pool, number_digits
 from .selectors import chunked_spans_q, owner_of
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,9 @@ def parse_numbers(values) -> list[int]:
     for value in values:
         if not str(value).strip().lstrip("+"):
             continue  # an empty entry, e.g. after a trailing comma
-        digits = number_digits(value)
-        if digits is not None and len(digits) <= MAX_DIGITS:
-            numbers.add(int(digits))
+        number, why = phone.reason(str(value))
+        if why is None:
+            numbers.add(number)
         else:
             bad.append(str(value))
     if bad:

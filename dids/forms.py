@@ -40,8 +40,20 @@ class PoolImportForm(Form):
     )
 
 
+class PoolImportRowForm(PoolForm):
+    """One row of a pool CSV: the editor's own fields and rules, and the tenant's slug."""
+
+    tenant = forms.CharField(max_length=100)
+
+
 class NoteForm(Form):
-    label = forms.CharField(max_length=100, required=False)
+    label = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Your label",
+        help_text="Seen only in this portal, by your tenant. The number's label on Wavix, set "
+        "by your provider, is separate and stays as it is.",
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

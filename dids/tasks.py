@@ -19,7 +19,7 @@ from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound
 from portal.wavix.retry import WAVIX_TASKS, Retry, is_transient
 
-from . import e911_services, services
+from . import e911_services, imports, services
 from .models import Did, E911Address, E911Job, E911ReconcileRun, NumberOrder, SyncRun
 from .sync import run_sync
 
@@ -464,3 +464,15 @@ def e911_reconcile_all() -> int:
     for account in accounts:
         e911_services.reconcile_start(account=account, trigger="schedule")
     return len(accounts)
+
+
+@shared_task(name="dids.tasks.pool_import_check")
+def pool_import_check(job_id: int) -> str:
+    """The dry run of a large pool import (a queued one only: running it twice is harmless)."""
+    return imports.import_check(job_id)
+
+
+@shared_task(name="dids.tasks.pool_import_apply")
+def pool_import_apply(job_id: int) -> str:
+    """Applies a checked pool import (a queued one only)."""
+    return imports.apply_rows(job_id)

@@ -10,6 +10,7 @@ from dids.models import (
     NumberRange,
     SyncRun,
 )
+from portal.params import BIGINT_MAX
 
 
 class DidPoolSerializer(serializers.ModelSerializer):
@@ -30,7 +31,9 @@ class PoolWriteSerializer(serializers.Serializer):
 
 
 class PoolPreviewSerializer(PoolWriteSerializer):
-    pool = serializers.IntegerField(required=False, help_text="The pool being edited, if any.")
+    pool = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text="The pool being edited."
+    )
 
 
 class PoolPreviewResultSerializer(serializers.Serializer):
@@ -59,7 +62,15 @@ class DidSerializer(serializers.ModelSerializer):
 
 class NumberSerializer(serializers.Serializer):
     number = serializers.CharField(source="e164")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="The tenant's own label.")
+    wavix_label = serializers.CharField(
+        read_only=True, help_text="The number's label on Wavix, set by the provider."
+    )
+    number_type = serializers.CharField(
+        read_only=True,
+        help_text="Wavix's type of the number, or else its numbering plan's (Geographic, "
+        "Mobile, Toll-free...).",
+    )
     description = serializers.SerializerMethodField()
     held = serializers.SerializerMethodField()
     inventory = DidSerializer(source="did", allow_null=True)
@@ -169,7 +180,10 @@ class SyncRunSerializer(serializers.ModelSerializer):
 
 class SyncStartSerializer(serializers.Serializer):
     account = serializers.IntegerField(
-        required=False, help_text="Wavix account id; the default if omitted."
+        required=False,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        help_text="Wavix account id; the default if omitted.",
     )
 
 

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import e911_services, selectors, services
+from dids import e911_services, phone, selectors, services
 from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
 from dids.models import (
     Did,
@@ -24,6 +24,17 @@ from portal.models import WavixAccount
 from tenants.models import Tenant
 
 from . import serializers as s
+
+# Numbers in addresses are written as the API writes them, +E.164, or as bare digits.
+NUMBER_IN_URL = r"\+?[0-9]+"
+
+
+def _url_number(kwargs) -> int:
+    """The number named in the address; one that cannot be a phone number is a 404."""
+    digits = number_digits(kwargs["number"])
+    if digits is None or len(digits) > MAX_DIGITS:
+        raise Http404("No such number.")
+    return int(digits)
 
 
 def _preview_data(preview) -> dict:
@@ -43,6 +54,7 @@ class PoolApiViewSet(
     every conflicting number and its owner."""
 
     model = DidPool
+    api_noun = ("DID pool", "DID pools")
     serializer_class = s.DidPoolSerializer
     filterset_class = PoolFilter
     ordering_fields = ["size", "updated_at"]
@@ -82,11 +94,14 @@ class PoolApiViewSet(
     @extend_schema(request=s.PoolPreviewSerializer, responses=s.PoolPreviewResultSerializer)
     @action(detail=False, methods=["post"])
     def preview(self, request):
-        """What saving these numbers would add, remove, and why it would be refused."""
+        """Preview a pool change: what saving these numbers would add, remove, and why it
+        would be refused."""
         body = s.PoolPreviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        pool = get_object_or_404(DidPool, pk=data["pool"]) if data.get("pool") else None
+        pool = DidPool.objects.filter(pk=data["pool"]).first() if data.get("pool") else None
+        if data.get("pool") and pool is None:
+            raise ValidationError({"pool": [f"No pool with the id {data['pool']}."]})
         tenant = pool.tenant if pool else Tenant.objects.filter(slug=data.get("tenant")).first()
         if tenant is None:
             raise ValidationError({"tenant": ["Name the tenant (slug) or the pool."]})
@@ -96,16 +111,25 @@ class PoolApiViewSet(
         return Response(_preview_data(preview))
 
     @extend_schema(
-        parameters=[OpenApiParameter("number", str, required=True)], responses={200: dict}
+        parameters=[
+            OpenApiParameter(
+                "number",
+                {"type": "string", "pattern": r"^\+?[0-9]{1,15}$"},
+                required=True,
+                description="An E.164 number, with or without its +.",
+            )
+        ],
+        responses={200: dict},
     )
     @action(detail=False, methods=["get"])
     def owner(self, request):
         """Who owns a number: tenant, pool and range, and its inventory details."""
         raw = request.query_params.get("number", "")
-        digits = number_digits(raw)
-        if digits is None or len(digits) > MAX_DIGITS:
-            shown = raw.lstrip("+").strip()
-            raise ValidationError({"number": [f"“{shown}” is not an E.164 number."]})
+        number, why = phone.reason(raw)
+        if why is not None:
+            shown = raw.strip()[: phone.MAX_TYPED]
+            raise ValidationError({"number": [f"“{shown}” is not a phone number: it {why}."]})
+        digits = str(number)
         row = selectors.owner_of(int(digits))
         did = Did.objects.filter(number=int(digits)).first()
         return Response(
@@ -125,8 +149,10 @@ class NumberApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     sms (yes, no)."""
 
     model = NumberRange
+    api_noun = ("number", "numbers")
     serializer_class = s.NumberSerializer
     lookup_field = "number"
+    lookup_value_regex = NUMBER_IN_URL
     admin_actions = {"partial_update"}
     filter_backends: list = []
 
@@ -140,7 +166,7 @@ class NumberApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         )
 
     def get_object(self):
-        number = int(self.kwargs["number"])
+        number = _url_number(self.kwargs)
         if not NumberRange.objects.filter(start__lte=number, end__gte=number).exists():
             raise Http404("Not one of this tenant's numbers.")
         return selectors.rows_for(self.tenant, [number])[0]
@@ -158,6 +184,7 @@ class PoolUsageApiViewSet(mixins.ListModelMixin, TenantViewSet):
     """Per range of the tenant's pools: numbers held on Wavix, active, SMS-enabled, E911, free."""
 
     model = NumberRange
+    api_noun = ("range's usage", "usage of each range")
     serializer_class = s.RangeUsageSerializer
     filter_backends: list = []
 
@@ -170,6 +197,7 @@ class InventoryApiViewSet(mixins.ListModelMixin, PlatformViewSet):
     Filters: q (number prefix), account, status, sms_enabled (yes/no), pooled (yes/no)."""
 
     model = Did
+    api_noun = ("number held on Wavix", "numbers held on Wavix")
     serializer_class = s.InventorySerializer
     filterset_class = InventoryFilter
     ordering_fields = ["number", "updated_at"]
@@ -190,6 +218,7 @@ class SyncRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Platfo
 
     @extend_schema(request=s.SyncStartSerializer, responses={202: s.SyncRunSerializer})
     def create(self, request):
+        """Start an inventory sync (or answer the one under way)."""
         body = s.SyncStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         accounts = WavixAccount.objects.order_by("-is_default", "name")
@@ -214,6 +243,7 @@ class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     model = E911Address
     serializer_class = s.E911AddressSerializer
     lookup_field = "number"
+    lookup_value_regex = NUMBER_IN_URL
     admin_actions = {"create", "destroy", "validate"}
     filter_backends: list = []
 
@@ -226,14 +256,13 @@ class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         return rows.filter(status=status_) if status_ else rows
 
     def get_object(self):
-        digits = str(self.kwargs["number"]).lstrip("+")
-        return get_object_or_404(E911Address, number=int(digits))
+        return get_object_or_404(E911Address, number=_url_number(self.kwargs))
 
     @extend_schema(request=s.E911ValidateSerializer, responses=s.E911OutcomeSerializer)
     @action(detail=False, methods=["post"])
     def validate(self, request, tenant_slug=None):
-        """Checks the address here, then with Wavix: full_match, corrected, candidates or
-        no_match. Nothing changes on Wavix."""
+        """Check an address here, then with Wavix. The answer is full_match, corrected,
+        candidates or no_match; nothing changes on Wavix."""
         body = s.E911ValidateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         numbers = e911_services.parse_numbers(body.validated_data["numbers"])
@@ -243,6 +272,7 @@ class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     @extend_schema(request=s.E911SetSerializer, responses={202: s.E911JobSerializer})
     def create(self, request, tenant_slug=None):
+        """Set a validated emergency address on numbers (a job)."""
         body = s.E911SetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = e911_services.e911_set(
@@ -255,7 +285,7 @@ class E911ApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     @extend_schema(responses={202: s.E911JobSerializer})
     def destroy(self, request, *args, **kwargs):
-        """Deletes the number's E911 record on Wavix: emergency calling is deactivated."""
+        """Delete the number's E911 record on Wavix: emergency calling stops (a job)."""
         record = self.get_object()
         job = e911_services.e911_remove(
             tenant=self.tenant, numbers=[record.number], user=request.user
@@ -309,6 +339,7 @@ class E911ReconcileRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=None, responses={202: s.E911ReconcileRunSerializer(many=True)})
     def create(self, request):
+        """Start an E911 reconcile of every Wavix account (or answer those under way)."""
         runs = [
             e911_services.reconcile_start(account=account, trigger="api", user=request.user)
             for account in WavixAccount.objects.order_by("-is_default", "name")

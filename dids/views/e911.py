@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from dids import e911, e911_services, selectors
 from dids.filters import E911DriftFilter
@@ -20,6 +20,7 @@ from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import WavixAccount
 from portal.views.base import (
     FilteredListView,
+    PaginatedListView,
     PartialMixin,
     PlatformAdminMixin,
     TenantMixin,
@@ -55,7 +56,7 @@ def _technical_details(exc: ValidationError) -> list[str]:
 # Tenant: the E911 page -----------------------------------------------------------------------
 
 
-class E911ListView(TenantMixin, PartialMixin, ListView):
+class E911ListView(TenantMixin, PartialMixin, PaginatedListView):
     """The tenant's US and Canadian numbers held on Wavix, with their emergency address."""
 
     model = E911Address
@@ -119,7 +120,7 @@ class E911SetView(TenantMixin, FormView):
         numbers = self.chosen
         rows = selectors.rows_for(self.tenant, numbers[:50]) if numbers else []
         return super().get_context_data(
-            chosen=numbers, rows=rows, more=max(0, len(numbers) - 50), **kwargs
+            **{"chosen": numbers, "rows": rows, "more": max(0, len(numbers) - 50), **kwargs}
         )
 
     def post(self, request, *args, **kwargs):

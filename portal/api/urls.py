@@ -14,7 +14,14 @@ from dids.api.views import (
     SyncRunApiViewSet,
 )
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
-from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
+from portal.api.index import ApiIndexView
+from tenants.api.views import (
+    InvitationApiViewSet,
+    MembershipApiViewSet,
+    MeView,
+    TenantApiViewSet,
+    UserApiViewSet,
+)
 from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
@@ -38,6 +45,7 @@ platform.register("e911-reconcile-runs", E911ReconcileRunApiViewSet, basename="e
 
 tenant = SimpleRouter()
 tenant.register("members", MembershipApiViewSet, basename="member")
+tenant.register("invitations", InvitationApiViewSet, basename="invitation")
 tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
 tenant.register("numbers", NumberApiViewSet, basename="number")
 tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")
@@ -49,6 +57,7 @@ tenant.register("e911-drift", E911DriftApiViewSet, basename="e911-drift")
 
 app_name = "api"
 urlpatterns = [
+    path("", ApiIndexView.as_view(platform_router=platform, tenant_router=tenant), name="index"),
     path("me/", MeView.as_view(), name="me"),
     path("tenants/<slug:tenant_slug>/", include(tenant.urls)),
     path("", include(platform.urls)),

@@ -33,9 +33,11 @@ import urllib3.exceptions
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from ..crypto import is_unreadable
 from .errors import (
     WavixAuthError,
     WavixError,
+    WavixKeyUnreadable,
     WavixNetworkError,
     WavixNotFound,
     WavixNotProvisioned,
@@ -297,7 +299,10 @@ class WavixClient:
         auth_mode = (auth_mode or "bearer").lower()
         if auth_mode not in AUTH_MODES:
             raise ValueError(f"auth_mode must be one of {AUTH_MODES}, not {auth_mode!r}")
-        if not api_key:
+        # An unreadable stored key fails each call with its reason (inside the callers'
+        # handling of Wavix errors) rather than here.
+        self._key_unreadable = is_unreadable(api_key)
+        if not api_key and not self._key_unreadable:
             raise ValueError("api_key is empty")
         self.base_url = base_url.rstrip("/")
         self.auth_mode = auth_mode
@@ -338,6 +343,13 @@ class WavixClient:
         """One operation: attempts with retries as `retry` allows, then Wavix's JSON (None for
         an empty answer) or a typed error. Refused inside a database transaction (guard.py)."""
         check_no_transaction(f"Wavix {method} {path}")
+        if self._key_unreadable:
+            raise WavixKeyUnreadable(
+                "not sent: the account's stored API key cannot be decrypted (the portal's "
+                "encryption keys changed)",
+                method=method,
+                path=path,
+            )
         retry = retry or (_Retry.READ if method == "GET" else _Retry.WRITE)
         query = _query(params)
         attempt = 0

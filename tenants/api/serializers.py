@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from tenants.models import ApiToken, Membership, Role, Tenant, User
+from tenants.models import ApiToken, Invitation, Membership, Role, Tenant, User
+from tenants.passwords import PASSWORD_MAX_LENGTH
 
 
 class TenantSerializer(serializers.ModelSerializer):
@@ -30,7 +31,12 @@ class UserSerializer(serializers.ModelSerializer):
     is_system_admin = serializers.BooleanField(source="is_superuser", required=False)
     is_support = serializers.SerializerMethodField()
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"}
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
+        style={"input_type": "password"},
     )
 
     class Meta:
@@ -57,6 +63,15 @@ class UserWriteSerializer(UserSerializer):
     is_support = serializers.BooleanField(required=False)
 
 
+class UserCreateSerializer(UserWriteSerializer):
+    password = serializers.CharField(
+        write_only=True,
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+
+
 class MemberUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -78,7 +93,12 @@ class MembershipCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"}
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
+        style={"input_type": "password"},
     )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
 
@@ -107,3 +127,33 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """The same fields whether the address has an account or not: nothing here tells."""
+
+    state = serializers.ChoiceField(choices=Invitation.State.choices, read_only=True)
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "state",
+            "mail_status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "sent_at",
+            "accepted_at",
+            "declined_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)

@@ -1,7 +1,11 @@
 from rest_framework import serializers
 
+from portal.params import BIGINT_MAX
 from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
 from trunks.selectors import connection_of
+from trunks.validation import MAX_PASSWORD_LENGTH
+
+INT_MAX = 2**31 - 1  # the range of the columns
 
 
 class TrunkSerializer(serializers.ModelSerializer):
@@ -12,8 +16,9 @@ class TrunkSerializer(serializers.ModelSerializer):
     password = serializers.SerializerMethodField(help_text="Always masked.")
     password_known = serializers.BooleanField(
         read_only=True,
-        help_text="False for a trunk imported from Wavix, which never returns passwords: a "
-        "digest trunk then needs a new password (`password` or `generate_password`) before "
+        help_text="False for an IP trunk created without a password (it needs none) and "
+        "for a trunk imported from Wavix, which never returns passwords: a digest trunk then "
+        "needs a new password (`password` or `generate_password`) before "
         "anything else can be pushed.",
     )
     approvals_waiting = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -64,11 +69,18 @@ class TrunkWrittenSerializer(TrunkSerializer):
 class TrunkWriteSerializer(serializers.Serializer):
     """Shapes only; every rule (ranges, addresses, caller ID, password) is the service's."""
 
-    account = serializers.IntegerField(required=False, help_text="Wavix account (creation).")
+    account = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text="Wavix account (creation)."
+    )
     label = serializers.CharField(max_length=100, required=False)
     auth_method = serializers.ChoiceField(choices=SipTrunk.AuthMethod.choices, required=False)
     password = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, trim_whitespace=False
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        style={"input_type": "password"},
     )
     generate_password = serializers.BooleanField(
         required=False,
@@ -117,11 +129,11 @@ class ShareWriteSerializer(serializers.Serializer):
     """A change of a share: its pool and call limit (its trunk and tenant stay)."""
 
     numbers = serializers.CharField(help_text="The pool, e.g. 16468097065-16468097066;16468097070.")
-    max_calls = serializers.IntegerField()
+    max_calls = serializers.IntegerField(min_value=0, max_value=INT_MAX)
 
 
 class ShareCreateSerializer(ShareWriteSerializer):
-    trunk = serializers.IntegerField(help_text="The trunk's id.")
+    trunk = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, help_text="The trunk's id.")
     tenant = serializers.SlugField(help_text="The tenant's slug.")
 
 

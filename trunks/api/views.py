@@ -68,21 +68,24 @@ class TrunkApiViewSet(
     def partial_update(self, request, pk=None):
         return self._save(request, partial=True)
 
+    @extend_schema(responses={202: s.TrunkSerializer})
     def destroy(self, request, pk=None):
+        """Delete a SIP trunk: it is deleted on Wavix by a task (`delete_requested`)."""
         trunk = services.trunk_delete(trunk=self.get_object())
         return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: s.TrunkSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        """Pushes a failed trunk again."""
+        """Push a failed trunk again."""
         trunk = services.trunk_retry(trunk=self.get_object())
         return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: s.TrunkSerializer})
     @action(detail=True, methods=["post"])
     def repush(self, request, pk=None):
-        """Drift: the portal's settings win (a trunk missing on Wavix is created again)."""
+        """Push the portal's settings over Wavix's after drift (a trunk missing on Wavix is
+        created again)."""
         trunk = services.trunk_repush(trunk=self.get_object())
         return Response(s.TrunkSerializer(trunk).data, status=status.HTTP_202_ACCEPTED)
 
@@ -138,7 +141,7 @@ class ShareApiViewSet(
     @extend_schema(request=None, responses={202: dict})
     @action(detail=True, methods=["post"])
     def route(self, request, pk=None):
-        """Routes the tenant's numbers on the trunk to it (a number order)."""
+        """Route the tenant's numbers on the trunk to it (a number order)."""
         order = services.assignment_route(assignment=self.get_object(), user=request.user)
         return Response(
             {"order": order.pk, "numbers": order.numbers, "status": order.status},
@@ -164,6 +167,7 @@ class TenantTrunkApiViewSet(
     pool on each; PATCH sets the tenant's caller IDs (its own numbers on the trunk)."""
 
     model = TrunkAssignment
+    api_noun = ("shared trunk", "shared trunks")
     serializer_class = s.TenantTrunkSerializer
     filter_backends: list = []
     admin_actions = {"list", "retrieve", "update", "partial_update"}
@@ -174,6 +178,7 @@ class TenantTrunkApiViewSet(
 
     @extend_schema(request=s.CallerIdsSerializer, responses=s.TenantTrunkSerializer)
     def partial_update(self, request, *args, **kwargs):
+        """Set the tenant's caller IDs on the trunk (its own numbers on it)."""
         share = self.get_object()
         body = s.CallerIdsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -196,6 +201,6 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
         return selectors.cdr_queryset()
 
     def get_filterset_kwargs(self) -> dict:
-        """The trunk filter offers the tenant's own trunks only, as the portal's list does:
-        another trunk's id is refused like an unknown one."""
+        """The trunk filter matches the tenant's own trunks only, as the portal's list does:
+        another tenant's trunk id answers like an unknown one (no calls)."""
         return {"trunks": selectors.tenant_trunks()}

@@ -1,0 +1,221 @@
+"""Generated requests over the whole API, each sent with a tenant token and a platform token,
+with every schemathesis check: no 5xx, answers (errors included) as the schema says, invalid
+input refused, valid input accepted. Objects named in addresses are partly real ones, so the
+requests reach the views rather than stopping at a 404.
+
+The number of examples per operation is bounded (`EXAMPLES`), so the run stays within a few
+minutes on two cores."""
+
+import json
+import zlib
+from functools import cache
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.utils import timezone
+from django_scopes import scopes_disabled
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from rest_framework.test import APIClient
+from schemathesis.core.parameters import ParameterLocation
+
+from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun, SyncRun
+from dids.services import pool_save
+from trunks.services import assignment_save
+
+from ..conftest import api_client
+from ..factories import call_record, sip_trunk
+
+pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
+
+EXAMPLES = 12
+
+# Checks that are false positives for one operation, each with the reason. A schema states
+# shapes; these operations also apply the product's rules, which a schema cannot state, so
+# a request of the right shape may rightly be refused (400, naming the field and the rule):
+# "positive_data_acceptance" would call that a rejected valid request.
+RULES = {
+    "pools": "range syntax, one owner per number, numbers in use",
+    "tenants": "unique names, reserved slugs, suspended or active already",
+    "trunks": "caller ID, passwords, addresses, state of the trunk on Wavix",
+    "shares": "the pool's numbers, the trunk's state",
+    "users": "password strength, unique e-mails",
+    "members": "who may manage whom, unique e-mails, password strength",
+    "e911": "numbers of the tenant, US/CA addresses, a signed validation",
+    "dates": "call records start in 2000: an earlier date is refused by name",
+    "accounts": "the Wavix account must exist",
+}
+PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
+RULED = {
+    ("POST", f"{PLATFORM}/pools/"): "pools",
+    ("PUT", f"{PLATFORM}/pools/{{id}}/"): "pools",
+    ("DELETE", f"{PLATFORM}/pools/{{id}}/"): "pools",
+    ("POST", f"{PLATFORM}/pools/preview/"): "pools",
+    ("POST", f"{PLATFORM}/sync-runs/"): "accounts",
+    ("POST", f"{PLATFORM}/tenants/"): "tenants",
+    ("PUT", f"{PLATFORM}/tenants/{{slug}}/"): "tenants",
+    ("PATCH", f"{PLATFORM}/tenants/{{slug}}/"): "tenants",
+    ("POST", f"{PLATFORM}/tenants/{{slug}}/suspend/"): "tenants",
+    ("POST", f"{PLATFORM}/tenants/{{slug}}/reactivate/"): "tenants",
+    ("POST", f"{PLATFORM}/trunks/"): "trunks",
+    ("PUT", f"{PLATFORM}/trunks/{{id}}/"): "trunks",
+    ("PATCH", f"{PLATFORM}/trunks/{{id}}/"): "trunks",
+    ("DELETE", f"{PLATFORM}/trunks/{{id}}/"): "trunks",
+    ("POST", f"{PLATFORM}/trunks/{{id}}/retry/"): "trunks",
+    ("POST", f"{PLATFORM}/trunks/{{id}}/repush/"): "trunks",
+    ("POST", f"{PLATFORM}/trunk-shares/"): "shares",
+    ("PUT", f"{PLATFORM}/trunk-shares/{{id}}/"): "shares",
+    ("DELETE", f"{PLATFORM}/trunk-shares/{{id}}/"): "shares",
+    ("POST", f"{PLATFORM}/trunk-shares/{{id}}/route/"): "shares",
+    ("POST", f"{PLATFORM}/users/"): "users",
+    ("PUT", f"{PLATFORM}/users/{{id}}/"): "users",
+    ("PATCH", f"{PLATFORM}/users/{{id}}/"): "users",
+    ("GET", f"{PLATFORM}/cdrs/"): "dates",
+    ("GET", f"{TENANT}/cdrs/"): "dates",
+    ("POST", f"{TENANT}/members/"): "members",
+    ("PATCH", f"{TENANT}/members/{{id}}/"): "members",
+    ("DELETE", f"{TENANT}/members/{{id}}/"): "members",
+    ("POST", f"{TENANT}/e911/"): "e911",
+    ("DELETE", f"{TENANT}/e911/{{number}}/"): "e911",
+    ("POST", f"{TENANT}/e911/validate/"): "e911",
+    ("PATCH", f"{TENANT}/trunks/{{id}}/"): "shares",
+}
+EXCLUDED: dict[tuple[str, str], list[str]] = {
+    operation: ["positive_data_acceptance"] for operation in RULED
+}
+
+
+@cache
+def openapi_document() -> dict:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema))
+
+
+@pytest.fixture
+def api_world(world, sandbox_account):
+    """Acme with numbers, E911 addresses, a shared trunk, calls (one without a trunk), jobs,
+    runs and drift; a tenant token (Acme's admin) and a platform token."""
+    account = sandbox_account
+    pool_save(tenant=world.a, text="16468097060-16468097069")
+    trunk = sip_trunk(account, label="Acme trunk", sync_state="in_sync")
+    with scopes_disabled():
+        assignment_save(trunk=trunk, tenant=world.a, numbers="16468097180-16468097189", max_calls=2)
+        call_record(account, tenant=world.a, trunk=trunk, started_at=timezone.now())
+        call_record(account, tenant=world.a, started_at=timezone.now(), from_number="16468097061")
+        job = E911Job.objects.create(tenant=world.a, kind="set", numbers=[16468097060], total=1)
+        E911Address.objects.create(
+            tenant=world.a,
+            number=16468097060,
+            name="HQ",
+            street_number="100",
+            street="Main St",
+            city="Springfield",
+            state="IL",
+            zip_code="62701",
+            job=job,
+        )
+        E911Drift.objects.create(account=account, number=16468097062, kind="unknown_to_portal")
+        SyncRun.objects.create(account=account, status="succeeded")
+        E911ReconcileRun.objects.create(account=account, status="succeeded")
+    tokens = {
+        "tenant": api_client(world.admin_a, world.a).raw_token,
+        "platform": api_client(world.sysadmin).raw_token,
+    }
+    _real_values.cache_clear()
+    try:
+        yield world, tokens
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _keep_the_connection() -> None:
+    """The requests go through the WSGI application itself, which closes the database
+    connection around each one; as in Django's test client, it must stay open (it holds the
+    test's transaction). The test client connects the handler again after each of its own
+    requests, so this is called before every generated one."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
+
+def _load_schema():
+    # Loaded when the module is collected (pytest-django has set Django up by then), so each
+    # operation is a test of its own; the document needs no database.
+    loaded = schemathesis.openapi.from_dict(openapi_document())
+    loaded.app = get_wsgi_application()
+    loaded.config.generation.update(max_examples=EXAMPLES)
+    # The coverage phase sends every boundary of every field (some 150 requests for one PUT)
+    # whatever the bound on examples; the fuzzing phase, positive and negative, is bounded.
+    loaded.config.phases.update(phases=["examples", "fuzzing"])
+    return loaded
+
+
+schema = _load_schema()
+
+
+@cache
+def _real_values(path: str, name: str, token: str) -> tuple:
+    """The values of `name` in the list one level up from `path`: real objects to name."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    listing = client.get(path.split("{" + name + "}")[0].replace("{tenant_slug}", "acme"))
+    if listing.status_code != 200 or not isinstance(listing.json(), dict):
+        return ()
+    return tuple(row[name] for row in listing.json().get("results", []) if name in row)
+
+
+# The platform token to look real objects up with, while a case is to be aimed.
+AIM_WITH: list[str] = []
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """The tenant is Acme; a valid id or number is half the time one that exists. A case
+    whose address is the invalid part is sent as generated. Done in this hook, so
+    schemathesis checks the request as it is sent."""
+    if not AIM_WITH:
+        return
+    token = AIM_WITH.pop()
+    params = case.path_parameters or {}
+    if case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH):
+        return
+    if "tenant_slug" in params:
+        params["tenant_slug"] = "acme"
+    for name, value in list(params.items()):
+        if name == "tenant_slug" or not isinstance(value, int | str):
+            continue
+        real = _real_values(case.path, name, token)
+        pick = zlib.crc32(str(value).encode())
+        if real and pick % 2 == 0:
+            params[name] = real[pick % len(real)]
+    _keep_the_connection()
+
+
+@schema.parametrize()
+@settings(
+    # The world is set up once per operation and its examples share it, on purpose.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+    # The same requests on every run: a failure here is reproducible, never a fluke.
+    derandomize=True,
+)
+def test_the_api_keeps_to_its_schema(case, api_world):
+    _, tokens = api_world
+    excluded = EXCLUDED.get((case.method.upper(), case.path), [])
+    AIM_WITH[:] = [tokens["platform"]]  # once, before the first of the two calls
+    for token in tokens.values():
+        _keep_the_connection()
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"},
+            excluded_checks=[c for c in _checks() if c.__name__ in excluded],
+        )
+
+
+def _checks():
+    from schemathesis.checks import CHECKS
+
+    return CHECKS.get_all()

@@ -1,0 +1,299 @@
+"""Every URL pattern, taken from the URL resolver (the portal, the API, the Django admin), with
+every method, as every role, answers hostile input without a server error: non-numeric and
+superscript digits, huge and negative numbers, unknown choices, 10 kB strings, NUL bytes,
+deeply nested and malformed JSON, wrong content types. A view added later is walked the day
+it is added: the parameter names come from its filter set, its form, its serializer, the
+admin's filters and every `name="…"` in the templates.
+
+A role that a plain request shows to be turned away (login, 401, 403, 404, 405) is not sent
+the hostile values for that address and method: the refusal comes before any input is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+from rest_framework.test import APIClient
+
+from dids.models import E911Address, E911Job, SyncRun
+from dids.services import pool_save
+from trunks.services import assignment_save
+
+from ..conftest import api_client, login
+from ..factories import call_record, sip_trunk
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+NESTED = "[" * 100_000
+HOSTILE = [
+    "abc",
+    "²",
+    "1.5",
+    "-1",
+    "99999999999999999999999",
+    "a\x00b",
+    "x" * 10_240,
+    "[]",
+    NESTED,
+]
+# Bodies an API client can send by mistake or on purpose, with their content type.
+BODIES = [
+    ("{", "application/json"),
+    (NESTED, "application/json"),
+    ('{"a": ' * 5000 + "1" + "}" * 5000, "application/json"),
+    ("[1, 2, 3]", "application/json"),
+    ("\x00\xff", "application/json"),
+    ("<a>b</a>", "application/xml"),
+    ("name=x", "text/plain"),
+]
+BLOCKED = {301, 302, 401, 403, 404, 405}
+# Parameters that steer a view rather than carry data: their own values come first, so the
+# hostile ones reach the paths behind them.
+ACTIONS_RE = re.compile(r'name="action" value="([a-z_]+)"')
+NAME_RE = re.compile(r'\bname="([a-z_][a-z_0-9]*)"')
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    callback: object
+    kind: str  # "ui", "api" or "admin"
+
+
+def _patterns(patterns=None, prefix="", namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from _patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), namespace, p
+
+
+def _kwarg_names(route: str, pattern) -> list[str]:
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    names += re.findall(r"\(\?P<(\w+)>", route)
+    return list(dict.fromkeys(names))
+
+
+def _view_class(callback):
+    return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+
+
+def _model_of(callback):
+    model_admin = getattr(callback, "model_admin", None)
+    if model_admin is not None:
+        return model_admin.model
+    return getattr(_view_class(callback), "model", None)
+
+
+def _value_for(name: str, model, world) -> object:
+    if name == "tenant_slug":
+        return world.a.slug
+    if name in {"app_label"}:
+        return None
+    with scopes_disabled():
+        obj = model.objects.order_by("pk").first() if model is not None else None
+    if obj is None:
+        return 1
+    if name == "number":
+        return getattr(obj, "number", None) or getattr(obj, "start", 1)
+    if name == "slug":
+        return getattr(obj, "slug", obj.pk)
+    return obj.pk
+
+
+def targets(world) -> list[Target]:
+    found = []
+    for route, namespace, p in _patterns():
+        full = ":".join(filter(None, [namespace, p.name])) if p.name else None
+        if full is None:
+            continue
+        kind = (
+            "admin" if route.startswith("admin/") else "api" if route.startswith("api/") else "ui"
+        )
+        model = _model_of(p.callback)
+        names = _kwarg_names(route, p.pattern)
+        kwargs = {}
+        if "app_label" in names:
+            kwargs["app_label"] = getattr(model, "_meta", None) and model._meta.app_label
+            if not kwargs["app_label"]:
+                kwargs["app_label"] = "tenants"
+        for name in names:
+            kwargs.setdefault(name, _value_for(name, model, world))
+        try:
+            url = reverse(full, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        found.append(Target(full, url, p.callback, kind))
+        # Addresses that take any text where an id or a number belongs.
+        for bad in ("abc", "²", "99999999999999999999999", "-1"):
+            hostile = dict(kwargs)
+            for name in names:
+                if name not in {"tenant_slug", "app_label"}:
+                    hostile[name] = bad
+            if hostile == kwargs:
+                break
+            with contextlib.suppress(NoReverseMatch):
+                found.append(Target(full, reverse(full, kwargs=hostile), p.callback, kind))
+    return found
+
+
+def _template_names() -> tuple[set[str], set[str]]:
+    names, actions = set(), set()
+    for path in Path(settings.BASE_DIR).glob("*/**/templates/**/*.html"):
+        if ".venv" in path.parts:
+            continue
+        text = path.read_text()
+        names |= set(NAME_RE.findall(text))
+        actions |= set(ACTIONS_RE.findall(text))
+    names -= {"viewport", "htmx-config", "csrfmiddlewaretoken"}
+    return names, actions
+
+
+def parameter_names(callback, template_names: set[str]) -> list[str]:
+    view = _view_class(callback)
+    names = set(template_names) | {"page", "per_page", "ordering", "status", "kind", "format"}
+    filterset = getattr(view, "filterset_class", None)
+    if filterset is not None:
+        names |= set(filterset.base_filters)
+    form = getattr(view, "form_class", None)
+    if form is not None and hasattr(form, "base_fields"):
+        names |= set(form.base_fields)
+    serializer = getattr(view, "serializer_class", None)
+    if serializer is not None:
+        # A serializer that needs its context to list its fields adds no names.
+        with contextlib.suppress(Exception):
+            names |= set(serializer().fields)
+    model_admin = getattr(callback, "model_admin", None)
+    if model_admin is not None:
+        names |= {"q", "o", "p", "e", "_changelist_filters"}
+        for item in model_admin.list_filter:
+            field = item if isinstance(item, str) else item[0] if isinstance(item, tuple) else None
+            if field:
+                names |= {f"{field}__exact", f"{field}__id__exact", f"{field}__isnull"}
+        if model_admin.date_hierarchy:
+            names |= {f"{model_admin.date_hierarchy}__{p}" for p in ("year", "month", "day")}
+    return sorted(names)
+
+
+@pytest.fixture
+def walk_world(world, sandbox_account):
+    """One object of each kind in Acme, so addresses name real objects."""
+    account = sandbox_account
+    pool_save(tenant=world.a, text="16468097060-16468097069")
+    trunk = sip_trunk(account, label="Acme trunk", sync_state="in_sync")
+    with scopes_disabled():
+        assignment_save(trunk=trunk, tenant=world.a, numbers="16468097180-16468097189", max_calls=2)
+        call_record(account, tenant=world.a, trunk=trunk, started_at=timezone.now())
+        job = E911Job.objects.create(tenant=world.a, kind="set", numbers=[16468097060], total=1)
+        E911Address.objects.create(
+            tenant=world.a,
+            number=16468097060,
+            name="HQ",
+            street_number="100",
+            street="Main St",
+            city="Springfield",
+            state="IL",
+            zip_code="62701",
+            job=job,
+        )
+        SyncRun.objects.create(account=account, status="succeeded")
+    return world
+
+
+def roles(world, kind: str) -> dict[str, Client]:
+    staff = {"support staff": login(world.support)} if kind == "admin" else {}
+    sessions = {
+        "anonymous": Client(),
+        "agent": login(world.agent_a),
+        "tenant admin": login(world.admin_a),
+        "system administrator": login(world.sysadmin),
+    }
+    tokens = {
+        "anonymous": APIClient(),
+        "API tenant token": api_client(world.admin_a, world.a),
+        "API platform token": api_client(world.sysadmin),
+        "agent": login(world.agent_a),
+    }
+    return {**(tokens if kind == "api" else sessions), **staff}
+
+
+def _send(client, method, url, *, params=None, body=None, content_type=None):
+    if method == "get":
+        return client.get(url, params or {})
+    if body is not None:
+        return getattr(client, method)(url, body, content_type=content_type)
+    return getattr(client, method)(url, params or {})
+
+
+def _requests(target: Target, method: str, names: list[str], actions: set[str]):
+    """(what is shown in a failure, keyword arguments of _send) for one address and method."""
+    for value in HOSTILE:
+        params = dict.fromkeys(names, value)
+        shown = value if len(value) < 20 else f"{value[:12]}…({len(value)} chars)"
+        if method == "get":
+            yield f"query {shown!r}", {"params": params}
+            continue
+        if target.kind == "api":
+            body = json.dumps(params)
+            yield f"JSON {shown!r}", {"body": body, "content_type": "application/json"}
+        else:
+            yield f"form {shown!r}", {"params": params}
+            for action in sorted(actions):
+                yield f"form action={action} {shown!r}", {"params": {**params, "action": action}}
+    if method != "get" and target.kind == "api":
+        for body, content_type in BODIES:
+            shown = body if len(body) < 20 else f"{body[:12]}…({len(body)} chars)"
+            yield f"{content_type} {shown!r}", {"body": body, "content_type": content_type}
+
+
+@pytest.mark.django_db
+def test_no_address_answers_hostile_input_with_a_server_error(walk_world):
+    world = walk_world
+    template_names, actions = _template_names()
+    found = targets(world)
+    names_found = {t.name for t in found}
+    # The walk must reach the portal, the API and the admin, or it proves nothing.
+    assert {
+        "tenant:dashboard",
+        "platform:tenant_list",
+        "api:number-detail",
+        "api:cdr-list",
+        "admin:portal_auditentry_changelist",
+    } <= names_found, sorted(names_found)
+    failures: list[str] = []
+    sent = 0
+    # Reads first, while every object named in an address still exists; then the writes.
+    for methods in (["get"], [m for m in METHODS if m != "get"]):
+        for target in found:
+            names = parameter_names(target.callback, template_names)
+            # Fresh clients for each address: a logout or a revoked token must not end the walk.
+            for role, client in roles(world, target.kind).items():
+                client.raise_request_exception = False
+                for method in methods:
+                    response = _send(client, method, target.url)
+                    sent += 1
+                    if response.status_code >= 500:
+                        failures.append(f"{method.upper()} {target.url} as {role}: plain request")
+                    if response.status_code in BLOCKED:
+                        continue
+                    for shown, kwargs in _requests(target, method, names, actions):
+                        response = _send(client, method, target.url, **kwargs)
+                        sent += 1
+                        if response.status_code >= 500:
+                            failures.append(
+                                f"{method.upper()} {target.url} ({target.name}) as {role}: "
+                                f"{shown} answered {response.status_code}"
+                            )
+    assert sent > 1000
+    assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures)
