@@ -13,7 +13,6 @@ an address of the caller's own.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 
@@ -41,6 +40,11 @@ log = logging.getLogger(__name__)
 
 TOKEN_SALT = "dids.e911.validated"
 TOKEN_MAX_AGE = 3600  # seconds a validated address may wait before it is set
+CANDIDATE_SALT = "dids.e911.candidate"
+CANDIDATE_FIELDS = frozenset({*e911.ADDRESS_FIELDS, "zip_plus_four"})
+MAX_CANDIDATES = 20  # shown of Wavix's candidates
+# A signed candidate is a few hundred characters; anything much longer is not one of ours.
+MAX_CANDIDATE_CHARS = 2000
 MAX_NUMBERS = 5000  # per job
 WAVIX_FAILED = "wavix_failed"  # the code of a ValidationError whose params hold the detail
 
@@ -90,10 +94,16 @@ class Outcome:
             rows.append((e911.LABELS[name], mine, theirs, name in self.changed))
         return rows
 
+    # Each candidate signed (`candidate_token`), so the page carries it back unchanged.
+    candidate_tokens: list[str] = field(default_factory=list)
+
     @property
     def candidate_choices(self) -> list[tuple[str, str]]:
-        """(the candidate as JSON, as one line) for the page's radio buttons."""
-        return [(json.dumps(c, sort_keys=True), e911.one_line(c)) for c in self.candidates]
+        """(the candidate's signed token, the candidate as one line) for the radio buttons."""
+        return [
+            (token, e911.one_line(c))
+            for token, c in zip(self.candidate_tokens, self.candidates, strict=True)
+        ]
 
 
 # Numbers ------------------------------------------------------------------------------------
@@ -162,6 +172,43 @@ def clean_address(data: dict) -> dict:
 
 def _token(tenant: Tenant, name: str, address: dict) -> str:
     return signing.dumps({"t": tenant.pk, "n": name, "a": address}, salt=TOKEN_SALT)
+
+
+def candidate_token(tenant: Tenant, candidate: dict) -> str:
+    return signing.dumps({"t": tenant.pk, "a": candidate}, salt=CANDIDATE_SALT, compress=True)
+
+
+def read_candidate(tenant: Tenant, token: str) -> dict:
+    """The Wavix candidate a page sent back (one of those `e911_validate` signed): its size is
+    checked before anything is decoded, and its shape after."""
+    choose = "Choose one of Wavix's addresses."
+    if not token:
+        raise ValidationError({"candidate": choose})
+    if len(token) > MAX_CANDIDATE_CHARS:
+        raise ValidationError(
+            {
+                "candidate": f"The chosen address is {len(token):,} characters long, more than "
+                f"the {MAX_CANDIDATE_CHARS:,} a Wavix candidate takes: {choose[0].lower()}"
+                f"{choose[1:]}"
+            }
+        )
+    try:
+        data = signing.loads(token, salt=CANDIDATE_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            {"candidate": "Wavix's addresses are more than an hour old: validate again."}
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            {"candidate": f"That is not one of the addresses Wavix offered. {choose}"}
+        ) from exc
+    candidate = data.get("a") if isinstance(data, dict) else None
+    shaped = isinstance(candidate, dict) and all(
+        k in CANDIDATE_FIELDS and isinstance(v, str) and len(v) <= 100 for k, v in candidate.items()
+    )
+    if not shaped or data.get("t") != tenant.pk:
+        raise ValidationError({"candidate": f"That is not one of Wavix's addresses. {choose}"})
+    return candidate
 
 
 def read_token(tenant: Tenant, token: str) -> tuple[str, dict]:
@@ -238,7 +285,8 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
     elif status == "candidates":
         outcome.candidates = [
             _wavix_address(c, address["location"]) for c in answer.get("candidates") or []
-        ]
+        ][:MAX_CANDIDATES]
+        outcome.candidate_tokens = [candidate_token(tenant, c) for c in outcome.candidates]
     return outcome
 
 

@@ -4,8 +4,6 @@ drift between the portal and Wavix."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -155,20 +153,21 @@ class E911SetView(TenantMixin, FormView):
 
     def candidate_form(self):
         """The chosen candidate, with the location the user may have added, as a form to
-        validate again: Wavix confirms it before it can be set."""
+        validate again: Wavix confirms it before it can be set. The candidate comes back as
+        the signed token the outcome gave it (bounded and checked before it is decoded)."""
         data = self.request.POST.copy()
         try:
-            chosen = json.loads(data.get("candidate") or "")
-        except ValueError:
-            chosen = None
-        if isinstance(chosen, dict):
+            chosen = e911_services.read_candidate(self.tenant, data.get("candidate", ""))
+        except ValidationError as exc:
+            chosen, problem = None, exc
+        if chosen is not None:
             for name in e911.ADDRESS_FIELDS:
-                data[name] = str(chosen.get(name) or "")
+                data[name] = chosen.get(name, "")
             data["location"] = self.request.POST.get("candidate_location", "")
         form = self.get_form_class()(data=data)
-        if not isinstance(chosen, dict):
+        if chosen is None:
             form.is_valid()
-            form.add_error(None, "Choose one of Wavix's addresses.")
+            add_form_errors(form, problem)
         return form
 
     def set_address(self):

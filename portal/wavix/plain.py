@@ -10,6 +10,7 @@ from django.utils import timezone
 from .errors import (
     WavixAuthError,
     WavixError,
+    WavixKeyUnreadable,
     WavixNetworkError,
     WavixNotFound,
     WavixNotProvisioned,
@@ -20,6 +21,8 @@ from .errors import (
 from .retry import Retry, is_transient
 
 SUPPORT = "if it keeps failing, contact support"
+# The portal's own access to Wavix is wrong: nothing a tenant user can fix.
+_SETUP = (WavixAuthError, WavixNotProvisioned, WavixKeyUnreadable)
 
 
 def cause(exc: WavixError) -> str:
@@ -30,7 +33,7 @@ def cause(exc: WavixError) -> str:
         return "Wavix was too busy to answer"
     if isinstance(exc, WavixServerError):
         return "Wavix had a problem on its side"
-    if isinstance(exc, WavixAuthError | WavixNotProvisioned):
+    if isinstance(exc, _SETUP):
         return "The portal's access to Wavix is not set up for this (a problem on our side)"
     if isinstance(exc, WavixNotFound):
         return "Wavix does not know this number"
@@ -43,7 +46,7 @@ def advice(exc: WavixError) -> str:
     """What the user can do about a failure that is final (one sentence)."""
     if is_transient(exc):
         return f"Try again later; {SUPPORT}."
-    if isinstance(exc, WavixAuthError | WavixNotProvisioned):
+    if isinstance(exc, _SETUP):
         return "Contact support: the portal's connection to Wavix needs fixing."
     return f"Check the details and try again; {SUPPORT}."
 

@@ -3,6 +3,7 @@ admin validates an address (four outcomes), sets it on numbers, sees it everywhe
 listed, deletes it after a warning; the number is in use meanwhile; the reconcile shows drift;
 the dashboard and the tenant list count numbers without an address; the API does the same."""
 
+import html
 import re
 
 import pytest
@@ -174,6 +175,34 @@ def test_the_fields_needed_to_validate_are_marked_required(e911):
     starred = re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span', form)
     assert starred == ["name", "street", "city", "state"]
     assert not re.search(r"<input[^>]* required", form), "the rules name problems, not the browser"
+
+
+def choose_candidate(client, candidate, slug="acme"):
+    data = {"action": "candidate", "numbers": str(N1), "name": "NY office"}
+    response = client.post(f"/t/{slug}/e911/set/", {**data, "candidate": candidate})
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_a_huge_nested_candidate_is_refused_by_its_size_before_it_is_parsed(e911):
+    before = e911.account.transport.request_count
+    page = choose_candidate(login(e911.admin_a), "[" * 100_000)
+    assert "The chosen address is 100,000 characters long, more than the 2,000" in page
+    assert e911.account.transport.request_count == before, "nothing was sent to Wavix"
+
+
+def test_a_candidate_that_wavix_did_not_offer_is_refused(e911):
+    forged = '{"street_number": "1", "street": "Broadway", "city": "New York", "state": "NY"}'
+    page = choose_candidate(login(e911.admin_a), forged)
+    assert "That is not one of the addresses Wavix offered. Choose one of Wavix" in page
+    assert 'data-outcome="full_match"' not in page
+
+
+def test_another_tenants_candidate_is_refused(e911):
+    with scope(tenant=e911.b):
+        globex = e911_services.candidate_token(e911.b, {"street": "Broadway"})
+    page = choose_candidate(login(e911.admin_a), globex)
+    assert "That is not one of Wavix's addresses." in page
 
 
 def test_an_unknown_street_is_no_match_and_cannot_be_set(e911):
