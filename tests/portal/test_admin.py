@@ -23,6 +23,7 @@ from dids.models import (
     E911Job,
     E911ReconcileRun,
     NumberOrder,
+    PoolImport,
     SyncRun,
 )
 from portal.crypto import EncryptedTextField
@@ -73,6 +74,7 @@ def rows(world):
             Did.objects.create(account=account, number=first, country="US", city="New York")
             DidNote.objects.create(tenant=tenant, number=first, label=f"Reception {i}")
             SyncRun.objects.create(account=account, status="succeeded", requested_by=user)
+            PoolImport.objects.create(requested_by=user, filename=f"pools-{i}.csv", total=1)
             NumberOrder.objects.create(
                 kind="buy", account=account, numbers=[str(first)], tenant=tenant, requested_by=user
             )
@@ -303,6 +305,7 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "dids.NumberRange",
         "dids.Did",
         "dids.SyncRun",
+        "dids.PoolImport",
         "dids.NumberOrder",
         "dids.E911Job",
         "dids.E911Address",
