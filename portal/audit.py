@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -261,8 +261,7 @@ def readable(value, model=None, name: str = "") -> str:
     if field is not None and field.choices and not isinstance(value, list | dict):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.many_to_one and not isinstance(value, list | dict):
-        related = field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value} (deleted)"
+        return _related(field, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str) and isinstance(field, models.DateTimeField):
@@ -273,6 +272,15 @@ def readable(value, model=None, name: str = "") -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in value.items())
     return str(value)
+
+
+def _related(field, pk) -> str:
+    """A foreign key by the name of what it points at (the id alone if that is gone)."""
+    try:
+        related = field.related_model._base_manager.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        related = None
+    return str(related) if related is not None else f"#{pk} (no longer exists)"
 
 
 def _inline(value) -> str:

@@ -218,3 +218,12 @@ def test_object_filter_names_models_as_people_do_and_tenants_see_their_own_types
     )
     assert "Main" in pool_only.split("<tbody>")[1]
     assert Did  # the model the "Number" label names
+
+
+def test_audit_detail_names_related_objects_instead_of_their_ids(world):
+    with scopes_disabled():
+        entry = [e for e in entries_for(Membership) if e.after["user"] == world.agent_a.pk][0]
+    page = login(world.sysadmin).get(f"/platform/audit/{entry.pk}/").content.decode()
+    diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
+    assert "Acme Telecom" in diff and str(world.agent_a) in diff
+    assert f">{world.a.pk}<" not in diff
