@@ -12,7 +12,8 @@ class TrunkSerializer(serializers.ModelSerializer):
     password = serializers.SerializerMethodField(help_text="Always masked.")
     password_known = serializers.BooleanField(
         read_only=True,
-        help_text="False for a trunk imported from Wavix, which never returns passwords: a "
+        help_text="False for a trunk imported from Wavix, which never returns passwords, or "
+        "whose stored password cannot be decrypted (the portal's encryption keys changed): a "
         "digest trunk then needs a new password (`password` or `generate_password`) before "
         "anything else can be pushed.",
     )
