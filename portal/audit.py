@@ -270,7 +270,7 @@ def readable(value, model=None, name: str = "") -> str:
     if isinstance(value, list):
         return "\n".join(readable(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in value.items())
+        return _pairs(value)
     return str(value)
 
 
@@ -283,11 +283,15 @@ def _related(field, pk) -> str:
     return str(related) if related is not None else f"#{pk} (no longer exists)"
 
 
+def _pairs(data: dict) -> str:
+    """`key: value, …`, leaving out keys with no value."""
+    shown = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in shown.items()) or EMPTY
+
+
 def _inline(value) -> str:
     if isinstance(value, dict):
-        return (
-            "(" + ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in value.items()) + ")"
-        )
+        return f"({_pairs(value)})"
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     return readable(value)

@@ -175,6 +175,7 @@ def test_a_destination_change_is_recorded_once_with_readable_values(
     diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
     assert "Destination" in diff and "100@pbx.acme.example" in diff
     assert "{" not in diff and "'" not in diff, diff
+    assert "trunk id" not in diff, "keys with no value are left out"
     assert "Updated at" not in diff and "City" not in diff, "only what changed is listed"
 
 
