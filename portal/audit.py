@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -261,8 +261,7 @@ def readable(value, model=None, name: str = "") -> str:
     if field is not None and field.choices and not isinstance(value, list | dict):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.many_to_one and not isinstance(value, list | dict):
-        related = field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value} (deleted)"
+        return _related(field, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str) and isinstance(field, models.DateTimeField):
@@ -271,15 +270,28 @@ def readable(value, model=None, name: str = "") -> str:
     if isinstance(value, list):
         return "\n".join(readable(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in value.items())
+        return _pairs(value)
     return str(value)
+
+
+def _related(field, pk) -> str:
+    """A foreign key by the name of what it points at (the id alone if that is gone)."""
+    try:
+        related = field.related_model._base_manager.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        related = None
+    return str(related) if related is not None else f"#{pk} (no longer exists)"
+
+
+def _pairs(data: dict) -> str:
+    """`key: value, …`, leaving out keys with no value."""
+    shown = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in shown.items()) or EMPTY
 
 
 def _inline(value) -> str:
     if isinstance(value, dict):
-        return (
-            "(" + ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in value.items()) + ")"
-        )
+        return f"({_pairs(value)})"
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     return readable(value)

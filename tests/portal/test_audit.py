@@ -172,6 +172,7 @@ def test_a_destination_change_is_recorded_once_with_readable_values(
     diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
     assert "Destination" in diff and "100@pbx.acme.example" in diff
     assert "{" not in diff and "'" not in diff, diff
+    assert "trunk id" not in diff, "keys with no value are left out"
     assert "Updated at" not in diff and "City" not in diff, "only what changed is listed"
 
 
@@ -215,3 +216,12 @@ def test_object_filter_names_models_as_people_do_and_tenants_see_their_own_types
     )
     assert "Main" in pool_only.split("<tbody>")[1]
     assert Did  # the model the "Number" label names
+
+
+def test_audit_detail_names_related_objects_instead_of_their_ids(world):
+    with scopes_disabled():
+        entry = [e for e in entries_for(Membership) if e.after["user"] == world.agent_a.pk][0]
+    page = login(world.sysadmin).get(f"/platform/audit/{entry.pk}/").content.decode()
+    diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
+    assert "Acme Telecom" in diff and str(world.agent_a) in diff
+    assert f">{world.a.pk}<" not in diff
