@@ -8,6 +8,10 @@ from .models import SipTrunk
 from .validation import widest_prefix
 
 _TEXTAREA = {"rows": 3, "class": "font-monospace"}
+# Bounds checked before anything is parsed: far above what a valid value needs (a number is
+# at most 15 digits; a trunk holds at most TRUNK_MAX_ALLOWED_ADDRESSES addresses).
+MAX_NUMBER_CHARS = 32
+MAX_LIST_CHARS = 4096
 
 
 def allowed_ips_help() -> str:
@@ -47,11 +51,13 @@ class TrunkForm(Form):
     )
     allowed_ips = forms.CharField(
         required=False,
+        max_length=MAX_LIST_CHARS,
         label="Allowed addresses",
         widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "203.0.113.10\n203.0.113.16/29"}),
     )
     callerid = forms.CharField(
         required=False,
+        max_length=MAX_NUMBER_CHARS,
         label="Caller ID",
         help_text="A number of the Wavix account in E.164 digits; once the trunk is shared, a "
         "number in a tenant's pool on it. Required unless caller-ID passthrough is on.",
@@ -141,6 +147,7 @@ class ShareForm(Form):
 class CallerIdForm(Form):
     caller_ids = forms.CharField(
         required=False,
+        max_length=MAX_LIST_CHARS,
         label="Caller IDs",
         widget=forms.Textarea(attrs=_TEXTAREA),
         help_text="Numbers of yours on this trunk that your PBX presents, one per line.",

@@ -37,6 +37,7 @@ MAX_ORDER_NUMBERS = 100
 MAX_ID = 2**31 - 1  # Wavix's ids are 32-bit integers
 MAX_PAGE = 10_000
 _AMOUNT = re.compile(r"\d{1,9}(\.\d{1,6})?")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SHOWN_CHARS = 40
 
 
@@ -126,7 +127,7 @@ class Chosen:
     @classmethod
     def offered(cls, item: dict) -> Chosen:
         return cls(
-            str(item.get("number") or ""),
+            str(item.get("number") or "").lstrip("+"),
             _money(item.get("activation_fee")),
             _money(item.get("monthly_fee")),
         )
@@ -330,7 +331,8 @@ def _tenant(request) -> Tenant | None:
     slug = _data(request).get("tenant", "")
     if not slug:
         return None
-    tenant = Tenant.objects.active().filter(slug=slug[:50]).first() if len(slug) <= 50 else None
+    plausible = len(slug) <= 50 and _SLUG.fullmatch(slug)  # checked before any query
+    tenant = Tenant.objects.active().filter(slug=slug).first() if plausible else None
     if tenant is None:
         raise ValidationError(f"Tenant: “{_shown(slug)}” is not an active tenant; choose one.")
     return tenant

@@ -117,7 +117,7 @@ def test_checkout_into_an_unknown_tenant_is_refused_keeping_the_order(world, cat
     world.b.save()
     client = login(world.sysadmin)
     chosen = {**catalogue, "numbers": ["13127840000|1.00|2.50", "13127840007|1.00|2.50"]}
-    for slug in ["nobody", "globex", "\x00" * 60]:
+    for slug in ["nobody", "globex", "\x00", "acme\x00", "²", "\x00" * 60]:
         response = client.post("/platform/numbers/buy/checkout/", {**chosen, "tenant": slug})
         assert response.status_code == 400
         page = text(response)

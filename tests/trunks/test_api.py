@@ -130,3 +130,43 @@ def test_digits_that_are_not_ascii_are_refused_naming_the_field(make_trunk, wavi
     response = api.patch(url, {"rewrite_enabled": True, "rewrite_prefix": "1²"}, format="json")
     assert response.status_code == 400
     assert "“1²” is not a prefix" in response.json()["errors"]["rewrite_prefix"][0]
+
+
+def test_oversized_values_are_refused_by_size_before_they_are_parsed(make_trunk, wavix, api_as):
+    from ..conftest import login
+
+    api = api_as(wavix.world.sysadmin)
+    body = {
+        **digest(wavix.active[0]),
+        "account": wavix.account.pk,
+        "allowed_ips": ["203.0.113.10"] * 1001,
+        "callerid": "1" * 10_000,
+    }
+    errors = api.post("/api/v1/trunks/", body, format="json").json()["errors"]
+    assert "no more than 1000" in str(errors["allowed_ips"])
+    assert "no more than 32 characters" in str(errors["callerid"])
+    long_address = {**body, "allowed_ips": ["1" * 10_000], "callerid": str(wavix.active[0])}
+    errors = api.post("/api/v1/trunks/", long_address, format="json").json()["errors"]
+    assert "no more than 64 characters" in str(errors["allowed_ips"])
+
+    page = login(wavix.world.sysadmin).post(
+        "/platform/trunks/new/",
+        {**body, "allowed_ips": "203.0.113.10\n" * 1000, "callerid": "1" * 10_000},
+    )
+    text = page.content.decode()
+    assert "Ensure this value has at most 4096 characters (it has 12999)." in text
+    assert "Ensure this value has at most 32 characters (it has 10000)." in text
+    assert not SipTrunk.objects.exists()
+
+    trunk = make_trunk()
+    assignment = share(trunk, wavix.world.a, str(wavix.active[0]))
+    tenant = api_as(wavix.world.admin_a, wavix.world.a)
+    url = f"/api/v1/tenants/acme/trunks/{assignment.pk}/"
+    too_many = tenant.patch(url, {"caller_ids": ["1"] * 1001}, format="json")
+    assert too_many.status_code == 400 and "no more than 1000" in str(too_many.json())
+    too_long = tenant.patch(url, {"caller_ids": ["1" * 100]}, format="json")
+    assert too_long.status_code == 400 and "no more than 32 characters" in str(too_long.json())
+    page = login(wavix.world.admin_a).post(
+        f"/t/acme/trunks/{assignment.pk}/", {"caller_ids": "1\n" * 3000}
+    )
+    assert "at most 4096 characters (it has 5999)" in page.content.decode()

@@ -208,3 +208,11 @@ def test_calls_show_numbers_with_plus_dispositions_in_words_and_unknown_trunks_s
     tenant = _rows(login(world.admin_a).get("/t/acme/calls/").content.decode())
     assert [row[7] for row in tenant] == ["Acme PBX", "Unknown trunk", "—"]
     assert tenant[1][4] == "No answer"
+
+
+def test_a_bad_filter_is_named_by_its_label(world):
+    page = login(world.sysadmin).get("/platform/calls/", {"since": "abc", "trunk": "²"})
+    assert page.status_code == 200
+    errors = page.content.decode().split('data-testid="filter-errors">', 1)[1].split("</div></", 1)
+    assert "<div>From: Enter a valid date.</div>" in errors[0]
+    assert "<div>Trunk: Select a valid choice." in errors[0]

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from portal.params import BIGINT_MAX
+from trunks.forms import MAX_NUMBER_CHARS
 from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
 from trunks.selectors import connection_of
 from trunks.validation import MAX_PASSWORD_LENGTH
@@ -89,7 +90,8 @@ class TrunkWriteSerializer(serializers.Serializer):
         help_text="Set a new, strong password; the answer shows it once (`generated_password`).",
     )
     allowed_ips = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=64),
+        max_length=1000,
         required=False,
         help_text="IPv4/IPv6 addresses and networks (CIDR). Wavix takes single addresses, so "
         "each network is sent as all its addresses: at most TRUNK_MAX_NETWORK_ADDRESSES per "
@@ -97,7 +99,9 @@ class TrunkWriteSerializer(serializers.Serializer):
         "(default 64). With IP authentication the first is one address, the one Wavix "
         "authenticates.",
     )
-    callerid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    callerid = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=MAX_NUMBER_CHARS
+    )
     passthrough = serializers.BooleanField(required=False)
     didinfo_enabled = serializers.BooleanField(required=False)
     call_limit = serializers.IntegerField(required=False, allow_null=True)
@@ -171,7 +175,9 @@ class TenantTrunkSerializer(serializers.ModelSerializer):
 
 
 class CallerIdsSerializer(serializers.Serializer):
-    caller_ids = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    caller_ids = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_NUMBER_CHARS), allow_empty=True, max_length=1000
+    )
 
 
 class CdrSerializer(serializers.ModelSerializer):
