@@ -78,12 +78,6 @@ def is_unreadable(value) -> bool:
     return isinstance(value, UnreadableSecret)
 
 
-UNREADABLE_HINT = (
-    "it was encrypted with a key the portal no longer has (SECRET_KEY or "
-    "FIELD_ENCRYPTION_KEYS changed without keeping the old key): enter it again"
-)
-
-
 class EncryptedTextField(models.TextField):
     """A text field whose database value is encrypted. Audit entries mask it (models list it in
     `audit_masked_fields`)."""
