@@ -267,8 +267,9 @@ API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 
 # E-mail (invitations), as EMAIL_URL: smtp://user:password@host:587 (smtp+tls://, smtp+ssl://
 # also), consolemail://. With DEBUG and no EMAIL_URL, mails are files in var/mail/.
-if env.str("EMAIL_URL", default="") or not DEBUG:
-    vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+EMAIL_URL = env.str("EMAIL_URL", default="") or ("" if DEBUG else "smtp://localhost:25")
+if EMAIL_URL:
+    vars().update(environ.Env.email_url_config(EMAIL_URL))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")

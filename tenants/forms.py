@@ -65,7 +65,7 @@ class MembershipAddForm(Form):
 
 
 class MemberAddForm(Form):
-    """Adds a person to a tenant. Tenant admins create new agents only."""
+    """A system administrator adds a person to a tenant (tenant admins invite instead)."""
 
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)

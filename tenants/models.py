@@ -290,7 +290,7 @@ class Invitation(models.Model):
 
     audit_log = True
     audit_masked_fields = ("token_hash", "token")
-    audit_ignored_fields = ("mail_status", "mail_error", "sent_at")
+    audit_ignored_fields = ("mail_status", "mail_error", "sent_at", "send_count", "token")
 
     class Meta:
         ordering = ["-created_at"]

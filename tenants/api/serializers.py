@@ -88,7 +88,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipCreateSerializer(serializers.Serializer):
-    """Tenant admins create new agents; system administrators may also add an existing user."""
+    """System administrators add an existing user or create one; tenant admins invite people
+    instead (`invitations/`), which never tells whether an address has an account."""
 
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)

@@ -41,7 +41,7 @@ def test_ui_change_records_user_source_and_before_after(world):
 
 
 def test_api_create_and_delete_are_recorded_as_api(world):
-    client = api_client(world.admin_a, world.a)
+    client = api_client(world.sysadmin, world.a)  # tenant admins invite instead
     response = client.post(
         f"/api/v1/tenants/{world.a.slug}/members/",
         {"email": "new.agent@acme.example", "password": "a-long-enough-pass", "role": "agent"},
@@ -50,7 +50,7 @@ def test_api_create_and_delete_are_recorded_as_api(world):
     assert response.status_code == 201, response.content
     created = entries_for(Membership, response.json()["id"])
     assert [e.action for e in created] == ["create"]
-    assert created[0].source == "api" and created[0].actor == world.admin_a
+    assert created[0].source == "api" and created[0].actor == world.sysadmin
     assert (
         client.delete(
             f"/api/v1/tenants/{world.a.slug}/members/{response.json()['id']}/"

@@ -76,6 +76,23 @@ def test_changing_the_emails_case_neither_bypasses_nor_clears_the_lockout(world,
         locked = client.post("/login/", {"username": variant, "password": PASSWORD})
         assert locked.status_code == 429, variant
         assert "Too many failed logins" in locked.content.decode()
+    # The Django admin's login page is the same lockout.
+    admin_login = client.post(
+        "/admin/login/", {"username": email.upper(), "password": PASSWORD, "next": "/admin/"}
+    )
+    assert admin_login.status_code == 429
+
+
+def test_support_staff_log_in_to_the_django_admin_in_any_case(world):
+    response = Client().post(
+        "/admin/login/",
+        {"username": world.support.email.upper(), "password": PASSWORD, "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    too_long = Client().post(
+        "/admin/login/", {"username": world.support.email, "password": LONG, "next": "/admin/"}
+    )
+    assert "Passwords are at most 128 characters" in too_long.content.decode()
 
 
 def test_the_email_in_any_case_logs_in_to_the_one_account(world):

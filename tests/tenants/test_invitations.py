@@ -242,3 +242,28 @@ def test_the_mail_task_never_sends_twice(world, smtp_server, send):
         invitation = Invitation.objects.get(email="once@example.org")
     assert invitations.invitation_deliver(invitation_id=invitation.pk) == "sent"
     assert len(smtp_server.to("once@example.org")) == 1
+
+
+def test_make_run_writes_mails_to_files_in_var_mail(tmp_path):
+    """The zero-setup configuration (DEBUG on, no EMAIL_URL) writes each mail to a file in
+    var/mail/, where bin/run's banner says to read them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "EMAIL_URL"}}
+    env.update(DEBUG="true", PORTAL_VAR_DIR=str(tmp_path), DATABASE_URL="sqlite://:memory:")
+    code = "from django.core.mail import send_mail; send_mail('Hi', 'Body', None, ['a@b.example'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    [mail] = (tmp_path / "mail").iterdir()
+    assert "Subject: Hi" in mail.read_text()
