@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 MAX_DIGITS = 15  # E.164
 DEFAULT_MAX_SEGMENTS = 10_000
+MAX_SEGMENT_CHARS = 100  # two numbers as people write them, and the "-" between
 
 
 @dataclass(frozen=True, order=True)
@@ -48,7 +49,8 @@ class SegmentError:
     rule: str
 
     def __str__(self) -> str:
-        shown = f"“{self.segment}”" if self.segment else "(empty)"
+        segment = self.segment if len(self.segment) <= 60 else self.segment[:59] + "…"
+        shown = f"“{segment}”" if segment else "(empty)"
         return f"segment {self.position} {shown} at character {self.offset + 1}: {self.rule}"
 
 
@@ -123,6 +125,9 @@ def _parse_segment(
 ) -> tuple[NumberRange | None, str | None]:
     if not segment:
         return None, "empty segment (two separators in a row, or one at an end)"
+    if len(segment) > MAX_SEGMENT_CHARS:
+        # Bounded before any split is tried: each "-" is tried as the range's.
+        return None, f"longer than {MAX_SEGMENT_CHARS} characters (a range is two numbers)"
     if "-" not in segment:
         value, rule = number(segment)
         return (None, rule) if rule else (NumberRange(value, value), None)

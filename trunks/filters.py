@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 
+from dids.phone import search_digits
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
@@ -108,7 +109,8 @@ class CdrFilter(django_filters.FilterSet):
         self.filters["trunk"].queryset = trunks if trunks is not None else SipTrunk.objects.all()
 
     def filter_number(self, queryset, name, value: str):
-        digits = value.strip().lstrip("+").replace(" ", "")
+        # A number as typed ("+1 (312) 555-0150"), or else the text (a SIP user name).
+        digits = search_digits(value) or value.strip()
         return queryset.filter(Q(from_number__contains=digits) | Q(to_number__contains=digits))
 
     @property

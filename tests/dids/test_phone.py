@@ -165,3 +165,26 @@ def test_the_pool_list_search_reads_a_formatted_number(world):
     services.pool_save(tenant=world.b, text="13125550150")
     page = login(world.sysadmin).get("/platform/numbers/", {"q": "+1 (212) 736"}).content.decode()
     assert "Acme Telecom" in page and "Globex Corporation" not in page
+
+
+@pytest.mark.django_db
+def test_the_call_records_number_filter_reads_a_number_as_typed(world):
+    from portal.models import WavixAccount
+    from tests.factories import call_record, days_ago
+
+    account = WavixAccount.objects.create(name="Main", api_key="k" * 20)
+    call_record(account, tenant=world.a, started_at=days_ago(1), from_number="13125550150")
+    call_record(account, tenant=world.a, started_at=days_ago(1), from_number="12025550100")
+    client = login(world.sysadmin)
+    response = client.get("/platform/calls/", {"number": "+1 (312) 555-0150"})
+    assert response.context["totals"].calls == 1
+
+
+def test_a_huge_segment_is_refused_before_its_dashes_are_tried():
+    import time
+
+    text = "1-" * 200_000 + "1"
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="longer than 100 characters"):
+        phone.parse_pool(text)
+    assert time.perf_counter() - started < 1
