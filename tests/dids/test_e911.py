@@ -172,7 +172,7 @@ def test_every_local_problem_is_reported_at_once(e911):
 def test_the_fields_needed_to_validate_are_marked_required(e911):
     page = page_of(login(e911.admin_a), f"/t/acme/e911/set/?numbers={N1}")
     form = page.split('data-testid="e911-address-form"')[1].split("</form>")[0]
-    starred = re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span', form)
+    starred = re.findall(r'<label class="[^"]*field-required[^"]*" for="id_(\w+)"', form)
     assert starred == ["name", "street", "city", "state"]
     assert not re.search(r"<input[^>]* required", form), "the rules name problems, not the browser"
 
