@@ -172,7 +172,7 @@ def test_every_local_problem_is_reported_at_once(e911):
 def test_the_fields_needed_to_validate_are_marked_required(e911):
     page = page_of(login(e911.admin_a), f"/t/acme/e911/set/?numbers={N1}")
     form = page.split('data-testid="e911-address-form"')[1].split("</form>")[0]
-    starred = re.findall(r'<label class="form-label field-required" for="id_(\w+)"', form)
+    starred = re.findall(r'<label class="[^"]*field-required[^"]*" for="id_(\w+)"', form)
     assert starred == ["name", "street", "city", "state"]
     assert not re.search(r"<input[^>]* required", form), "the rules name problems, not the browser"
 
@@ -918,3 +918,25 @@ def test_another_tenants_numbers_in_the_body_are_refused_and_left_alone(e911):
     with scopes_disabled():
         record.refresh_from_db()
         assert record.status == "provisioned" and not E911Job.objects.filter(tenant=e911.a)
+
+
+def test_errors_recorded_before_the_upgrade_are_moved_out_of_tenant_users_sight(e911):
+    import importlib
+
+    from django.apps import apps
+
+    raw = "Wavix POST /v1/e911-records failed: ReadTimeout: HTTPConnectionPool(host='127.0.0.1')"
+    provision(e911, [N1])
+    with scopes_disabled():
+        job = E911Job.objects.get()
+        E911Job.objects.filter(pk=job.pk).update(status="failed", error=raw)
+        E911Address.objects.filter(number=N1).update(error=f"Removal failed: {raw}")
+        migration = importlib.import_module("dids.migrations.0008_e911_errors_in_plain_words")
+        migration.to_plain_words(apps, None)
+        job.refresh_from_db()
+        record = E911Address.objects.get(number=N1)
+    assert (job.error_detail, record.error_detail) == (raw, f"Removal failed: {raw}")
+    assert job.error.startswith("Wavix could not complete this change.")
+    assert record.error.startswith("The emergency address could not be deleted on Wavix")
+    page = page_of(login(e911.admin_a), "/t/acme/e911/")
+    assert "ReadTimeout" not in page and "could not be deleted on Wavix" in page

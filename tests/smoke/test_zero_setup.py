@@ -25,6 +25,7 @@ pytestmark = pytest.mark.smoke
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 300  # migrate, seed the demo, first inventory sync
 FLOW_SECONDS = 10  # each flow, from the request to its end
+WATCHDOG_SECONDS = 900
 FLOWS = ["inventory sync", "buy a number", "E911 set", "E911 delete", "trunk create", "trunk push"]
 
 
@@ -70,6 +71,14 @@ def zero_setup_portal(tmp_path_factory):
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as one
         )
+    # Stops the portal if this test run dies before its teardown (or after WATCHDOG_SECONDS).
+    watchdog = subprocess.Popen(
+        [sys.executable, "-m", "tests.smoke.watchdog", str(os.getpid()), str(process.pid)]
+        + [str(WATCHDOG_SECONDS)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + START_SECONDS
         while "Press Ctrl-C to stop." not in log.read_text(errors="replace"):
@@ -79,6 +88,8 @@ def zero_setup_portal(tmp_path_factory):
         yield SimpleNamespace(env=env, log=log)
     finally:
         _stop(process)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            watchdog.wait(timeout=10)
 
 
 def test_main_flows_complete_within_seconds_on_the_zero_setup_defaults(zero_setup_portal):
