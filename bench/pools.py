@@ -1,8 +1,9 @@
 """DID pool benchmark on PostgreSQL: 100,000 existing ranges across 1,000 tenants.
 
 Prints: assigning a 1,000,000-number range vs a one-number range (target: the same, < 50 ms),
-the overlap check (< 10 ms), "who owns" p50/p99 (p99 < 2 ms), and the same pool stored one row
-per number (as FusionPBX stores destinations) for comparison.
+the overlap check (< 10 ms), "who owns" p50/p99 (p99 < 2 ms), the same pool stored one row
+per number (as FusionPBX stores destinations) for comparison, and a pool CSV import of 5,000
+rows x 200 single numbers between the existing ranges (dry run and apply: time, queries).
 
 Runs in a throwaway test database: `make bench` (or bin/bench bench/pools.py).
 """
@@ -21,15 +22,22 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,  # noqa: E402
+    setup_databases,
+    teardown_databases,
+)
 from django_scopes import scopes_disabled  # noqa: E402
 
-from dids.models import DidPool  # noqa: E402
+from dids import imports  # noqa: E402
+from dids.models import DidPool, NumberRange, PoolImport  # noqa: E402
 from dids.ranges import Pool  # noqa: E402
 from dids.selectors import owner_of  # noqa: E402
 from dids.services import find_conflicts, pool_save  # noqa: E402
-from tenants.models import Tenant  # noqa: E402
+from tenants.models import Tenant, User  # noqa: E402
 
 TENANTS = 1_000
 RANGES = 100_000
@@ -160,6 +168,51 @@ def bench_row_per_number() -> None:
     )
 
 
+IMPORT_ROWS = 5_000
+IMPORT_NUMBERS = 200  # per row, each a single number (a range of its own)
+
+
+def import_file() -> bytes:
+    """Row r sets pool "Import <r // 1000>" of tenant bench-<r % 1000>; its numbers sit ten to
+    a gap between the existing ranges, so the check meets every existing range."""
+    lines = ["tenant,pool,numbers"]
+    for r in range(IMPORT_ROWS):
+        numbers = []
+        for j in range(IMPORT_NUMBERS):
+            k = r * IMPORT_NUMBERS + j
+            numbers.append(str(BASE + (k // 10) * STRIDE + 100 + 90 * (k % 10)))
+        lines.append(f"bench-{r % TENANTS},Import {r // TENANTS},{';'.join(numbers)}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def bench_import() -> None:
+    data = import_file()
+    settings.DID_POOL_IMPORT_INLINE_BYTES = len(data)  # run both steps here, as the task would
+    settings.DID_POOL_IMPORT_MAX_BYTES = max(settings.DID_POOL_IMPORT_MAX_BYTES, len(data))
+    user = User.objects.create(email="bench@portal.example", is_superuser=True)
+    print(
+        f"pool CSV import: {IMPORT_ROWS:,} rows x {IMPORT_NUMBERS} numbers "
+        f"({len(data) / 1e6:.1f} MB) against {NumberRange.objects.count():,} ranges"
+    )
+    with CaptureQueriesContext(connection) as check_queries:
+        t0 = time.perf_counter()
+        job = imports.import_start(user=user, upload=SimpleUploadedFile("bench.csv", data))
+        check_s = time.perf_counter() - t0
+    assert job.checked_ok, (job.file_errors, [r["errors"] for r in job.rows if r["errors"]][:3])
+    print(f"  dry run: {check_s:.1f} s, {len(check_queries)} queries (none per row)")
+    with CaptureQueriesContext(connection) as apply_queries:
+        t0 = time.perf_counter()
+        job = imports.import_apply(job=job)
+        apply_s = time.perf_counter() - t0
+    assert job.applied, job.error
+    written = NumberRange.objects.filter(pool__name__startswith="Import ").count()
+    print(
+        f"  import:  {apply_s:.1f} s, {len(apply_queries)} queries, {written:,} ranges written "
+        "in one transaction"
+    )
+    PoolImport.objects.all().delete()
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/pools.py needs PostgreSQL (DATABASE_URL); bin/bench starts one.")
@@ -175,6 +228,7 @@ def main() -> None:
             bench_overlap()
             bench_owner()
             bench_row_per_number()
+            bench_import()
     finally:
         teardown_databases(old, verbosity=0)
 

@@ -25,6 +25,7 @@ from .models import (
     E911ReconcileRun,
     NumberOrder,
     NumberRange,
+    PoolImport,
     SyncRun,
 )
 
@@ -147,6 +148,19 @@ class DidNoteAdmin(NumberSearchMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PoolImport)
+class PoolImportAdmin(ReadOnlyAdmin):
+    """Pool CSV imports, written by the import service and its tasks (the uploaded file is
+    not shown: it is kept only until its dry run)."""
+
+    list_display = ["created_at", "requested_by", "filename", "phase", "status", "total"]
+    list_filter = ["phase", "status"]
+    search_fields = ["filename", "requested_by__email"]
+    date_hierarchy = "created_at"
+    exclude = ["data"]
+    readonly_fields = field_names(PoolImport, without=("data",))
 
 
 @admin.register(SyncRun)

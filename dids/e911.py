@@ -24,6 +24,10 @@ US_STATES = frozenset(_US.split())
 CA_PROVINCES = frozenset(_CA.split())
 
 ADDRESS_FIELDS = ("street_number", "street", "location", "city", "state", "zip_code")
+# What must be entered before Wavix is asked: the street number and the ZIP may be left out,
+# and Wavix then answers with candidates or a correction that has them (e.g. Broadway, New
+# York, NY). An address that is registered for emergency calls has them all.
+REQUIRED_TO_VALIDATE = ("name", "street", "city", "state")
 REQUIRED_FIELDS = ("name", "street_number", "street", "city", "state", "zip_code")
 LABELS = {
     "name": "Name",
@@ -109,10 +113,13 @@ def normalize_address(data: dict) -> dict:
     return out
 
 
-def address_errors(data: dict) -> dict[str, str]:
-    """Field name -> what is wrong with it, for a normalized address (empty if valid)."""
+def address_errors(data: dict, *, complete: bool = True) -> dict[str, str]:
+    """Field name -> what is wrong with it, for a normalized address (empty if valid). Every
+    field is checked, whatever the others hold, so all problems are reported at once.
+    `complete=False` checks an address about to be validated by Wavix, which may lack the
+    street number and the ZIP."""
     errors: dict[str, str] = {}
-    for name in REQUIRED_FIELDS:
+    for name in REQUIRED_FIELDS if complete else REQUIRED_TO_VALIDATE:
         if not data.get(name):
             errors[name] = f"{LABELS[name]} is required for an emergency address."
     for name, limit in MAX_LENGTHS.items():
@@ -127,7 +134,14 @@ def address_errors(data: dict) -> dict[str, str]:
             "e.g. IL or ON."
         )
     code = data.get("zip_code") or ""
-    if code and "zip_code" not in errors and country is not None:
+    if code and "zip_code" not in errors and country is None:
+        # No valid state to tell the country: the code must be one or the other.
+        if not (_ZIP.match(code) or _POSTAL.match(code)):
+            errors["zip_code"] = (
+                f"“{code}” is neither a US ZIP code (62701 or 62701-1504) nor a Canadian "
+                "postal code (M5H 2N2)."
+            )
+    elif code and "zip_code" not in errors:
         if country == "US" and not _ZIP.match(code):
             errors["zip_code"] = (
                 f"“{code}” is not a US ZIP code: use 5 digits (62701) or ZIP+4 (62701-1504)."

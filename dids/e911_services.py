@@ -13,31 +13,40 @@ an address of the caller's own.
 
 from __future__ import annotations
 
-import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from portal import audit
 from portal.validation import full_clean
+from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
 from tenants.models import Tenant
 
-from . import e911, usage
+from . import e911, phone, usage
 from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
-from .ranges import MAX_DIGITS, Pool, number_digits
 from .ranges import NumberRange as Span
+from .ranges import Pool, number_digits
 from .selectors import chunked_spans_q, owner_of
+
+log = logging.getLogger(__name__)
 
 TOKEN_SALT = "dids.e911.validated"
 TOKEN_MAX_AGE = 3600  # seconds a validated address may wait before it is set
+CANDIDATE_SALT = "dids.e911.candidate"
+CANDIDATE_FIELDS = frozenset({*e911.ADDRESS_FIELDS, "zip_plus_four"})
+MAX_CANDIDATES = 20  # shown of Wavix's candidates
+# A signed candidate is a few hundred characters; anything much longer is not one of ours.
+MAX_CANDIDATE_CHARS = 2000
 MAX_NUMBERS = 5000  # per job
+WAVIX_FAILED = "wavix_failed"  # the code of a ValidationError whose params hold the detail
 
 # Wavix's validation statuses, in the order of its documentation.
 STATUSES = {1: "full_match", 2: "corrected", 3: "candidates", 4: "no_match"}
@@ -61,6 +70,8 @@ class Outcome:
     candidates: list[dict] = field(default_factory=list)
     token: str = ""  # for the suggested address, when it can be set
     changed: list[str] = field(default_factory=list)
+    # Why Wavix's address cannot be set as it is (e.g. it has no street number).
+    missing: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -83,10 +94,16 @@ class Outcome:
             rows.append((e911.LABELS[name], mine, theirs, name in self.changed))
         return rows
 
+    # Each candidate signed (`candidate_token`), so the page carries it back unchanged.
+    candidate_tokens: list[str] = field(default_factory=list)
+
     @property
     def candidate_choices(self) -> list[tuple[str, str]]:
-        """(the candidate as JSON, as one line) for the page's radio buttons."""
-        return [(json.dumps(c, sort_keys=True), e911.one_line(c)) for c in self.candidates]
+        """(the candidate's signed token, the candidate as one line) for the radio buttons."""
+        return [
+            (token, e911.one_line(c))
+            for token, c in zip(self.candidate_tokens, self.candidates, strict=True)
+        ]
 
 
 # Numbers ------------------------------------------------------------------------------------
@@ -98,9 +115,9 @@ def parse_numbers(values) -> list[int]:
     for value in values:
         if not str(value).strip().lstrip("+"):
             continue  # an empty entry, e.g. after a trailing comma
-        digits = number_digits(value)
-        if digits is not None and len(digits) <= MAX_DIGITS:
-            numbers.add(int(digits))
+        number, why = phone.reason(str(value))
+        if why is None:
+            numbers.add(number)
         else:
             bad.append(str(value))
     if bad:
@@ -147,7 +164,7 @@ def eligible_dids(tenant: Tenant, numbers: list[int]) -> list[Did]:
 def clean_address(data: dict) -> dict:
     """The local rules, first: the normalized address, or every problem by field."""
     address = e911.normalize_address(data)
-    errors = e911.address_errors(address)
+    errors = e911.address_errors(address, complete=False)
     if errors:
         raise ValidationError(errors)
     return address
@@ -155,6 +172,43 @@ def clean_address(data: dict) -> dict:
 
 def _token(tenant: Tenant, name: str, address: dict) -> str:
     return signing.dumps({"t": tenant.pk, "n": name, "a": address}, salt=TOKEN_SALT)
+
+
+def candidate_token(tenant: Tenant, candidate: dict) -> str:
+    return signing.dumps({"t": tenant.pk, "a": candidate}, salt=CANDIDATE_SALT, compress=True)
+
+
+def read_candidate(tenant: Tenant, token: str) -> dict:
+    """The Wavix candidate a page sent back (one of those `e911_validate` signed): its size is
+    checked before anything is decoded, and its shape after."""
+    choose = "Choose one of Wavix's addresses."
+    if not token:
+        raise ValidationError({"candidate": choose})
+    if len(token) > MAX_CANDIDATE_CHARS:
+        raise ValidationError(
+            {
+                "candidate": f"The chosen address is {len(token):,} characters long, more than "
+                f"the {MAX_CANDIDATE_CHARS:,} a Wavix candidate takes: {choose[0].lower()}"
+                f"{choose[1:]}"
+            }
+        )
+    try:
+        data = signing.loads(token, salt=CANDIDATE_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            {"candidate": "Wavix's addresses are more than an hour old: validate again."}
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            {"candidate": f"That is not one of the addresses Wavix offered. {choose}"}
+        ) from exc
+    candidate = data.get("a") if isinstance(data, dict) else None
+    shaped = isinstance(candidate, dict) and all(
+        k in CANDIDATE_FIELDS and isinstance(v, str) and len(v) <= 100 for k, v in candidate.items()
+    )
+    if not shaped or data.get("t") != tenant.pk:
+        raise ValidationError({"candidate": f"That is not one of Wavix's addresses. {choose}"})
+    return candidate
 
 
 def read_token(tenant: Tenant, token: str) -> tuple[str, dict]:
@@ -204,8 +258,15 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
     except WavixValidationError as exc:
         raise ValidationError(f"Wavix refused the address: {exc.message}") from exc
     except WavixError as exc:
+        log.warning("E911 validation for +%s failed: %s", dids[0].number, exc)
+        message = (
+            f"{plain.cause(exc)}, so the address could not be validated. Nothing was changed; "
+            f"try again in a minute ({plain.SUPPORT})."
+        )
         raise ValidationError(
-            f"Wavix could not validate the address now ({exc}). Nothing was changed; try again."
+            message.replace("%", "%%"),  # formatted with `params`
+            code=WAVIX_FAILED,
+            params={"detail": str(exc)},
         ) from exc
     answer = answer or {}
     status = STATUSES.get(answer.get("status"))
@@ -218,11 +279,14 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
         suggested = _wavix_address(answer.get("corrected_address") or address, address["location"])
         outcome.suggested = suggested
         outcome.changed = e911.changed_fields(address, suggested)
-        outcome.token = _token(tenant, name, suggested)
+        outcome.missing = list(e911.address_errors({**suggested, "name": name}).values())
+        if not outcome.missing:
+            outcome.token = _token(tenant, name, suggested)
     elif status == "candidates":
         outcome.candidates = [
             _wavix_address(c, address["location"]) for c in answer.get("candidates") or []
-        ]
+        ][:MAX_CANDIDATES]
+        outcome.candidate_tokens = [candidate_token(tenant, c) for c in outcome.candidates]
     return outcome
 
 
@@ -298,13 +362,15 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
             updated.append(record)
         for name_, value in {**address, "name": name}.items():
             setattr(record, name_, value)
-        record.status, record.error, record.job = E911Address.Status.PROVISIONING, "", job
+        record.status, record.job = E911Address.Status.PROVISIONING, job
+        record.error = record.error_detail = ""
         record.validated_at = record.updated_at = now
         # The fields as typed are checked; uniqueness was one query above for all, and the
         # tenant and the job are the rows in hand (checking them is a query per number).
         full_clean(record, exclude=["tenant", "job"], validate_unique=False)
     E911Address.objects.bulk_create(created)
-    written = ["name", *address, "status", "error", "job", "validated_at", "updated_at"]
+    written = ["name", *address, "status", "error", "error_detail", "job", "validated_at"]
+    written.append("updated_at")
     E911Address.objects.bulk_update(updated, written)
     audit.record_many(
         [(r, "create", None, audit.snapshot(r)) for r in created]
@@ -363,16 +429,22 @@ usage.register(e911_uses)
 
 
 def reconcile_start(*, account, trigger: str = "manual", user=None) -> E911ReconcileRun:
-    """Queues a reconcile of the account, or returns the one already queued or running."""
+    """Queues a reconcile of the account, or returns the one already queued or running (one
+    at a time per account, a database constraint: two requests at the same moment make one
+    run, the second joining the first)."""
     from .tasks import e911_reconcile
 
+    active = E911ReconcileRun.objects.filter(account=account, status__in=["queued", "running"])
     with transaction.atomic():
-        active = E911ReconcileRun.objects.filter(
-            account=account, status__in=["queued", "running"]
-        ).first()
-        if active is not None:
-            return active
-        run = E911ReconcileRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        if (run := active.first()) is not None:
+            return run
+        try:
+            with transaction.atomic():
+                run = E911ReconcileRun.objects.create(
+                    account=account, trigger=trigger, requested_by=user
+                )
+        except IntegrityError:
+            return active.get()  # made by a request that committed meanwhile
         transaction.on_commit(lambda: e911_reconcile.delay(run.pk))
     return run
 

@@ -1,15 +1,25 @@
 import django_filters
+from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
 from .models import Did, DidPool, E911Drift
-from .ranges import number_digits
+from .phone import search_digits
 from .selectors import prefix_q
 
 
 class PoolFilter(SearchFilterSet):
+    """Text in a tenant's or pool's name, or digits of the numbers as typed ("+1 (212) 736")
+    in the pool's canonical form."""
+
     search_fields = ("tenant__name", "tenant__slug", "name", "spec")
+
+    def search(self, queryset, name, value):
+        digits = search_digits(value)
+        if digits is not None:
+            return queryset.filter(Q(spec__contains=digits) | Q(name__icontains=value.strip()))
+        return super().search(queryset, name, value)
 
     class Meta:
         model = DidPool
@@ -21,7 +31,7 @@ class NumberSearchFilterSet(SearchFilterSet):
     """`q` is a number prefix (digits, an optional +) or text matched in `search_fields`."""
 
     def search(self, queryset, name, value):
-        digits = number_digits(value)
+        digits = search_digits(value)
         if digits is not None:
             return queryset.filter(prefix_q(digits))
         return super().search(queryset, name, value)

@@ -4,6 +4,8 @@ from django import forms
 
 from portal.forms import FilterFormMixin, Form
 
+from . import e911
+
 
 def text_fingerprint(text: str) -> str:
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
@@ -38,45 +40,75 @@ class PoolImportForm(Form):
     )
 
 
+class PoolImportRowForm(PoolForm):
+    """One row of a pool CSV: the editor's own fields and rules, and the tenant's slug."""
+
+    tenant = forms.CharField(max_length=100)
+
+
 class NoteForm(Form):
-    label = forms.CharField(max_length=100, required=False)
+    label = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Your label",
+        help_text="Seen only in this portal, by your tenant. The number's label on Wavix, set "
+        "by your provider, is separate and stays as it is.",
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+def _required(name: str) -> dict:
+    return {"required": f"{e911.LABELS[name]} is required for an emergency address."}
+
+
 class E911AddressForm(Form):
-    """An emergency address; the local rules (dids/e911.py) run in the service, so the form,
-    the API and the model report the same messages."""
+    """An emergency address. Every local rule (dids/e911.py) is checked at once, so the form,
+    the API and the model report the same messages, all problems in one answer. The street
+    number and the ZIP may be left out: Wavix then suggests the addresses on the street."""
+
+    # The rules' own messages name the rule; the browser's checks would hide them.
+    use_required_attribute = False
 
     name = forms.CharField(
-        max_length=100, help_text="What Wavix files the address under, e.g. “Head office”."
+        max_length=100,
+        error_messages=_required("name"),
+        help_text="What Wavix files the address under, e.g. “Head office”.",
     )
-    street_number = forms.CharField(max_length=20, label="Street number")
-    street = forms.CharField(max_length=100)
+    street_number = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Street number",
+        help_text="Leave it empty to choose among the addresses Wavix knows on the street.",
+    )
+    street = forms.CharField(max_length=100, error_messages=_required("street"))
     location = forms.CharField(
         max_length=100,
         required=False,
         help_text="Suite, floor or room, so responders find the caller in the building.",
     )
-    city = forms.CharField(max_length=100)
+    city = forms.CharField(max_length=100, error_messages=_required("city"))
     state = forms.CharField(
         max_length=2,
         label="State or province",
+        error_messages=_required("state"),
         help_text="Two letters: a US state (IL) or Canadian province (ON).",
     )
     zip_code = forms.CharField(
         max_length=10,
+        required=False,
         label="ZIP or postal code",
-        help_text="US: 62701 or 62701-1504 · Canada: M5H 2N2.",
+        help_text="US: 62701 or 62701-1504 · Canada: M5H 2N2. Wavix fills it in if left empty.",
     )
     numbers = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Required-ness is checked by the service with messages that name the rule; the
-        # browser's own checks would hide them.
-        for name in ("name", "street_number", "street", "city", "state", "zip_code"):
-            self.fields[name].required = False
-            self.fields[name].widget.is_required = False
+    def clean(self):
+        cleaned = super().clean()
+        raw = {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
+        problems = e911.address_errors(e911.normalize_address(raw), complete=False)
+        for name, message in problems.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
 
 class E911FilterForm(FilterFormMixin, forms.Form):

@@ -8,6 +8,8 @@ enforces the same rule inside its write transaction (SQLite serialises writers).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
@@ -57,6 +59,7 @@ class DidPool(models.Model):
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number pool"
 
     class Meta:
         ordering = ["tenant__name", "name"]
@@ -137,14 +140,19 @@ class Did(models.Model):
     wavix_id = models.CharField(max_length=64, blank=True, db_index=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2.")
     city = models.CharField(max_length=100, blank=True)
-    number_type = models.CharField(max_length=32, blank=True)
+    number_type = models.CharField("type on Wavix", max_length=32, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     required_docs = models.JSONField(default=list, blank=True)
     sms_enabled = models.BooleanField(default=False)
     monthly_fee = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     destination = models.JSONField(default=list, blank=True)
     e911_registered = models.BooleanField(default=False)
-    label = models.CharField(max_length=255, blank=True, help_text="Wavix's label.")
+    label = models.CharField(
+        "Wavix label",
+        max_length=255,
+        blank=True,
+        help_text="The number's label on Wavix; a tenant's own label is a DidNote.",
+    )
     paid_until = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +160,7 @@ class Did(models.Model):
     objects = DidQuerySet.as_manager()
 
     audit_log = True
+    audit_label = "Number"
 
     class Meta:
         ordering = ["number"]
@@ -166,13 +175,19 @@ class DidNote(models.Model):
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
-    label = models.CharField(max_length=100, blank=True)
+    label = models.CharField(
+        "tenant's label",
+        max_length=100,
+        blank=True,
+        help_text="The tenant's own label; the label on Wavix is the DID's.",
+    )
     description = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(tenant="tenant")
 
     audit_log = True
+    audit_label = "Number note"
 
     class Meta:
         ordering = ["number"]
@@ -299,6 +314,71 @@ class NumberOrder(models.Model):
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
 
+class PoolImport(models.Model):
+    """A pool CSV import: its dry run keeps the rows it checked, and Import applies exactly
+    those, all-or-nothing, refused if any pool changed since the dry run. Owned by the system
+    administrator who uploaded the file; a large file is checked and applied by a task, its
+    progress shown (the job states of the portal)."""
+
+    class Phase(models.TextChoices):
+        CHECK = "check", "Dry run"
+        APPLY = "apply", "Import"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    phase = models.CharField(max_length=8, choices=Phase.choices, default=Phase.CHECK)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    data = models.BinaryField(blank=True, help_text="The uploaded file, until it is checked.")
+    total = models.PositiveIntegerField(default=0, help_text="Rows in the file.")
+    done = models.PositiveIntegerField(default=0, help_text="Rows checked so far.")
+    invalid = models.PositiveIntegerField(default=0, help_text="Rows with errors.")
+    file_errors = models.JSONField(default=list, blank=True)
+    rows = models.JSONField(default=list, blank=True, help_text="The rows as checked.")
+    pools_version = models.CharField(
+        max_length=100, blank=True, help_text="The state of all pools when the rows were checked."
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Pool import {self.filename or self.key}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def checked_ok(self) -> bool:
+        """The dry run finished and every row is valid: Import may apply it."""
+        return (
+            self.phase == self.Phase.CHECK
+            and self.status == self.Status.SUCCEEDED
+            and not self.invalid
+            and not self.file_errors
+        )
+
+    @property
+    def applied(self) -> bool:
+        return self.phase == self.Phase.APPLY and self.status == self.Status.SUCCEEDED
+
+
 # E911 ---------------------------------------------------------------------------------------
 
 
@@ -326,7 +406,10 @@ class E911Job(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="What failed, in plain words (tenant users).")
+    error_detail = models.TextField(
+        blank=True, help_text="The technical detail (system administrators and the logs)."
+    )
     attempt = models.PositiveSmallIntegerField(
         default=1,
         help_text="The attempt at the number the job is on (1-based); while retrying, the "
@@ -387,7 +470,10 @@ class E911Address(models.Model):
     zip_code = models.CharField(max_length=10)
     zip_plus_four = models.CharField(max_length=9, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROVISIONING)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="What failed, in plain words (tenant users).")
+    error_detail = models.TextField(
+        blank=True, help_text="The technical detail (system administrators and the logs)."
+    )
     job = models.ForeignKey(
         E911Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="addresses"
     )
@@ -468,6 +554,14 @@ class E911ReconcileRun(models.Model):
     class Meta:
         ordering = ["-queued_at", "-id"]
         verbose_name = "E911 reconcile run"
+        constraints = [
+            # One run at a time per account: a second "Reconcile now" joins the first.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["queued", "running"]),
+                name="e911reconcilerun_one_active_per_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"E911 reconcile of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 MAX_DIGITS = 15  # E.164
@@ -115,21 +115,37 @@ def _number(token: str) -> tuple[int | None, str | None]:
     return int(token), None
 
 
-def _parse_segment(segment: str) -> tuple[NumberRange | None, str | None]:
+NumberReader = Callable[[str], tuple[int | None, str | None]]
+
+
+def _parse_segment(
+    segment: str, number: NumberReader = _number, max_range: int | None = None
+) -> tuple[NumberRange | None, str | None]:
     if not segment:
         return None, "empty segment (two separators in a row, or one at an end)"
-    parts = segment.split("-")
-    if len(parts) > 2:
+    if "-" not in segment:
+        value, rule = number(segment)
+        return (None, rule) if rule else (NumberRange(value, value), None)
+    # Any "-" may be the range's, or part of one number as written (+1 312 555-0150): the
+    # range is the one split whose two sides are both numbers.
+    dashes = [i for i, c in enumerate(segment) if c == "-"]
+    splits, first_rule = [], None
+    for i in dashes:
+        (start, start_rule), (end, end_rule) = number(segment[:i]), number(segment[i + 1 :])
+        if start_rule or end_rule:
+            first_rule = first_rule or start_rule or end_rule
+        else:
+            splits.append((start, end))
+    if not splits:
+        value, rule = number(segment)
+        if not rule:
+            return NumberRange(value, value), None
+        if len(dashes) > 1:
+            return None, "a range has one “-” between its two ends"
+        return None, first_rule
+    if len(splits) > 1:
         return None, "a range has one “-” between its two ends"
-    numbers = []
-    for part in parts:
-        value, rule = _number(part)
-        if rule:
-            return None, rule
-        numbers.append(value)
-    if len(numbers) == 1:
-        return NumberRange(numbers[0], numbers[0]), None
-    start, end = numbers
+    start, end = splits[0]
     start_digits, end_digits = len(str(start)), len(str(end))
     if start_digits != end_digits:
         return None, (
@@ -138,6 +154,9 @@ def _parse_segment(segment: str) -> tuple[NumberRange | None, str | None]:
         )
     if end < start:
         return None, f"the end {end} is below the start {start}"
+    size = end - start + 1
+    if max_range is not None and size > max_range:
+        return None, f"the range holds {size:,} numbers; at most {max_range:,} per range"
     return NumberRange(start, end), None
 
 
@@ -164,8 +183,17 @@ class Pool:
     # Building and printing ---------------------------------------------------------------
 
     @classmethod
-    def parse(cls, text: str, *, max_segments: int = DEFAULT_MAX_SEGMENTS) -> Pool:
-        """Parses `text`, collecting every error; raises PoolSyntaxError if there is any."""
+    def parse(
+        cls,
+        text: str,
+        *,
+        max_segments: int = DEFAULT_MAX_SEGMENTS,
+        number: NumberReader = _number,
+        max_range: int | None = None,
+    ) -> Pool:
+        """Parses `text`, collecting every error; raises PoolSyntaxError if there is any.
+        `number` reads one range end (number, None) or says why not (None, rule): E.164 digits
+        by default; `dids.phone` passes one that reads numbers as people write them."""
         if not isinstance(text, str) or not text.strip():
             raise PoolSyntaxError([SegmentError(1, 0, "", "the pool is empty")])
         errors: list[SegmentError] = []
@@ -173,7 +201,7 @@ class Pool:
         count = 0
         for position, (offset, segment) in enumerate(_split(text), start=1):
             count = position
-            parsed, rule = _parse_segment(segment)
+            parsed, rule = _parse_segment(segment, number, max_range)
             if rule:
                 errors.append(SegmentError(position, offset, segment, rule))
             else:
@@ -271,6 +299,8 @@ class Pool:
     __and__ = intersection
 
     def difference(self, other: Pool) -> Pool:
+        if not other or not self:
+            return self  # pools are immutable: nothing to take away, or from
         out: list[NumberRange] = []
         b = other._ranges
         j = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django_scopes import scopes_disabled
@@ -18,7 +19,7 @@ from django_scopes import scopes_disabled
 from portal.validation import full_clean
 from tenants.models import Tenant
 
-from . import usage
+from . import phone, usage
 from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, PoolSyntaxError
@@ -64,10 +65,18 @@ class PoolPreview:
 
 
 def parse_pool(text: str, field_name: str = "numbers") -> Pool:
+    """A pool as a system administrator types it (`dids.phone`), within the size rules:
+    `DID_POOL_MAX_RANGE_NUMBERS` per range, `DID_POOL_MAX_NUMBERS` per pool."""
     try:
-        return Pool.parse(text)
+        pool = phone.parse_pool(text, max_range=settings.DID_POOL_MAX_RANGE_NUMBERS)
     except PoolSyntaxError as exc:
         raise ValidationError({field_name: [str(e) for e in exc.errors]}) from exc
+    limit = settings.DID_POOL_MAX_NUMBERS
+    if pool.size > limit:
+        raise ValidationError(
+            {field_name: f"The pool holds {pool.size:,} numbers; at most {limit:,} per pool."}
+        )
+    return pool
 
 
 def current_pool(pool: DidPool | None) -> Pool:
@@ -238,11 +247,15 @@ def sync_start(*, account, trigger: str = "manual", user=None):
     from .models import SyncRun
     from .tasks import sync_inventory
 
+    active = SyncRun.objects.filter(account=account, status__in=["queued", "running"])
     with transaction.atomic():
-        active = SyncRun.objects.filter(account=account, status__in=["queued", "running"]).first()
-        if active is not None:
-            return active
-        run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        if (run := active.first()) is not None:
+            return run
+        try:
+            with transaction.atomic():
+                run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        except IntegrityError:
+            return active.get()  # made by a request that committed meanwhile
         transaction.on_commit(lambda: sync_inventory.delay(run.pk))
     return run
 

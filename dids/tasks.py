@@ -1,4 +1,6 @@
-"""Celery tasks for numbers: thin, taking ids, re-reading and locking their rows."""
+"""Celery tasks for numbers: thin, taking ids and re-reading their rows. Each claims its work
+in a short transaction, calls Wavix outside any transaction and records the outcome in
+another (the Wavix client refuses to call inside one: portal/wavix/guard.py)."""
 
 import logging
 from dataclasses import dataclass
@@ -12,11 +14,12 @@ from django_scopes import scope, scopes_disabled
 
 from portal import audit
 from portal.models import WavixAccount
+from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound
 from portal.wavix.retry import WAVIX_TASKS, Retry, is_transient
 
-from . import e911_services, services
+from . import e911_services, imports, services
 from .models import Did, E911Address, E911Job, E911ReconcileRun, NumberOrder, SyncRun
 from .sync import run_sync
 
@@ -164,31 +167,33 @@ class _Waiting:
 
 @dataclass(frozen=True)
 class _GaveUp:
-    """Wavix kept failing on a number up to its last attempt: the number failed with Wavix's
-    reason, and the numbers after it are not attempted."""
+    """Wavix kept failing on a number up to its last attempt: the number failed, and the
+    numbers after it are not attempted. `detail` is Wavix's reason (technical)."""
 
-    reason: str
+    detail: str
 
 
 @shared_task(name="dids.tasks.e911_run_job")
 def e911_run_job(job_id: int, attempt: int = 1) -> str:
     """Associates or deletes E911 records on Wavix, number by number, inside the job's tenant
     scope. Only a queued job starts (or, for a retry, a job waiting for this very attempt), and
-    each number is locked and acted on only while it is still this job's and in the state the
-    job left it, so a second delivery does nothing.
+    each number's outcome is recorded only while it is still this job's and in the state the
+    job left it, so a second delivery does nothing. No transaction is open during a Wavix
+    call.
 
     A transient failure (no answer, 429, 5xx) stops the pass: the job waits, "retrying" with
     the attempt and its time, and this task is queued again to go on from that number, as the
     shared policy of Wavix tasks says (`portal.wavix.retry`). A refusal fails the number at once
-    and the job goes on; a number whose last attempt fails too fails with Wavix's reason, and
-    the numbers after it are not attempted."""
+    and the job goes on; a number whose last attempt fails too fails, and the numbers after it
+    are not attempted. Each failure is told in plain words (`error`, what tenant users read)
+    and with Wavix's reason (`error_detail`, for system administrators and the log)."""
     with scopes_disabled(), transaction.atomic():
         job = E911Job.objects.select_for_update().filter(pk=job_id).first()
         waiting_for = E911Job.Status.QUEUED if attempt == 1 else E911Job.Status.RETRYING
         if job is None or job.status != waiting_for or job.attempt != attempt:
             return "skipped"
-        job.status, job.retry_at, job.error = E911Job.Status.RUNNING, None, ""
-        job.save(update_fields=["status", "retry_at", "error"])
+        job.status, job.retry_at, job.error, job.error_detail = job.Status.RUNNING, None, "", ""
+        job.save(update_fields=["status", "retry_at", "error", "error_detail"])
     step = _e911_associate if job.kind == E911Job.Kind.SET else _e911_delete
     clients: dict[int, WavixClient] = {}
     start, gave_up = job.done, None
@@ -198,9 +203,15 @@ def e911_run_job(job_id: int, attempt: int = 1) -> str:
             tried = attempt if index == 0 else 1
             try:
                 outcome = step(job, int(number), clients, tried)
-            except Exception:
+            except Exception as exc:
                 log.exception("E911 job %s failed on +%s", job_id, number)
-                _e911_finish(job, E911Job.Status.FAILED, f"Unexpected error on +{number}.")
+                _e911_finish(
+                    job,
+                    E911Job.Status.FAILED,
+                    f"Something went wrong on our side with +{number}, so the job stopped. "
+                    "Contact support.",
+                    f"Unexpected error on +{number}: {type(exc).__name__} (see the log).",
+                )
                 raise
             if isinstance(outcome, _Waiting):
                 return _e911_wait(job, int(number), outcome)
@@ -209,16 +220,21 @@ def e911_run_job(job_id: int, attempt: int = 1) -> str:
                 done=F("done") + 1, failed=F("failed") + (0 if ok else 1)
             )
             if isinstance(outcome, _GaveUp):
-                gave_up = outcome.reason
+                gave_up = (int(number), outcome.detail)
                 rest = [int(n) for n in job.numbers[start + index + 1 :]]
-                _e911_not_attempted(job, rest, f"Wavix kept failing on +{number}: {gave_up}")
+                _e911_not_attempted(job, rest, *gave_up)
                 break
         job.refresh_from_db()
         status = E911Job.Status.FAILED if job.failed else E911Job.Status.SUCCEEDED
         note = f"{job.failed} of {job.total} failed; see each number." if job.failed else ""
+        detail = ""
         if gave_up:
-            note = f"Wavix kept failing: {gave_up}. {note}"
-        return _e911_finish(job, status, note)
+            note = (
+                f"Wavix kept failing on +{gave_up[0]}, so the numbers after it were not "
+                f"attempted. {note}"
+            )
+            detail = f"Wavix kept failing on +{gave_up[0]}: {gave_up[1]}"
+        return _e911_finish(job, status, note, detail)
 
 
 def _e911_wait(job: E911Job, number: int, waiting: _Waiting) -> str:
@@ -227,15 +243,20 @@ def _e911_wait(job: E911Job, number: int, waiting: _Waiting) -> str:
         status=E911Job.Status.RETRYING,
         attempt=retry.attempt,
         retry_at=retry.at,
-        error=f"+{number}: {retry.note(waiting.exc)}"[:2000],
+        error=f"+{number}: {plain.retrying(waiting.exc, retry)}"[:2000],
+        error_detail=f"+{number}: {retry.note(waiting.exc)}"[:2000],
     )
     e911_run_job.apply_async((job.pk, retry.attempt), countdown=retry.delay)
     return "retrying"
 
 
-def _e911_finish(job: E911Job, status: str, error: str) -> str:
+def _e911_finish(job: E911Job, status: str, error: str, detail: str = "") -> str:
     E911Job.objects.filter(pk=job.pk).update(
-        status=status, error=error[:2000], retry_at=None, finished_at=timezone.now()
+        status=status,
+        error=error[:2000],
+        error_detail=detail[:2000],
+        retry_at=None,
+        finished_at=timezone.now(),
     )
     return status
 
@@ -261,84 +282,138 @@ def _set_registered(number: int, flag: bool) -> None:
         did.save(update_fields=["e911_registered", "updated_at"])
 
 
-def _wavix_failed(record: E911Address, exc: WavixError, attempt: int) -> _Waiting | str:
-    """A failed Wavix call on the record's number: the wait for the next attempt (noted on
-    the record), or the final reason."""
+def _settle(job: E911Job, number: int, was: str, *, registered: bool | None = None, **changes):
+    """Records the outcome of a Wavix call on the number's record, in a short transaction of
+    its own, only if the record is still this job's and in the state `was` (so a second
+    delivery, or a change made meanwhile, is never overwritten). `registered` mirrors the
+    outcome on the inventory. True if recorded."""
+    with transaction.atomic():
+        record = _locked_record(job, number, was)
+        if record is None:
+            return False
+        for name, value in changes.items():
+            setattr(record, name, value[:2000] if isinstance(value, str) else value)
+        record.save(update_fields=[*changes, "updated_at"])
+        if registered is not None:
+            _set_registered(number, registered)
+    return True
+
+
+def _wavix_failed(job: E911Job, number: int, was: str, exc: WavixError, attempt: int):
+    """A failed Wavix call on the number: the wait for the next attempt (noted on its
+    record), or None when the failure is final."""
+    log.warning("E911 job %s: +%s, attempt %s: %s", job.pk, number, attempt, exc)
     retry = WAVIX_TASKS.next(exc, failed=attempt)
     if retry is None:
-        return WAVIX_TASKS.final_note(exc, failed=attempt)
-    record.error = retry.note(exc)[:2000]
-    record.save(update_fields=["error", "updated_at"])
+        return None
+    _settle(job, number, was, error=plain.retrying(exc, retry), error_detail=retry.note(exc))
     return _Waiting(retry, exc)
+
+
+def _final(exc: WavixError, attempt: int, what: str) -> tuple[str, str]:
+    """(the plain sentence, the technical detail) of a final failure on a number."""
+    tries = f", even after {attempt} attempts" if is_transient(exc) and attempt > 1 else ""
+    detail = WAVIX_TASKS.final_note(exc, failed=attempt)
+    return f"{plain.cause(exc)}{tries}. {what} {plain.advice(exc)}", detail
+
+
+# Each step reads the record without a lock and calls Wavix outside any transaction: the
+# job's claim (queued or retrying -> running, above) makes this pass the only one acting on
+# the job's numbers, and users cannot change a record while it is provisioning or removing.
+# The outcome is recorded by `_settle`, conditionally, in a transaction of its own.
 
 
 def _e911_associate(job: E911Job, number: int, clients, attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
-    with transaction.atomic():
-        record = _locked_record(job, number, E911Address.Status.PROVISIONING)
-        if record is None:
-            return True  # done by an earlier delivery, or changed since
-        did = Did.objects.held().select_related("account").filter(number=number).first()
-        if did is None or did.account is None:
-            record.status, record.error = record.Status.FAILED, "No longer held on Wavix."
-            record.save(update_fields=["status", "error", "updated_at"])
-            return False
-        try:
-            _client_for(did, clients).create_e911_record(
-                phone_number=str(number), name=record.name, address=record.wavix_address()
-            )
-        except WavixError as exc:
-            failure = _wavix_failed(record, exc, attempt)
-            if isinstance(failure, _Waiting):
-                return failure
-            record.status, record.error = record.Status.FAILED, failure[:2000]
-            record.save(update_fields=["status", "error", "updated_at"])
-            return _GaveUp(failure) if is_transient(exc) else False
-        record.status, record.error = record.Status.PROVISIONED, ""
-        record.provisioned_at = timezone.now()
-        record.save(update_fields=["status", "error", "provisioned_at", "updated_at"])
-        _set_registered(number, True)
+    was = E911Address.Status.PROVISIONING
+    record = E911Address.objects.filter(number=number, job=job, status=was).first()
+    if record is None:
+        return True  # done by an earlier delivery, or changed since
+    did = Did.objects.held().select_related("account").filter(number=number).first()
+    if did is None or did.account is None:
+        _settle(
+            job,
+            number,
+            was,
+            status=record.Status.FAILED,
+            error=f"+{number} is no longer held on Wavix, so no emergency address can be set.",
+            error_detail="",
+        )
+        return False
+    try:
+        _client_for(did, clients).create_e911_record(
+            phone_number=str(number), name=record.name, address=record.wavix_address()
+        )
+    except WavixError as exc:
+        if waiting := _wavix_failed(job, number, was, exc, attempt):
+            return waiting
+        error, detail = _final(exc, attempt, "The emergency address was not set.")
+        _settle(job, number, was, status=record.Status.FAILED, error=error, error_detail=detail)
+        return _GaveUp(detail) if is_transient(exc) else False
+    _settle(
+        job,
+        number,
+        was,
+        registered=True,
+        status=record.Status.PROVISIONED,
+        error="",
+        error_detail="",
+        provisioned_at=timezone.now(),
+    )
     return True
 
 
-def _removal_failed(record: E911Address, error: str) -> None:
+_STAYS = "The emergency address was not deleted and stays in place: emergency calls still use it."
+
+
+def _removal_failed(record: E911Address, error: str, detail: str) -> None:
     # The address stays as it was on Wavix: emergency calls still use it.
     record.status = record.Status.PROVISIONED if record.provisioned_at else record.Status.FAILED
-    record.error = error[:2000]
-    record.save(update_fields=["status", "error", "updated_at"])
+    record.error, record.error_detail = error[:2000], detail[:2000]
+    record.save(update_fields=["status", "error", "error_detail", "updated_at"])
 
 
 def _e911_delete(job: E911Job, number: int, clients, attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
+    was = E911Address.Status.REMOVING
+    record = E911Address.objects.filter(number=number, job=job, status=was).first()
+    if record is None:
+        return True
+    did = Did.objects.select_related("account").filter(number=number).first()
+    try:
+        if did is not None and did.account is not None:
+            _client_for(did, clients).delete_e911_record(str(number))
+    except WavixNotFound:
+        pass  # Wavix has no record: the goal is reached
+    except WavixError as exc:
+        if waiting := _wavix_failed(job, number, was, exc, attempt):
+            return waiting
+        error, detail = _final(exc, attempt, _STAYS)
+        with transaction.atomic():
+            locked = _locked_record(job, number, was)
+            if locked is not None:
+                _removal_failed(locked, error, f"Removal failed: {detail}")
+        return _GaveUp(detail) if is_transient(exc) else False
     with transaction.atomic():
-        record = _locked_record(job, number, E911Address.Status.REMOVING)
-        if record is None:
-            return True
-        did = Did.objects.select_related("account").filter(number=number).first()
-        try:
-            if did is not None and did.account is not None:
-                _client_for(did, clients).delete_e911_record(str(number))
-        except WavixNotFound:
-            pass  # Wavix has no record: the goal is reached
-        except WavixError as exc:
-            failure = _wavix_failed(record, exc, attempt)
-            if isinstance(failure, _Waiting):
-                return failure
-            _removal_failed(record, f"Removal failed: {failure}")
-            return _GaveUp(failure) if is_transient(exc) else False
-        record.delete()
-        _set_registered(number, False)
+        locked = _locked_record(job, number, was)
+        if locked is not None:
+            locked.delete()
+            _set_registered(number, False)
     return True
 
 
-def _e911_not_attempted(job: E911Job, numbers: list[int], reason: str) -> None:
-    """The numbers a job gave up on before reaching them: each ends as it would have had Wavix
-    refused it, saying why."""
+def _e911_not_attempted(job: E911Job, numbers: list[int], failing: int, detail: str) -> None:
+    """The numbers a job gave up on before reaching them, because Wavix kept failing on
+    `failing`: each ends as it would have had Wavix refused it, saying why."""
     if not numbers:
         return
-    waiting = E911Address.Status.PROVISIONING
-    if job.kind == E911Job.Kind.REMOVE:
-        waiting = E911Address.Status.REMOVING
+    removing = job.kind == E911Job.Kind.REMOVE
+    why = f"Not attempted: Wavix kept failing on +{failing}, so the portal stopped before this "
+    why += "number."
+    what = _STAYS if removing else "The emergency address was not set."
+    error = f"{why} {what} Try again later; {plain.SUPPORT}."
+    detail = f"Not attempted: Wavix kept failing on +{failing}: {detail}"
+    waiting = E911Address.Status.REMOVING if removing else E911Address.Status.PROVISIONING
     with transaction.atomic():
         records = list(
             E911Address.objects.select_for_update().filter(
@@ -346,12 +421,12 @@ def _e911_not_attempted(job: E911Job, numbers: list[int], reason: str) -> None:
             )
         )
         for record in records:
-            if job.kind == E911Job.Kind.REMOVE:
-                _removal_failed(record, f"Removal not attempted: {reason}")
+            if removing:
+                _removal_failed(record, error, detail)
             else:
                 record.status = record.Status.FAILED
-                record.error = f"Not attempted: {reason}"[:2000]
-                record.save(update_fields=["status", "error", "updated_at"])
+                record.error, record.error_detail = error[:2000], detail[:2000]
+                record.save(update_fields=["status", "error", "error_detail", "updated_at"])
         E911Job.objects.filter(pk=job.pk).update(
             done=F("done") + len(numbers), failed=F("failed") + len(records)
         )
@@ -389,3 +464,15 @@ def e911_reconcile_all() -> int:
     for account in accounts:
         e911_services.reconcile_start(account=account, trigger="schedule")
     return len(accounts)
+
+
+@shared_task(name="dids.tasks.pool_import_check")
+def pool_import_check(job_id: int) -> str:
+    """The dry run of a large pool import (a queued one only: running it twice is harmless)."""
+    return imports.import_check(job_id)
+
+
+@shared_task(name="dids.tasks.pool_import_apply")
+def pool_import_apply(job_id: int) -> str:
+    """Applies a checked pool import (a queued one only)."""
+    return imports.apply_rows(job_id)

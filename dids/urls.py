@@ -5,6 +5,16 @@ from dids.views import buy, e911, inventory, numbers, pools
 platform_urlpatterns = [
     path("numbers/", pools.PoolListView.as_view(), name="pool_list"),
     path("numbers/import/", pools.PoolImportView.as_view(), name="pool_import"),
+    path(
+        "numbers/import/<uuid:key>/",
+        pools.PoolImportDetailView.as_view(),
+        name="pool_import_detail",
+    ),
+    path(
+        "numbers/import/<uuid:key>/apply/",
+        pools.PoolImportApplyView.as_view(),
+        name="pool_import_apply",
+    ),
     path("numbers/inventory/", inventory.InventoryListView.as_view(), name="inventory_list"),
     path(
         "numbers/inventory/return/", inventory.ReturnNumbersView.as_view(), name="inventory_return"

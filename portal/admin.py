@@ -12,13 +12,11 @@ admin form, display, search or filter.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 
-from dids.ranges import MAX_DIGITS, number_digits
+from dids.phone import search_digits
 from portal.models import AuditEntry, WavixAccount
 
 admin.site.unregister(Group)
@@ -47,8 +45,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 def phone_number(term: str) -> int | None:
     """The number a search term writes, however it is punctuated: "+1 (646) 809-7065" is
     16468097065. None if the term is not a phone number."""
-    digits = number_digits(re.sub(r"[()-]", "", term))
-    return int(digits) if digits and len(digits) <= MAX_DIGITS and digits[0] != "0" else None
+    digits = search_digits(term)
+    return int(digits) if digits and digits[0] != "0" else None
 
 
 class NumberSearchMixin:

@@ -4,7 +4,13 @@ Writes are caught by model signals, so the UI, the API, the Django admin and Cel
 covered alike. Who acted comes from a context variable: the request's user (set by
 `AuditContextMiddleware`) or the task's name (set by the Celery signals in `portal.celery`).
 A model opts in with `audit_log = True`; `audit_masked_fields` are recorded as masked, and
-`audit_ignored_fields` (bookkeeping such as last-used times) are not recorded at all.
+`audit_ignored_fields` (bookkeeping such as last-used times) are not recorded at all;
+`audit_label` names the model as people do when its verbose name is a code name.
+
+A save of an audited model writes its entry through the signals; `record` and `record_many`
+are for writes that send none (bulk updates). A `record` of exactly the change the signal
+just wrote for the same object is not written again, so a service that does both is not
+logged twice.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 
 MASK = "********"
 
@@ -70,6 +79,11 @@ actor_context = _ActorContext()
 
 def is_audited(model) -> bool:
     return bool(getattr(model, "audit_log", False))
+
+
+def model_label(model) -> str:
+    """The model's name for people: "SIP trunk", "Number" (never "Sip trunk" or "Did")."""
+    return getattr(model, "audit_label", "") or capfirst(str(model._meta.verbose_name))
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -143,6 +157,9 @@ def record_many(
     if not changes:
         return
     actor = actor_context.current()
+    changes = [c for c in changes if not _already_recorded(*c)]
+    if not changes:
+        return
     content_type = ContentType.objects.get_for_model(changes[0][0], for_concrete_model=False)
     AuditEntry._base_manager.bulk_create(
         [_entry(i, action, b, a, message, actor, content_type) for i, action, b, a in changes]
@@ -159,8 +176,14 @@ def record(
     """Write one audit entry for `instance` as the current actor."""
     from django.contrib.contenttypes.models import ContentType
 
+    if _already_recorded(instance, action, before, after):
+        return
     content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
     _entry(instance, action, before, after, message, actor_context.current(), content_type).save()
+
+
+def _already_recorded(instance, action: str, before, after) -> bool:
+    return getattr(instance, "_audit_last", None) == (action, before, after)
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
@@ -179,8 +202,10 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance)
     if not created and not diff(before, after):
         return
-    record(instance, "create" if created else "update", before, after)
+    action = "create" if created else "update"
+    record(instance, action, before, after)
     instance._audit_before = after
+    instance._audit_last = (action, before, after)
 
 
 def _post_delete(sender, instance, **kwargs):
@@ -213,3 +238,83 @@ def connect_signals() -> None:
     post_save.connect(_post_save, dispatch_uid="audit_post_save")
     post_delete.connect(_post_delete, dispatch_uid="audit_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="audit_m2m_changed")
+
+
+# Showing a change -----------------------------------------------------------------------------
+
+EMPTY = "—"
+
+
+def field_label(model, name: str) -> str:
+    try:
+        return capfirst(str(model._meta.get_field(name).verbose_name))
+    except (FieldDoesNotExist, AttributeError):
+        return capfirst(name.replace("_", " "))
+
+
+def readable(value, model=None, name: str = "") -> str:
+    """A recorded value as text for people: choices by their label, yes/no, dates, and nested
+    data (lists, objects) as lines of `key: value` instead of Python's notation."""
+    field = _field(model, name)
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if field is not None and field.choices and not isinstance(value, list | dict):
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.many_to_one and not isinstance(value, list | dict):
+        return _related(field, value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if moment else value
+    if isinstance(value, list):
+        return "\n".join(readable(v) for v in value)
+    if isinstance(value, dict):
+        return _pairs(value)
+    return str(value)
+
+
+def _related(field, pk) -> str:
+    """A foreign key by the name of what it points at (the id alone if that is gone)."""
+    try:
+        related = field.related_model._base_manager.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        related = None
+    return str(related) if related is not None else f"#{pk} (no longer exists)"
+
+
+def _pairs(data: dict) -> str:
+    """`key: value, …`, leaving out keys with no value."""
+    shown = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    return ", ".join(f"{k.replace('_', ' ')}: {_inline(v)}" for k, v in shown.items()) or EMPTY
+
+
+def _inline(value) -> str:
+    if isinstance(value, dict):
+        return f"({_pairs(value)})"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return readable(value)
+
+
+def _field(model, name: str):
+    if model is None or not name:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def change_rows(model, changes: dict[str, list]) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for each changed field, in the model's field order."""
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    names = sorted(changes, key=lambda n: order.get(n, len(order)))
+    return [
+        (
+            field_label(model, n),
+            readable(changes[n][0], model, n),
+            readable(changes[n][1], model, n),
+        )
+        for n in names
+    ]

@@ -10,10 +10,15 @@ def navigation(request):
         return {"my_memberships": [], "nav_membership": None, "nav_membership_tenant": None}
     memberships = memberships_of(user)
     match = getattr(request, "resolver_match", None)
-    slug = (match.kwargs.get("tenant_slug") if match else None) or request.session.get(
-        "last_tenant"
+    slug = match.kwargs.get("tenant_slug") if match else None
+    current = next(
+        (
+            m
+            for m in memberships
+            if (m.tenant.slug == slug if slug else m.tenant_id == user.last_tenant_id)
+        ),
+        None,
     )
-    current = next((m for m in memberships if m.tenant.slug == slug), None)
     return {
         "my_memberships": memberships,
         "nav_membership": current,

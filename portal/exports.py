@@ -1,10 +1,36 @@
-"""CSV downloads, streamed row by row so a million rows never sit in memory."""
+"""CSV downloads: every CSV the portal writes goes through `csv_lines`, streamed row by row so
+a million rows never sit in memory.
+
+Cells are neutralised against spreadsheet formulas (OWASP's CSV injection rule): a text cell
+that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+spreadsheet shows it as text instead of running it. Numbers are not text and pass as they are
+(a negative charge stays a number). Phone numbers are written as E.164 digits without the `+`
+(`16468097065`), the form the pool import reads, so they are never mistaken for formulas;
+`number_cell` turns a `+16468097065` into that form.
+"""
 
 import csv
 import io
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value as a spreadsheet may read it: text that could start a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def number_cell(value) -> str:
+    """A phone number as exported: E.164 digits without the `+` ("+16468097065" and
+    16468097065 both give "16468097065"); anything else (a SIP user, "anonymous") as it is."""
+    text = "" if value is None else str(value).strip()
+    digits = text[1:] if text.startswith("+") else text
+    return digits if digits.isascii() and digits.isdigit() else text
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
@@ -13,7 +39,7 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
     for values in _chain(header, rows):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(values)
+        writer.writerow([safe_cell(v) for v in values])
         yield buffer.getvalue()
 
 

@@ -54,16 +54,25 @@ class AuditEntryFilter(SearchFilterSet):
         fields = ["q", "action", "source", "object_type", "since", "until"]
         form = FilterForm
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, types_in_log: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["object_type"].extra["choices"] = self._object_types(types_in_log)
+
+    def _object_types(self, in_log: bool) -> list[tuple[str, str]]:
+        """Every audited model, or (a tenant's log) the types its entries are about."""
         from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
 
-        from portal.audit import is_audited
+        from portal.audit import is_audited, model_label
 
-        self.filters["object_type"].extra["choices"] = sorted(
-            (f"{m._meta.app_label}.{m._meta.model_name}", m._meta.verbose_name.capitalize())
-            for m in apps.get_models()
-            if is_audited(m)
+        if in_log:
+            ids = self.queryset.order_by().values_list("content_type_id", flat=True).distinct()
+            models = [ContentType.objects.get_for_id(i).model_class() for i in ids]
+        else:
+            models = [m for m in apps.get_models() if is_audited(m)]
+        return sorted(
+            ((f"{m._meta.app_label}.{m._meta.model_name}", model_label(m)) for m in models if m),
+            key=lambda choice: choice[1],
         )
 
     def filter_object_type(self, queryset, name, value: str):

@@ -5,10 +5,20 @@ from django import forms
 
 class BootstrapFormMixin:
     """Gives every widget Bootstrap's classes and marks fields with errors invalid, so templates
-    render forms with one include (templates/includes/form_fields.html)."""
+    render forms with one include (templates/includes/form_fields.html).
+
+    `marked_required` names fields that a rule across fields requires (a caller ID unless
+    passthrough is on): not required by the form, checked by the service, yet shown with the
+    asterisk of required fields."""
+
+    marked_required: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.marked_required:
+            if name in self.fields:
+                self.fields[name].marked_required = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
         for field in self.fields.values():
             widget = field.widget
             if isinstance(

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Manager
 from django_scopes import ScopedManager
 
-from .crypto import EncryptedTextField
+from .crypto import EncryptedTextField, is_unreadable
 from .querysets import AuditEntryQuerySet
 
 
@@ -68,11 +68,24 @@ class AuditEntry(models.Model):
 
     @property
     def model_label(self) -> str:
-        return (
-            self.content_type.model_class()._meta.verbose_name.capitalize()
-            if self.content_type.model_class()
-            else self.content_type.model
-        )
+        from .audit import model_label
+
+        model = self.content_type.model_class()
+        return model_label(model) if model else self.content_type.model
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """What changed, readable: (field, before, after)."""
+        from .audit import change_rows
+
+        return change_rows(self.content_type.model_class(), self.changes or {})
+
+    @property
+    def changed_labels(self) -> str:
+        from .audit import field_label
+
+        model = self.content_type.model_class()
+        return ", ".join(field_label(model, name) for name in self.changes or {})
 
 
 class WavixAccount(models.Model):
@@ -110,6 +123,11 @@ class WavixAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def api_key_unreadable(self) -> bool:
+        """The stored key cannot be decrypted (the encryption keys changed): enter it again."""
+        return is_unreadable(self.api_key)
 
     @property
     def key_hint(self) -> str:

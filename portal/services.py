@@ -30,6 +30,13 @@ def wavix_account_save(
         account = WavixAccount()
     else:
         account = WavixAccount.objects.select_for_update().get(pk=account.pk)
+        if account.api_key_unreadable and not api_key.strip():
+            raise ValidationError(
+                {
+                    "api_key": "The stored API key cannot be read (the portal's encryption "
+                    "keys changed): enter the key again."
+                }
+            )
     account.name, account.base_url, account.auth_mode = name.strip(), base_url.strip(), auth_mode
     if api_key.strip():
         account.api_key = api_key.strip()

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.AuditContextMiddleware",
     "portal.middleware.AdminUnscopedMiddleware",
+    "portal.middleware.AdminDateLookupMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -139,6 +141,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "tenants.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -158,6 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The same e-mail in another case is the same account, so it is the same lockout.
+AXES_USERNAME_CALLABLE = "tenants.auth.axes_username"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # Sessions, cookies and transport security.
@@ -173,6 +178,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal's own
+# static files only; no inline script, handler or style attribute, no eval (htmx's is off).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap's CSS draws form controls' icons as data: SVGs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
     SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
@@ -243,6 +265,19 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 
+# E-mail (invitations), as EMAIL_URL: smtp://user:password@host:587 (smtp+tls://, smtp+ssl://
+# also), consolemail://. With DEBUG and no EMAIL_URL, mails are files in var/mail/.
+if env.str("EMAIL_URL", default="") or not DEBUG:
+    vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Telecom portal <portal@localhost>")
+# The portal's address as people reach it, for links in e-mails (sent by tasks, with no request).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
@@ -285,6 +320,14 @@ SPECTACULAR_SETTINGS = {
         "SyncRunStatusEnum": "dids.models.SyncRun.Status",
     },
 }
+
+# DID pools: the most numbers one range and one pool may hold, the largest pool CSV file read
+# (checked before parsing), and the size up to which a file is checked while the user waits
+# (larger files are checked and applied by a background job with progress).
+DID_POOL_MAX_RANGE_NUMBERS = env.int("DID_POOL_MAX_RANGE_NUMBERS", default=1_000_000)
+DID_POOL_MAX_NUMBERS = env.int("DID_POOL_MAX_NUMBERS", default=10_000_000)
+DID_POOL_IMPORT_MAX_BYTES = env.int("DID_POOL_IMPORT_MAX_BYTES", default=20_000_000)
+DID_POOL_IMPORT_INLINE_BYTES = env.int("DID_POOL_IMPORT_INLINE_BYTES", default=100_000)
 
 # Wavix. The sandbox is a local stand-in for the Wavix API, for `make run`, tests and
 # benchmarks; it is on by default only with DEBUG, and a deploy check refuses it in production.

@@ -6,6 +6,8 @@ from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
 from portal.api.index import ApiDocsView, ApiSchemaView
 from portal.views import pages, wavix
+from tenants.auth import AdminLoginForm, LoginForm
+from tenants.urls import invitation_urlpatterns as tenants_invitations
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
 from trunks.urls import platform_urlpatterns as trunks_platform
@@ -38,20 +40,32 @@ tenant_urlpatterns = [
 ]
 
 admin.site.site_header = "Portal support"
+admin.site.login_form = AdminLoginForm
 admin.site.site_title = "Portal support"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", pages.account, name="account"),
+    path("invitations/", include(tenants_invitations)),
     path("healthz", pages.healthz, name="healthz"),
     path("favicon.ico", pages.favicon),
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="schema"),
-    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        ApiDocsView.as_view(url_name="schema", template_name="portal/swagger_ui.html"),
+        name="api_docs",
+    ),
     path("admin/", admin.site.urls),
     path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]

@@ -8,13 +8,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope, scopes_disabled
 
-from .models import ApiToken, Membership, Role, Tenant
+from .models import ApiToken, Membership, Role, Tenant, User
 
 
 class TenantSuspended(PermissionDenied):
     def __init__(self, tenant: Tenant):
-        super().__init__(f"The tenant “{tenant.name}” is suspended.")
+        super().__init__(suspension_notice(tenant))
         self.tenant = tenant
+
+
+def suspension_notice(tenant: Tenant) -> str:
+    """What a suspended tenant's users read: that it is suspended, and why."""
+    reason = tenant.suspended_reason.strip().rstrip(".")
+    because = f" Reason: {reason}." if reason else ""
+    return (
+        f"The tenant “{tenant.name}” is suspended.{because} "
+        "Ask a system administrator if you need it reactivated."
+    )
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,22 @@ def tenant_scope(tenant_id: int | None):
     return scope(tenant=tenant_id)
 
 
-def home_tenant(user, preferred_slug: str | None = None) -> Tenant | None:
+def home_tenant(user) -> Tenant | None:
     """Where a tenant user lands after logging in: the last tenant they used, else the first."""
     memberships = [m for m in memberships_of(user) if m.tenant.is_active]
     for m in memberships:
-        if m.tenant.slug == preferred_slug:
+        if m.tenant_id == user.last_tenant_id:
             return m.tenant
     return memberships[0].tenant if memberships else None
+
+
+def suspended_memberships(user) -> list[Membership]:
+    return [m for m in memberships_of(user) if not m.tenant.is_active]
+
+
+def remember_tenant(user, tenant: Tenant) -> None:
+    """Records the tenant a member works in, without an audit entry (it is not a change anyone
+    made to the account), and only when it changed."""
+    if user.last_tenant_id != tenant.pk:
+        User.objects.filter(pk=user.pk).update(last_tenant=tenant)
+        user.last_tenant_id = tenant.pk

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from tenants.models import ApiToken, Membership, Tenant, User
+from tenants.models import ApiToken, Invitation, Membership, Tenant, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -81,6 +81,36 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "expires_at",
         "last_used_at",
         "last_used_ip",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "tenant", "role", "mail_status", "expires_at", "accepted_at"]
+    list_filter = ["tenant", "role", "mail_status", "accepted_at", "revoked_at", "expires_at"]
+    search_fields = ["email", "tenant__name", "tenant__slug"]
+    list_select_related = ["tenant", "invited_by"]
+    # Invitations are made, resent and revoked in the portal (where the mail is sent); the link's
+    # secret never reaches the admin.
+    exclude = ["token", "token_hash"]
+    readonly_fields = [
+        "tenant",
+        "email",
+        "role",
+        "invited_by",
+        "expires_at",
+        "mail_status",
+        "mail_error",
+        "sent_at",
+        "send_count",
+        "accepted_at",
+        "accepted_by",
+        "declined_at",
+        "revoked_at",
         "created_at",
     ]
 

@@ -1,7 +1,9 @@
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 
 from portal.filters import FilterForm, SearchFilterSet
-from tenants.models import ApiToken, Membership, Role, Tenant, User
+from tenants.models import ApiToken, Invitation, Membership, Role, Tenant, User
 
 
 class TenantFilter(SearchFilterSet):
@@ -18,6 +20,7 @@ class UserFilter(SearchFilterSet):
     search_fields = ("email", "full_name")
     kind = django_filters.ChoiceFilter(
         method="filter_kind",
+        label="Role",
         empty_label="Everyone",
         choices=[
             ("admin", "System administrators"),
@@ -58,3 +61,29 @@ class ApiTokenFilter(SearchFilterSet):
         model = ApiToken
         fields = ["q"]
         form = FilterForm
+
+
+class InvitationFilter(SearchFilterSet):
+    search_fields = ("email",)
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        label="State",
+        empty_label="Any state",
+        choices=Invitation.State.choices,
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["q", "state"]
+        form = FilterForm
+
+    def filter_state(self, queryset, name, value):
+        now = timezone.now()
+        open_ = Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True)
+        return {
+            "pending": queryset.filter(open_, expires_at__gt=now),
+            "expired": queryset.filter(open_, expires_at__lte=now),
+            "accepted": queryset.filter(accepted_at__isnull=False),
+            "declined": queryset.filter(declined_at__isnull=False),
+            "revoked": queryset.filter(revoked_at__isnull=False),
+        }[value]

@@ -1,7 +1,11 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
-from portal.forms import Form, ModelForm
+from portal.forms import BootstrapFormMixin, Form, ModelForm
 from tenants.models import Role, Tenant
+from tenants.passwords import PASSWORD_MAX_LENGTH, PasswordField, bound_password_fields
+
+PASSWORD_HELP = f"10 to {PASSWORD_MAX_LENGTH} characters, not a common password."
 
 
 class TenantForm(ModelForm):
@@ -10,14 +14,18 @@ class TenantForm(ModelForm):
         fields = ["name", "slug", "contact_email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new tenant's slug follows its name as it is typed (static/js/slug-from.js); an
+            # existing one keeps its slug, which is in every address of the tenant.
+            self.fields["slug"].widget.attrs["data-slug-from"] = "#" + self["name"].auto_id
+
 
 class UserCreateForm(Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        help_text="At least 10 characters, not a common password.",
-    )
+    password = PasswordField(help_text=PASSWORD_HELP)
     is_system_admin = forms.BooleanField(
         required=False,
         label="System administrator",
@@ -38,16 +46,21 @@ class UserEditForm(Form):
     )
     is_system_admin = forms.BooleanField(required=False, label="System administrator")
     is_support = forms.BooleanField(required=False, label="Support staff")
-    password = forms.CharField(
-        widget=forms.PasswordInput,
+    password = PasswordField(
         required=False,
         label="New password",
-        help_text="Leave empty to keep the password.",
+        help_text=f"Leave empty to keep the password. {PASSWORD_HELP}",
     )
 
 
 class MembershipAddForm(Form):
-    tenant = forms.ModelChoiceField(queryset=Tenant.objects.order_by("name"))
+    tenant = forms.ModelChoiceField(
+        queryset=Tenant.objects.order_by("name"),
+        error_messages={
+            "required": "Choose a tenant.",
+            "invalid_choice": "That tenant does not exist (any more); choose one from the list.",
+        },
+    )
     role = forms.ChoiceField(choices=Role.choices)
 
 
@@ -56,11 +69,10 @@ class MemberAddForm(Form):
 
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150, required=False)
-    password = forms.CharField(
-        widget=forms.PasswordInput,
+    password = PasswordField(
         required=False,
         label="Initial password",
-        help_text="Required for a new user; at least 10 characters.",
+        help_text=f"Required for a new user. {PASSWORD_HELP}",
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
 
@@ -71,8 +83,21 @@ class MemberAddForm(Form):
 
 
 class MemberEditForm(Form):
-    full_name = forms.CharField(max_length=150, required=False)
+    """A tenant admin changes a member's role in their tenant; the person's name, e-mail and
+    password are theirs (their profile) or a system administrator's to change."""
+
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ProfileForm(Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Name")
+
+
+class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_password_fields(self, "old_password", "new_password1", "new_password2")
+        self.fields["new_password1"].help_text = PASSWORD_HELP
 
 
 class ApiTokenForm(Form):
@@ -93,3 +118,34 @@ class ApiTokenForm(Form):
     def allowed_ip_list(self) -> list[str]:
         text = self.cleaned_data.get("allowed_ips", "")
         return [line for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class InvitationForm(Form):
+    """Invites a person by e-mail; the answer is the same whether they have an account."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="They get a link to join: a new person chooses a password, someone with an "
+        "account accepts after logging in.",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.AGENT)
+
+    def __init__(self, *args, can_choose_role: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_choose_role:
+            self.fields["role"].choices = [(Role.AGENT, Role.AGENT.label)]
+
+
+class InvitationAcceptForm(Form):
+    """A new person's account, made from an invitation link."""
+
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    password = PasswordField(label="Choose a password", help_text=PASSWORD_HELP)
+    password_again = PasswordField(label="The same password again")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") not in (None, data["password"]):
+            self.add_error("password_again", "The two passwords differ; type the same one twice.")
+        return data

@@ -9,15 +9,28 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Manager
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from portal.crypto import EncryptedTextField
+
 from .querysets import ApiTokenQuerySet, MembershipQuerySet, TenantQuerySet, UserManager
 
+# One text for the slug's rule, in its help and in its error.
+SLUG_RULE = "1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen"
 slug_validator = RegexValidator(
-    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
-    "Use 1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?\Z",
+    f"“%(value)s” is not a valid slug: use {SLUG_RULE}.",
 )
+
+
+def normalize_email(value: str) -> str:
+    """The one form of an e-mail address used for accounts, logins, the login lockout and
+    invitations: trimmed and lowercased, so addresses that differ only in case are one."""
+    return value.strip().lower()
+
+
 RESERVED_SLUGS = {"new", "admin", "api", "static", "platform", "login", "logout"}
 
 
@@ -34,6 +47,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Where a tenant user lands after logging in; kept on the user so it outlives the session.
+    last_tenant = models.ForeignKey(
+        "Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = UserManager()
 
@@ -43,16 +60,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     audit_log = True
     audit_masked_fields = ("password",)
-    audit_ignored_fields = ("last_login",)
+    audit_ignored_fields = ("last_login", "last_tenant")
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message="An account with this e-mail address already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
 
     def save(self, *args, **kwargs):
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
 
     @property
@@ -76,11 +100,12 @@ class Tenant(models.Model):
         SUSPENDED = "suspended", "Suspended"
 
     name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(
+    # A CharField: SlugField would add Django's own slug rule, with a different text.
+    slug = models.CharField(
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text="Used in addresses: /t/<slug>/. Lowercase letters, digits and hyphens.",
+        help_text=f"Used in addresses: /t/<slug>/. {SLUG_RULE[0].upper()}{SLUG_RULE[1:]}.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     contact_email = models.EmailField(blank=True)
@@ -213,3 +238,102 @@ class ApiToken(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class Invitation(models.Model):
+    """A tenant admin's invitation of an e-mail address to their tenant, with a role.
+
+    The link's secret is stored as a hash; its plaintext is kept, encrypted, only until the
+    mail is sent (the mail task builds the link from it). A new person sets a password through
+    the link; an existing account accepts a membership. The inviter is told the same either way.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    class Mail(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token = EncryptedTextField(blank=True)
+    expires_at = models.DateTimeField()
+    mail_status = models.CharField(max_length=16, choices=Mail.choices, default=Mail.QUEUED)
+    mail_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+    audit_masked_fields = ("token_hash", "token")
+    audit_ignored_fields = ("mail_status", "mail_error", "sent_at")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and tenant: inviting again re-issues it.
+            models.UniqueConstraint(
+                "tenant",
+                Lower("email"),
+                condition=models.Q(
+                    accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True
+                ),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.tenant}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.declined_at:
+            return self.State.DECLINED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        """Pending or expired: it can still be resent."""
+        return self.state in (self.State.PENDING, self.State.EXPIRED)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label

@@ -12,7 +12,9 @@ class UserManager(BaseUserManager):
     def _create(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("email: an email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        from .models import normalize_email
+
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -27,7 +29,9 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        from .models import normalize_email
+
+        return self.get(**{self.model.USERNAME_FIELD: normalize_email(username)})
 
 
 class TenantQuerySet(models.QuerySet):

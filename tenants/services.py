@@ -20,7 +20,17 @@ from django_scopes import scopes_disabled
 from portal.validation import full_clean
 
 from .access import tenant_scope
-from .models import TOKEN_PREFIX, ApiToken, Membership, Role, Tenant, User, hash_token
+from .models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    Membership,
+    Role,
+    Tenant,
+    User,
+    hash_token,
+    normalize_email,
+)
+from .passwords import check_length as check_password_length
 from .support import SUPPORT_GROUP, support_group
 
 # Tenants -------------------------------------------------------------------------------------
@@ -79,14 +89,15 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
 
 def _validate_password(password: str, user: User) -> None:
     try:
+        check_password_length(password)  # first, alone: the other rules read the whole text
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
 
 
 def _check_email_free(email: str, exclude_pk: int | None = None) -> str:
-    email = User.objects.normalize_email(email.strip()).lower()
-    clash = User.objects.filter(email__iexact=email)
+    email = normalize_email(email)
+    clash = User.objects.filter(email=email)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -189,16 +200,6 @@ def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
     return membership
 
 
-@transaction.atomic
-def tenant_user_create(
-    *, tenant: Tenant, email: str, full_name: str, password: str, role: str = Role.AGENT
-) -> Membership:
-    """A tenant admin adds a new person to their tenant. Existing accounts are not reachable
-    this way, so a tenant admin can never take over another tenant's user."""
-    user = user_create(email=email, password=password, full_name=full_name)
-    return membership_set(tenant=tenant, user=user, role=role)
-
-
 def check_can_manage(
     acting_user: User, membership: Membership, new_role: str | None = None
 ) -> None:
@@ -221,12 +222,16 @@ def member_add(
     full_name: str = "",
     password: str = "",
 ) -> Membership:
-    """A system administrator adds an existing user or creates one; a tenant admin creates a
-    new agent (an existing account is never reachable that way)."""
-    if not acting_user.is_system_admin and role != Role.AGENT:
-        raise PermissionDenied("Tenant admins add agents only.")
-    existing = User.objects.filter(email__iexact=email.strip()).first()
-    if existing is not None and acting_user.is_system_admin:
+    """A system administrator adds an existing user or creates one. Tenant admins invite
+    people instead (tenants.invitations), which never tells them whether an address has an
+    account."""
+    if not acting_user.is_system_admin:
+        raise PermissionDenied(
+            "Tenant admins add people by invitation: Users → Invite in the portal, or "
+            f"POST /api/v1/tenants/{tenant.slug}/invitations/."
+        )
+    existing = User.objects.filter(email=normalize_email(email)).first()
+    if existing is not None:
         with scopes_disabled():
             if Membership.objects.filter(tenant=tenant, user=existing).exists():
                 raise ValidationError(
@@ -235,9 +240,8 @@ def member_add(
         return membership_set(tenant=tenant, user=existing, role=role)
     if not password:
         raise ValidationError({"password": "Set an initial password for the new user."})
-    return tenant_user_create(
-        tenant=tenant, email=email, full_name=full_name, password=password, role=role
-    )
+    user = user_create(email=email, password=password, full_name=full_name)
+    return membership_set(tenant=tenant, user=user, role=role)
 
 
 @transaction.atomic

@@ -7,3 +7,11 @@ from tenants.services import api_tokens_revoke_expired
 def revoke_expired_api_tokens() -> int:
     """Marks expired tokens revoked, so token lists and the audit log show when they ended."""
     return api_tokens_revoke_expired()
+
+
+@shared_task(name="tenants.tasks.send_invitation")
+def send_invitation(invitation_id: int) -> str:
+    """Mails an invitation once (the row is the outbox; see tenants.invitations)."""
+    from tenants.invitations import invitation_deliver
+
+    return invitation_deliver(invitation_id=invitation_id)

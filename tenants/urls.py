@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenants import views
+from tenants import invitation_views, views
 
 platform_urlpatterns = [
     path("tenants/", views.TenantListView.as_view(), name="tenant_list"),
@@ -38,9 +38,44 @@ platform_urlpatterns = [
 tenant_urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("users/", views.MemberListView.as_view(), name="member_list"),
-    path("users/new/", views.MemberAddView.as_view(), name="member_add"),
+    path("users/new/", invitation_views.InvitationCreateView.as_view(), name="member_add"),
+    path(
+        "users/invitations/",
+        invitation_views.InvitationListView.as_view(),
+        name="invitation_list",
+    ),
+    path(
+        "users/invitations/<int:pk>/resend/",
+        invitation_views.InvitationResendView.as_view(),
+        name="invitation_resend",
+    ),
+    path(
+        "users/invitations/<int:pk>/revoke/",
+        invitation_views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
     path("users/<int:pk>/edit/", views.MemberEditView.as_view(), name="member_edit"),
     path("users/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path("tokens/", views.TenantTokenListView.as_view(), name="token_list"),
     path("tokens/<int:pk>/revoke/", views.TenantTokenRevokeView.as_view(), name="token_revoke"),
+]
+
+# The invited person's side, under /invitations/.
+invitation_urlpatterns = [
+    path("", invitation_views.my_invitations, name="my_invitations"),
+    path(
+        "<int:pk>/accept/",
+        invitation_views.MyInvitationAnswerView.as_view(answer="accept"),
+        name="my_invitation_accept",
+    ),
+    path(
+        "<int:pk>/decline/",
+        invitation_views.MyInvitationAnswerView.as_view(answer="decline"),
+        name="my_invitation_decline",
+    ),
+    path(
+        "<str:token>/",
+        invitation_views.InvitationRespondView.as_view(),
+        name="invitation_respond",
+    ),
 ]

@@ -85,7 +85,7 @@ class TenantEditView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixin, Fo
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        return super().get_context_data(**{"object": self.object, **kwargs})
 
     def perform(self, form):
         return services.tenant_update(tenant=self.object, **form.cleaned_data)
@@ -100,11 +100,15 @@ class TenantDetailView(PlatformAdminMixin, TenantObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         tenant = self.get_object()
         return super().get_context_data(
-            object=tenant,
-            memberships=Membership.objects.filter(tenant=tenant).select_related("user")[:200],
-            pools=DidPool.objects.filter(tenant=tenant).order_by("name"),
-            recent_changes=AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
-            **kwargs,
+            **{
+                "object": tenant,
+                "memberships": Membership.objects.filter(tenant=tenant).select_related("user")[
+                    :200
+                ],
+                "pools": DidPool.objects.filter(tenant=tenant).order_by("name"),
+                "recent_changes": AuditEntry.objects.filter(tenant=tenant).for_list()[:10],
+                **kwargs,
+            }
         )
 
 
@@ -134,7 +138,7 @@ class TenantMemberAddView(PlatformAdminMixin, TenantObjectMixin, ServiceFormMixi
         return {**super().get_form_kwargs(), "can_choose_role": True}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        return super().get_context_data(**{"object": self.object, **kwargs})
 
     def perform(self, form):
         return services.member_add(
@@ -196,10 +200,12 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            object=self.object,
-            memberships=Membership.objects.filter(user=self.object).select_related("tenant"),
-            membership_form=MembershipAddForm(),
-            **kwargs,
+            **{
+                "object": self.object,
+                "memberships": Membership.objects.filter(user=self.object).select_related("tenant"),
+                "membership_form": MembershipAddForm(),
+                **kwargs,
+            }
         )
 
     def perform(self, form):
@@ -221,7 +227,8 @@ class UserMembershipAddView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def form_invalid(self, form):
         view = UserDetailView(request=self.request, kwargs=self.kwargs, object=self.object)
-        return render(self.request, self.template_name, view.get_context_data(membership_form=form))
+        context = view.get_context_data(membership_form=form)
+        return render(self.request, self.template_name, context, status=400)
 
     def perform(self, form):
         return services.membership_set(
@@ -387,24 +394,6 @@ class MemberListView(TenantMixin, FilteredListView):
         return Membership.objects.select_related("user").order_by("user__email")
 
 
-class MemberAddView(TenantMixin, ServiceFormMixin, FormView):
-    admin_only = True
-    form_class = MemberAddForm
-    template_name = "tenants/member_form.html"
-    success_message = "{obj.user} added as {obj.role_label}."
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "can_choose_role": self.request.user.is_system_admin}
-
-    def perform(self, form):
-        return services.member_add(
-            acting_user=self.request.user, tenant=self.tenant, **form.cleaned_data
-        )
-
-    def get_success_url(self):
-        return reverse("tenant:member_list", args=[self.tenant.slug])
-
-
 class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
     admin_only = True
     form_class = MemberEditForm
@@ -412,7 +401,7 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
     success_message = "{obj.user} saved."
 
     def get_initial(self):
-        return {"full_name": self.object.user.full_name, "role": self.object.role}
+        return {"role": self.object.role}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -421,16 +410,11 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
         return form
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(membership=self.object, **kwargs)
+        return super().get_context_data(**{"membership": self.object, **kwargs})
 
     def perform(self, form):
         services.check_can_manage(
             self.request.user, self.object, new_role=form.cleaned_data["role"]
-        )
-        services.user_update(
-            user=self.object.user,
-            acting_user=self.request.user,
-            full_name=form.cleaned_data["full_name"],
         )
         return services.membership_set(
             tenant=self.tenant, user=self.object.user, role=form.cleaned_data["role"]

@@ -94,6 +94,8 @@ def query_counts(world, grow, *, pages=(), api=(), small: int, large: int):
     after `grow(world, small)`, then after `grow(world, large)`: a list whose queries do not
     depend on its rows gives the same two dicts."""
     clients = {url: login(getattr(world, who)) for who, url in pages}
+    for url, client in list(clients.items()):
+        client.get(url)  # the first visit to a tenant records it as the user's last: one write
     for who, tenant, url in api:
         clients[url] = api_client(getattr(world, who), getattr(world, tenant) if tenant else None)
         clients[url].get(url)  # the first use records the token's last use: one write, once

@@ -9,6 +9,7 @@ portal reads the sandbox in-process (no server is running while the demo is seed
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 
 from dids.selectors import owner_of
 from portal.wavix.client import WavixClient, session_for_account
@@ -98,6 +99,12 @@ def seed_demo_trunks(account, stdout) -> None:
             seed=f"demo-trunk:{on_wavix.name}",
         )
         stdout.write(f"trunk “{label}” shared with {slug} ({len(numbers)} numbers)")
+    # After the seed commits: no call to Wavix, even the in-process sandbox, is made inside a
+    # transaction (portal/wavix/guard.py).
+    transaction.on_commit(lambda: _pull_demo_calls(account, stdout))
+
+
+def _pull_demo_calls(account, stdout) -> None:
     session_for_account(account).mount(account.base_url, SandboxTransport())
     added = cdrs.pull(account, WavixClient.for_account(account))
     stdout.write(f"pulled {added} call records from the sandbox")

@@ -8,15 +8,13 @@ from django.db.models import Q
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
 
+from . import selectors
 from .models import Cdr, SipTrunk
 
-DISPOSITIONS = [
-    ("answered", "Answered"),
-    ("noanswer", "No answer"),
-    ("busy", "Busy"),
-    ("rejected", "Rejected"),
-    ("failed", "Failed"),
-]
+# The drift filter's choice for trunks Wavix has and the portal does not know.
+FOREIGN = "foreign"
+
+DISPOSITIONS = list(Cdr.DISPOSITIONS.items())
 
 
 class TrunkFilter(SearchFilterSet):
@@ -30,14 +28,42 @@ class TrunkFilter(SearchFilterSet):
     sync_state = django_filters.ChoiceFilter(
         label="Sync", choices=SipTrunk.SyncState.choices, empty_label="Any"
     )
+    review = django_filters.ChoiceFilter(
+        label="Wavix review",
+        choices=[("awaiting", "Awaiting Wavix approval"), ("rejected", "Rejected by Wavix")],
+        empty_label="Any",
+        method="filter_review",
+    )
     drift = django_filters.ChoiceFilter(
-        choices=[c for c in SipTrunk.Drift.choices if c[0]], empty_label="Any"
+        choices=[*(c for c in SipTrunk.Drift.choices if c[0]), (FOREIGN, "On Wavix only")],
+        empty_label="Any",
+        method="filter_drift",
     )
 
     class Meta:
         model = SipTrunk
-        fields = ["q", "account", "auth_method", "sync_state", "drift"]
+        fields = ["q", "account", "auth_method", "sync_state", "review", "drift"]
         form = FilterForm
+
+    def filter_review(self, queryset, name, value: str):
+        if value == "awaiting":
+            return queryset.filter(selectors.awaiting_approval())
+        return queryset.filter(wavix_status="rejected")
+
+    def filter_drift(self, queryset, name, value: str):
+        # Trunks only Wavix has are not portal trunks: the list shows them apart, for import.
+        if value == FOREIGN:
+            return queryset.none()
+        return queryset.filter(drift=value)
+
+    @property
+    def shows_foreign(self) -> bool:
+        """Whether the trunks only Wavix has belong to this view of the list."""
+        if not (self.is_bound and self.form.is_valid()):
+            return True
+        return self.form.cleaned_data.get("drift") in ("", None, FOREIGN) and not any(
+            self.form.cleaned_data.get(name) for name in ("sync_state", "review", "auth_method")
+        )
 
 
 # The list charts the days up to "To", so a date must leave room for them (a year-1 date

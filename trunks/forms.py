@@ -44,8 +44,6 @@ class TrunkForm(Form):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters with upper- and lower-case letters and digits. Stored "
-        "encrypted and never shown again. Leave empty to keep the current password.",
     )
     allowed_ips = forms.CharField(
         required=False,
@@ -56,7 +54,7 @@ class TrunkForm(Form):
         required=False,
         label="Caller ID",
         help_text="A number of the Wavix account in E.164 digits; once the trunk is shared, a "
-        "number in a tenant's pool on it.",
+        "number in a tenant's pool on it. Required unless caller-ID passthrough is on.",
     )
     passthrough = forms.BooleanField(
         required=False,
@@ -95,11 +93,22 @@ class TrunkForm(Form):
     machine_detection_enabled = forms.BooleanField(required=False, label="Detect voicemail")
     encrypted_media = forms.BooleanField(required=False, label="Encrypted media (TLS and SRTP)")
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    marked_required = ("callerid",)
+
+    def __init__(self, *args, editing: bool = False, password_known: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["account"]
         self.fields["allowed_ips"].help_text = allowed_ips_help()
+        password = self.fields["password"]
+        password.help_text = (
+            "At least 12 characters with upper- and lower-case letters and digits. Stored "
+            "encrypted and never shown again."
+        )
+        if password_known:
+            password.help_text += " Leave empty to keep the current password."
+        else:  # digest needs one; shown only with digest (static/js/show-when.js)
+            password.marked_required = True
 
     def settings(self) -> dict:
         data = dict(self.cleaned_data)
@@ -133,6 +142,11 @@ class CallerIdForm(Form):
     caller_ids = forms.CharField(
         required=False,
         label="Caller IDs",
-        widget=forms.Textarea(attrs={**_TEXTAREA, "placeholder": "16468097065"}),
+        widget=forms.Textarea(attrs=_TEXTAREA),
         help_text="Numbers of yours on this trunk that your PBX presents, one per line.",
     )
+
+    def __init__(self, *args, example: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if example:  # one of the tenant's own numbers, never someone else's
+            self.fields["caller_ids"].widget.attrs["placeholder"] = f"+{example}"

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
 
-from portal.crypto import EncryptedTextField
+from portal.crypto import EncryptedTextField, is_unreadable
 
 # A trunk's settings as an administrator writes them (the form, the API, the admin) and as
 # every push sends them whole to Wavix; the reconcile compares them (`payloads.CONFIG_FIELDS`).
@@ -61,7 +61,8 @@ class SipTrunk(models.Model):
     auth_method = models.CharField(
         max_length=8, choices=AuthMethod.choices, default=AuthMethod.DIGEST
     )
-    # Wavix requires a password for every trunk; with IP authentication it is generated.
+    # Empty for an IP trunk created without one (Wavix's required password is then a
+    # throwaway sent with each push) and for a trunk imported from Wavix.
     password = EncryptedTextField(blank=True)
     allowed_ips = models.JSONField(
         default=list, blank=True, help_text="Addresses and networks, e.g. 203.0.113.10."
@@ -160,10 +161,15 @@ class SipTrunk(models.Model):
         return bool(self.password)
 
     @property
+    def password_unreadable(self) -> bool:
+        """The stored password cannot be decrypted (the portal's encryption keys changed)."""
+        return is_unreadable(self.password)
+
+    @property
     def needs_new_password(self) -> bool:
         """A digest trunk whose password the portal does not know: nothing can be pushed (a
         push replaces the whole trunk, password included) until a new one is set. An IP
-        trunk never uses its password; its next save generates one."""
+        trunk never uses its password and needs none."""
         return not self.password_known and not self.is_ip_auth
 
     @property
@@ -259,6 +265,15 @@ class Cdr(models.Model):
         PLACED = "placed", "Placed (outbound)"
         RECEIVED = "received", "Received (inbound)"
 
+    # Wavix's dispositions in words (its spec lists these); another is shown as it came.
+    DISPOSITIONS = {
+        "answered": "Answered",
+        "noanswer": "No answer",
+        "busy": "Busy",
+        "rejected": "Rejected",
+        "failed": "Failed",
+    }
+
     account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
     tenant = models.ForeignKey(
         "tenants.Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -297,6 +312,20 @@ class Cdr(models.Model):
     @property
     def own_number(self) -> str:
         return self.from_number if self.direction == self.Direction.PLACED else self.to_number
+
+    @property
+    def disposition_display(self) -> str:
+        known = self.DISPOSITIONS.get(self.disposition.lower())
+        return known or self.disposition.replace("_", " ").capitalize() or "—"
+
+    @property
+    def trunk_display(self) -> str:
+        """The portal's trunk by its label; a trunk the portal does not know, said so."""
+        if self.trunk_id:
+            return self.trunk.label
+        if self.sip_trunk:
+            return f"Unknown trunk (SIP user {self.sip_trunk})"
+        return "—"
 
 
 class CdrPull(models.Model):

@@ -51,7 +51,7 @@ def to_wavix(trunk) -> dict[str, Any]:
     addresses = rules.expand_allowed_ips(ips, **address_limits())
     body: dict[str, Any] = {
         "label": trunk.label,
-        "password": trunk.password,
+        "password": _password(trunk),
         "callerid": str(trunk.callerid) if trunk.callerid else "",
         "multiple_numbers": trunk.passthrough,
         "ip_restrict": bool(addresses),
@@ -79,6 +79,14 @@ def to_wavix(trunk) -> dict[str, Any]:
     if trunk.max_channels is not None:
         body["max_channels"] = trunk.max_channels
     return body
+
+
+def _password(trunk) -> str:
+    """Wavix requires a password on every trunk. An IP trunk never uses it, and the portal
+    holds none for one created without: each push sends a throwaway, known to no one."""
+    if trunk.password or not trunk.is_ip_auth:
+        return trunk.password
+    return rules.generate_password()
 
 
 def _decimal(value) -> Decimal | None:

@@ -10,6 +10,8 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from portal.exports import number_cell
+
 from .models import Cdr, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 
 CHART_DAYS = 31
@@ -101,6 +103,22 @@ def tenant_share_totals() -> ShareTotals:
         .aggregate(trunks=Count("id"), max_calls=Coalesce(Sum("max_calls"), 0))
     )
     return ShareTotals(**row)
+
+
+def caller_id_example(assignment: TrunkAssignment) -> int | None:
+    """A number the tenant could present on the trunk, to show as an example: its first
+    number on the trunk active on the trunk's Wavix account, else its first number there."""
+    from dids.models import Did, NumberRange
+
+    ranges = NumberRange.objects.filter(pool_id=assignment.pool_id)
+    active = (
+        Did.objects.filter(account_id=assignment.trunk.account_id, status=Did.Status.ACTIVE)
+        .in_ranges_of(ranges)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return active or ranges.order_by("start").values_list("start", flat=True).first()
 
 
 @dataclass
@@ -232,7 +250,7 @@ def cdr_csv_rows(queryset, chunk: int = 2000):
         "call_id",
     )
     for row in queryset.values_list(*fields).iterator(chunk_size=chunk):
-        yield [row[0].isoformat(), *row[1:]]
+        yield [row[0].isoformat(), row[1], number_cell(row[2]), number_cell(row[3]), *row[4:]]
 
 
 def cdr_queryset():

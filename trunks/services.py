@@ -93,7 +93,9 @@ def _allowed_ips(data: dict, errors: dict) -> list[str]:
 
 
 def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
-    """The new password, the current one if none was given, or a generated one."""
+    """The new password, the current one if none was given, or a generated one. An IP trunk
+    needs none: without one the portal holds none (each push sends Wavix a throwaway, see
+    `payloads.to_wavix`)."""
     password = data.get("password") or ""
     if data.get("generate_password"):
         return rules.generate_password()
@@ -101,8 +103,13 @@ def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
         if trunk is not None and trunk.password_known:
             return trunk.password
         if data.get("auth_method") == SipTrunk.AuthMethod.IP:
-            return rules.generate_password()  # Wavix wants one; IP trunks never use it
-        if trunk is not None:  # only an imported trunk has no password
+            return ""
+        if trunk is not None and trunk.password_unreadable:
+            errors.setdefault("password", []).append(
+                "The stored password cannot be read (the portal's encryption keys changed): "
+                "set a new one, typed or generated; the PBX must then use it."
+            )
+        elif trunk is not None and not trunk.is_ip_auth:  # only an imported trunk has none
             errors.setdefault("password", []).append(
                 "The password is unknown (the trunk was imported from Wavix, which never "
                 "returns it): set a new one, typed or generated; the PBX must then use it."
@@ -261,15 +268,17 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
     """Drift: the portal's settings win. A trunk missing on Wavix is created again."""
     trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
     if trunk.needs_new_password:
+        why = (
+            "its stored copy cannot be read: the portal's encryption keys changed"
+            if trunk.password_unreadable
+            else "it was imported from Wavix, which never returns it"
+        )
         raise ValidationError(
             {
-                "password": f"The password of “{trunk}” is unknown (it was imported from "
-                "Wavix, which never returns it): edit the trunk and set a new one, which is "
-                "pushed with the portal's settings."
+                "password": f"The password of “{trunk}” is unknown ({why}): edit the trunk "
+                "and set a new one, which is pushed with the portal's settings."
             }
         )
-    if not trunk.password_known:
-        trunk.password = rules.generate_password()  # an IP trunk: Wavix wants one, unused
     if trunk.drift == SipTrunk.Drift.MISSING:
         trunk.wavix_id, trunk.sip_username = None, ""
     trunk.drift, trunk.drift_fields = "", {}
@@ -378,11 +387,37 @@ def assignment_save(
     pool, _ = dids_services.pool_save(
         tenant=tenant, pool=pool, text=numbers, name=pool.name if pool else pool_name(trunk)
     )
+    _callerid_stays_shared(trunk, pool, tenant)
     assignment = assignment or TrunkAssignment(trunk=trunk, tenant=tenant, pool=pool)
     assignment.max_calls = int(max_calls)
     full_clean(assignment)
     assignment.save()
     return assignment
+
+
+def _callerid_stays_shared(trunk: SipTrunk, pool, tenant: Tenant) -> None:
+    """A shared trunk presents a caller ID of a tenant's pool on it (the rule `_callerid`
+    keeps for edits of the trunk), so a share that would leave it outside every pool is
+    refused, saying what to do."""
+    number = trunk.callerid
+    if number is None:
+        return
+    with scopes_disabled():
+        pools = {
+            pool.pk,
+            *TrunkAssignment.objects.filter(trunk=trunk).values_list("pool_id", flat=True),
+        }
+        inside = NumberRange.objects.filter(
+            pool_id__in=pools, start__lte=number, end__gte=number
+        ).exists()
+    if not inside:
+        raise ValidationError(
+            {
+                "numbers": f"“{trunk}” presents the caller ID +{number}, which would be in no "
+                f"tenant's pool on it: add +{number} to {tenant.name}'s numbers here, or first "
+                "give the trunk a caller ID among them."
+            }
+        )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ import secrets
 import string
 from decimal import Decimal, InvalidOperation
 
-from dids.ranges import is_digits
+from dids import phone
 
 # Wavix's ranges for a trunk's limits (its account maximums, per Wavix's spec and sandbox).
 MAX_CALL_SECONDS = 14_400
@@ -246,12 +246,14 @@ def parse_number(value: str | int | None) -> int | None:
     """E.164 digits (an optional +, spaces and dashes ignored) as an int; None for empty."""
     if value is None:
         return None
-    text = str(value).strip().lstrip("+").replace(" ", "").replace("-", "")
-    if not text:
+    if not str(value).strip().lstrip("+"):
         return None
-    if not is_digits(text) or not 8 <= len(text) <= 15:
-        raise Problems([f"“{value}” is not a phone number in E.164 digits (8 to 15 digits)."])
-    return int(text)
+    number, why = phone.reason(str(value))
+    if why is not None:
+        raise Problems(
+            [f"“{value}” is not a phone number in E.164 digits (8 to 15 digits): it {why}."]
+        )
+    return number
 
 
 def parse_numbers(text: str | list) -> list[int]:

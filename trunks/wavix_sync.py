@@ -79,6 +79,17 @@ def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
 
 def _send(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
     revision = trunk.revision
+    if trunk.password_unreadable:
+        if not trunk.is_ip_auth:
+            # A push replaces the whole trunk: sent without its password it would lose it.
+            return _failed(
+                trunk,
+                "Not pushed: the trunk's stored password cannot be read (the portal's "
+                "encryption keys changed). Edit the trunk and set a new password, typed or "
+                "generated; the PBX must then use it.",
+            )
+        trunk.password = rules.generate_password()  # Wavix wants one; IP trunks never use it
+        SipTrunk.objects.filter(pk=trunk.pk).update(password=trunk.password)
     try:
         body = payloads.to_wavix(trunk)
     except rules.Problems as exc:

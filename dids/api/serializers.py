@@ -62,7 +62,15 @@ class DidSerializer(serializers.ModelSerializer):
 
 class NumberSerializer(serializers.Serializer):
     number = serializers.CharField(source="e164")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="The tenant's own label.")
+    wavix_label = serializers.CharField(
+        read_only=True, help_text="The number's label on Wavix, set by the provider."
+    )
+    number_type = serializers.CharField(
+        read_only=True,
+        help_text="Wavix's type of the number, or else its numbering plan's (Geographic, "
+        "Mobile, Toll-free...).",
+    )
     description = serializers.SerializerMethodField()
     held = serializers.SerializerMethodField()
     inventory = DidSerializer(source="did", allow_null=True)
@@ -194,7 +202,19 @@ class E911AddressFieldsSerializer(serializers.Serializer):
     zip_plus_four = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class E911AddressSerializer(serializers.ModelSerializer):
+class ErrorDetailForSystemAdmins:
+    """`error` is the plain sentence every reader gets; system administrators also get
+    `error_detail`, the technical detail (Wavix's operation, status and message)."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "is_system_admin", False):
+            data["error_detail"] = instance.error_detail
+        return data
+
+
+class E911AddressSerializer(ErrorDetailForSystemAdmins, serializers.ModelSerializer):
     number = serializers.SerializerMethodField()
     address = serializers.SerializerMethodField()
     one_line = serializers.CharField(read_only=True)
@@ -248,9 +268,10 @@ class E911SetSerializer(serializers.Serializer):
     validation = serializers.CharField(help_text="The `validation` of a validate answer.")
 
 
-class E911JobSerializer(serializers.ModelSerializer):
+class E911JobSerializer(ErrorDetailForSystemAdmins, serializers.ModelSerializer):
     """A job. While `status` is "retrying", Wavix failed transiently: `attempt` (of
-    `max_attempts`) is due at `retry_at`, and `error` says what failed."""
+    `max_attempts`) is due at `retry_at`, and `error` says what failed, in plain words
+    (`error_detail`, for system administrators only, has the technical detail)."""
 
     requested_by = serializers.CharField(source="requested_by.email", allow_null=True)
     max_attempts = serializers.IntegerField(read_only=True)

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import e911_services, selectors, services
+from dids import e911_services, phone, selectors, services
 from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
 from dids.models import (
     Did,
@@ -125,10 +125,11 @@ class PoolApiViewSet(
     def owner(self, request):
         """Who owns a number: tenant, pool and range, and its inventory details."""
         raw = request.query_params.get("number", "")
-        digits = number_digits(raw)
-        if digits is None or len(digits) > MAX_DIGITS:
-            shown = raw.lstrip("+").strip()
-            raise ValidationError({"number": [f"“{shown}” is not an E.164 number."]})
+        number, why = phone.reason(raw)
+        if why is not None:
+            shown = raw.strip()[: phone.MAX_TYPED]
+            raise ValidationError({"number": [f"“{shown}” is not a phone number: it {why}."]})
+        digits = str(number)
         row = selectors.owner_of(int(digits))
         did = Did.objects.filter(number=int(digits)).first()
         return Response(

@@ -4,8 +4,6 @@ drift between the portal and Wavix."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -13,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from dids import e911, e911_services, selectors
 from dids.filters import E911DriftFilter
@@ -22,6 +20,7 @@ from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import WavixAccount
 from portal.views.base import (
     FilteredListView,
+    PaginatedListView,
     PartialMixin,
     PlatformAdminMixin,
     TenantMixin,
@@ -44,10 +43,20 @@ def _numbers_errors_on_top(exc: ValidationError) -> ValidationError:
     )
 
 
+def _technical_details(exc: ValidationError) -> list[str]:
+    """The technical detail of a Wavix failure carried by the error, for system
+    administrators (tenant users read the plain sentence only)."""
+    return [
+        e.params["detail"]
+        for e in getattr(exc, "error_list", [])
+        if e.code == e911_services.WAVIX_FAILED and e.params and "detail" in e.params
+    ]
+
+
 # Tenant: the E911 page -----------------------------------------------------------------------
 
 
-class E911ListView(TenantMixin, PartialMixin, ListView):
+class E911ListView(TenantMixin, PartialMixin, PaginatedListView):
     """The tenant's US and Canadian numbers held on Wavix, with their emergency address."""
 
     model = E911Address
@@ -111,7 +120,7 @@ class E911SetView(TenantMixin, FormView):
         numbers = self.chosen
         rows = selectors.rows_for(self.tenant, numbers[:50]) if numbers else []
         return super().get_context_data(
-            chosen=numbers, rows=rows, more=max(0, len(numbers) - 50), **kwargs
+            **{"chosen": numbers, "rows": rows, "more": max(0, len(numbers) - 50), **kwargs}
         )
 
     def post(self, request, *args, **kwargs):
@@ -135,6 +144,8 @@ class E911SetView(TenantMixin, FormView):
             )
         except ValidationError as exc:
             add_form_errors(form, _numbers_errors_on_top(exc))
+            for detail in _technical_details(exc) if self.request.user.is_system_admin else ():
+                form.add_error(None, f"Technical detail (system administrators): {detail}")
             return self.form_invalid(form)
         return self.render_to_response(
             self.get_context_data(form=form, outcome=outcome, labels=e911.LABELS)
@@ -142,20 +153,21 @@ class E911SetView(TenantMixin, FormView):
 
     def candidate_form(self):
         """The chosen candidate, with the location the user may have added, as a form to
-        validate again: Wavix confirms it before it can be set."""
+        validate again: Wavix confirms it before it can be set. The candidate comes back as
+        the signed token the outcome gave it (bounded and checked before it is decoded)."""
         data = self.request.POST.copy()
         try:
-            chosen = json.loads(data.get("candidate") or "")
-        except ValueError:
-            chosen = None
-        if isinstance(chosen, dict):
+            chosen = e911_services.read_candidate(self.tenant, data.get("candidate", ""))
+        except ValidationError as exc:
+            chosen, problem = None, exc
+        if chosen is not None:
             for name in e911.ADDRESS_FIELDS:
-                data[name] = str(chosen.get(name) or "")
+                data[name] = chosen.get(name, "")
             data["location"] = self.request.POST.get("candidate_location", "")
         form = self.get_form_class()(data=data)
-        if not isinstance(chosen, dict):
+        if chosen is None:
             form.is_valid()
-            form.add_error(None, "Choose one of Wavix's addresses.")
+            add_form_errors(form, problem)
         return form
 
     def set_address(self):

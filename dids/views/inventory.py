@@ -10,14 +10,20 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from dids import selectors, services
 from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
 from portal.forms import Form
 from portal.models import WavixAccount
-from portal.views.base import FilteredListView, PartialMixin, PlatformAdminMixin, add_form_errors
+from portal.views.base import (
+    FilteredListView,
+    PaginatedListView,
+    PartialMixin,
+    PlatformAdminMixin,
+    add_form_errors,
+)
 
 
 class InventoryListView(PlatformAdminMixin, FilteredListView):
@@ -32,10 +38,11 @@ class InventoryListView(PlatformAdminMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selectors.attach_e911(context["object_list"], scoped=False)
+        selectors.attach_labels(context["object_list"])
         return context
 
 
-class PollingListView(PlatformAdminMixin, PartialMixin, ListView):
+class PollingListView(PlatformAdminMixin, PartialMixin, PaginatedListView):
     """A list whose table refreshes itself (htmx) while something in it is still running."""
 
     paginate_by = 25

@@ -12,9 +12,10 @@ from django_scopes import scope
 from dids import selectors, services
 from dids.forms import NoteForm
 from dids.models import Did, DidPool, NumberRange
+from dids.ranges import NumberRange as Span
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
-from portal.views.base import PartialMixin, TenantMixin
+from portal.views.base import PaginatedListView, PartialMixin, TenantMixin
 
 # Tenant: numbers ---------------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ class TenantNumbersMixin(TenantMixin):
         )
 
 
-class NumberListView(TenantNumbersMixin, PartialMixin, ListView):
+class NumberListView(TenantNumbersMixin, PartialMixin, PaginatedListView):
     """The tenant's pool numbers with inventory details where known, labels, search, filters."""
 
     model = NumberRange
@@ -79,8 +80,26 @@ class NumberListView(TenantNumbersMixin, PartialMixin, ListView):
 
 
 class NumberExportView(TenantNumbersMixin, ListView):
+    """The filtered numbers as CSV: each number that holds data on its own row, the numbers
+    between them as ranges (`first-last`, with their count), so the file stays as small as
+    the data, whatever the pool's size. Numbers are E.164 digits without `+`."""
+
     model = NumberRange
-    CHUNK = 1000
+    HEADER = [
+        "number",
+        "count",
+        "label",
+        "wavix_label",
+        "description",
+        "status",
+        "country",
+        "city",
+        "type",
+        "sms_enabled",
+        "monthly_fee",
+        "e911",
+        "e911_address",
+    ]
 
     def get(self, request, *args, **kwargs):
         numbers = self.numbers()
@@ -88,40 +107,34 @@ class NumberExportView(TenantNumbersMixin, ListView):
         def rows():
             # Streamed after the view returns: re-enter the tenant's scope for the reads.
             with scope(tenant=self.tenant):
-                yield from page_rows()
+                for item in selectors.export_items(numbers):
+                    yield _range_row(item) if isinstance(item, Span) else _number_row(item)
 
-        def page_rows():
-            for offset in range(0, numbers.count(), self.CHUNK):
-                for row in numbers[offset : offset + self.CHUNK]:
-                    did, note = row.did, row.note
-                    yield [
-                        row.e164,
-                        note.label if note else "",
-                        note.description if note else "",
-                        did.get_status_display() if did else "Not held",
-                        did.country if did else "",
-                        did.city if did else "",
-                        did.number_type if did else "",
-                        "yes" if did and did.sms_enabled else "no",
-                        did.monthly_fee if did and did.monthly_fee is not None else "",
-                        row.e911.get_status_display().lower() if row.e911 else "",
-                        row.e911.one_line if row.e911 else "",
-                    ]
+        return csv_response(f"{self.tenant.slug}-numbers.csv", self.HEADER, rows())
 
-        header = [
-            "number",
-            "label",
-            "description",
-            "status",
-            "country",
-            "city",
-            "type",
-            "sms_enabled",
-            "monthly_fee",
-            "e911",
-            "e911_address",
-        ]
-        return csv_response(f"{self.tenant.slug}-numbers.csv", header, rows())
+
+def _number_row(row: selectors.NumberRow) -> list:
+    did, note = row.did, row.note
+    return [
+        str(row.number),
+        1,
+        row.label,
+        row.wavix_label,
+        note.description if note else "",
+        did.get_status_display() if did else "Not held",
+        did.country if did else "",
+        did.city if did else "",
+        row.number_type,
+        "yes" if did and did.sms_enabled else "no",
+        did.monthly_fee if did and did.monthly_fee is not None else "",
+        row.e911.get_status_display().lower() if row.e911 else "",
+        row.e911.one_line if row.e911 else "",
+    ]
+
+
+def _range_row(span: Span) -> list:
+    """Numbers of the pool with nothing recorded: not held, no label, no E911 address."""
+    return [str(span), span.size, "", "", "", "Not held", "", "", "", "no", "", "", ""]
 
 
 class NoteEditView(TenantMixin, FormView):
@@ -144,7 +157,11 @@ class NoteEditView(TenantMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            number=self.object, did=Did.objects.filter(number=self.object).first(), **kwargs
+            **{
+                "number": self.object,
+                "did": Did.objects.filter(number=self.object).first(),
+                **kwargs,
+            }
         )
 
     def form_valid(self, form):
@@ -153,7 +170,7 @@ class NoteEditView(TenantMixin, FormView):
         return HttpResponseRedirect(reverse("tenant:number_list", args=[self.tenant.slug]))
 
 
-class PoolUsageView(TenantMixin, ListView):
+class PoolUsageView(TenantMixin, PaginatedListView):
     model = NumberRange
     template_name = "dids/pool_usage.html"
     paginate_by = 25

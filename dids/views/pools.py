@@ -7,17 +7,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import FormView, ListView
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
 
-from dids import imports, selectors, services
+from dids import imports, phone, selectors, services
 from dids.filters import PoolFilter
 from dids.forms import PoolForm, PoolImportForm, text_fingerprint
-from dids.models import Did, DidPool
-from dids.ranges import MAX_DIGITS, number_digits
+from dids.models import Did, DidPool, PoolImport
 from portal.exports import csv_response
 from portal.views.base import (
     FilteredListView,
     ObjectActionView,
+    PartialMixin,
     PlatformAdminMixin,
     add_form_errors,
 )
@@ -41,14 +42,15 @@ class PoolListView(PlatformAdminMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         raw = self.request.GET.get("number", "").strip()
         if raw:
-            digits = number_digits(raw)
+            number, why = phone.reason(raw[: phone.MAX_TYPED + 1])
             context["owner_query"] = raw
-            if digits is not None and len(digits) <= MAX_DIGITS:
-                number = int(digits)
+            if why is None:
+                context["owner_number"] = number
                 context["owner"] = selectors.owner_of(number)
                 context["owner_did"] = Did.objects.filter(number=number).first()
             else:
-                context["owner_error"] = f"“{raw}” is not a number: use E.164 digits."
+                shown = raw if len(raw) <= 40 else raw[:40] + "…"
+                context["owner_error"] = f"“{shown}” is not a phone number: it {why}."
         return context
 
 
@@ -101,7 +103,9 @@ class PoolEditMixin(PlatformAdminMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tenant_obj=self.get_tenant(), pool=self.pool, **kwargs)
+        return super().get_context_data(
+            **{"tenant_obj": self.get_tenant(), "pool": self.pool, **kwargs}
+        )
 
 
 class PoolCreateView(PoolEditMixin):
@@ -134,19 +138,71 @@ class PoolDeleteView(PlatformAdminMixin, ObjectActionView):
 
 
 class PoolImportView(PlatformAdminMixin, FormView):
+    """Upload a pool CSV for its dry run; the report (or its progress) is on its own page."""
+
     form_class = PoolImportForm
     template_name = "dids/platform/pool_import.html"
 
     def form_valid(self, form):
-        commit = self.request.POST.get("action") == "commit"
-        report = imports.import_pools(form.cleaned_data["file"].read(), commit=commit)
-        if report.committed:
-            messages.success(self.request, f"Imported {len(report.rows)} pool(s).")
-            return HttpResponseRedirect(reverse("platform:pool_list"))
-        return self.render_to_response(
-            self.get_context_data(form=form, report=report, tried_commit=commit),
-            status=200 if report.ok else 400,
+        try:
+            job = imports.import_start(user=self.request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return HttpResponseRedirect(reverse("platform:pool_import_detail", args=[job.key]))
+
+
+class PoolImportMixin(PlatformAdminMixin):
+    def get_object(self) -> PoolImport:
+        # Keyed and owned: another administrator's import is a 404, like a missing one. The
+        # file itself is never needed here.
+        imports_of_user = PoolImport.objects.defer("data").filter(requested_by=self.request.user)
+        return get_object_or_404(imports_of_user, key=self.kwargs["key"])
+
+
+class PoolImportDetailView(PoolImportMixin, PartialMixin, DetailView):
+    """The dry run's report (each row, errors first) or its progress; Import applies it."""
+
+    model = PoolImport
+    context_object_name = "job"
+    template_name = "dids/platform/pool_import_detail.html"
+    table_template_name = "dids/platform/_pool_import_job.html"
+    SHOWN = 200
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_active:
+            return context  # polled every second: progress only, not the rows
+        rows = self.object.rows
+        bad = [r for r in rows if r["errors"]]
+        shown = (bad or rows)[: self.SHOWN]
+        context.update(
+            shown_rows=shown,
+            hidden_rows=len(bad or rows) - len(shown),
+            numbers_total=sum(r["size"] for r in rows),
+            form=PoolImportForm(),
         )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        job = self.object
+        failed = job.invalid or job.file_errors or job.status == PoolImport.Status.FAILED
+        kwargs.setdefault("status", 400 if failed and not job.is_active else 200)
+        return super().render_to_response(context, **kwargs)
+
+
+class PoolImportApplyView(PoolImportMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_object()
+        try:
+            job = imports.import_apply(job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if job.applied:
+                messages.success(request, f"Imported {job.total:,} pool(s).")
+                return HttpResponseRedirect(reverse("platform:pool_list"))
+        return HttpResponseRedirect(reverse("platform:pool_import_detail", args=[job.key]))
 
 
 class PoolExportView(PlatformAdminMixin, ListView):

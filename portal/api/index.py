@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -101,8 +101,9 @@ class ApiSchemaView(SpectacularAPIView):
         return response
 
 
-class ApiDocsView(SpectacularSwaggerView):
-    """Swagger UI; a browser that is not signed in is sent to the login page first."""
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, its init script served at ?script (not inline: CSP); a browser that is
+    not signed in is sent to the login page first."""
 
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

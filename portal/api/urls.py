@@ -15,7 +15,13 @@ from dids.api.views import (
 )
 from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
 from portal.api.index import ApiIndexView
-from tenants.api.views import MembershipApiViewSet, MeView, TenantApiViewSet, UserApiViewSet
+from tenants.api.views import (
+    InvitationApiViewSet,
+    MembershipApiViewSet,
+    MeView,
+    TenantApiViewSet,
+    UserApiViewSet,
+)
 from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
@@ -39,6 +45,7 @@ platform.register("e911-reconcile-runs", E911ReconcileRunApiViewSet, basename="e
 
 tenant = SimpleRouter()
 tenant.register("members", MembershipApiViewSet, basename="member")
+tenant.register("invitations", InvitationApiViewSet, basename="invitation")
 tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
 tenant.register("numbers", NumberApiViewSet, basename="number")
 tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")

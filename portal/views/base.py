@@ -17,7 +17,7 @@ from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from portal.audit import actor_context
-from tenants.access import TenantAccess, resolve_tenant
+from tenants.access import TenantAccess, remember_tenant, resolve_tenant
 
 
 class PlatformAdminMixin(LoginRequiredMixin):
@@ -56,7 +56,8 @@ class TenantMixin(LoginRequiredMixin):
         self.tenant = self.access.tenant
         if self.admin_only and not self.access.is_admin:
             raise PermissionDenied("Tenant admins only.")
-        request.session["last_tenant"] = self.tenant.slug
+        if not self.access.via_platform:
+            remember_tenant(request.user, self.tenant)
         actor_context.set_tenant(self.tenant.pk)
         with scope(tenant=self.tenant):
             load_object(self, kwargs)
@@ -84,7 +85,40 @@ class PartialMixin:
         return super().get_template_names()
 
 
-class FilteredListView(PartialMixin, ListView):
+class PaginatedListView(ListView):
+    """A paginated list where any `?page=` shows a page: past the end the last one, not a
+    number the first, with a note saying which page this is instead; never a 404."""
+
+    # Longer than any page number: not parsed at all (bound the input before parsing it).
+    MAX_PAGE_CHARS = 12
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        asked = str(self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1)
+        if asked == "last":
+            page = paginator.page(paginator.num_pages)
+        else:
+            page = paginator.get_page(asked if len(asked) <= self.MAX_PAGE_CHARS else None)
+            if asked != str(page.number):
+                shown = asked if len(asked) <= 20 else asked[:20] + "…"
+                self.page_notice = (
+                    f"There is no page “{shown}”: this is page {page.number} of "
+                    f"{paginator.num_pages}."
+                )
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_notice"] = getattr(self, "page_notice", "")
+        return context
+
+
+class FilteredListView(PartialMixin, PaginatedListView):
     """A list with a django-filter FilterSet (search and filters) and pagination.
 
     An htmx request gets only the table partial, so filtering does not reload the page.

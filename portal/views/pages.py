@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -20,10 +20,12 @@ from django.views.generic import DetailView, TemplateView
 
 from dids.models import Did, SyncRun
 from portal.filters import AuditEntryFilter
-from portal.forms import BootstrapFormMixin
 from portal.models import AuditEntry
-from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin
-from tenants.access import home_tenant
+from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin, add_form_errors
+from tenants import services as tenant_services
+from tenants.access import home_tenant, suspended_memberships, suspension_notice
+from tenants.forms import PasswordChangeForm, ProfileForm
+from tenants.invitations import pending_invitations_for
 from tenants.models import Membership, Tenant, User
 from trunks import selectors as trunk_selectors
 
@@ -31,14 +33,23 @@ from trunks import selectors as trunk_selectors
 @login_required
 def home(request):
     """System administrators land on the platform; everyone else in their (last) tenant."""
+    pending = pending_invitations_for(request.user)
+    if pending and request.session.pop("review_invitations", False):
+        return redirect("my_invitations")
     if request.user.is_system_admin:
         return redirect("platform:dashboard")
-    tenant = home_tenant(request.user, request.session.get("last_tenant"))
+    tenant = home_tenant(request.user)
     if tenant is not None:
         return redirect("tenant:dashboard", tenant_slug=tenant.slug)
     if request.user.is_staff:
         return redirect("admin:index")
-    return render(request, "portal/no_tenant.html", status=403)
+    suspended = [suspension_notice(m.tenant) for m in suspended_memberships(request.user)]
+    return render(
+        request,
+        "portal/no_tenant.html",
+        {"suspended": suspended, "invitations": pending},
+        status=403,
+    )
 
 
 class PlatformDashboardView(PlatformAdminMixin, TemplateView):
@@ -55,18 +66,20 @@ class PlatformDashboardView(PlatformAdminMixin, TemplateView):
         days = [(since + timedelta(days=i)).date() for i in range(14)]
         inventory = dict(Did.objects.values_list("status").annotate(n=Count("id")))
         return super().get_context_data(
-            tenant_counts=dict(Tenant.objects.values_list("status").annotate(n=Count("id"))),
-            user_count=User.objects.filter(is_active=True).count(),
-            member_count=Membership.objects.count(),
-            recent_changes=AuditEntry.objects.for_list()[:10],
-            inventory=inventory,
-            held=inventory.get("active", 0) + inventory.get("inactive", 0),
-            last_sync=SyncRun.objects.select_related("account").first(),
-            chart_labels=[d.strftime("%b %d") for d in days],
-            chart_values=[per_day.get(d, 0) for d in days],
-            trunks=trunk_selectors.trunk_overview(),
-            calls=trunk_selectors.recent_calls(chart=True),
-            **kwargs,
+            **{
+                "tenant_counts": dict(Tenant.objects.values_list("status").annotate(n=Count("id"))),
+                "user_count": User.objects.filter(is_active=True).count(),
+                "member_count": Membership.objects.count(),
+                "recent_changes": AuditEntry.objects.for_list()[:10],
+                "inventory": inventory,
+                "held": inventory.get("active", 0) + inventory.get("inactive", 0),
+                "last_sync": SyncRun.objects.select_related("account").first(),
+                "chart_labels": [d.strftime("%b %d") for d in days],
+                "chart_values": [per_day.get(d, 0) for d in days],
+                "trunks": trunk_selectors.trunk_overview(),
+                "calls": trunk_selectors.recent_calls(chart=True),
+                **kwargs,
+            }
         )
 
 
@@ -87,6 +100,10 @@ class PlatformAuditListView(PlatformAdminMixin, AuditListMixin, FilteredListView
 class TenantAuditListView(TenantMixin, AuditListMixin, FilteredListView):
     admin_only = True
 
+    def get_filterset_kwargs(self) -> dict:
+        # The object types in this tenant's own log, not every audited model.
+        return {"types_in_log": True}
+
 
 class AuditDetailMixin:
     model = AuditEntry
@@ -94,16 +111,6 @@ class AuditDetailMixin:
 
     def get_object(self, queryset=None):
         return get_object_or_404(AuditEntry.objects.for_list(), pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        entry = self.object
-        fields = list(dict.fromkeys([*(entry.before or {}), *(entry.after or {})]))
-        context["rows"] = [
-            ((entry.before or {}).get(f), (entry.after or {}).get(f), f, f in entry.changes)
-            for f in fields
-        ]
-        return context
 
 
 class PlatformAuditDetailView(PlatformAdminMixin, AuditDetailMixin, DetailView):
@@ -114,20 +121,38 @@ class TenantAuditDetailView(TenantMixin, AuditDetailMixin, DetailView):
     admin_only = True
 
 
-class PasswordForm(BootstrapFormMixin, PasswordChangeForm):
-    pass
-
-
 @login_required
 def account(request):
-    form = PasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """My profile: everyone changes their own name and password here."""
+    posted = request.POST.get("form") if request.method == "POST" else None
+    profile = ProfileForm(
+        request.POST if posted == "profile" else None,
+        initial={"full_name": request.user.full_name},
+    )
+    form = PasswordChangeForm(request.user, request.POST if posted == "password" else None)
+    if posted == "profile" and profile.is_valid():
+        try:
+            tenant_services.user_update(
+                user=request.user,
+                acting_user=request.user,
+                full_name=profile.cleaned_data["full_name"],
+            )
+        except ValidationError as exc:
+            add_form_errors(profile, exc)
+        else:
+            messages.success(request, "Your name is saved.")
+            return redirect("account")
+    if posted == "password" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         messages.success(request, "Password changed.")
         return redirect("account")
+    invalid = profile.errors or form.errors
     return render(
-        request, "portal/account.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "portal/account.html",
+        {"form": form, "profile_form": profile},
+        status=400 if invalid else 200,
     )
 
 

@@ -6,12 +6,17 @@ from django import forms
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from portal import services
 from portal.forms import Form
 from portal.models import WavixAccount
-from portal.views.base import ObjectActionView, PlatformAdminMixin, ServiceFormMixin
+from portal.views.base import (
+    ObjectActionView,
+    PaginatedListView,
+    PlatformAdminMixin,
+    ServiceFormMixin,
+)
 
 
 class WavixAccountForm(Form):
@@ -36,7 +41,7 @@ class WavixAccountForm(Form):
     is_default = forms.BooleanField(label="Default account", required=False)
 
 
-class WavixAccountListView(PlatformAdminMixin, ListView):
+class WavixAccountListView(PlatformAdminMixin, PaginatedListView):
     model = WavixAccount
     template_name = "portal/wavix_account_list.html"
     paginate_by = 25
@@ -67,7 +72,7 @@ class WavixAccountFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=getattr(self, "object", None), **kwargs)
+        return super().get_context_data(**{"object": getattr(self, "object", None), **kwargs})
 
     def perform(self, form):
         data = form.cleaned_data

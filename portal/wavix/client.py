@@ -9,7 +9,8 @@ What the client adds to `requests`: authentication (bearer header or legacy `app
 timeout on every call, one pooled session per account, typed errors (errors.py), retries with
 backoff where repeating is safe, reconciliation of a message send whose outcome is unknown
 (a trunk create whose outcome is unknown is not repeated either: its caller reconciles it),
-and log lines without the key.
+and log lines without the key. It refuses to call while a database transaction is open
+(`guard.py`): no lock is ever held while Wavix answers.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ import urllib3.exceptions
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from ..crypto import is_unreadable
 from .errors import (
     WavixAuthError,
     WavixError,
+    WavixKeyUnreadable,
     WavixNetworkError,
     WavixNotFound,
     WavixNotProvisioned,
@@ -42,6 +45,7 @@ from .errors import (
     WavixServerError,
     WavixValidationError,
 )
+from .guard import check_no_transaction
 from .logging import log_call, loggable_target, logger, scrub
 
 AUTH_MODES = ("bearer", "appid")
@@ -295,7 +299,10 @@ class WavixClient:
         auth_mode = (auth_mode or "bearer").lower()
         if auth_mode not in AUTH_MODES:
             raise ValueError(f"auth_mode must be one of {AUTH_MODES}, not {auth_mode!r}")
-        if not api_key:
+        # An unreadable stored key fails each call with its reason (inside the callers'
+        # handling of Wavix errors) rather than here.
+        self._key_unreadable = is_unreadable(api_key)
+        if not api_key and not self._key_unreadable:
             raise ValueError("api_key is empty")
         self.base_url = base_url.rstrip("/")
         self.auth_mode = auth_mode
@@ -334,7 +341,15 @@ class WavixClient:
         retry: _Retry | None = None,
     ) -> Any:
         """One operation: attempts with retries as `retry` allows, then Wavix's JSON (None for
-        an empty answer) or a typed error."""
+        an empty answer) or a typed error. Refused inside a database transaction (guard.py)."""
+        check_no_transaction(f"Wavix {method} {path}")
+        if self._key_unreadable:
+            raise WavixKeyUnreadable(
+                "not sent: the account's stored API key cannot be decrypted (the portal's "
+                "encryption keys changed)",
+                method=method,
+                path=path,
+            )
         retry = retry or (_Retry.READ if method == "GET" else _Retry.WRITE)
         query = _query(params)
         attempt = 0

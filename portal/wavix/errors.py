@@ -53,6 +53,13 @@ class WavixAuthError(WavixError):
     )
 
 
+class WavixKeyUnreadable(WavixError):
+    """No call was made: the account's stored API key cannot be decrypted (the portal's
+    encryption keys changed). Not transient: an administrator must enter the key again."""
+
+    hint = "edit the Wavix account and enter its API key again"
+
+
 class WavixNotProvisioned(WavixError):
     """403: the service (SMS, E911, a scope of a restricted key...) is not enabled for the
     account."""

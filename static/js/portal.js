@@ -26,3 +26,29 @@ document.addEventListener("click", (event) => {
   navigator.clipboard?.writeText(source.value || source.textContent.trim());
   button.innerHTML = '<i class="bi bi-check2"></i> Copied';
 });
+
+// "Select all" checkboxes: data-select-all="<selector of the boxes it ticks>".
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-select-all]");
+  if (!box) return;
+  document.querySelectorAll(box.dataset.selectAll).forEach((c) => { c.checked = box.checked; });
+});
+
+// Progress bars: data-progress="<percent>" sets the width (from script, as the
+// Content-Security-Policy allows no style attribute), on load and in content htmx swaps in.
+function showProgress(root) {
+  root.querySelectorAll("[data-progress]").forEach((bar) => {
+    bar.style.width = `${Math.max(0, Math.min(100, Number(bar.dataset.progress) || 0))}%`;
+  });
+}
+htmx.onLoad(showProgress);
+
+// A select whose request carries a value of its chosen option: data-option-param="name:key"
+// sends the option's data-<key> as `name` (in place of htmx's js: values, which need eval).
+document.addEventListener("htmx:configRequest", (event) => {
+  const select = event.detail.elt;
+  const spec = select.dataset?.optionParam;
+  if (!spec || !select.selectedOptions) return;
+  const [name, key] = spec.split(":");
+  event.detail.parameters[name] = select.selectedOptions[0]?.dataset[key] ?? "";
+});

@@ -1,9 +1,7 @@
 from rest_framework import serializers
 
-from tenants.models import ApiToken, Membership, Role, Tenant, User
-
-# Bounded before it is hashed or checked; a long passphrase still fits.
-PASSWORD_MAX_LENGTH = 128
+from tenants.models import ApiToken, Invitation, Membership, Role, Tenant, User
+from tenants.passwords import PASSWORD_MAX_LENGTH
 
 
 class TenantSerializer(serializers.ModelSerializer):
@@ -35,8 +33,9 @@ class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
-        max_length=PASSWORD_MAX_LENGTH,
         trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
         style={"input_type": "password"},
     )
 
@@ -96,8 +95,9 @@ class MembershipCreateSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
-        max_length=PASSWORD_MAX_LENGTH,
         trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
         style={"input_type": "password"},
     )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
@@ -127,3 +127,33 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """The same fields whether the address has an account or not: nothing here tells."""
+
+    state = serializers.ChoiceField(choices=Invitation.State.choices, read_only=True)
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "state",
+            "mail_status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "sent_at",
+            "accepted_at",
+            "declined_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)

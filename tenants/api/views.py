@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.views import PlatformViewSet, TenantViewSet
-from tenants import services
+from tenants import invitations, services
 from tenants.access import memberships_of
-from tenants.filters import MembershipFilter, TenantFilter, UserFilter
-from tenants.models import Membership, Tenant, User
+from tenants.filters import InvitationFilter, MembershipFilter, TenantFilter, UserFilter
+from tenants.models import Invitation, Membership, Tenant, User
 
 from . import serializers as s
 
@@ -147,8 +147,8 @@ class UserApiViewSet(
 class MembershipApiViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet
 ):
-    """The tenant's users and their roles. Tenant admins manage agents; system administrators
-    manage everyone."""
+    """The tenant's users and their roles. Tenant admins manage agents and add people by
+    invitation (`invitations/`); system administrators manage everyone and add users directly."""
 
     model = Membership
     api_noun = ("member", "members")
@@ -181,3 +181,38 @@ class MembershipApiViewSet(
     def perform_destroy(self, instance):
         services.check_can_manage(self.request.user, instance)
         services.membership_remove(membership=instance, acting_user=self.request.user)
+
+
+class InvitationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Invitations to the tenant (tenant admins). Inviting answers the same whether the
+    address has an account or not; the person joins once they accept."""
+
+    model = Invitation
+    serializer_class = s.InvitationSerializer
+    filterset_class = InvitationFilter
+    ordering_fields = ["created_at", "email", "expires_at"]
+    admin_actions = {"list", "retrieve", "create", "resend", "revoke"}
+
+    def scoped_queryset(self):
+        return Invitation.objects.select_related("invited_by")
+
+    @extend_schema(request=s.InvitationCreateSerializer, responses={201: s.InvitationSerializer})
+    def create(self, request, *args, **kwargs):
+        body = s.InvitationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invitation = invitations.invitation_create(
+            acting_user=request.user, tenant=self.tenant, **body.validated_data
+        )
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, *args, **kwargs):
+        invitation = invitations.invitation_resend(invitation=self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, *args, **kwargs):
+        invitation = invitations.invitation_revoke(invitation=self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)

@@ -3,6 +3,9 @@ admin validates an address (four outcomes), sets it on numbers, sees it everywhe
 listed, deletes it after a warning; the number is in use meanwhile; the reconcile shows drift;
 the dashboard and the tenant list count numbers without an address; the API does the same."""
 
+import html
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -127,6 +130,81 @@ def test_a_vague_street_offers_candidates_and_a_chosen_one_is_validated_again(e9
     assert "1501 Broadway, Floor 3, New York, NY 10036-5601" in page
 
 
+@pytest.mark.parametrize(
+    ("recipe", "expected"),
+    [
+        # The README's four sandbox recipes, as written there.
+        ({"street_number": "100", "street": "Main St", "zip_code": "62701"}, "full_match"),
+        ({"street_number": "100", "street": "Main St", "zip_code": "62710"}, "corrected"),
+        ({"street_number": "", "street": "Broadway", "city": "New York", "state": "NY"}, None),
+        ({"street_number": "100", "street": "Nowhere Rd", "zip_code": "62701"}, "no_match"),
+    ],
+    ids=["full match", "corrected", "candidates", "no match"],
+)
+def test_the_readme_sandbox_recipes_give_each_outcome(e911, recipe, expected):
+    address = {"name": "Office", "location": "", "city": "Springfield", "state": "IL"}
+    address |= {"zip_code": ""} | recipe
+    page = validate_page(login(e911.admin_a), "acme", [N1], address)
+    assert "is required for an emergency address" not in page
+    assert f'data-outcome="{expected or "candidates"}"' in page
+
+
+def test_a_match_without_a_street_number_cannot_be_set_and_says_why(e911):
+    page = validate_page(login(e911.admin_a), "acme", [N1], {**MAIN_ST, "street_number": ""})
+    assert 'data-testid="e911-missing"' in page
+    assert "Street number is required for an emergency address." in page
+    assert 'name="token"' not in page
+
+
+def test_every_local_problem_is_reported_at_once(e911):
+    page = validate_page(
+        login(e911.admin_a),
+        "acme",
+        [N1],
+        {**MAIN_ST, "name": "", "state": "XX", "zip_code": "6270", "city": ""},
+    )
+    assert "Name is required for an emergency address." in page
+    assert "City is required for an emergency address." in page
+    assert "“XX” is not a US state or Canadian province code" in page
+    assert "“6270” is neither a US ZIP code (62701 or 62701-1504) nor a Canadian postal" in page
+
+
+def test_the_fields_needed_to_validate_are_marked_required(e911):
+    page = page_of(login(e911.admin_a), f"/t/acme/e911/set/?numbers={N1}")
+    form = page.split('data-testid="e911-address-form"')[1].split("</form>")[0]
+    starred = re.findall(r'<label class="form-label field-required" for="id_(\w+)"', form)
+    assert starred == ["name", "street", "city", "state"]
+    assert not re.search(r"<input[^>]* required", form), "the rules name problems, not the browser"
+
+
+def choose_candidate(client, candidate, slug="acme"):
+    data = {"action": "candidate", "numbers": str(N1), "name": "NY office"}
+    response = client.post(f"/t/{slug}/e911/set/", {**data, "candidate": candidate})
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_a_huge_nested_candidate_is_refused_by_its_size_before_it_is_parsed(e911):
+    before = e911.account.transport.request_count
+    page = choose_candidate(login(e911.admin_a), "[" * 100_000)
+    assert "The chosen address is 100,000 characters long, more than the 2,000" in page
+    assert e911.account.transport.request_count == before, "nothing was sent to Wavix"
+
+
+def test_a_candidate_that_wavix_did_not_offer_is_refused(e911):
+    forged = '{"street_number": "1", "street": "Broadway", "city": "New York", "state": "NY"}'
+    page = choose_candidate(login(e911.admin_a), forged)
+    assert "That is not one of the addresses Wavix offered. Choose one of Wavix" in page
+    assert 'data-outcome="full_match"' not in page
+
+
+def test_another_tenants_candidate_is_refused(e911):
+    with scope(tenant=e911.b):
+        globex = e911_services.candidate_token(e911.b, {"street": "Broadway"})
+    page = choose_candidate(login(e911.admin_a), globex)
+    assert "That is not one of Wavix's addresses." in page
+
+
 def test_an_unknown_street_is_no_match_and_cannot_be_set(e911):
     page = validate_page(login(e911.admin_a), "acme", [N1], NOWHERE)
     assert 'data-outcome="no_match"' in page and "No match." in page
@@ -157,7 +235,11 @@ def test_numbers_outside_the_us_and_canada_are_refused_with_the_reason(e911):
 def test_wavix_down_during_validation_is_a_clear_error_not_a_500(e911):
     faults_set(account=e911.account.sandbox, error_rate=1.0, error_status=503)
     page = validate_page(login(e911.admin_a), "acme", [N1], MAIN_ST)
-    assert "Wavix could not validate the address now" in page and "503" in page
+    assert "Wavix had a problem on its side, so the address could not be validated." in page
+    assert "Nothing was changed; try again in a minute" in page
+    assert "503" not in page and "/v1/" not in page and "Technical detail" not in page
+    page = validate_page(login(e911.sysadmin), "acme", [N1], MAIN_ST)
+    assert "Technical detail (system administrators): Wavix POST" in page and "503" in page
 
 
 # Setting and showing -------------------------------------------------------------------------
@@ -240,15 +322,28 @@ def test_a_transient_failure_waits_visibly_then_the_retry_provisions(
     ((args, countdown),) = queue.messages
     assert args == (job.pk, 2) and 7 <= countdown <= 13  # 10 s, give or take 25 % jitter
     at = timezone.localtime(job.retry_at).strftime("%H:%M:%S")
-    page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
-    assert "Retrying: attempt 2 of 5" in page and f"next at {at}" in page
-    assert "attempt 1 failed: Wavix POST /v1/e911-records returned 503" in page
-    assert "E911: provisioning" in page and "Finished with failures" not in page
-    assert "Retrying, attempt 2 of 5" in page_of(login(e911.admin_a), "/t/acme/e911/")
+    plain = (
+        f"Wavix had a problem on its side. The portal tries again by itself at {at} "
+        "(attempt 2 of 5); there is nothing to do meanwhile."
+    )
+    for who in (e911.admin_a, e911.agent_a):  # tenant users: the plain sentence only
+        page = page_of(login(who), f"/t/acme/e911/jobs/{job.pk}/")
+        assert "Retrying: attempt 2 of 5" in page and plain in page
+        assert "E911: provisioning" in page and "Finished with failures" not in page
+        listed = page_of(login(who), "/t/acme/e911/")
+        assert plain in listed
+        for technical in ("503", "/v1/", "Wavix POST", "Technical detail"):
+            assert technical not in page and technical not in listed
+    page = page_of(login(e911.sysadmin), f"/t/acme/e911/jobs/{job.pk}/")
+    assert plain in page and "attempt 1 failed: Wavix POST /v1/e911-records returned 503" in page
+    assert "Technical detail" in page_of(login(e911.sysadmin), "/t/acme/e911/")
     api = api_client(e911.agent_a, e911.a).get(f"/api/v1/tenants/acme/e911-jobs/{job.pk}/")
     body = api.json()
     assert (body["status"], body["attempt"], body["max_attempts"]) == ("retrying", 2, 5)
-    assert body["retry_at"] and "503" in body["error"]
+    assert body["retry_at"] and body["error"] == f"+{N1}: {plain}"
+    assert "error_detail" not in body
+    platform = api_client(e911.sysadmin).get(f"/api/v1/tenants/acme/e911-jobs/{job.pk}/")
+    assert "returned 503" in platform.json()["error_detail"]
 
     faults_set(account=e911.account.sandbox)  # Wavix is back before the retry is due
     assert queue.run_next() == "succeeded"
@@ -281,10 +376,16 @@ def test_a_refusal_fails_at_once_without_a_retry(e911, hold_task):
     assert (job.status, job.failed, job.attempt) == ("failed", 1, 1)
     with scopes_disabled():
         record = E911Address.objects.get(number=N1)
-    assert record.status == "failed" and "returned 422" in record.error
-    assert "Address could not be validated" in record.error and "attempts" not in record.error
+    assert record.status == "failed" and record.error == (
+        "Wavix refused it. The emergency address was not set. Check the details and try again; "
+        "if it keeps failing, contact support."
+    )
+    assert "returned 422" in record.error_detail and "attempts" not in record.error_detail
+    assert "Address could not be validated" in record.error_detail
     page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
-    assert "Finished with failures" in page and "E911: failed" in page and "422" in page
+    assert "Finished with failures" in page and "E911: failed" in page and "422" not in page
+    assert "Wavix refused it. The emergency address was not set." in page
+    assert "returned 422" in page_of(login(e911.sysadmin), f"/t/acme/e911/jobs/{job.pk}/")
 
 
 def test_wavix_failing_every_attempt_fails_the_job_with_wavixs_reason(e911, no_client_backoff):
@@ -301,15 +402,24 @@ def test_wavix_failing_every_attempt_fails_the_job_with_wavixs_reason(e911, no_c
     calls = e911.account.transport.request_count - before
     assert calls == 5 * client_calls_per_attempt(e911)
     reason = "Wavix POST /v1/e911-records returned 503: Internal server error, please retry"
-    assert job.error.startswith(f"Wavix kept failing: {reason} (after 5 attempts).")
+    assert job.error == (
+        f"Wavix kept failing on +{N1}, so the numbers after it were not attempted. "
+        "2 of 2 failed; see each number."
+    )
+    assert job.error_detail == f"Wavix kept failing on +{N1}: {reason} (after 5 attempts)"
     with scopes_disabled():
         first, second = E911Address.objects.filter(number__in=[N1, N2]).order_by("number")
-    assert (first.status, first.error) == ("failed", f"{reason} (after 5 attempts)")
+    assert (first.status, first.error_detail) == ("failed", f"{reason} (after 5 attempts)")
+    assert first.error == (
+        "Wavix had a problem on its side, even after 5 attempts. The emergency address was "
+        "not set. Try again later; if it keeps failing, contact support."
+    )
     assert second.status == "failed"
-    assert second.error.startswith(f"Not attempted: Wavix kept failing on +{N1}")
+    assert second.error.startswith(f"Not attempted: Wavix kept failing on +{N1}, so the portal")
     page = page_of(login(e911.admin_a), f"/t/acme/e911/jobs/{job.pk}/")
     assert "Finished with failures" in page and "E911: failed" in page
-    assert "(after 5 attempts)" in page and "2 of 2 failed" in page
+    assert "even after 5 attempts" in page and "2 of 2 failed" in page
+    assert "503" not in page and "Wavix POST" not in page
     assert not Did.objects.filter(number__in=[N1, N2], e911_registered=True).exists()
 
 
@@ -323,8 +433,15 @@ def test_a_removal_wavix_keeps_failing_leaves_the_address_in_place(e911, no_clie
     with scopes_disabled():
         record = E911Address.objects.get(number=N1)
     assert record.status == "provisioned"  # emergency calls still use it on Wavix
-    assert record.error.startswith("Removal failed: Wavix DELETE /v1/e911-records returned 502")
-    assert record.error.endswith("(after 5 attempts)")
+    assert record.error == (
+        "Wavix had a problem on its side, even after 5 attempts. The emergency address was not "
+        "deleted and stays in place: emergency calls still use it. Try again later; if it keeps "
+        "failing, contact support."
+    )
+    assert record.error_detail.startswith(
+        "Removal failed: Wavix DELETE /v1/e911-records returned 502"
+    )
+    assert record.error_detail.endswith("(after 5 attempts)")
     assert SandboxE911Record.objects.filter(phone_number=str(N1)).exists()
 
 

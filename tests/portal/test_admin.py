@@ -23,12 +23,14 @@ from dids.models import (
     E911Job,
     E911ReconcileRun,
     NumberOrder,
+    PoolImport,
     SyncRun,
 )
 from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
 from tenants import services as tenant_services
+from tenants.invitations import invitation_create
 from tenants.models import User
 from tenants.support import SUPPORT_GROUP
 from trunks.models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
@@ -60,6 +62,7 @@ def rows(world):
     with scopes_disabled():
         for i, (tenant, user) in enumerate([(world.a, world.admin_a), (world.b, world.admin_b)]):
             tenant_services.api_token_create(user=user, tenant=tenant, name=f"ci {i}")
+            invitation_create(acting_user=user, tenant=tenant, email=f"guest{i}@example.org")
             account = wavix_account_save(
                 name=f"Account {i}",
                 base_url="https://api.wavix.com",
@@ -71,6 +74,7 @@ def rows(world):
             Did.objects.create(account=account, number=first, country="US", city="New York")
             DidNote.objects.create(tenant=tenant, number=first, label=f"Reception {i}")
             SyncRun.objects.create(account=account, status="succeeded", requested_by=user)
+            PoolImport.objects.create(requested_by=user, filename=f"pools-{i}.csv", total=1)
             NumberOrder.objects.create(
                 kind="buy", account=account, numbers=[str(first)], tenant=tenant, requested_by=user
             )
@@ -301,6 +305,7 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "dids.NumberRange",
         "dids.Did",
         "dids.SyncRun",
+        "dids.PoolImport",
         "dids.NumberOrder",
         "dids.E911Job",
         "dids.E911Address",
@@ -374,3 +379,37 @@ def test_support_cannot_change_without_a_granted_permission(world):
 def test_tenant_users_cannot_enter_the_admin(world):
     response = login(world.admin_a).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+HOSTILE_DATE_PARAMS = [
+    "{f}__year=99999999999999999999999",
+    "{f}__year=9999",
+    "{f}__year=0",
+    "{f}__year=2026&{f}__month=12&{f}__day=99",
+    "{f}__year=9999&{f}__month=12",
+    "{f}__year=2026&{f}__month=99999999999999999999",
+    "{f}__year=²",
+    "{f}__week=99999999999999999999",
+    "{f}__gte=99999999999-01-01",
+    "{f}__lt=2026-13-45",
+]
+
+
+def test_admin_date_drill_downs_with_hostile_values_answer_with_the_rule_not_a_500(world):
+    """Every changelist with a date hierarchy (the axes access log's `attempt_time` too)."""
+    client = login(world.sysadmin)
+    dated = [(m, a.date_hierarchy) for m, a in admin.site._registry.items() if a.date_hierarchy]
+    assert any(m._meta.label == "axes.AccessLog" for m, _ in dated)
+    for model, field in dated:
+        for params in HOSTILE_DATE_PARAMS:
+            url = f"{changelist_url(model)}?{params.format(f=field)}"
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, url
+    response = client.get(
+        "/admin/axes/accesslog/?attempt_time__year=99999999999999999999999", follow=True
+    )
+    page = response.content.decode()
+    assert "attempt_time__year" in page and "99999999999999999999999" in page
+    assert "a year from 1 to 9998" in page
+    response = client.get("/admin/axes/accesslog/?attempt_time__year=2026&q=x")
+    assert response.status_code == 200, "a valid drill-down is left alone"

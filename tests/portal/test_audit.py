@@ -1,5 +1,7 @@
 """The audit log records every change, whoever and whatever made it, with secrets masked."""
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django_scopes import scope, scopes_disabled
@@ -123,15 +125,12 @@ def test_tenant_admin_sees_only_their_tenants_entries(world):
 
 
 def test_user_changes_made_in_a_tenant_are_filed_under_it(world):
-    client = login(world.admin_a)
+    client = login(world.sysadmin)
     membership = Membership.objects.with_scope(tenant=world.a).get(user=world.agent_a)
-    response = client.post(
-        f"/t/{world.a.slug}/users/{membership.pk}/edit/",
-        {"full_name": "Renamed Agent", "role": "agent"},
-    )
+    response = client.post(f"/t/{world.a.slug}/users/{membership.pk}/edit/", {"role": "admin"})
     assert response.status_code == 302
-    entry = entries_for(User, world.agent_a.pk)[-1]
-    assert entry.tenant_id == world.a.pk and entry.changes["full_name"][1] == "Renamed Agent"
+    entry = entries_for(Membership, membership.pk)[-1]
+    assert entry.tenant_id == world.a.pk and entry.changes["role"] == ["agent", "admin"]
 
 
 def test_platform_audit_page_filters_by_action_and_object(world):
@@ -142,4 +141,87 @@ def test_platform_audit_page_filters_by_action_and_object(world):
     assert "Created" not in page.split("<tbody>")[1]
     detail = entries_for(Tenant, world.b.pk)[-1]
     page = client.get(f"/platform/audit/{detail.pk}/").content.decode()
-    assert "suspended" in page and "unpaid" in page
+    assert "Suspended" in page and "unpaid" in page
+
+
+def test_a_destination_change_is_recorded_once_with_readable_values(
+    world, sandbox_account, run_tasks
+):
+    """Route numbers and Set destination are one number order; each number's change is one
+    entry (it was two identical ones), and its detail shows the destination as text."""
+    from dids import services as dids_services
+    from dids.models import Did
+    from portal.wavix.sandbox.seed import seed_account
+
+    seed_account(account=sandbox_account.sandbox, purchased=5)
+    run_tasks(dids_services.sync_start, account=sandbox_account)
+    did = Did.objects.get(number=16468097066)
+    before = len(entries_for(Did, did.pk))
+
+    run_tasks(
+        dids_services.order_destination,
+        numbers=[did.number],
+        kind="sip_uri",
+        value="100@pbx.acme.example",
+        user=world.sysadmin,
+    )
+
+    changes = entries_for(Did, did.pk)[before:]
+    assert len(changes) == 1, [e.changes for e in changes]
+    page = login(world.sysadmin).get(f"/platform/audit/{changes[0].pk}/").content.decode()
+    diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
+    assert "Destination" in diff and "100@pbx.acme.example" in diff
+    assert "{" not in diff and "'" not in diff, diff
+    assert "trunk id" not in diff, "keys with no value are left out"
+    assert "Updated at" not in diff and "City" not in diff, "only what changed is listed"
+
+
+def test_audit_detail_shows_only_changed_fields_before_and_after_by_their_labels(world):
+    services.tenant_suspend(tenant=world.b, reason="unpaid")
+    entry = entries_for(Tenant, world.b.pk)[-1]
+    page = login(world.sysadmin).get(f"/platform/audit/{entry.pk}/").content.decode()
+    diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", diff, flags=re.S)[1:]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, flags=re.S) for r in rows]
+    text = [[re.sub(r"<[^>]+>", "", c).strip() for c in row if c != "&rarr;"] for row in cells]
+    assert ["Status", "Active", "Suspended"] in text, text
+    assert any(row[0] == "Suspended reason" and row[2] == "unpaid" for row in text), text
+    assert not any(row[0] in {"Name", "Slug", "Contact email"} for row in text), text
+
+
+def _object_choices(page: str) -> list[str]:
+    select = page.split('name="object_type"')[1].split("</select>")[0]
+    return [
+        re.sub(r"<[^>]+>", "", o).strip() for o in re.findall(r"<option[^>]*>.*?</option>", select)
+    ]
+
+
+def test_object_filter_names_models_as_people_do_and_tenants_see_their_own_types(world):
+    from dids.models import Did, DidPool
+
+    with scope(tenant=world.a):
+        DidPool.objects.create(tenant=world.a, name="Main")
+    platform = _object_choices(login(world.sysadmin).get("/platform/audit/").content.decode())
+    assert {"Number", "Number pool", "SIP trunk", "Tenant"} <= set(platform), platform
+    assert not {"Did", "Did pool", "Sip trunk"} & set(platform), platform
+
+    tenant = login(world.admin_a).get(f"/t/{world.a.slug}/audit/").content.decode()
+    choices = _object_choices(tenant)
+    assert "Number pool" in choices and "Membership" in choices, choices
+    assert "SIP trunk" not in choices, "no trunk change is in Acme's log"
+    pool_only = (
+        login(world.admin_a)
+        .get(f"/t/{world.a.slug}/audit/?object_type=dids.didpool")
+        .content.decode()
+    )
+    assert "Main" in pool_only.split("<tbody>")[1]
+    assert Did  # the model the "Number" label names
+
+
+def test_audit_detail_names_related_objects_instead_of_their_ids(world):
+    with scopes_disabled():
+        entry = [e for e in entries_for(Membership) if e.after["user"] == world.agent_a.pk][0]
+    page = login(world.sysadmin).get(f"/platform/audit/{entry.pk}/").content.decode()
+    diff = page.split('data-testid="audit-diff"')[1].split("</table>")[0]
+    assert "Acme Telecom" in diff and str(world.agent_a) in diff
+    assert f">{world.a.pk}<" not in diff

@@ -125,3 +125,25 @@ def test_the_overview_costs_the_same_queries_for_few_rows_or_many(world, django_
         page = client.get("/platform/").content.decode()
     assert shown(page, "trunks-total") == "41"
     assert "2 accounts could not be checked" in page
+
+
+def test_awaiting_approval_and_on_wavix_only_open_the_trunks_they_count(world, trunks_and_calls):
+    client = login(world.sysadmin)
+    page = client.get("/platform/").content.decode()
+
+    awaiting_url = "/platform/trunks/?review=awaiting"
+    assert f'href="{awaiting_url}"' in page
+    listed = client.get(awaiting_url).context["object_list"]
+    assert sorted(t.label for t in listed) == ["Broken", "Changed"]
+    assert len(listed) == int(shown(page, "trunks-awaiting-approval"))
+
+    foreign_url = "/platform/trunks/?drift=foreign"
+    assert f'href="{foreign_url}"' in page
+    response = client.get(foreign_url)
+    assert list(response.context["object_list"]) == []
+    foreign = response.content.decode()
+    assert 'data-testid="foreign-trunks"' in foreign and "Made on Wavix" in foreign
+    assert len(response.context["foreign"]) == int(shown(page, "trunks-foreign"))
+
+    # A list filtered to portal trunks leaves out the trunks only Wavix has.
+    assert "Made on Wavix" not in client.get(awaiting_url).content.decode()

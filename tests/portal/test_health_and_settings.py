@@ -50,19 +50,6 @@ def test_refuses_to_start_with_debug_off_and_no_real_secret_key():
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
-def test_deploy_check_is_clean_with_production_settings():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k3y-" + "9fQ2zLm7Xc4Vb8Nn1Rt6Yp0Ws5Ue3Io" * 2,
-        ALLOWED_HOSTS="portal.example.com",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_failed_logins_are_throttled(world, settings):
     client = Client(REMOTE_ADDR="198.51.100.9")
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -109,3 +109,52 @@ def test_htmx_filtering_returns_only_the_table(world):
     response = client.get("/platform/tenants/?q=glo", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "Globex" in html and "Acme" not in html and "<nav" not in html
+
+
+def paginated_list_urls():
+    """(address, who) of every UI view that pages a list, from the URL resolver, so a new list
+    is covered the day it is added."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.views.generic.list import MultipleObjectMixin
+
+    def walk(patterns, prefix, namespace):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                view = getattr(p.callback, "view_class", None)
+                pages = view and issubclass(view, MultipleObjectMixin) and view.paginate_by
+                shown = "export" not in (p.name or "") and namespace in {"platform", "tenant"}
+                if pages and shown:
+                    yield route.replace("<slug:tenant_slug>", "acme"), namespace
+
+    return sorted(set(walk(get_resolver().url_patterns, "/", "")))
+
+
+def test_every_paginated_list_shows_its_last_page_for_a_page_past_the_end(world):
+    urls = paginated_list_urls()
+    assert len(urls) >= 15 and ("/platform/calls/", "platform") in urls
+    clients = {"platform": login(world.sysadmin), "tenant": login(world.admin_a)}
+    for url, namespace in urls:
+        for page, notice in [
+            ("999", "There is no page “999”: this is page 1 of 1."),
+            ("abc", "There is no page “abc”: this is page 1 of 1."),
+            ("-1", "There is no page “-1”: this is page 1 of 1."),
+            ("9" * 5000, "There is no page “99999999999999999999…”: this is page 1 of 1."),
+        ]:
+            response = clients[namespace].get(url, {"page": page})
+            assert response.status_code == 200, (url, page, response.status_code)
+            assert response.context["page_obj"].number == 1
+            assert notice in response.content.decode(), (url, page)
+
+
+def test_a_page_past_the_end_of_a_long_list_is_its_last_page(world):
+    grow(world, 30)
+    client = login(world.sysadmin)
+    page = client.get("/platform/tenants/?page=999").content.decode()
+    assert "26–32 of 32" in page and "Page 2 of 2" in page
+    assert "There is no page “999”: this is page 2 of 2." in page
+    assert "There is no page" not in client.get("/platform/tenants/?page=2").content.decode()
+    page = client.get("/platform/tenants/?page=last").content.decode()
+    assert "26–32 of 32" in page and "There is no page" not in page

@@ -10,7 +10,8 @@ from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
 from portal.models import AuditEntry
 from tenants import services
-from tenants.models import ApiToken, Membership
+from tenants.invitations import invitation_create
+from tenants.models import ApiToken, Invitation, Membership
 from trunks.models import Cdr, TrunkAssignment
 from trunks.services import assignment_save
 
@@ -50,6 +51,7 @@ def view_model(callback):
 def objects_of_b(world) -> dict:
     """One object of each tenant-owned model, in tenant B."""
     token, _ = services.api_token_create(user=world.admin_b, tenant=world.b, name="b token")
+    invitation = invitation_create(acting_user=world.admin_b, tenant=world.b, email="x@b.example")
     pool, _ = pool_save(tenant=world.b, text="16468097090-16468097099")
     account = wavix_account()
     trunk = sip_trunk(account, label="B trunk", sync_state="in_sync")
@@ -76,6 +78,7 @@ def objects_of_b(world) -> dict:
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
+            Invitation: invitation,
             AuditEntry: AuditEntry.objects.filter(tenant=world.b).first(),
             DidPool: pool,
             NumberRange: NumberRange.objects.get(pool=pool),
@@ -117,6 +120,8 @@ def cases(world):
         "tenant:member_list",
         "api:member-list",
         "api:member-detail",
+        "tenant:invitation_resend",
+        "api:invitation-detail",
         "tenant:number_edit",
         "api:number-detail",
         "tenant:trunk_detail",

@@ -109,3 +109,17 @@ def test_last_tenant_admin_cannot_be_removed(world):
     assert "last tenant admin" in response.content.decode()
     with scopes_disabled():
         assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_slug_rule_reads_the_same_in_its_help_and_its_error(world):
+    from tenants.models import SLUG_RULE
+
+    client = login(world.sysadmin)
+    form = client.get("/platform/tenants/new/").content.decode()
+    assert "Used in addresses: /t/&lt;slug&gt;/. 1 to 50 lowercase letters" in form
+    page = client.post("/platform/tenants/new/", {"name": "Initech", "slug": "Init_Tech"})
+    html = page.content.decode()
+    assert f"“Init_Tech” is not a valid slug: use {SLUG_RULE}." in html
+    assert "underscores" not in html
+    assert html.count(SLUG_RULE) == 2  # the error and the help, word for word
+    assert not Tenant.objects.filter(name="Initech").exists()

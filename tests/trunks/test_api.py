@@ -124,7 +124,8 @@ def test_digits_that_are_not_ascii_are_refused_naming_the_field(make_trunk, wavi
     response = api.patch(url, {"callerid": "1646809706²"}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"]["callerid"] == [
-        "“1646809706²” is not a phone number in E.164 digits (8 to 15 digits)."
+        "“1646809706²” is not a phone number in E.164 digits (8 to 15 digits): it has "
+        "characters other than digits (spaces, brackets, dots and dashes may separate them)."
     ]
     response = api.patch(url, {"rewrite_enabled": True, "rewrite_prefix": "1²"}, format="json")
     assert response.status_code == 400

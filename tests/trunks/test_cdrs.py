@@ -165,3 +165,46 @@ def test_a_tenant_filters_its_calls_by_its_own_trunks_only(world, api_as):
     assert str(other.json()).replace(str(theirs.pk), "N") == str(unknown.json()).replace(
         str(theirs.pk + 1000), "N"
     )
+
+
+def _rows(page: str) -> list[list[str]]:
+    """The cells of the call table, as text."""
+    import re
+
+    table = page.split('data-testid="cdr-table"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def test_calls_show_numbers_with_plus_dispositions_in_words_and_unknown_trunks_said_so(world):
+    account = wavix_account()
+    known = sip_trunk(account, label="Acme PBX", sip_username="111222")
+    now = timezone.now()
+    call_record(account, tenant=world.a, trunk=known, started_at=now, disposition="answered")
+    call_record(
+        account,
+        tenant=world.a,
+        started_at=now - timedelta(minutes=1),
+        disposition="noanswer",
+        sip_trunk="987654",
+        from_number="16468097065",
+        to_number="442071838750",
+    )
+    call_record(
+        account, tenant=world.a, started_at=now - timedelta(minutes=2), disposition="weird_one"
+    )
+
+    platform = _rows(login(world.sysadmin).get("/platform/calls/").content.decode())
+    # Time, direction, from, to, disposition, duration, cost, trunk, destination.
+    assert [row[4] for row in platform] == ["Answered", "No answer", "Weird one"]
+    assert [row[7] for row in platform] == ["Acme PBX", "Unknown trunk (SIP user 987654)", "—"]
+    assert platform[1][2:4] == ["+16468097065", "+442071838750"]
+    assert all(row[2].startswith("+") and row[3].startswith("+") for row in platform)
+
+    # A tenant is not shown another trunk's SIP login.
+    tenant = _rows(login(world.admin_a).get("/t/acme/calls/").content.decode())
+    assert [row[7] for row in tenant] == ["Acme PBX", "Unknown trunk", "—"]
+    assert tenant[1][4] == "No answer"

@@ -10,9 +10,10 @@ from portal.wavix.sandbox.faults import faults_set
 from portal.wavix.sandbox.models import SandboxNumber, SandboxTrunk
 from portal.wavix.sandbox.services.trunks import trunk_review
 from trunks import services
+from trunks import validation as rules
 from trunks.models import SipTrunk
 
-from ..conftest import login
+from ..conftest import api_client, login
 from .conftest import digest
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_a_transient_failure_shows_the_next_attempt_then_the_retry_pushes(
 
 def test_ip_authentication_waits_for_wavix_approval(make_trunk, wavix, run_tasks):
     trunk = make_trunk(auth_method="ip", password="", allowed_ips="203.0.113.10\n203.0.113.11")
-    assert trunk.sync_state == "in_sync" and trunk.password  # generated: Wavix requires one
+    assert trunk.sync_state == "in_sync"
     assert trunk.wavix_status == "pending" and trunk.ip_approval == "pending"
     page = login(wavix.world.sysadmin).get(f"/platform/trunks/{trunk.pk}/").content.decode()
     assert "Awaiting Wavix approval" in page and "IP authentication pending" in page
@@ -355,3 +356,52 @@ def test_the_push_body_is_a_valid_wavix_trunk_request(overrides):
         prepared = requests.Request(method, SERVER + path, json=body, headers=auth).prepare()
         validate_request(prepared)
     assert body["call_restrict"] is (trunk.call_limit is not None)
+
+
+def test_an_ip_trunk_created_without_a_password_has_none(wavix, run_tasks):
+    client = login(wavix.world.sysadmin)
+    data = {
+        "account": wavix.account.pk,
+        "label": "Office by IP",
+        "auth_method": "ip",
+        "password": "",
+        "allowed_ips": "203.0.113.10",
+        "callerid": str(wavix.active[0]),
+        "transcription_threshold": 6,
+    }
+    response = run_tasks(client.post, "/platform/trunks/new/", data)
+    assert response.status_code == 302
+    trunk = SipTrunk.objects.get()
+    assert trunk.sync_state == "in_sync" and not trunk.password_known
+    page = client.get(response.url).content.decode()
+    assert "none (not used with IP authentication)" in page and "••••••••" not in page
+    body = api_client(wavix.world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/").json()
+    assert (body["password_known"], body["password"]) == (False, "")
+    # Wavix requires a password on every trunk: it got a strong throwaway, the portal none.
+    sent = SandboxTrunk.objects.get(pk=trunk.wavix_id).password
+    assert len(sent) >= 12 and not rules.password_problems(sent)
+    edit = client.get(f"/platform/trunks/{trunk.pk}/edit/").content.decode()
+    assert "Leave empty to keep the current password" not in edit and "(set:" not in edit
+
+    # Switching it to digest asks for a password, with the sentence for a trunk that has none.
+    response = client.post(f"/platform/trunks/{trunk.pk}/edit/", {**data, "auth_method": "digest"})
+    assert "Digest authentication needs a password: type one or generate one." in (
+        response.content.decode()
+    )
+
+
+def test_a_new_trunks_password_help_does_not_speak_of_a_current_password(wavix):
+    page = login(wavix.world.sysadmin).get("/platform/trunks/new/").content.decode()
+    assert "At least 12 characters" in page
+    assert "Leave empty to keep the current password" not in page
+
+
+def test_required_fields_have_an_asterisk_the_caller_id_included(wavix):
+    import re
+
+    page = login(wavix.world.sysadmin).get("/platform/trunks/new/").content.decode()
+    starred = set(re.findall(r'class="form-label field-required" for="id_(\w+)"', page))
+    assert {"label", "callerid", "account"} <= starred
+    assert "call_limit" not in starred and "rewrite_prefix" not in starred
+    assert '<span class="field-required">Password</span>' in page
+    assert 'class="form-label field-required" id="id_auth_method_group">Authentication<' in page

@@ -2,6 +2,8 @@
 caller IDs only among the tenant's own numbers, routing its numbers to the trunk, and what a
 tenant admin sees (no secrets)."""
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
@@ -13,7 +15,7 @@ from trunks import services
 from trunks.models import TrunkAssignment
 
 from ..conftest import login
-from .conftest import share
+from .conftest import digest, share
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,59 @@ def test_routing_a_tenants_numbers_updates_their_wavix_destinations(make_trunk, 
         trunk_id=trunk.wavix_id, number__number__in=[str(x) for x in n[:3]]
     )
     assert routed.count() == 3
+
+
+def test_sharing_a_trunk_whose_caller_id_is_outside_the_pool_is_refused_saying_why(
+    make_trunk, wavix
+):
+    trunk = make_trunk()  # caller ID: the first active number
+    n = wavix.active
+    client = login(wavix.world.sysadmin)
+    page = client.post(
+        f"/platform/trunks/{trunk.pk}/share/",
+        {"tenant": wavix.world.a.pk, "numbers": f"{n[2]};{n[3]}", "max_calls": 4},
+    ).content.decode()
+    assert (
+        f"“Acme PBX” presents the caller ID +{n[0]}, which would be in no tenant's pool on it: "
+        f"add +{n[0]} to Acme Telecom's numbers here, or first give the trunk a caller ID among "
+        "them."
+    ) in html.unescape(page)
+    with scopes_disabled():
+        assert not TrunkAssignment.objects.exists()
+        assert not DidPool.objects.filter(tenant=wavix.world.a).exists()  # nothing half-saved
+
+    # With the caller ID in the pool it is shared; another tenant's share then need not hold it.
+    assert share(trunk, wavix.world.a, f"{n[0]};{n[2]}")
+    assert share(trunk, wavix.world.b, str(n[3]))
+
+
+def test_the_caller_id_example_is_one_of_the_tenants_own_numbers_on_the_trunk(
+    make_trunk, wavix, run_tasks
+):
+    import re
+
+    trunk = make_trunk()
+    n = wavix.active
+    assignment = share(trunk, wavix.world.a, f"{n[0]};{n[7]}-{n[8]}")
+    page = login(wavix.world.admin_a).get(f"/t/acme/trunks/{assignment.pk}/").content.decode()
+    placeholder = re.search(r'name="caller_ids"[^>]*placeholder="([^"]*)"', page) or re.search(
+        r'placeholder="([^"]*)"[^>]*name="caller_ids"', page
+    )
+    assert placeholder and placeholder.group(1) == f"+{n[0]}"
+
+    # A pool of numbers not held on Wavix: still one of the tenant's own numbers.
+    data = {**digest(n[0]), "label": "Second", "callerid": "", "passthrough": True}
+    other = run_tasks(services.trunk_save, account=wavix.account, data=data)
+    free = share(other, wavix.world.b, "19995550100-19995550109")
+    page = login(wavix.world.admin_b).get(f"/t/globex/trunks/{free.pk}/").content.decode()
+    assert 'placeholder="+19995550100"' in page
+
+
+def test_the_tenants_caller_ids_are_shown_with_plus_like_the_rest_of_the_portal(make_trunk, wavix):
+    trunk = make_trunk()
+    n = wavix.active
+    assignment = share(trunk, wavix.world.a, f"{n[0]};{n[1]}")
+    with scopes_disabled():
+        services.assignment_set_caller_ids(assignment=assignment, text=str(n[1]))
+    page = login(wavix.world.admin_a).get(f"/t/acme/trunks/{assignment.pk}/").content.decode()
+    assert f">\n+{n[1]}</textarea>" in page

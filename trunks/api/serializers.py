@@ -16,8 +16,10 @@ class TrunkSerializer(serializers.ModelSerializer):
     password = serializers.SerializerMethodField(help_text="Always masked.")
     password_known = serializers.BooleanField(
         read_only=True,
-        help_text="False for a trunk imported from Wavix, which never returns passwords: a "
-        "digest trunk then needs a new password (`password` or `generate_password`) before "
+        help_text="False for an IP trunk created without a password (it needs none), for a "
+        "trunk imported from Wavix, which never returns passwords, and for one whose stored "
+        "password cannot be decrypted (the portal's encryption keys changed): a digest trunk "
+        "then needs a new password (`password` or `generate_password`) before "
         "anything else can be pushed.",
     )
     approvals_waiting = serializers.ListField(child=serializers.CharField(), read_only=True)

@@ -43,7 +43,11 @@ class TrunkListView(PlatformAdminMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["foreign"] = ForeignTrunk.objects.select_related("account")
+        context["foreign"] = (
+            ForeignTrunk.objects.select_related("account")
+            if self.filterset.shows_foreign
+            else ForeignTrunk.objects.none()
+        )
         context["reconciles"] = TrunkReconcile.objects.select_related("account")
         return context
 
@@ -61,7 +65,12 @@ class TrunkFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return getattr(self, "object", None)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "editing": self.trunk is not None}
+        trunk = self.trunk
+        return {
+            **super().get_form_kwargs(),
+            "editing": trunk is not None,
+            "password_known": bool(trunk and trunk.password_known),
+        }
 
     def get_initial(self):
         trunk = self.trunk
@@ -72,7 +81,7 @@ class TrunkFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(trunk=self.trunk, **kwargs)
+        return super().get_context_data(**{"trunk": self.trunk, **kwargs})
 
     def perform(self, form):
         account = None if self.trunk else form.cleaned_data["account"]
@@ -223,7 +232,7 @@ class ShareFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return {"numbers": self.share.pool.spec, "max_calls": self.share.max_calls}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(trunk=self.trunk, share=self.share, **kwargs)
+        return super().get_context_data(**{"trunk": self.trunk, "share": self.share, **kwargs})
 
     def perform(self, form):
         data = form.cleaned_data

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
-from portal.views.base import ServiceFormMixin, TenantMixin
+from portal.views.base import PaginatedListView, ServiceFormMixin, TenantMixin
 from trunks import selectors, services
 from trunks.forms import CallerIdForm
 from trunks.models import TrunkAssignment
 
 
-class TenantTrunkListView(TenantMixin, ListView):
+class TenantTrunkListView(TenantMixin, PaginatedListView):
     admin_only = True
     model = TrunkAssignment
     template_name = "trunks/tenant_trunk_list.html"
@@ -35,13 +35,21 @@ class TenantTrunkDetailView(TenantMixin, ServiceFormMixin, FormView):
             TrunkAssignment.objects.select_related("trunk", "pool"), pk=self.kwargs["pk"]
         )
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "example": selectors.caller_id_example(self.object)}
+
     def get_initial(self):
-        return {"caller_ids": "\n".join(str(n) for n in self.object.caller_ids)}
+        return {"caller_ids": "\n".join(f"+{n}" for n in self.object.caller_ids)}
 
     def get_context_data(self, **kwargs):
         trunk = self.object.trunk
         return super().get_context_data(
-            share=self.object, trunk=trunk, connection=selectors.connection_of(trunk), **kwargs
+            **{
+                "share": self.object,
+                "trunk": trunk,
+                "connection": selectors.connection_of(trunk),
+                **kwargs,
+            }
         )
 
     def perform(self, form):

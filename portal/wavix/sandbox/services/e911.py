@@ -92,10 +92,17 @@ class Validation:
 def read_address(params: Params, *, association: bool) -> dict:
     address = params.obj("address", required=True)
     values = {}
+    # Validation takes an address without a street number or ZIP (it answers candidates or
+    # a correction that has them); an association needs both.
+    may_be_blank = () if association else ("street_number", "zip_code")
     for name in ADDRESS_FIELDS:
         required = name not in ("location", "zip_plus_four")
         values[name] = address.str(
-            name, required=required, blank=not required, max_length=100, default=""
+            name,
+            required=required,
+            blank=not required or name in may_be_blank,
+            max_length=100,
+            default="",
         )
     if not re.fullmatch(r"[A-Za-z]{2}", values["state"]):
         raise Invalid(

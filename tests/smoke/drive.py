@@ -1,0 +1,136 @@
+"""The main flows, driven against a portal started by `bin/run` on its zero-set-up defaults
+(SQLite, the SQLite-file broker, a real worker, the sandbox served by the real web server).
+
+Run by tests/smoke/test_zero_setup.py in that portal's environment, as a process of its own:
+each flow is started through the service a page would call, then waited for as the page
+would (reading its status), and one JSON line per flow is printed: its name, the status it
+reached and the seconds it took.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import django
+
+TIMEOUT = float(os.environ.get("SMOKE_FLOW_TIMEOUT", "30"))
+DONE = {"succeeded", "failed", "in_sync"}
+MAIN_ST = {
+    "name": "Head office",
+    "street_number": "100",
+    "street": "Main St",
+    "location": "",
+    "city": "Springfield",
+    "state": "IL",
+    "zip_code": "62701",
+}
+
+
+def report(flow: str, status: str, started: float, error: str = "") -> None:
+    seconds = round(time.monotonic() - started, 2)
+    print(
+        json.dumps({"flow": flow, "status": status, "seconds": seconds, "error": error}), flush=True
+    )
+
+
+def wait(read, started: float) -> str:
+    """Polls `read()` (a status) until it is final or the flow's time is up."""
+    status = read()
+    while status not in DONE and time.monotonic() - started < TIMEOUT:
+        time.sleep(0.2)
+        status = read()
+    return status
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django.setup()
+
+    from django_scopes import scope, scopes_disabled
+
+    from dids import e911_services, selectors, services
+    from dids.models import Did, E911Address, E911Job, NumberOrder, SyncRun
+    from portal.models import WavixAccount
+    from portal.wavix.client import WavixClient
+    from tenants.models import Tenant
+    from trunks import services as trunk_services
+    from trunks.models import SipTrunk
+
+    def status_of(model, pk, field="status"):
+        with scopes_disabled():
+            return model._base_manager.filter(pk=pk).values_list(field, flat=True).first()
+
+    account = WavixAccount.objects.get(is_default=True)
+    acme = Tenant.objects.get(slug="acme")
+    state: dict = {}
+
+    def sync():
+        run = services.sync_start(account=account, trigger="manual")
+        return wait(lambda: status_of(SyncRun, run.pk), state["started"]), ""
+
+    def buy():
+        client = WavixClient.for_account(account)
+        country = next(c for c in client.list_countries() if not c["has_provinces_or_states"])
+        city = client.list_cities(country["id"])[0]
+        for_sale = client.list_numbers_for_sale(country["id"], city["id"]).items[0]
+        order = services.order_buy(account=account, numbers=[str(for_sale["number"])])
+        status = wait(lambda: status_of(NumberOrder, order.pk), state["started"])
+        return status, status_of(NumberOrder, order.pk, "error")
+
+    def e911_set():
+        with scope(tenant=acme):
+            taken = list(E911Address.objects.values_list("number", flat=True))
+            state["number"] = number = (
+                selectors.e911_missing(acme).exclude(number__in=taken).first().number
+            )
+            outcome = e911_services.e911_validate(tenant=acme, numbers=[number], data=MAIN_ST)
+            job = e911_services.e911_set(tenant=acme, numbers=[number], token=outcome.token)
+        status = wait(lambda: status_of(E911Job, job.pk), state["started"])
+        return status, status_of(E911Job, job.pk, "error")
+
+    def e911_delete():
+        with scope(tenant=acme):
+            job = e911_services.e911_remove(tenant=acme, numbers=[state["number"]])
+        status = wait(lambda: status_of(E911Job, job.pk), state["started"])
+        return status, status_of(E911Job, job.pk, "error")
+
+    def trunk(changes: dict):
+        numbers = Did.objects.filter(account=account, status="active").order_by("number")
+        data = {
+            "label": "Smoke PBX",
+            "auth_method": "digest",
+            "password": "Sm0ke-Test-Passw0rd",
+            "callerid": str(numbers.values_list("number", flat=True).last()),
+            "didinfo_enabled": True,
+            "call_limit": 3600,
+            "max_channels": 10,
+            "transcription_threshold": 6,
+            **changes,
+        }
+        existing = SipTrunk.objects.filter(label="Smoke PBX").first()
+        saved = trunk_services.trunk_save(account=account, trunk=existing, data=data)
+        status = wait(lambda: status_of(SipTrunk, saved.pk, "sync_state"), state["started"])
+        return status, status_of(SipTrunk, saved.pk, "sync_error")
+
+    flows = [
+        ("inventory sync", sync),
+        ("buy a number", buy),
+        ("E911 set", e911_set),
+        ("E911 delete", e911_delete),
+        ("trunk create", lambda: trunk({})),
+        ("trunk push", lambda: trunk({"max_channels": 12})),
+    ]
+    for name, flow in flows:
+        state["started"] = time.monotonic()
+        try:
+            status, error = flow()
+        except Exception as exc:  # reported as the flow's outcome; the next flows still run
+            status, error = "error", f"{type(exc).__name__}: {exc}"
+        report(name, status, state["started"], error=error)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
