@@ -70,6 +70,7 @@ class Target:
     url: str
     callback: object
     kind: str  # "ui", "api" or "admin"
+    hostile_address: bool = False  # junk where an id or a number belongs: a GET is enough
 
 
 def _patterns(patterns=None, prefix="", namespace=""):
@@ -137,8 +138,9 @@ def targets(world) -> list[Target]:
         except NoReverseMatch:
             continue
         found.append(Target(full, url, p.callback, kind))
-        # Addresses that take any text where an id or a number belongs.
-        for bad in ("abc", "²", "99999999999999999999999"):
+        # Addresses that take any text where an id or a number belongs (the API's lookups;
+        # the portal's and the admin's converters or lookups refuse it before any view).
+        for bad in ("abc", "99999999999999999999999") if kind == "api" else ():
             hostile = dict(kwargs)
             for name in names:
                 if name not in {"tenant_slug", "app_label"}:
@@ -146,7 +148,8 @@ def targets(world) -> list[Target]:
             if hostile == kwargs:
                 break
             with contextlib.suppress(NoReverseMatch):
-                found.append(Target(full, reverse(full, kwargs=hostile), p.callback, kind))
+                url = reverse(full, kwargs=hostile)
+                found.append(Target(full, url, p.callback, kind, hostile_address=True))
     return found
 
 
@@ -216,19 +219,34 @@ def walk_world(world, sandbox_account):
 
 
 def roles(world, kind: str) -> dict[str, Client]:
-    staff = {"support staff": login(world.support)} if kind == "admin" else {}
-    sessions = {
-        "anonymous": Client(),
-        "agent": login(world.agent_a),
-        "tenant admin": login(world.admin_a),
+    """The roles for an address, the most privileged first."""
+    if kind == "admin":
+        # The admin is for support staff; everyone else is sent to its login page.
+        return {"support staff": login(world.support), "anonymous": Client()}
+    if kind == "api":
+        return {
+            "API platform token": world.platform_token,
+            "API tenant token": world.tenant_token,
+            "anonymous": APIClient(),
+        }
+    return {
         "system administrator": login(world.sysadmin),
+        "tenant admin": login(world.admin_a),
+        "agent": login(world.agent_a),
+        "anonymous": Client(),
     }
-    tokens = {
-        "anonymous": APIClient(),
-        "API tenant token": world.tenant_token,
-        "API platform token": world.platform_token,
-    }
-    return {**(tokens if kind == "api" else sessions), **staff}
+
+
+def _probing(clients: dict, target: Target, method: str) -> dict:
+    """Who is sent a plain request: every role for reads and posts; the writes a page never
+    takes (PUT, PATCH, DELETE) only as its most privileged role; the admin's object pages
+    (change, delete, history) only as support staff."""
+    if target.kind == "api" or (target.kind == "ui" and method in {"get", "post"}):
+        return clients
+    if target.kind == "admin" and method in {"get", "post"}:
+        changelist_or_add = target.name.endswith(("_changelist", "_add", ":index"))
+        return clients if changelist_or_add else dict(list(clients.items())[:1])
+    return dict(list(clients.items())[:1])
 
 
 def _send(client, method, url, **kwargs):
@@ -295,24 +313,27 @@ def test_no_address_answers_hostile_input_with_a_server_error(walk_world):
     } <= names_found, sorted(names_found)
     failures: list[str] = []
     sent = 0
-    import sys
-    import time  # DEBUG
-
-    t0 = time.time()
-    stats = {}
     for target in found:
-        sent_before, t_before = sent, time.time()
         names = parameter_names(target.callback, template_names)
+        methods = ["get"] if target.hostile_address else METHODS
         # Fresh session clients for each address: a logout must not end the walk.
-        for role, client in roles(world, target.kind).items():
-            client.raise_request_exception = False
-            for method in METHODS:
+        clients = roles(world, target.kind)
+        for method in methods:
+            reached = []
+            for role, client in _probing(clients, target, method).items():
+                client.raise_request_exception = False
                 response = _send(client, method, target.url)
                 sent += 1
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {target.url} as {role}: plain request")
-                if response.status_code in BLOCKED:
-                    continue
+                elif response.status_code not in BLOCKED and not target.hostile_address:
+                    reached.append((role, client))
+            # The hostile values go to the most privileged role the address lets in, which
+            # reaches every path the others reach; in the admin, to its lists (their filters
+            # and date drill-down read the query string; its forms are Django's own).
+            if target.kind == "admin" and not target.name.endswith("_changelist"):
+                reached = []
+            for role, client in reached[:1]:
                 for shown, kwargs in _requests(target, method, names, actions):
                     response = _send(client, method, target.url, **kwargs)
                     sent += 1
@@ -321,14 +342,5 @@ def test_no_address_answers_hostile_input_with_a_server_error(walk_world):
                             f"{method.upper()} {target.url} ({target.name}) as {role}: "
                             f"{shown} answered {response.status_code}"
                         )
-        st = stats.setdefault(target.kind, [0, 0, 0.0])
-        st[0] += 1
-        st[1] += sent - sent_before
-        st[2] += time.time() - t_before
-        if time.time() - t0 > 240:
-            print("STOP", stats, file=sys.stderr)
-            break
-    print("STATS", len(found), stats, time.time() - t0, file=sys.stderr)
-    print("\n".join(failures[:80]), file=sys.stderr)
     assert sent > 1000
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures)
