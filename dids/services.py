@@ -331,6 +331,8 @@ def _held_dids(numbers: list[int]) -> list[Did]:
 def order_return(*, numbers: list[int], user=None) -> NumberOrder:
     """Queues returning numbers to Wavix. Refused while a number is in a tenant's pool (edit
     the pool first) or used by anything."""
+    if not numbers:
+        raise ValidationError({"numbers": ["Choose the numbers to return."]})
     dids = _held_dids(numbers)
     pooled = find_conflicts(Pool.of(*numbers))
     # What uses a number (an E911 record...) is named first: the pool cannot give it up either.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from portal.models import WavixAccount
@@ -57,7 +58,13 @@ def wavix_account_delete(*, account: WavixAccount) -> None:
         raise ValidationError(
             f"“{account}” still holds numbers in the inventory; return them or move them first."
         )
-    account.delete()
+    try:
+        account.delete()
+    except ProtectedError as exc:
+        used_by = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise ValidationError(
+            f"“{account}” is still used by its {', '.join(used_by)}; delete or move them first."
+        ) from None
 
 
 def wavix_account_test(*, account: WavixAccount) -> tuple[bool, str, dict]:

@@ -218,6 +218,8 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
 
 class UserMembershipAddView(PlatformAdminMixin, ServiceFormMixin, FormView):
+    # The form is on the user's page; this address only takes it.
+    http_method_names = ["post"]
     form_class = MembershipAddForm
     template_name = "tenants/platform/user_detail.html"
     success_message = "Role saved: {obj}."

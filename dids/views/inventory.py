@@ -15,6 +15,7 @@ from django.views.generic import FormView
 from dids import selectors, services
 from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
+from dids.ranges import is_digits
 from portal.forms import Form
 from portal.models import WavixAccount
 from portal.views.base import (
@@ -91,9 +92,13 @@ class OrderListView(PollingListView):
         return NumberOrder.objects.select_related("account", "tenant", "requested_by")
 
 
+def _numbers_in(values) -> list[int]:
+    # ASCII digits of an E.164 length only: "²" is a digit to str.isdigit(), not to int().
+    return sorted({int(v) for v in map(str.strip, values) if is_digits(v) and len(v) <= 15})
+
+
 def _selected_numbers(request) -> list[int]:
-    values = request.POST.getlist("numbers") or request.GET.getlist("numbers")
-    return sorted({int(v) for v in values if v.strip().isdigit()})
+    return _numbers_in(request.POST.getlist("numbers") or request.GET.getlist("numbers"))
 
 
 class ReturnNumbersView(PlatformAdminMixin, View):
@@ -142,7 +147,7 @@ class DestinationView(PlatformAdminMixin, FormView):
             if form is not None and form.is_bound
             else self.get_initial()["numbers"]
         ) or ""
-        return sorted({int(v) for v in raw.split(",") if v.strip().isdigit()})
+        return _numbers_in(raw.split(","))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
