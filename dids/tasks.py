@@ -137,13 +137,11 @@ def _destination(order: NumberOrder, client) -> str:
     )
     by_id = {str(item.get("id")): item for item in updated or []}
     with transaction.atomic():
-        for did in dids:
-            before = audit.snapshot(did)
+        for did in dids:  # each save is recorded by the audit log's signal
             did.destination = by_id.get(did.wavix_id, {}).get(
                 "destination", order.payload["destinations"]
             )
             did.save(update_fields=["destination", "updated_at"])
-            audit.record(did, "update", before, audit.snapshot(did))
     return ""
 
 
