@@ -4,6 +4,18 @@ from tenants.models import ApiToken, Invitation, Membership, Role, Tenant, User
 from tenants.passwords import PASSWORD_MAX_LENGTH
 
 
+def _password(**kwargs) -> serializers.CharField:
+    """A write-only password, bounded before it is hashed or checked."""
+    return serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
 class TenantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
@@ -30,14 +42,7 @@ class TenantSuspendSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     is_system_admin = serializers.BooleanField(source="is_superuser", required=False)
     is_support = serializers.SerializerMethodField()
-    password = serializers.CharField(
-        write_only=True,
-        required=False,
-        trim_whitespace=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
-        style={"input_type": "password"},
-    )
+    password = _password(required=False)
 
     class Meta:
         model = User
@@ -64,12 +69,7 @@ class UserWriteSerializer(UserSerializer):
 
 
 class UserCreateSerializer(UserWriteSerializer):
-    password = serializers.CharField(
-        write_only=True,
-        max_length=PASSWORD_MAX_LENGTH,
-        trim_whitespace=False,
-        style={"input_type": "password"},
-    )
+    password = _password()
 
 
 class MemberUserSerializer(serializers.ModelSerializer):
@@ -93,14 +93,7 @@ class MembershipCreateSerializer(serializers.Serializer):
 
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    password = serializers.CharField(
-        write_only=True,
-        required=False,
-        trim_whitespace=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        error_messages={"max_length": f"Passwords are at most {PASSWORD_MAX_LENGTH} characters."},
-        style={"input_type": "password"},
-    )
+    password = _password(required=False)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
 
 
