@@ -127,7 +127,7 @@ def test_a_date_too_early_to_chart_is_refused_naming_it(world, api_as):
         response = login(user).get(url, {"until": "0001-01-05"})
         assert response.status_code == 200
         page = response.content.decode()
-        assert "until: 0001-01-05 is before 2000-01-01: no call record is that old." in page
+        assert "To: 0001-01-05 is before 2000-01-01: no call record is that old." in page
     response = api_as(world.sysadmin).get("/api/v1/cdrs/", {"since": "0001-01-05"})
     assert response.status_code == 400
     assert "0001-01-05 is before 2000-01-01" in str(response.json())
