@@ -114,7 +114,7 @@ class PoolApiViewSet(
         parameters=[
             OpenApiParameter(
                 "number",
-                {"type": "string", "pattern": r"^\+?[0-9]{1,15}$"},
+                {"type": "string", "pattern": r"^\+?[0-9]{8,15}$"},
                 required=True,
                 description="An E.164 number, with or without its +.",
             )
@@ -173,10 +173,16 @@ class NumberApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
 
     @extend_schema(request=s.NoteSerializer, responses=s.NumberSerializer)
     def partial_update(self, request, *args, **kwargs):
+        """Change the number's label or description (what is left out stays)."""
         row = self.get_object()
-        body = s.NoteSerializer(data=request.data)
+        body = s.NoteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        services.note_save(tenant=self.tenant, number=row.number, **body.validated_data)
+        note = {
+            "label": row.note.label if row.note else "",
+            "description": row.note.description if row.note else "",
+        }
+        note.update(body.validated_data)
+        services.note_save(tenant=self.tenant, number=row.number, **note)
         return Response(s.NumberSerializer(selectors.rows_for(self.tenant, [row.number])[0]).data)
 
 
