@@ -95,7 +95,7 @@ def rich_world(live_sandbox, settings, world):
             "label": "Acme PBX",
             "auth_method": "digest",
             "password": "Str0ng-Passw0rd-1",
-            "callerid": str(active[0]),
+            "callerid": str(active[6]),  # the number shared below: a caller ID must be in its pool
             "transcription_threshold": 6,
         },
     )
