@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import F, Func, Manager, Q, Value
 from django_scopes import ScopedManager
 
+from portal.models import JobState
+
 from .querysets import DidQuerySet, NumberRangeQuerySet
 
 
@@ -199,7 +201,7 @@ class DidNote(models.Model):
         return f"+{self.number} {self.label}".strip()
 
 
-class SyncRun(models.Model):
+class SyncRun(JobState, models.Model):
     """One inventory sync of a Wavix account: when, how far, what it changed, what failed."""
 
     class Status(models.TextChoices):
@@ -245,10 +247,6 @@ class SyncRun(models.Model):
         return f"Sync of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"
 
     @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
     def percent(self) -> int:
         if self.status == self.Status.SUCCEEDED:
             return 100
@@ -261,7 +259,7 @@ class SyncRun(models.Model):
         return None
 
 
-class NumberOrder(models.Model):
+class NumberOrder(JobState, models.Model):
     """A change of numbers on Wavix that a system administrator asked for: buy, return, or set
     the destination. Saved first, carried out by a task, its outcome shown in the portal."""
 
@@ -309,12 +307,8 @@ class NumberOrder(models.Model):
         count = len(self.numbers)
         return f"{self.get_kind_display()}: {count} number{'s' if count != 1 else ''}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
-
-class PoolImport(models.Model):
+class PoolImport(JobState, models.Model):
     """A pool CSV import: its dry run keeps the rows it checked, and Import applies exactly
     those, all-or-nothing, refused if any pool changed since the dry run. Owned by the system
     administrator who uploaded the file; a large file is checked and applied by a task, its
@@ -353,10 +347,6 @@ class PoolImport(models.Model):
 
     def __str__(self) -> str:
         return f"Pool import {self.filename or self.key}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
     @property
     def percent(self) -> int:
@@ -528,7 +518,7 @@ class E911Address(models.Model):
         return self.status == self.Status.PROVISIONED
 
 
-class E911ReconcileRun(models.Model):
+class E911ReconcileRun(JobState, models.Model):
     """One comparison of an account's E911 records on Wavix with the portal's addresses."""
 
     class Status(models.TextChoices):
@@ -565,10 +555,6 @@ class E911ReconcileRun(models.Model):
 
     def __str__(self) -> str:
         return f"E911 reconcile of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
 
 class E911Drift(models.Model):
