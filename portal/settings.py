@@ -78,8 +78,13 @@ INSTALLED_APPS = [
     "dids",
     "trunks",
     "messaging",
-    "portal.wavix.sandbox",
 ]
+# The Wavix sandbox (sandbox/wavix/, a fake Wavix API for `make run`, tests and benchmarks) is
+# installed only when enabled: with it off (production) it has no tables, no URLs and no tasks.
+# A deploy check refuses it with DEBUG off.
+WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
+if WAVIX_SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox.wavix")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -335,9 +340,7 @@ DID_POOL_MAX_NUMBERS = env.int("DID_POOL_MAX_NUMBERS", default=10_000_000)
 DID_POOL_IMPORT_MAX_BYTES = env.int("DID_POOL_IMPORT_MAX_BYTES", default=20_000_000)
 DID_POOL_IMPORT_INLINE_BYTES = env.int("DID_POOL_IMPORT_INLINE_BYTES", default=100_000)
 
-# Wavix. The sandbox is a local stand-in for the Wavix API, for `make run`, tests and
-# benchmarks; it is on by default only with DEBUG, and a deploy check refuses it in production.
-WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
+# Wavix. The key the sandbox (WAVIX_SANDBOX_ENABLED, above) always accepts.
 WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
 WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
 # SIP trunks: Wavix takes single addresses, so a network among a trunk's allowed addresses is

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -67,8 +68,11 @@ urlpatterns = [
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
-    path("wavix-sandbox/", include("portal.wavix.sandbox.urls")),
 ]
+# The Wavix sandbox answers under /wavix-sandbox/ only where it is installed
+# (WAVIX_SANDBOX_ENABLED); elsewhere the prefix is a 404 like any unknown address.
+if apps.is_installed("sandbox.wavix"):
+    urlpatterns.append(path("wavix-sandbox/", include("sandbox.wavix.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"

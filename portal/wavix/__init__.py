@@ -1,1 +1,1 @@
-"""Wavix: the client every call to Wavix goes through, and a local sandbox standing in for it."""
+"""Wavix: the client every call to Wavix goes through (its fake is in `sandbox/wavix/`)."""

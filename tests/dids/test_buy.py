@@ -7,8 +7,8 @@ import html
 import pytest
 
 from dids.models import NumberOrder
-from portal.wavix.sandbox.models import SandboxCity, SandboxCountry
-from portal.wavix.sandbox.seed import seed_catalogue
+from sandbox.wavix.models import SandboxCity, SandboxCountry
+from sandbox.wavix.seed import seed_catalogue
 from tenants.models import Tenant
 
 from ..conftest import login

@@ -16,9 +16,9 @@ from django_scopes import scope, scopes_disabled
 from dids import e911_services, services
 from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import AuditEntry
-from portal.wavix.sandbox.faults import faults_set
-from portal.wavix.sandbox.models import SandboxE911Record
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.faults import faults_set
+from sandbox.wavix.models import SandboxE911Record
+from sandbox.wavix.seed import seed_account
 
 from ..conftest import api_client, login
 
@@ -660,7 +660,7 @@ def test_reconcile_in_step_finds_no_drift(e911):
 
 
 def test_reconcile_shows_missing_different_and_unknown_records(e911):
-    from portal.wavix.sandbox.services.e911 import e911_associate
+    from sandbox.wavix.services.e911 import e911_associate
 
     provision(e911, [N1, N2])
     sandbox = e911.account.sandbox

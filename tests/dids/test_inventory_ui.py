@@ -7,8 +7,8 @@ from django_scopes import scopes_disabled
 
 from dids.models import Did, NumberOrder, SyncRun
 from dids.services import pool_save, sync_start
-from portal.wavix.sandbox.models import SandboxDestination
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.models import SandboxDestination
+from sandbox.wavix.seed import seed_account
 
 from ..conftest import api_client, login
 

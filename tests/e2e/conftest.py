@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 
 from portal.services import wavix_account_save
 from portal.wavix.client import close_sessions
-from portal.wavix.sandbox.seed import seed_catalogue
+from sandbox.wavix.seed import seed_catalogue
 from tests.mail import smtp_server  # noqa: F401 - the fixture
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse

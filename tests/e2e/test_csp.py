@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from dids import services as dids_services
 from dids.models import Did, SyncRun
 from portal.models import AuditEntry
-from portal.wavix.sandbox.accounts import account_for_key
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.accounts import account_for_key
+from sandbox.wavix.seed import seed_account
 from trunks import services as trunk_services
 from trunks.tasks import pull_cdrs
 
@@ -103,7 +103,7 @@ def rich_world(live_sandbox, settings, world):
         trunk_services.assignment_save(
             trunk=trunk, tenant=world.a, numbers=str(active[6]), max_calls=5
         )
-    from portal.wavix.sandbox.models import SandboxCdr
+    from sandbox.wavix.models import SandboxCdr
 
     SandboxCdr.objects.filter(direction="placed").update(caller=str(active[0]))
     pull_cdrs()

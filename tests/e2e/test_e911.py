@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 
 from dids import services
 from dids.models import E911Address
-from portal.wavix.sandbox.accounts import account_for_key
-from portal.wavix.sandbox.models import SandboxE911Record
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.accounts import account_for_key
+from sandbox.wavix.models import SandboxE911Record
+from sandbox.wavix.seed import seed_account
 
 from .test_roles import heading, log_in
 

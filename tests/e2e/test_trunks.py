@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from dids import services as dids_services
 from dids.models import Did
-from portal.wavix.sandbox.accounts import account_for_key
-from portal.wavix.sandbox.models import SandboxTrunk
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.accounts import account_for_key
+from sandbox.wavix.models import SandboxTrunk
+from sandbox.wavix.seed import seed_account
 from trunks.models import Cdr, SipTrunk, TrunkAssignment
 from trunks.tasks import pull_cdrs
 
@@ -111,7 +111,7 @@ def test_trunk_lifecycle_sharing_and_call_records(
         assert TrunkAssignment.objects.get().caller_ids == [active[1]]
 
     # Call records: pulled from the sandbox; the tenant sees its calls, totals and a chart.
-    from portal.wavix.sandbox.models import SandboxCdr
+    from sandbox.wavix.models import SandboxCdr
 
     SandboxCdr.objects.filter(direction="placed").update(caller=str(active[0]))
     pull_cdrs()

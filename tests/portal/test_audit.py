@@ -151,7 +151,7 @@ def test_a_destination_change_is_recorded_once_with_readable_values(
     entry (it was two identical ones), and its detail shows the destination as text."""
     from dids import services as dids_services
     from dids.models import Did
-    from portal.wavix.sandbox.seed import seed_account
+    from sandbox.wavix.seed import seed_account
 
     seed_account(account=sandbox_account.sandbox, purchased=5)
     run_tasks(dids_services.sync_start, account=sandbox_account)

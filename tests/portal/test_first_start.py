@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from dids.models import Did, E911ReconcileRun, SyncRun
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.seed import seed_account
 from trunks.models import TrunkReconcile
 
 pytestmark = pytest.mark.django_db(transaction=True)

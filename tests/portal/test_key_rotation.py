@@ -11,7 +11,7 @@ from django.db import connection
 from dids import services as dids_services
 from dids.models import SyncRun
 from portal.models import WavixAccount
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.seed import seed_account
 from trunks import services as trunk_services
 from trunks.models import SipTrunk
 
@@ -84,7 +84,7 @@ def test_a_trunk_password_that_cannot_be_decrypted_is_reported_and_never_pushed_
     world, sandbox_account, run_tasks, settings
 ):
     from dids.models import Did
-    from portal.wavix.sandbox.models import SandboxTrunk
+    from sandbox.wavix.models import SandboxTrunk
 
     seed_account(account=sandbox_account.sandbox, purchased=5)
     run_tasks(dids_services.sync_start, account=sandbox_account)

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from dids import services as dids_services
 from dids.models import Did
-from portal.wavix.sandbox.seed import seed_account
+from sandbox.wavix.seed import seed_account
 from trunks import services
 from trunks.models import SipTrunk
 

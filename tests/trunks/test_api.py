@@ -3,7 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from portal.wavix.sandbox.models import SandboxTrunk
+from sandbox.wavix.models import SandboxTrunk
 from trunks.models import SipTrunk, TrunkAssignment
 from trunks.tasks import pull_cdrs
 
@@ -95,7 +95,7 @@ def test_tenant_api_shows_its_trunks_and_sets_caller_ids(make_trunk, wavix, api_
 
 def test_tenant_cdrs_through_the_api(wavix, api_as):
     from dids.services import pool_save
-    from portal.wavix.sandbox.models import SandboxCdr
+    from sandbox.wavix.models import SandboxCdr
 
     caller = SandboxCdr.objects.filter(direction="placed").first().caller
     pool_save(tenant=wavix.world.a, text=caller)

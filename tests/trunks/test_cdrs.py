@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from dids.services import pool_save
-from portal.wavix.sandbox.models import SandboxCdr
+from sandbox.wavix.models import SandboxCdr
 from trunks.models import Cdr
 from trunks.services import assignment_save
 from trunks.tasks import pull_cdrs

@@ -8,10 +8,10 @@ import requests
 from requests.adapters import BaseAdapter
 
 from portal.wavix.client import session_for_account
-from portal.wavix.sandbox.faults import faults_set
-from portal.wavix.sandbox.models import SandboxTrunk
-from portal.wavix.sandbox.params import Params
-from portal.wavix.sandbox.services.trunks import trunk_config, trunk_save
+from sandbox.wavix.faults import faults_set
+from sandbox.wavix.models import SandboxTrunk
+from sandbox.wavix.params import Params
+from sandbox.wavix.services.trunks import trunk_config, trunk_save
 from trunks import services
 from trunks.models import ForeignTrunk, SipTrunk
 from trunks.payloads import to_wavix

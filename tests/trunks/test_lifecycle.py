@@ -6,9 +6,9 @@ import pytest
 from django_scopes import scopes_disabled
 
 from portal.models import AuditEntry
-from portal.wavix.sandbox.faults import faults_set
-from portal.wavix.sandbox.models import SandboxNumber, SandboxTrunk
-from portal.wavix.sandbox.services.trunks import trunk_review
+from sandbox.wavix.faults import faults_set
+from sandbox.wavix.models import SandboxNumber, SandboxTrunk
+from sandbox.wavix.services.trunks import trunk_review
 from trunks import services
 from trunks import validation as rules
 from trunks.models import SipTrunk

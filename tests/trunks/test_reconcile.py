@@ -3,7 +3,7 @@ one-click import, re-push and "take Wavix's settings"."""
 
 import pytest
 
-from portal.wavix.sandbox.models import SandboxTrunk
+from sandbox.wavix.models import SandboxTrunk
 from trunks import services
 from trunks.models import ForeignTrunk, SipTrunk
 from trunks.tasks import reconcile_trunks
@@ -84,7 +84,7 @@ def test_a_trunk_unknown_to_the_portal_is_offered_and_imported(wavix):
 
 
 def test_a_failed_reconcile_is_shown_with_the_reason(wavix):
-    from portal.wavix.sandbox.faults import faults_set
+    from sandbox.wavix.faults import faults_set
 
     faults_set(account=wavix.account.sandbox, error_rate=1.0, error_status=503)
     reconcile_trunks()

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from dids.models import DidPool, NumberOrder
 from dids.services import pool_save
-from portal.wavix.sandbox.models import SandboxDestination
+from sandbox.wavix.models import SandboxDestination
 from trunks import services
 from trunks.models import TrunkAssignment
 

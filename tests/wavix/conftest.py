@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from portal.wavix.sandbox.accounts import account_for_key
-from portal.wavix.sandbox.seed import seed_account
-from portal.wavix.sandbox.transport import SandboxTransport
+from sandbox.wavix.accounts import account_for_key
+from sandbox.wavix.seed import seed_account
+from sandbox.wavix.transport import SandboxTransport
 from tests.contract.spec import SPEC, SUPPLEMENT, validate_request, validate_response
 
 SANDBOX_BASE = "http://wavix-sandbox.test/wavix-sandbox"
@@ -122,7 +122,7 @@ class CallbackCatcher(requests.adapters.BaseAdapter):
 @pytest.fixture
 def callbacks(monkeypatch) -> CallbackCatcher:
     """Callbacks the sandbox posts land here instead of on the network."""
-    from portal.wavix.sandbox.services import webhooks
+    from sandbox.wavix.services import webhooks
 
     catcher = CallbackCatcher()
 

@@ -10,9 +10,9 @@ from django_scopes import scopes_disabled
 
 from dids import services
 from dids.models import Did, DidPool, NumberOrder, SyncRun
-from portal.wavix.sandbox.faults import faults_set
-from portal.wavix.sandbox.models import SandboxDestination, SandboxNumber, SandboxStockNumber
-from portal.wavix.sandbox.seed import seed_account, seed_catalogue
+from sandbox.wavix.faults import faults_set
+from sandbox.wavix.models import SandboxDestination, SandboxNumber, SandboxStockNumber
+from sandbox.wavix.seed import seed_account, seed_catalogue
 
 from ..conftest import login
 

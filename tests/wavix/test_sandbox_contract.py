@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.core.checks import run_checks
 
-from portal.wavix.sandbox.models import SandboxNumber, SandboxStockNumber
+from sandbox.wavix.models import SandboxNumber, SandboxStockNumber
 
 from .conftest import SANDBOX_BASE, documented
 

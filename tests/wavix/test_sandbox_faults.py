@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from portal.wavix.sandbox.faults import faults_set
-from portal.wavix.sandbox.models import SandboxMessage
+from sandbox.wavix.faults import faults_set
+from sandbox.wavix.models import SandboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_faults_can_be_limited_to_methods_so_a_timed_out_send_can_be_looked_up(s
 
 
 def test_faults_belong_to_one_account(sandbox, settings):
-    from portal.wavix.sandbox.accounts import account_create
+    from sandbox.wavix.accounts import account_create
 
     other = account_create(api_key="other-key-0123456789")
     faults_set(account=other, error_rate=1.0)

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from openapi_schema_validator import OAS31Validator
 
-from portal.wavix.sandbox.models import SandboxMessage, SandboxWebhook
-from portal.wavix.sandbox.services.messaging import message_run_to_final
-from portal.wavix.sandbox.services.webhooks import RETRY_DELAYS, webhook_deliver
+from sandbox.wavix.models import SandboxMessage, SandboxWebhook
+from sandbox.wavix.services.messaging import message_run_to_final
+from sandbox.wavix.services.webhooks import RETRY_DELAYS, webhook_deliver
 from tests.contract.spec import SPEC
 
 pytestmark = pytest.mark.django_db

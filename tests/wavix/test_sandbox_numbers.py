@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.wavix.sandbox.accounts import account_create
-from portal.wavix.sandbox.models import SandboxCartItem, SandboxNumber, SandboxStockNumber
-from portal.wavix.sandbox.seed import purchased_plan, seed_account, seed_catalogue, seed_cdrs
+from sandbox.wavix.accounts import account_create
+from sandbox.wavix.models import SandboxCartItem, SandboxNumber, SandboxStockNumber
+from sandbox.wavix.seed import purchased_plan, seed_account, seed_catalogue, seed_cdrs
 
 pytestmark = pytest.mark.django_db
 

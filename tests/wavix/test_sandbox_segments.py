@@ -8,8 +8,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.wavix.sandbox.numbering import country_of, normalize, validate
-from portal.wavix.sandbox.segments import (
+from sandbox.wavix.numbering import country_of, normalize, validate
+from sandbox.wavix.segments import (
     GSM7,
     GSM7_BASIC,
     GSM7_EXTENSION,

@@ -188,8 +188,8 @@ def test_limits_are_ignored_when_their_flag_is_off(seeded, trunk_body):
 
 
 def test_another_accounts_trunk_is_404(seeded, trunk_body):
-    from portal.wavix.sandbox.accounts import account_create
-    from portal.wavix.sandbox.seed import seed_account
+    from sandbox.wavix.accounts import account_create
+    from sandbox.wavix.seed import seed_account
 
     other = account_create(api_key="other-key-0123456789")
     seed_account(account=other, purchased=2)

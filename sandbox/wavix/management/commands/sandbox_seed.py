@@ -6,9 +6,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.wavix.sandbox.accounts import account_create
-from portal.wavix.sandbox.models import SandboxAccount
-from portal.wavix.sandbox.seed import DEFAULT_PURCHASED, seed_account
+from sandbox.wavix.accounts import account_create
+from sandbox.wavix.models import SandboxAccount
+from sandbox.wavix.seed import DEFAULT_PURCHASED, seed_account
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ class SandboxConfig(AppConfig):
     /wavix-sandbox/ only when WAVIX_SANDBOX_ENABLED is on; a deploy check refuses it with
     DEBUG off."""
 
-    name = "portal.wavix.sandbox"
+    name = "sandbox.wavix"
     label = "wavix_sandbox"
     verbose_name = "Wavix sandbox"
 

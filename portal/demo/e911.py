@@ -1,16 +1,15 @@
-"""Demo E911 addresses for `make run`: some of the demo tenants' numbers have one, registered
-on the Wavix sandbox too (so the reconcile finds no drift), and the rest have none (so the
-dashboards show the alert). Idempotent."""
+"""Demo E911 addresses: some of the demo tenants' numbers have one, registered on the Wavix
+sandbox too (so the reconcile finds no drift), and the rest have none (so the dashboards show
+the alert). Idempotent."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import E911Address
-from .selectors import owner_of
+from dids.models import E911Address
+from dids.selectors import owner_of
 
 _BROADWAY = {"street_number": "233", "street": "Broadway", "city": "New York", "state": "NY"}
 _ADAMS = {"street_number": "200", "street": "W Adams St", "city": "Chicago", "state": "IL"}
@@ -32,22 +31,15 @@ DEMO = [
 
 def seed_demo_e911() -> int:
     """Registers the demo addresses on the sandbox and in the portal; returns how many new."""
-    from portal.wavix.sandbox.accounts import account_for_key
-    from portal.wavix.sandbox.services.e911 import FULL_MATCH, address_validate, e911_associate
+    from sandbox.wavix import demo as sandbox
 
-    sandbox = account_for_key(settings.WAVIX_SANDBOX_API_KEY)
     added, now = 0, timezone.now()
     with scopes_disabled(), transaction.atomic():
         for number, name, address in DEMO:
             owner = owner_of(number)
             if owner is None or E911Address.objects.filter(number=number).exists():
                 continue
-            result = address_validate({**address, "zip_plus_four": ""})
-            if result.status != FULL_MATCH:
-                raise RuntimeError(f"The demo address of +{number} does not validate.")
-            e911_associate(
-                account=sandbox, phone_number=str(number), name=name, address=result.corrected
-            )
+            corrected = sandbox.e911_register(number=number, name=name, address=address)
             E911Address.objects.create(
                 tenant_id=owner.tenant_id,
                 number=number,
@@ -55,7 +47,7 @@ def seed_demo_e911() -> int:
                 status=E911Address.Status.PROVISIONED,
                 validated_at=now,
                 provisioned_at=now,
-                **result.corrected,
+                **corrected,
             )
             added += 1
     return added

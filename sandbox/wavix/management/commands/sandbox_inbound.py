@@ -4,11 +4,11 @@ it: posted to the number's sms_relay_url (or the account's inbound default)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.wavix.sandbox.accounts import account_for_key
-from portal.wavix.sandbox.errors import ApiError
-from portal.wavix.sandbox.params import Invalid
-from portal.wavix.sandbox.services.messaging import message_receive
-from portal.wavix.sandbox.services.webhooks import webhooks_deliver_pending
+from sandbox.wavix.accounts import account_for_key
+from sandbox.wavix.errors import ApiError
+from sandbox.wavix.params import Invalid
+from sandbox.wavix.services.messaging import message_receive
+from sandbox.wavix.services.webhooks import webhooks_deliver_pending
 
 
 class Command(BaseCommand):

@@ -1,27 +1,19 @@
-"""Demo trunks for `make run` (called by seed_demo, idempotent): on the Wavix sandbox a digest
-trunk shared with Acme and an IP-authenticated trunk (awaiting Wavix's approval) shared with
-Globex, each tenant with a pool of held numbers on it, some days of calls through them, and
-those calls pulled into the portal.
+"""Demo trunks: on the Wavix sandbox a digest trunk shared with Acme and an IP-authenticated
+trunk (awaiting Wavix's approval) shared with Globex, each tenant with a pool of held numbers
+on it, some days of calls through them, and those calls pulled into the portal. Idempotent.
 
 The sandbox lives in this process's database, so the trunks are made there directly and the
 portal reads the sandbox in-process (no server is running while the demo is seeded)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
 from dids.selectors import owner_of
 from portal.wavix.client import WavixClient, session_for_account
-from portal.wavix.sandbox import payloads as sandbox_payloads
-from portal.wavix.sandbox.models import SandboxAccount
-from portal.wavix.sandbox.seed import seed_cdrs
-from portal.wavix.sandbox.services.trunks import trunk_save as sandbox_trunk_save
-from portal.wavix.sandbox.transport import SandboxTransport
 from tenants.models import Tenant
-
-from . import cdrs, services
-from .models import SipTrunk
+from trunks import cdrs, services
+from trunks.models import SipTrunk
 
 DEMO = [
     # label, tenant slug, IP authentication address (None: digest)
@@ -59,29 +51,35 @@ def _config(label: str, callerid: str, ip: str | None) -> dict:
     }
 
 
-def _free_numbers(sandbox: SandboxAccount, count: int) -> list[str]:
+def _free_numbers(held: list[str], count: int) -> list[str]:
     """Active held numbers in no tenant's pool yet."""
     free = []
-    for number in sandbox.numbers.filter(status="active").order_by("number"):
-        if owner_of(int(number.number)) is None:
-            free.append(number.number)
+    for number in held:
+        if owner_of(int(number)) is None:
+            free.append(number)
         if len(free) == count:
             break
     return free
 
 
 def seed_demo_trunks(account, stdout) -> None:
-    sandbox = SandboxAccount.objects.filter(api_key=settings.WAVIX_SANDBOX_API_KEY).first()
-    if sandbox is None or SipTrunk.objects.filter(label=DEMO[0][0]).exists():
+    from sandbox.wavix import demo as sandbox
+
+    held = sandbox.held_numbers()
+    if not held or SipTrunk.objects.filter(label=DEMO[0][0]).exists():
         return
-    free = _free_numbers(sandbox, 5 * len(DEMO))
+    free = _free_numbers(held, 5 * len(DEMO))
     if len(free) < 5 * len(DEMO):
         return
     for i, (label, slug, ip) in enumerate(DEMO):
         numbers = free[i * 5 : i * 5 + 5]
-        on_wavix = sandbox_trunk_save(account=sandbox, config=_config(label, numbers[0], ip))
+        data = sandbox.trunk_create(
+            config=_config(label, numbers[0], ip),
+            numbers=numbers,
+            call_days=CALL_DAYS,
+            calls_per_day=CALLS_PER_DAY,
+        )
         trunk = SipTrunk(account=account, password=PASSWORD)
-        data = {**sandbox_payloads.trunk(on_wavix), **sandbox_payloads.trunk_summary(on_wavix)}
         services._apply_wavix(trunk, data)
         trunk.save()
         services.assignment_save(
@@ -90,14 +88,6 @@ def seed_demo_trunks(account, stdout) -> None:
             numbers=";".join(numbers),
             max_calls=10,
         )
-        seed_cdrs(
-            account=sandbox,
-            numbers=numbers,
-            trunk=on_wavix,
-            days=CALL_DAYS,
-            per_day=CALLS_PER_DAY,
-            seed=f"demo-trunk:{on_wavix.name}",
-        )
         stdout.write(f"trunk “{label}” shared with {slug} ({len(numbers)} numbers)")
     # After the seed commits: no call to Wavix, even the in-process sandbox, is made inside a
     # transaction (portal/wavix/guard.py).
@@ -105,6 +95,8 @@ def seed_demo_trunks(account, stdout) -> None:
 
 
 def _pull_demo_calls(account, stdout) -> None:
-    session_for_account(account).mount(account.base_url, SandboxTransport())
+    from sandbox.wavix import demo as sandbox
+
+    session_for_account(account).mount(account.base_url, sandbox.transport())
     added = cdrs.pull(account, WavixClient.for_account(account))
     stdout.write(f"pulled {added} call records from the sandbox")
