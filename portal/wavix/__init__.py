@@ -1,1 +1,1 @@
-"""Wavix: the client every call to Wavix goes through (its fake is in `sandbox/wavix/`)."""
+"""Wavix: the client every call to Wavix goes through."""
