@@ -11,6 +11,7 @@ with DEBUG off.
 - State: `manage.py sandbox_seed [--purchased N] [--api-key K]` (idempotent); in code
   `seed.seed_account` and `seed.seed_cdrs` (more calls for given numbers and a trunk).
 - In-process use (tests, benchmarks): `transport.SandboxTransport`, a requests adapter.
+- Demo data (`manage.py seed_demo`, portal/demo/): `demo`, the one entry point for it.
 - Operator actions (same key): POST _operator/inbound {to, from, text, media?} delivers an
   inbound SMS (also `manage.py sandbox_inbound`); GET/POST _operator/faults reads/replaces the
   fault injection (error_rate, error_status, rate_limit_rate, retry_after, latency_ms,
