@@ -23,14 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from portal import audit
+from portal import audit, phone
 from portal.validation import full_clean
 from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
 from tenants.models import Tenant
 
-from . import e911, phone, usage
+from . import e911, usage
 from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, number_digits

@@ -198,7 +198,7 @@ class Pool:
     ) -> Pool:
         """Parses `text`, collecting every error; raises PoolSyntaxError if there is any.
         `number` reads one range end (number, None) or says why not (None, rule): E.164 digits
-        by default; `dids.phone` passes one that reads numbers as people write them."""
+        by default; `portal.phone.check` is one that reads numbers as people write them."""
         if not isinstance(text, str) or not text.strip():
             raise PoolSyntaxError([SegmentError(1, 0, "", "the pool is empty")])
         errors: list[SegmentError] = []

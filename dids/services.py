@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django_scopes import scopes_disabled
 
+from portal import phone
 from portal.validation import full_clean
 from tenants.models import Tenant
 
-from . import phone, usage
+from . import usage
 from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, PoolSyntaxError
@@ -65,10 +66,10 @@ class PoolPreview:
 
 
 def parse_pool(text: str, field_name: str = "numbers") -> Pool:
-    """A pool as a system administrator types it (`dids.phone`), within the size rules:
+    """A pool as a system administrator types it (`portal.phone`), within the size rules:
     `DID_POOL_MAX_RANGE_NUMBERS` per range, `DID_POOL_MAX_NUMBERS` per pool."""
     try:
-        pool = phone.parse_pool(text, max_range=settings.DID_POOL_MAX_RANGE_NUMBERS)
+        pool = Pool.parse(text, number=phone.check, max_range=settings.DID_POOL_MAX_RANGE_NUMBERS)
     except PoolSyntaxError as exc:
         raise ValidationError({field_name: [str(e) for e in exc.errors]}) from exc
     limit = settings.DID_POOL_MAX_NUMBERS

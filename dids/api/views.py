@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import e911_services, phone, selectors, services
+from dids import e911_services, selectors, services
 from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
 from dids.models import (
     Did,
@@ -19,6 +19,7 @@ from dids.models import (
     SyncRun,
 )
 from dids.ranges import MAX_DIGITS, number_digits
+from portal import phone
 from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
 from tenants.models import Tenant
