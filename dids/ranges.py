@@ -94,13 +94,6 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def number_digits(text: str) -> str | None:
-    """The digits of a phone number as typed in a search box or a list ("+1 646 809 7065"),
-    or None if the text is not one."""
-    digits = str(text).strip().lstrip("+").replace(" ", "")
-    return digits if is_digits(digits) else None
-
-
 def _number(token: str) -> tuple[int | None, str | None]:
     """The number written in `token`, or the rule it breaks."""
     token = token.strip()

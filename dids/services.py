@@ -291,7 +291,7 @@ def order_buy(
     clean = sorted({n.strip().lstrip("+") for n in numbers if n.strip()})
     if not clean:
         raise ValidationError({"numbers": "Choose at least one number to buy."})
-    bad = [n for n in clean if not n.isdigit()]
+    bad = [n for n in clean if phone.from_storage(n) is None]
     if bad:
         raise ValidationError({"numbers": f"Not phone numbers: {', '.join(bad)}."})
     if tenant is not None:
@@ -366,7 +366,7 @@ def destination_entry(kind: str, value: str, trunk_id: int | None = None) -> dic
         raise ValidationError(
             {"value": f"“{value}” is not a SIP URI (user@host, e.g. [did]@pbx.example.com)."}
         )
-    if kind == "pstn" and not (value.lstrip("+").isdigit() and 8 <= len(value.lstrip("+")) <= 15):
+    if kind == "pstn" and (phone.from_storage(value) is None or len(value.lstrip("+")) < 8):
         raise ValidationError({"value": f"“{value}” is not a phone number in E.164 digits."})
     if kind == "trunk" and (not value or trunk_id is None):
         raise ValidationError({"value": "Give the SIP trunk's login and its Wavix ID."})

@@ -344,6 +344,23 @@ def storage_form(value: object) -> str:
     return digits if digits.isascii() and digits.isdigit() else text
 
 
+def from_storage(value: object) -> int | None:
+    """The number a stored or provider-sent value writes as E.164 digits (an optional `+`,
+    ASCII digits only, at most 15: "²" is a digit to `str.isdigit`, not to a carrier), or None
+    ("anonymous", a SIP user, an empty value)."""
+    text = "" if value is None else str(value).strip().removeprefix("+")
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
+
+def number_digits(text: str) -> str | None:
+    """The digits of a number written as E.164 digits with an optional `+` and spaces
+    ("+1 646 809 7065"), or None if the text is not one."""
+    digits = str(text).strip().lstrip("+").replace(" ", "")
+    return digits if digits.isascii() and digits.isdigit() else None
+
+
 def e164(value: object) -> str:
     """The number as the portal shows it in lists and messages: its E.164 digits with a `+`
     ("+16468097065"); anything else (an anonymous caller, a SIP address) as it is."""
@@ -381,6 +398,7 @@ __all__ = [
     "display",
     "display_national",
     "e164",
+    "from_storage",
     "is_geographic",
     "is_nanp",
     "is_toll_free",
@@ -389,6 +407,7 @@ __all__ = [
     "nanp_regions",
     "nanp_spans",
     "nanp_toll_free_prefixes",
+    "number_digits",
     "number_type",
     "parse",
     "reason",

@@ -18,7 +18,7 @@ from dids.models import (
     NumberRange,
     SyncRun,
 )
-from dids.ranges import MAX_DIGITS, number_digits
+from dids.ranges import MAX_DIGITS
 from portal import phone
 from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
@@ -32,7 +32,7 @@ NUMBER_IN_URL = r"\+?[0-9]+"
 
 def _url_number(kwargs) -> int:
     """The number named in the address; one that cannot be a phone number is a 404."""
-    digits = number_digits(kwargs["number"])
+    digits = phone.number_digits(kwargs["number"])
     if digits is None or len(digits) > MAX_DIGITS:
         raise Http404("No such number.")
     return int(digits)

@@ -121,6 +121,17 @@ def test_the_storage_form_is_e164_digits_without_the_plus():
     assert phone.storage_form(None) == ""
 
 
+def test_a_stored_or_provider_sent_number_is_read_as_e164_digits_only():
+    assert phone.from_storage("+16468097065") == 16468097065
+    assert phone.from_storage(" 16468097065 ") == 16468097065
+    assert phone.from_storage("1646809706²") is None  # a digit to str.isdigit, not to int
+    assert phone.from_storage("1" * 16) is None
+    assert phone.from_storage("anonymous") is None
+    assert phone.from_storage(None) is None
+    assert phone.number_digits("+1 646 809 7065") == "16468097065"
+    assert phone.number_digits("+1-646") is None
+
+
 @pytest.mark.parametrize(
     ("typed", "region", "number"),
     [
