@@ -1,5 +1,6 @@
 """E911 rules checked before anything is sent to Wavix: which numbers can have an emergency
-address (US and Canadian, geographic or toll-free), and whether an address is complete and
+address (US and Canadian, geographic or toll-free, as `portal.phone` reads the numbering plan),
+and whether an address is complete and
 well-formed (state or province code, ZIP 5 / ZIP+4, Canadian postal code). No Django here.
 
 Every message names the field, the value and the rule, so a user can fix it at once.
@@ -9,9 +10,13 @@ from __future__ import annotations
 
 import re
 
-# NANP toll-free area codes; every other valid NANP area code is geographic.
-TOLL_FREE_NPAS = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+from portal import phone
+
 E911_COUNTRIES = frozenset({"US", "CA"})
+# The countries a number may belong to (by libphonenumber's region): the US and Canada, and the
+# US territories that share US 911 and country code 1. Other +1 countries (Jamaica, Bermuda,
+# the Dominican Republic...) have no E911.
+E911_NUMBER_REGIONS = E911_COUNTRIES | {"AS", "GU", "MP", "PR", "VI"}
 
 _US = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
@@ -56,32 +61,56 @@ _POSTAL = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NP
 
 
 def number_kind(number: int) -> str | None:
-    """ "toll_free" or "geographic" for a valid North American (+1) number, else None."""
-    digits = str(number)
-    if len(digits) != 11 or not digits.startswith("1"):
+    """ "toll_free" or "geographic" (fixed line or mobile) for a valid North American (+1)
+    number, else None (an unassigned area code or exchange, a service code such as 911)."""
+    if not phone.is_nanp(number) or not phone.is_valid(number):
         return None
-    npa, exchange = digits[1:4], digits[4:7]
-    # Area codes and exchanges start with 2-9; N11 codes (911, 411...) are service codes.
-    if npa[0] in "01" or exchange[0] in "01" or npa[1:] == "11":
-        return None
-    return "toll_free" if npa in TOLL_FREE_NPAS else "geographic"
+    if phone.is_toll_free(number):
+        return "toll_free"
+    return "geographic" if phone.is_geographic(number) else None
 
 
 def number_refusal(number: int, country: str = "") -> str | None:
     """Why this number cannot have an E911 address, or None if it can. `country` is what the
-    inventory says (ISO alpha-2); +1 also covers Caribbean countries that have no E911."""
+    inventory says (ISO alpha-2); the numbering plan says the number's own country, since +1
+    also covers Caribbean countries that have no E911 (+1 876 is Jamaica)."""
+    if not phone.is_nanp(number):
+        return (
+            f"+{number} is not a US or Canadian number: E911 covers country code 1 "
+            "(United States and Canada) only."
+        )
     kind = number_kind(number)
+    region = phone.region_of(number)
+    if region and region not in E911_NUMBER_REGIONS:
+        return (
+            f"+{number} is a number of {region} ({phone.region_name(region)}), not a US or "
+            "Canadian number: E911 covers the United States and Canada only."
+        )
     if kind is None:
-        if not str(number).startswith("1"):
+        shown = phone.number_type(number)
+        if phone.is_valid(number) and shown:
             return (
-                f"+{number} is not a US or Canadian number: E911 covers country code 1 "
-                "(United States and Canada) only."
+                f"+{number} is a {shown.lower()} number: E911 covers geographic and toll-free "
+                "numbers only."
             )
         return f"+{number} is not a valid North American number (1 + area code + 7 digits)."
     country = (country or "").upper()
     if kind == "geographic" and country and country not in E911_COUNTRIES:
         return f"+{number} is a number of {country}: E911 covers the United States and Canada only."
     return None
+
+
+def foreign_nanp_prefixes() -> tuple[str, ...]:
+    """The national prefixes (area codes) of the +1 countries that have no E911, for queries
+    that mirror `number_refusal` in the database."""
+    return tuple(
+        sorted(
+            prefix
+            for region in phone.nanp_regions()
+            if region not in E911_NUMBER_REGIONS
+            for prefix in phone.nanp_prefixes(region)
+        )
+    )
 
 
 def country_of_state(state: str) -> str | None:

@@ -23,17 +23,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from portal import audit
+from portal import audit, phone
 from portal.validation import full_clean
 from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
 from tenants.models import Tenant
 
-from . import e911, phone, usage
+from . import e911, usage
 from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
 from .ranges import NumberRange as Span
-from .ranges import Pool, number_digits
+from .ranges import Pool
 from .selectors import chunked_spans_q, owner_of
 
 log = logging.getLogger(__name__)
@@ -461,7 +461,7 @@ def reconcile_account(run: E911ReconcileRun, client: WavixClient) -> E911Reconci
     account = run.account
     on_wavix = {}
     for item in client.list_e911_records():
-        digits = number_digits(item.get("phone_number") or "")
+        digits = phone.number_digits(item.get("phone_number") or "")
         if digits is not None:
             on_wavix[int(digits)] = {**(item.get("address") or {}), "name": item.get("name", "")}
     with scopes_disabled(), transaction.atomic():

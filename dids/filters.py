@@ -3,9 +3,9 @@ from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
+from portal.phone import search_digits
 
 from .models import Did, DidPool, E911Drift
-from .phone import search_digits
 from .selectors import prefix_q
 
 

@@ -94,13 +94,6 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def number_digits(text: str) -> str | None:
-    """The digits of a phone number as typed in a search box or a list ("+1 646 809 7065"),
-    or None if the text is not one."""
-    digits = str(text).strip().lstrip("+").replace(" ", "")
-    return digits if is_digits(digits) else None
-
-
 def _number(token: str) -> tuple[int | None, str | None]:
     """The number written in `token`, or the rule it breaks."""
     token = token.strip()
@@ -198,7 +191,7 @@ class Pool:
     ) -> Pool:
         """Parses `text`, collecting every error; raises PoolSyntaxError if there is any.
         `number` reads one range end (number, None) or says why not (None, rule): E.164 digits
-        by default; `dids.phone` passes one that reads numbers as people write them."""
+        by default; `portal.phone.check` is one that reads numbers as people write them."""
         if not isinstance(text, str) or not text.strip():
             raise PoolSyntaxError([SegmentError(1, 0, "", "the pool is empty")])
         errors: list[SegmentError] = []

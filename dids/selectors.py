@@ -10,9 +10,11 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
-from . import e911, phone
+from portal import phone
+from portal.phone import search_digits
+
+from . import e911
 from .models import Did, DidNote, E911Address, NumberRange
-from .phone import search_digits
 from .ranges import MAX_DIGITS, Pool
 from .ranges import NumberRange as Span
 
@@ -257,15 +259,19 @@ def _held_count(**filters):
 
 
 def e911_capable_q() -> Q:
-    """Inventory numbers that can have an emergency address: +1 with a valid area code, and a
-    US or Canadian number (toll-free numbers serve both). Mirrors e911.number_refusal."""
+    """Inventory numbers that can have an emergency address: +1, not of a +1 country that has
+    no E911 (Jamaica...), and a US or Canadian number by the inventory (toll-free numbers serve
+    both). Mirrors e911.number_refusal."""
     toll_free = Q()
-    for npa in sorted(e911.TOLL_FREE_NPAS):
-        low = int(f"1{npa}0000000")
-        toll_free |= Q(number__gte=low, number__lte=low + 9_999_999)
-    return Q(number__gte=12_000_000_000, number__lte=19_999_999_999) & (
+    for low, high in phone.nanp_spans(phone.nanp_toll_free_prefixes()):
+        toll_free |= Q(number__gte=low, number__lte=high)
+    foreign = Q()
+    for low, high in phone.nanp_spans(e911.foreign_nanp_prefixes()):
+        foreign |= Q(number__gte=low, number__lte=high)
+    capable = Q(number__gte=12_000_000_000, number__lte=19_999_999_999) & (
         Q(country__in=["", *sorted(e911.E911_COUNTRIES)]) | toll_free
     )
+    return capable & ~foreign if foreign else capable
 
 
 def _provisioned_address():

@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django_scopes import scopes_disabled
 
+from portal import phone
 from portal.validation import full_clean
 from tenants.models import Tenant
 
-from . import phone, usage
+from . import usage
 from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
 from .ranges import NumberRange as Span
 from .ranges import Pool, PoolSyntaxError
@@ -65,10 +66,10 @@ class PoolPreview:
 
 
 def parse_pool(text: str, field_name: str = "numbers") -> Pool:
-    """A pool as a system administrator types it (`dids.phone`), within the size rules:
+    """A pool as a system administrator types it (`portal.phone`), within the size rules:
     `DID_POOL_MAX_RANGE_NUMBERS` per range, `DID_POOL_MAX_NUMBERS` per pool."""
     try:
-        pool = phone.parse_pool(text, max_range=settings.DID_POOL_MAX_RANGE_NUMBERS)
+        pool = Pool.parse(text, number=phone.check, max_range=settings.DID_POOL_MAX_RANGE_NUMBERS)
     except PoolSyntaxError as exc:
         raise ValidationError({field_name: [str(e) for e in exc.errors]}) from exc
     limit = settings.DID_POOL_MAX_NUMBERS
@@ -290,7 +291,7 @@ def order_buy(
     clean = sorted({n.strip().lstrip("+") for n in numbers if n.strip()})
     if not clean:
         raise ValidationError({"numbers": "Choose at least one number to buy."})
-    bad = [n for n in clean if not n.isdigit()]
+    bad = [n for n in clean if phone.from_storage(n) is None]
     if bad:
         raise ValidationError({"numbers": f"Not phone numbers: {', '.join(bad)}."})
     if tenant is not None:
@@ -365,7 +366,7 @@ def destination_entry(kind: str, value: str, trunk_id: int | None = None) -> dic
         raise ValidationError(
             {"value": f"“{value}” is not a SIP URI (user@host, e.g. [did]@pbx.example.com)."}
         )
-    if kind == "pstn" and not (value.lstrip("+").isdigit() and 8 <= len(value.lstrip("+")) <= 15):
+    if kind == "pstn" and (phone.from_storage(value) is None or len(value.lstrip("+")) < 8):
         raise ValidationError({"value": f"“{value}” is not a phone number in E.164 digits."})
     if kind == "trunk" and (not value or trunk_id is None):
         raise ValidationError({"value": "Give the SIP trunk's login and its Wavix ID."})

@@ -16,8 +16,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 
-from dids.phone import search_digits
 from portal.models import AuditEntry, WavixAccount
+from portal.phone import search_digits
 
 admin.site.unregister(Group)
 

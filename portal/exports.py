@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
 
+from portal import phone
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,9 +30,7 @@ def safe_cell(value):
 def number_cell(value) -> str:
     """A phone number as exported: E.164 digits without the `+` ("+16468097065" and
     16468097065 both give "16468097065"); anything else (a SIP user, "anonymous") as it is."""
-    text = "" if value is None else str(value).strip()
-    digits = text[1:] if text.startswith("+") else text
-    return digits if digits.isascii() and digits.isdigit() else text
+    return phone.storage_form(value)
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:

@@ -19,7 +19,7 @@ from django_scopes import scopes_disabled
 
 from dids.models import NumberRange
 from dids.ranges import NumberRange as Span
-from dids.ranges import is_digits
+from portal import phone
 
 from .models import Cdr, CdrPull, SipTrunk, TrunkAssignment
 
@@ -72,8 +72,7 @@ class _Context:
 
 
 def _own_number(item: dict, direction: str) -> int | None:
-    raw = str(item.get("from" if direction == "placed" else "to") or "").lstrip("+")
-    return int(raw) if is_digits(raw) and len(raw) <= 15 else None
+    return phone.from_storage(item.get("from" if direction == "placed" else "to"))
 
 
 def store_page(account, direction: str, items: list[dict], context: _Context) -> int:

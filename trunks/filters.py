@@ -5,9 +5,9 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 
-from dids.phone import search_digits
 from portal.filters import FilterForm, SearchFilterSet
 from portal.models import WavixAccount
+from portal.phone import search_digits
 
 from . import selectors
 from .models import Cdr, SipTrunk

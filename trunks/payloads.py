@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from dids.ranges import is_digits
+from portal import phone
 
 from . import validation as rules
 from .models import SETTINGS
@@ -99,8 +99,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def _number(value) -> int | None:
-    text = str(value or "").strip().lstrip("+")
-    return int(text) if is_digits(text) else None
+    return phone.from_storage(value)
 
 
 def ip_auth_host(data: dict) -> str | None:

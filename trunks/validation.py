@@ -9,7 +9,7 @@ import secrets
 import string
 from decimal import Decimal, InvalidOperation
 
-from dids import phone
+from portal import phone
 
 # Wavix's ranges for a trunk's limits (its account maximums, per Wavix's spec and sandbox).
 MAX_CALL_SECONDS = 14_400

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import e911_services, phone, selectors, services
+from dids import e911_services, selectors, services
 from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
 from dids.models import (
     Did,
@@ -18,7 +18,8 @@ from dids.models import (
     NumberRange,
     SyncRun,
 )
-from dids.ranges import MAX_DIGITS, number_digits
+from dids.ranges import MAX_DIGITS
+from portal import phone
 from portal.api.views import PlatformViewSet, TenantViewSet
 from portal.models import WavixAccount
 from tenants.models import Tenant
@@ -31,7 +32,7 @@ NUMBER_IN_URL = r"\+?[0-9]+"
 
 def _url_number(kwargs) -> int:
     """The number named in the address; one that cannot be a phone number is a 404."""
-    digits = number_digits(kwargs["number"])
+    digits = phone.number_digits(kwargs["number"])
     if digits is None or len(digits) > MAX_DIGITS:
         raise Http404("No such number.")
     return int(digits)

@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from dids import selectors, services
 from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
-from dids.ranges import is_digits
+from portal import phone
 from portal.forms import Form
 from portal.models import WavixAccount
 from portal.views.base import (
@@ -93,8 +93,7 @@ class OrderListView(PollingListView):
 
 
 def _numbers_in(values) -> list[int]:
-    # ASCII digits of an E.164 length only: "²" is a digit to str.isdigit(), not to int().
-    return sorted({int(v) for v in map(str.strip, values) if is_digits(v) and len(v) <= 15})
+    return sorted({n for n in map(phone.from_storage, values) if n is not None})
 
 
 def _selected_numbers(request) -> list[int]:

@@ -2,18 +2,16 @@
 
 from django import template
 
+from portal import phone
+
 register = template.Library()
 
 
 @register.filter
 def e164(value) -> str:
     """A number stored as E.164 digits, shown with its “+”; anything else (an anonymous
-    caller, a SIP address) as it is."""
-    text = str(value if value is not None else "").strip()
-    digits = text.removeprefix("+")
-    if digits.isascii() and digits.isdigit():
-        return "+" + digits
-    return text
+    caller, a SIP address) as it is (`portal.phone.e164`, the one display rule)."""
+    return phone.e164(value)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from dids import e911_services, services
+from dids import e911_services, selectors, services
 from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, E911ReconcileRun
 from portal.models import AuditEntry
 from sandbox.wavix.faults import faults_set
@@ -230,6 +230,24 @@ def test_numbers_outside_the_us_and_canada_are_refused_with_the_reason(e911):
     assert f"+{e911.foreign} is not a US or Canadian number: E911 covers country code 1" in page
     not_held = validate_page(login(e911.admin_a), "acme", [16468097079], MAIN_ST)
     assert "+16468097079 is not held on Wavix" in not_held
+
+
+def test_a_jamaican_number_held_on_wavix_is_refused_as_not_us_or_canadian(e911):
+    """+1 876 is Jamaica: country code 1 is shared by the Caribbean, so the numbering plan, not
+    the leading 1 nor a missing country in the inventory, says whose number it is."""
+    jamaica = Did.objects.create(account=e911.account, number=18765550100, country="")
+    toronto = Did.objects.create(account=e911.account, number=14165550123, country="")
+    services.pool_save(tenant=e911.a, text="18765550100;14165550123", name="Caribbean")
+    page = validate_page(login(e911.admin_a), "acme", [jamaica.number], MAIN_ST)
+    assert (
+        "+18765550100 is a number of JM (Jamaica), not a US or Canadian number: E911 covers "
+        "the United States and Canada only."
+    ) in html.unescape(page)
+    with scope(tenant=e911.a):
+        listed = set(selectors.e911_numbers(e911.a).values_list("number", flat=True))
+    assert N1 in listed and toronto.number in listed and jamaica.number not in listed
+    with scope(tenant=e911.a):
+        assert e911_services.eligible_dids(e911.a, [toronto.number]) == [toronto]
 
 
 def test_wavix_down_during_validation_is_a_clear_error_not_a_500(e911):

@@ -49,6 +49,25 @@ def test_numbers_outside_the_us_and_canada_are_refused_with_the_reason():
     assert e911.number_refusal(18778230012, "") is None
 
 
+def test_the_numbering_plan_not_the_leading_one_says_whose_number_it_is():
+    # +1 876 is Jamaica, +1 441 Bermuda: refused even when the inventory names no country.
+    assert e911.number_refusal(18765550100) == (
+        "+18765550100 is a number of JM (Jamaica), not a US or Canadian number: E911 covers "
+        "the United States and Canada only."
+    )
+    assert "is a number of BM (Bermuda), not a US or Canadian number" in (
+        e911.number_refusal(14415550100)
+    )
+    assert e911.number_refusal(14165550123) is None  # Toronto
+    assert e911.number_refusal(17875550100) is None  # Puerto Rico shares US 911
+
+
+def test_numbers_that_are_neither_geographic_nor_toll_free_are_refused_by_their_type():
+    assert e911.number_refusal(19005550100) == (
+        "+19005550100 is a premium rate number: E911 covers geographic and toll-free numbers only."
+    )
+
+
 def test_a_complete_address_passes():
     assert errors_of() == {}
     assert errors_of(state="on", city="Toronto", zip_code="m5h2n2") == {}

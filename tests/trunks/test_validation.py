@@ -202,7 +202,7 @@ def test_numbers_are_ascii_digits_only(value):
 
 
 def test_caller_ids_are_read_as_people_write_them():
-    """One reader of typed numbers (dids/phone.py) for trunks as for pools."""
+    """One reader of typed numbers (portal/phone.py) for trunks as for pools."""
     assert rules.parse_number("+1 (312) 555-0150") == 13125550150
     assert rules.parse_number("+1 212 736 0000") == 12127360000
     with pytest.raises(rules.Problems, match="it has 3 digits; a phone number has at least 8"):

@@ -1,4 +1,4 @@
-"""Numbers typed as people write them: one reader (dids/phone.py) for pools, who-owns,
+"""Numbers typed as people write them: one reader (portal/phone.py) for pools, who-owns,
 searches, trunk caller IDs and E911, with a named rule for every refusal."""
 
 import pytest
@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dids import phone, services
+from dids import services
 from dids.ranges import Pool
+from portal import phone
 
 from ..conftest import login
 
@@ -66,6 +67,96 @@ def test_number_type_comes_from_the_numbering_plan():
     assert phone.number_type(12127360000) == "Geographic or mobile"
     assert phone.number_type(447911123456) == "Mobile"
     assert phone.number_type(10000000000) == ""
+
+
+@pytest.mark.parametrize(
+    ("number", "region"),
+    [
+        (18765550100, "JM"),  # +1 876: Jamaica, though it starts with the US country code
+        (14165550123, "CA"),
+        (16468097065, "US"),
+        (18005550100, "US"),
+        (17875550100, "PR"),
+        (442071838750, "GB"),
+        (12000000000, None),  # area code 200 is not assigned
+    ],
+)
+def test_the_region_of_a_number_comes_from_the_numbering_plan(number, region):
+    assert phone.region_of(number) == region
+    assert phone.region_of(f"+{number}") == region
+
+
+def test_the_type_of_a_number_comes_from_the_numbering_plan():
+    assert phone.type_of(18005550100) == phone.PhoneNumberType.TOLL_FREE
+    assert phone.is_toll_free(18778230012) and not phone.is_toll_free(16468097065)
+    assert phone.is_geographic(16468097065) and phone.is_geographic(447911123456)
+    assert phone.type_of(19005550100) == phone.PhoneNumberType.PREMIUM_RATE
+    assert phone.type_of(10000000000) == phone.PhoneNumberType.UNKNOWN
+
+
+def test_the_north_american_plan_is_country_code_one_with_the_caribbean_in_it():
+    assert phone.is_nanp(18765550100) and phone.is_nanp(14165550123)
+    assert not phone.is_nanp(442071838750)
+    assert {"US", "CA", "JM", "PR"} <= set(phone.nanp_regions())
+    assert phone.nanp_prefixes("JM") == ("658", "876")
+    assert phone.nanp_prefixes("US") == ()
+    assert phone.nanp_toll_free_prefixes() == ("800", "833", "844", "855", "866", "877", "888")
+    assert phone.nanp_spans(("876",)) == [(18760000000, 18769999999)]
+    assert phone.region_name("JM") == "Jamaica"
+
+
+def test_a_number_is_shown_in_one_of_three_forms():
+    assert phone.e164(13125550150) == "+13125550150"
+    assert phone.e164("+13125550150") == "+13125550150"
+    assert phone.e164("anonymous") == "anonymous"
+    assert phone.display(13125550150) == "+1 312-555-0150"
+    assert phone.display_national(13125550150) == "(312) 555-0150"
+    assert phone.display_national(442071838750) == "020 7183 8750"
+
+
+def test_the_storage_form_is_e164_digits_without_the_plus():
+    assert phone.storage_form("+16468097065") == "16468097065"
+    assert phone.storage_form(16468097065) == "16468097065"
+    assert phone.storage_form(" sip:alice ") == "sip:alice"
+    assert phone.storage_form(None) == ""
+
+
+def test_a_stored_or_provider_sent_number_is_read_as_e164_digits_only():
+    assert phone.from_storage("+16468097065") == 16468097065
+    assert phone.from_storage(" 16468097065 ") == 16468097065
+    assert phone.from_storage("1646809706²") is None  # a digit to str.isdigit, not to int
+    assert phone.from_storage("1" * 16) is None
+    assert phone.from_storage("anonymous") is None
+    assert phone.from_storage(None) is None
+    assert phone.number_digits("+1 646 809 7065") == "16468097065"
+    assert phone.number_digits("+1-646") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "number"),
+    [
+        ("(312) 555-0150", "US", 13125550150),
+        ("312.555.0150", "us", 13125550150),
+        ("020 7183 8750", "GB", 442071838750),
+        ("+1 (312) 555-0150", "GB", 13125550150),  # a country code wins over the region
+    ],
+)
+def test_a_national_form_is_read_in_the_region_it_is_written_in(typed, region, number):
+    assert phone.parse(typed, region=region) == number
+
+
+def test_without_a_region_a_national_form_is_still_refused():
+    with pytest.raises(phone.NumberError, match="has no country code"):
+        phone.parse("(312) 555-0150")
+
+
+@given(st.integers(min_value=12_000_000_000, max_value=19_999_999_999))
+def test_a_valid_number_reads_back_from_each_way_it_is_shown(n):
+    assert phone.storage_form(phone.e164(n)) == str(n)
+    if phone.is_valid(n):
+        assert phone.parse(phone.display(n)) == n
+        assert phone.parse(phone.display_national(n), region=phone.region_of(n)) == n
+        assert phone.region_of(n) in phone.nanp_regions()
 
 
 @pytest.mark.django_db
@@ -186,5 +277,5 @@ def test_a_huge_segment_is_refused_before_its_dashes_are_tried():
     text = "1-" * 200_000 + "1"
     started = time.perf_counter()
     with pytest.raises(ValueError, match="longer than 100 characters"):
-        phone.parse_pool(text)
+        Pool.parse(text, number=phone.check)
     assert time.perf_counter() - started < 1
