@@ -116,11 +116,11 @@ def diff(before: dict | None, after: dict | None) -> dict[str, list]:
 
 
 def _tenant_id_for(instance: models.Model, actor: Actor) -> int | None:
-    from tenants.models import Tenant
-
-    if isinstance(instance, Tenant):
-        return instance.pk
-    tenant_id = getattr(instance, "tenant_id", None)
+    # A model whose entries belong to a tenant other than its `tenant` foreign key says so with
+    # `audit_tenant_id` (a Tenant's own entries are its own); the base knows no app's models.
+    tenant_id = getattr(instance, "audit_tenant_id", None)
+    if tenant_id is None:
+        tenant_id = getattr(instance, "tenant_id", None)
     return tenant_id if tenant_id is not None else actor.tenant_id
 
 

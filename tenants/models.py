@@ -128,6 +128,11 @@ class Tenant(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def audit_tenant_id(self) -> int | None:
+        """A tenant's own changes are in its audit log (portal.audit reads this)."""
+        return self.pk
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

@@ -19,8 +19,9 @@ from dids.models import (
     SyncRun,
 )
 from dids.ranges import MAX_DIGITS, number_digits
-from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
+from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 
 from . import serializers as s
