@@ -251,14 +251,16 @@ class MembershipApiViewSet(
         body = s.MembershipUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         membership = self.get_object()
-        services.check_can_manage(request.user, membership, new_role=body.validated_data["role"])
+        services.check_can_manage(
+            acting_user=request.user, membership=membership, new_role=body.validated_data["role"]
+        )
         membership = services.membership_set(
             tenant=self.tenant, user=membership.user, role=body.validated_data["role"]
         )
         return Response(s.MembershipSerializer(membership).data)
 
     def perform_destroy(self, instance):
-        services.check_can_manage(self.request.user, instance)
+        services.check_can_manage(acting_user=self.request.user, membership=instance)
         services.membership_remove(membership=instance, acting_user=self.request.user)
 
 

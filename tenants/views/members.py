@@ -6,16 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView
 
-from portal.views.base import (
-    FilteredListView,
-    ObjectActionView,
-    ServiceFormMixin,
-)
+from portal.views.base import FilteredListView, ObjectActionView, ServiceFormMixin
 from tenants import services
 from tenants.filters import MembershipFilter
-from tenants.forms import (
-    MemberEditForm,
-)
+from tenants.forms import MemberEditForm
 from tenants.models import Membership, Role
 from tenants.views.base import TenantMixin
 
@@ -57,7 +51,9 @@ class MemberEditView(TenantMembershipMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         services.check_can_manage(
-            self.request.user, self.object, new_role=form.cleaned_data["role"]
+            acting_user=self.request.user,
+            membership=self.object,
+            new_role=form.cleaned_data["role"],
         )
         return services.membership_set(
             tenant=self.tenant, user=self.object.user, role=form.cleaned_data["role"]
@@ -72,7 +68,7 @@ class MemberRemoveView(TenantMembershipMixin, ObjectActionView):
     success_message = "{obj.user} removed from the tenant."
 
     def act(self, obj):
-        services.check_can_manage(self.request.user, obj)
+        services.check_can_manage(acting_user=self.request.user, membership=obj)
         services.membership_remove(membership=obj, acting_user=self.request.user)
         return obj
 

@@ -15,10 +15,7 @@ from portal.views.base import (
 )
 from tenants import selectors, services
 from tenants.filters import TenantFilter
-from tenants.forms import (
-    MemberAddForm,
-    TenantForm,
-)
+from tenants.forms import MemberAddForm, TenantForm
 from tenants.models import Tenant
 
 

@@ -19,9 +19,7 @@ from portal.views.base import (
 )
 from tenants import services
 from tenants.filters import ApiTokenFilter
-from tenants.forms import (
-    ApiTokenForm,
-)
+from tenants.forms import ApiTokenForm
 from tenants.models import ApiToken, Tenant
 from tenants.views.base import TenantMixin
 

@@ -17,11 +17,7 @@ from portal.views.base import (
 )
 from tenants import services
 from tenants.filters import UserFilter
-from tenants.forms import (
-    MembershipAddForm,
-    UserCreateForm,
-    UserEditForm,
-)
+from tenants.forms import MembershipAddForm, UserCreateForm, UserEditForm
 from tenants.models import Membership, User
 
 
