@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Count, Prefetch, QuerySet
 
 from portal.models import AuditEntry
-from tenants.models import Membership, Tenant
+from tenants.models import ApiToken, Membership, Tenant, User
 
 ListAnnotation = Callable[[], Any]  # returns a query expression over Tenant rows
 DetailContext = Callable[[Tenant], dict[str, Any]]
@@ -48,3 +49,25 @@ def tenant_detail(*, tenant: Tenant) -> dict[str, Any]:
     for provider in _detail_contexts:
         context.update(provider(tenant))
     return context
+
+
+def users_with_groups() -> QuerySet[User]:
+    return User.objects.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+
+
+def user_list() -> QuerySet[User]:
+    """Every user with their groups and how many tenants they belong to, by address."""
+    return users_with_groups().annotate(tenant_count=Count("memberships")).order_by("email")
+
+
+def api_tokens_shown(
+    *, user: User, tenant: Tenant | None, every_member: bool
+) -> QuerySet[ApiToken]:
+    """The tokens a token list shows: the user's own platform-wide ones on the platform side; in
+    a tenant, the user's own, or every member's (`every_member`, for its admins)."""
+    queryset = ApiToken.objects.select_related("user", "tenant")
+    if tenant is None:
+        return queryset.filter(tenant__isnull=True, user=user)
+    if every_member:
+        return queryset
+    return queryset.filter(user=user)

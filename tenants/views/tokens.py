@@ -17,7 +17,7 @@ from portal.views.base import (
     PlatformAdminMixin,
     add_form_errors,
 )
-from tenants import services
+from tenants import selectors, services
 from tenants.filters import ApiTokenFilter
 from tenants.forms import ApiTokenForm
 from tenants.models import ApiToken, Tenant
@@ -38,12 +38,11 @@ class TokenViewMixin:
 
     def tokens(self):
         tenant = self.token_tenant()
-        queryset = ApiToken.objects.select_related("user", "tenant")
-        if tenant is None:
-            return queryset.filter(tenant__isnull=True, user=self.request.user)
-        if self.access.is_admin:
-            return queryset
-        return queryset.filter(user=self.request.user)
+        return selectors.api_tokens_shown(
+            user=self.request.user,
+            tenant=tenant,
+            every_member=tenant is not None and self.access.is_admin,
+        )
 
     def get_base_queryset(self):
         return self.tokens()

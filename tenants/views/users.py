@@ -3,8 +3,6 @@ tenants."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import FormView
@@ -15,14 +13,10 @@ from portal.views.base import (
     PlatformAdminMixin,
     ServiceFormMixin,
 )
-from tenants import services
+from tenants import selectors, services
 from tenants.filters import UserFilter
 from tenants.forms import MembershipAddForm, UserCreateForm, UserEditForm
 from tenants.models import Membership, User
-
-
-def _users_with_groups():
-    return User.objects.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
 
 
 class UserListView(PlatformAdminMixin, FilteredListView):
@@ -32,7 +26,7 @@ class UserListView(PlatformAdminMixin, FilteredListView):
     table_template_name = "tenants/platform/_user_table.html"
 
     def get_base_queryset(self):
-        return _users_with_groups().annotate(tenant_count=Count("memberships")).order_by("email")
+        return selectors.user_list()
 
 
 class UserCreateView(PlatformAdminMixin, ServiceFormMixin, FormView):
@@ -55,7 +49,7 @@ class UserDetailView(PlatformAdminMixin, ServiceFormMixin, FormView):
     success_message = "User {obj} saved."
 
     def get_object(self):
-        return get_object_or_404(_users_with_groups(), pk=self.kwargs["pk"])
+        return get_object_or_404(selectors.users_with_groups(), pk=self.kwargs["pk"])
 
     def get_initial(self):
         user = self.object
