@@ -13,7 +13,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import truncatechars
 
-from portal.admin import NumberSearchMixin, ReadOnlyAdmin, field_names, phone_number
+from dids.phone import search_digits
+from portal.admin import ReadOnlyAdmin, field_names
 
 from .models import (
     Did,
@@ -28,6 +29,26 @@ from .models import (
     PoolImport,
     SyncRun,
 )
+
+
+def phone_number(term: str) -> int | None:
+    """The number a search term writes, however it is punctuated: "+1 (646) 809-7065" is
+    16468097065. None if the term is not a phone number."""
+    digits = search_digits(term)
+    return int(digits) if digits and digits[0] != "0" else None
+
+
+class NumberSearchMixin:
+    """Phone numbers are stored as E.164 digits; a search for "+1 646 809-7065" also matches
+    them (the term as typed is searched too)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        number = phone_number(search_term)
+        if number is not None and str(number) != search_term.strip():
+            by_number, more = super().get_search_results(request, queryset, str(number))
+            found, duplicates = found | by_number, duplicates or more
+        return found, duplicates
 
 
 @admin.display(description="number", ordering="number")

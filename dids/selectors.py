@@ -14,7 +14,7 @@ from portal import phone
 from portal.phone import search_digits
 
 from . import e911
-from .models import Did, DidNote, E911Address, NumberRange
+from .models import Did, DidNote, DidPool, E911Address, NumberRange
 from .ranges import MAX_DIGITS, Pool
 from .ranges import NumberRange as Span
 
@@ -377,3 +377,19 @@ def attach_e911(dids, *, scoped: bool = True) -> None:
         did.e911_kind = {"toll_free": "Toll-free", "geographic": "Geographic"}.get(
             e911.number_kind(did.number) or "", ""
         )
+
+
+# What the numbers app adds to other apps' pages and rules (registered in DidsConfig.ready).
+
+
+def tenant_pools(tenant) -> dict:
+    """The tenant's pools, on the platform's page of the tenant."""
+    return {"pools": DidPool.objects.filter(tenant=tenant).order_by("name")}
+
+
+def wavix_account_hold(account) -> str:
+    """Why a Wavix account may not be deleted ("" if the inventory does not hold it): it still
+    holds numbers that are not released."""
+    if account.dids.exclude(status=Did.Status.RELEASED).exists():
+        return f"“{account}” still holds numbers in the inventory; return them or move them first."
+    return ""

@@ -42,26 +42,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def phone_number(term: str) -> int | None:
-    """The number a search term writes, however it is punctuated: "+1 (646) 809-7065" is
-    16468097065. None if the term is not a phone number."""
-    digits = search_digits(term)
-    return int(digits) if digits and digits[0] != "0" else None
-
-
-class NumberSearchMixin:
-    """Phone numbers are stored as E.164 digits; a search for "+1 646 809-7065" also matches
-    them (the term as typed is searched too)."""
-
-    def get_search_results(self, request, queryset, search_term):
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        number = phone_number(search_term)
-        if number is not None and str(number) != search_term.strip():
-            by_number, more = super().get_search_results(request, queryset, str(number))
-            found, duplicates = found | by_number, duplicates or more
-        return found, duplicates
-
-
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
     list_display = ["name"]

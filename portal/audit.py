@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -116,16 +117,21 @@ def diff(before: dict | None, after: dict | None) -> dict[str, list]:
 
 
 def _tenant_id_for(instance: models.Model, actor: Actor) -> int | None:
-    from tenants.models import Tenant
-
-    if isinstance(instance, Tenant):
-        return instance.pk
-    tenant_id = getattr(instance, "tenant_id", None)
+    # A model whose entries belong to a tenant other than its `tenant` foreign key says so with
+    # `audit_tenant_id` (a Tenant's own entries are its own); the base knows no app's models.
+    tenant_id = getattr(instance, "audit_tenant_id", None)
+    if tenant_id is None:
+        tenant_id = getattr(instance, "tenant_id", None)
     return tenant_id if tenant_id is not None else actor.tenant_id
 
 
+def _audit_entry_model():
+    # By name: portal.models reads this module's labels, so importing it back is a cycle.
+    return apps.get_model("portal", "AuditEntry")
+
+
 def _entry(instance, action, before, after, message, actor, content_type):
-    from portal.models import AuditEntry
+    AuditEntry = _audit_entry_model()
 
     user = actor.user
     return AuditEntry(
@@ -152,7 +158,7 @@ def record_many(
     writes (a sync page), which send no model signals."""
     from django.contrib.contenttypes.models import ContentType
 
-    from portal.models import AuditEntry
+    AuditEntry = _audit_entry_model()
 
     if not changes:
         return

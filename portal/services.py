@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -11,6 +13,17 @@ from portal.models import WavixAccount
 from portal.validation import full_clean
 
 TEST_TIMEOUT_SECONDS = 5.0
+
+# An app whose rows keep a Wavix account in use registers a checker (from its AppConfig.ready):
+# it returns why the account may not be deleted, or "". The base knows no app's rows; those
+# that reference the account with PROTECT are refused by the database in any case.
+AccountChecker = Callable[[WavixAccount], str]
+_account_checkers: list[AccountChecker] = []
+
+
+def register_account_checker(checker: AccountChecker) -> None:
+    if checker not in _account_checkers:
+        _account_checkers.append(checker)
 
 
 @transaction.atomic
@@ -54,10 +67,10 @@ def wavix_account_save(
 
 @transaction.atomic
 def wavix_account_delete(*, account: WavixAccount) -> None:
-    if account.dids.exclude(status="released").exists():
-        raise ValidationError(
-            f"“{account}” still holds numbers in the inventory; return them or move them first."
-        )
+    for checker in _account_checkers:
+        reason = checker(account)
+        if reason:
+            raise ValidationError(reason)
     try:
         account.delete()
     except ProtectedError as exc:

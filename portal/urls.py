@@ -5,19 +5,21 @@ from django.urls import include, path
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
-from portal.api.index import ApiDocsView, ApiSchemaView
-from portal.views import pages, wavix
+from portal.api.docs import ApiDocsView, ApiSchemaView
+from portal.dashboards import home, platform, tenant
+from portal.views import audit, pages, wavix
 from tenants.auth import AdminLoginForm, LoginForm
 from tenants.urls import invitation_urlpatterns as tenants_invitations
 from tenants.urls import platform_urlpatterns as tenants_platform
 from tenants.urls import tenant_urlpatterns as tenants_tenant
+from tenants.views import account
 from trunks.urls import platform_urlpatterns as trunks_platform
 from trunks.urls import tenant_urlpatterns as trunks_tenant
 
 platform_urlpatterns = [
-    path("", pages.PlatformDashboardView.as_view(), name="dashboard"),
-    path("audit/", pages.PlatformAuditListView.as_view(), name="audit_list"),
-    path("audit/<int:pk>/", pages.PlatformAuditDetailView.as_view(), name="audit_detail"),
+    path("", platform.PlatformDashboardView.as_view(), name="dashboard"),
+    path("audit/", audit.PlatformAuditListView.as_view(), name="audit_list"),
+    path("audit/<int:pk>/", audit.PlatformAuditDetailView.as_view(), name="audit_detail"),
     path("wavix/", wavix.WavixAccountListView.as_view(), name="wavix_account_list"),
     path("wavix/new/", wavix.WavixAccountFormView.as_view(), name="wavix_account_create"),
     path("wavix/<int:pk>/", wavix.WavixAccountFormView.as_view(), name="wavix_account_edit"),
@@ -33,11 +35,10 @@ platform_urlpatterns = [
 ]
 
 tenant_urlpatterns = [
+    path("", tenant.TenantDashboardView.as_view(), name="dashboard"),
     *tenants_tenant,
     *dids_tenant,
     *trunks_tenant,
-    path("audit/", pages.TenantAuditListView.as_view(), name="audit_list"),
-    path("audit/<int:pk>/", pages.TenantAuditDetailView.as_view(), name="audit_detail"),
 ]
 
 admin.site.site_header = "Portal support"
@@ -45,7 +46,7 @@ admin.site.login_form = AdminLoginForm
 admin.site.site_title = "Portal support"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -54,7 +55,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", pages.account, name="account"),
+    path("account/", account.account, name="account"),
     path("invitations/", include(tenants_invitations)),
     path("healthz", pages.healthz, name="healthz"),
     path("favicon.ico", pages.favicon),

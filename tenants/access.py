@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope, scopes_disabled
@@ -30,7 +32,7 @@ def suspension_notice(tenant: Tenant) -> str:
 @dataclass(frozen=True)
 class TenantAccess:
     tenant: Tenant
-    role: str  # "admin" or "agent"; system administrators act as admins
+    role: Role  # system administrators act as admins
     via_platform: bool = False  # a system administrator who is not a member
 
     @property
@@ -42,7 +44,7 @@ class TenantAccess:
         return Role(self.role).label
 
 
-def memberships_of(user) -> list[Membership]:
+def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     """The user's tenants, for the switcher. Crosses tenants, so it opts out of the scope."""
     if not user.is_authenticated:
         return []
@@ -52,7 +54,9 @@ def memberships_of(user) -> list[Membership]:
         )
 
 
-def resolve_tenant(user, slug: str, token: ApiToken | None = None) -> TenantAccess:
+def resolve_tenant(
+    user: User | AnonymousUser, slug: str, token: ApiToken | None = None
+) -> TenantAccess:
     """The tenant named in the URL, if this user (and token) may act in it; otherwise 404."""
     tenant = Tenant.objects.filter(slug=slug).first()
     if tenant is None or not user.is_authenticated or not user.is_active:
@@ -67,11 +71,11 @@ def resolve_tenant(user, slug: str, token: ApiToken | None = None) -> TenantAcce
         raise Http404("No such tenant.")
     if not tenant.is_active and not user.is_system_admin:
         raise TenantSuspended(tenant)
-    role = Role.ADMIN if user.is_system_admin else membership.role
+    role = Role.ADMIN if user.is_system_admin else Role(membership.role)
     return TenantAccess(tenant=tenant, role=role)
 
 
-def tenant_scope(tenant_id: int | None):
+def tenant_scope(tenant_id: int | None) -> AbstractContextManager:
     """The scope a task re-enters for a row it acts on: its tenant's, or none for a
     platform-wide row (such as a platform API token)."""
     if tenant_id is None:
@@ -79,7 +83,7 @@ def tenant_scope(tenant_id: int | None):
     return scope(tenant=tenant_id)
 
 
-def home_tenant(user) -> Tenant | None:
+def home_tenant(user: User) -> Tenant | None:
     """Where a tenant user lands after logging in: the last tenant they used, else the first."""
     memberships = [m for m in memberships_of(user) if m.tenant.is_active]
     for m in memberships:
@@ -88,11 +92,11 @@ def home_tenant(user) -> Tenant | None:
     return memberships[0].tenant if memberships else None
 
 
-def suspended_memberships(user) -> list[Membership]:
+def suspended_memberships(user: User) -> list[Membership]:
     return [m for m in memberships_of(user) if not m.tenant.is_active]
 
 
-def remember_tenant(user, tenant: Tenant) -> None:
+def remember_tenant(user: User, tenant: Tenant) -> None:
     """Records the tenant a member works in, without an audit entry (it is not a change anyone
     made to the account), and only when it changed."""
     if user.last_tenant_id != tenant.pk:

@@ -81,9 +81,9 @@ class InvitationFilter(SearchFilterSet):
         now = timezone.now()
         open_ = Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True)
         return {
-            "pending": queryset.filter(open_, expires_at__gt=now),
-            "expired": queryset.filter(open_, expires_at__lte=now),
-            "accepted": queryset.filter(accepted_at__isnull=False),
-            "declined": queryset.filter(declined_at__isnull=False),
-            "revoked": queryset.filter(revoked_at__isnull=False),
+            Invitation.State.PENDING: queryset.filter(open_, expires_at__gt=now),
+            Invitation.State.EXPIRED: queryset.filter(open_, expires_at__lte=now),
+            Invitation.State.ACCEPTED: queryset.filter(accepted_at__isnull=False),
+            Invitation.State.DECLINED: queryset.filter(declined_at__isnull=False),
+            Invitation.State.REVOKED: queryset.filter(revoked_at__isnull=False),
         }[value]

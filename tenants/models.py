@@ -15,7 +15,14 @@ from django_scopes import ScopedManager
 
 from portal.crypto import EncryptedTextField
 
-from .querysets import ApiTokenQuerySet, MembershipQuerySet, TenantQuerySet, UserManager
+from .choices import Role, TenantStatus
+from .querysets import (
+    ApiTokenQuerySet,
+    MembershipQuerySet,
+    TenantQuerySet,
+    UserManager,
+    normalize_email,
+)
 
 # One text for the slug's rule, in its help and in its error.
 SLUG_RULE = "1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen"
@@ -23,12 +30,6 @@ slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?\Z",
     f"“%(value)s” is not a valid slug: use {SLUG_RULE}.",
 )
-
-
-def normalize_email(value: str) -> str:
-    """The one form of an e-mail address used for accounts, logins, the login lockout and
-    invitations: trimmed and lowercased, so addresses that differ only in case are one."""
-    return value.strip().lower()
 
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "platform", "login", "logout"}
@@ -95,9 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Tenant(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
+    Status = TenantStatus
 
     name = models.CharField(max_length=120, unique=True)
     # A CharField: SlugField would add Django's own slug rule, with a different text.
@@ -128,16 +127,16 @@ class Tenant(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def audit_tenant_id(self) -> int | None:
+        """A tenant's own changes are in its audit log (portal.audit reads this)."""
+        return self.pk
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is reserved; choose another slug."})
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "Tenant admin"
-    AGENT = "agent", "Agent"
 
 
 class Membership(models.Model):

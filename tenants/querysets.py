@@ -5,6 +5,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .choices import Role, TenantStatus
+
+
+def normalize_email(value: str) -> str:
+    """The one form of an e-mail address used for accounts, logins, the login lockout and
+    invitations: trimmed and lowercased, so addresses that differ only in case are one."""
+    return value.strip().lower()
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -12,8 +20,6 @@ class UserManager(BaseUserManager):
     def _create(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("email: an email address is required")
-        from .models import normalize_email
-
         user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -29,19 +35,17 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        from .models import normalize_email
-
         return self.get(**{self.model.USERNAME_FIELD: normalize_email(username)})
 
 
 class TenantQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status="active")
+        return self.filter(status=TenantStatus.ACTIVE)
 
     def with_counts(self):
         return self.annotate(
             member_count=Count("memberships", distinct=True),
-            admin_count=Count("memberships", filter=Q(memberships__role="admin"), distinct=True),
+            admin_count=Count("memberships", filter=Q(memberships__role=Role.ADMIN), distinct=True),
         )
 
     def search(self, text: str):
@@ -55,7 +59,7 @@ class TenantQuerySet(models.QuerySet):
 
 class MembershipQuerySet(models.QuerySet):
     def admins(self):
-        return self.filter(role="admin")
+        return self.filter(role=Role.ADMIN)
 
 
 class ApiTokenQuerySet(models.QuerySet):

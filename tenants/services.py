@@ -201,7 +201,7 @@ def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
 
 
 def check_can_manage(
-    acting_user: User, membership: Membership, new_role: str | None = None
+    *, acting_user: User, membership: Membership, new_role: str | None = None
 ) -> None:
     """System administrators manage every member; tenant admins manage agents only."""
     if acting_user.is_system_admin:

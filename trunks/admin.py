@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.admin import NumberSearchMixin, ReadOnlyAdmin, field_names
+from dids.admin import NumberSearchMixin
+from portal.admin import ReadOnlyAdmin, field_names
 
 from .models import SETTINGS, Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 

@@ -20,8 +20,9 @@ from dids.models import (
 )
 from dids.ranges import MAX_DIGITS
 from portal import phone
-from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
+from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 
 from . import serializers as s

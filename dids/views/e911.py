@@ -23,9 +23,9 @@ from portal.views.base import (
     PaginatedListView,
     PartialMixin,
     PlatformAdminMixin,
-    TenantMixin,
     add_form_errors,
 )
+from tenants.views.base import TenantMixin
 
 
 def _numbers_from(request) -> list[str]:

@@ -15,7 +15,8 @@ from dids.models import Did, DidPool, NumberRange
 from dids.ranges import NumberRange as Span
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
-from portal.views.base import PaginatedListView, PartialMixin, TenantMixin
+from portal.views.base import PaginatedListView, PartialMixin
+from tenants.views.base import TenantMixin
 
 # Tenant: numbers ---------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
-"""The audit log over the API: all of it for system administrators, a tenant's for its admins."""
+"""The audit log over the API: all of it for system administrators. A tenant's, for its
+admins, is the tenants app's (tenants/api/views.py), on the same serializer and mixin."""
 
 from rest_framework import mixins, serializers
 
-from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.api.views import PlatformViewSet
 from portal.filters import AuditEntryFilter
 from portal.models import AuditEntry
 
@@ -35,7 +36,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return f"{entry.content_type.app_label}.{entry.content_type.model}"
 
 
-class _AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class AuditViewSetMixin(mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = AuditEntry
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
@@ -45,11 +46,5 @@ class _AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return AuditEntry.objects.for_list()
 
 
-class PlatformAuditViewSet(_AuditViewSet, PlatformViewSet):
+class PlatformAuditViewSet(AuditViewSetMixin, PlatformViewSet):
     """Every change on the platform."""
-
-
-class TenantAuditViewSet(_AuditViewSet, TenantViewSet):
-    """Changes in this tenant (tenant admins)."""
-
-    admin_actions = {"list", "retrieve"}

@@ -70,13 +70,8 @@ class AutoSchema(openapi.AutoSchema):
         return str(meta.verbose_name), str(meta.verbose_name_plural)
 
     def get_tags(self) -> list[str]:
-        from portal.api.views import PlatformViewSet, TenantViewSet
-
-        if isinstance(self.view, TenantViewSet):
-            return ["tenant"]
-        if isinstance(self.view, PlatformViewSet):
-            return ["platform"]
-        return ["api"]
+        # Platform and tenant views name their tag; the base knows no app's views.
+        return [getattr(self.view, "api_tag", "api")]
 
     def _get_paginator(self):
         # Only GET lists are paginated; a POST that answers several objects answers a list.

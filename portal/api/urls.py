@@ -1,64 +1,33 @@
+"""The project's API routes (`/api/v1/`): each app's, from its own `api/urls.py`, and the
+platform's audit log. The index lists every router's, so a new route is listed the day it is
+registered."""
+
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from dids.api.views import (
-    E911ApiViewSet,
-    E911DriftApiViewSet,
-    E911JobApiViewSet,
-    E911ReconcileRunApiViewSet,
-    InventoryApiViewSet,
-    NumberApiViewSet,
-    PlatformE911DriftApiViewSet,
-    PoolApiViewSet,
-    PoolUsageApiViewSet,
-    SyncRunApiViewSet,
-)
-from portal.api.audit import PlatformAuditViewSet, TenantAuditViewSet
-from portal.api.index import ApiIndexView
-from tenants.api.views import (
-    InvitationApiViewSet,
-    MembershipApiViewSet,
-    MeView,
-    TenantApiViewSet,
-    UserApiViewSet,
-)
-from trunks.api.views import (
-    CdrApiViewSet,
-    ShareApiViewSet,
-    TenantCdrApiViewSet,
-    TenantTrunkApiViewSet,
-    TrunkApiViewSet,
-)
+from dids.api import urls as dids_api
+from portal.api.audit import PlatformAuditViewSet
+from tenants.api import urls as tenants_api
+from tenants.api.views import ApiIndexView, MeView
+from trunks.api import urls as trunks_api
 
-platform = SimpleRouter()
-platform.register("tenants", TenantApiViewSet, basename="tenant")
-platform.register("users", UserApiViewSet, basename="user")
-platform.register("audit-log", PlatformAuditViewSet, basename="audit")
-platform.register("pools", PoolApiViewSet, basename="pool")
-platform.register("inventory", InventoryApiViewSet, basename="inventory")
-platform.register("sync-runs", SyncRunApiViewSet, basename="sync-run")
-platform.register("trunks", TrunkApiViewSet, basename="trunk")
-platform.register("trunk-shares", ShareApiViewSet, basename="trunk-share")
-platform.register("cdrs", CdrApiViewSet, basename="cdr")
-platform.register("e911-drift", PlatformE911DriftApiViewSet, basename="platform-e911-drift")
-platform.register("e911-reconcile-runs", E911ReconcileRunApiViewSet, basename="e911-reconcile")
+audit = SimpleRouter()
+audit.register("audit-log", PlatformAuditViewSet, basename="audit")
 
-tenant = SimpleRouter()
-tenant.register("members", MembershipApiViewSet, basename="member")
-tenant.register("invitations", InvitationApiViewSet, basename="invitation")
-tenant.register("audit-log", TenantAuditViewSet, basename="tenant-audit")
-tenant.register("numbers", NumberApiViewSet, basename="number")
-tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")
-tenant.register("trunks", TenantTrunkApiViewSet, basename="tenant-trunk")
-tenant.register("cdrs", TenantCdrApiViewSet, basename="tenant-cdr")
-tenant.register("e911", E911ApiViewSet, basename="e911")
-tenant.register("e911-jobs", E911JobApiViewSet, basename="e911-job")
-tenant.register("e911-drift", E911DriftApiViewSet, basename="e911-drift")
+platform_routers = [tenants_api.platform, audit, dids_api.platform, trunks_api.platform]
+tenant_routers = [tenants_api.tenant, dids_api.tenant, trunks_api.tenant]
 
 app_name = "api"
 urlpatterns = [
-    path("", ApiIndexView.as_view(platform_router=platform, tenant_router=tenant), name="index"),
+    path(
+        "",
+        ApiIndexView.as_view(platform_routers=platform_routers, tenant_routers=tenant_routers),
+        name="index",
+    ),
     path("me/", MeView.as_view(), name="me"),
-    path("tenants/<slug:tenant_slug>/", include(tenant.urls)),
-    path("", include(platform.urls)),
+    path(
+        "tenants/<slug:tenant_slug>/",
+        include([url for router in tenant_routers for url in router.urls]),
+    ),
+    path("", include([url for router in platform_routers for url in router.urls])),
 ]

@@ -1,15 +1,13 @@
-"""Base API views: platform views for system administrators and tenant views under
-/api/v1/tenants/<tenant_slug>/ that run inside the tenant's scope."""
+"""Base API views: the scope every API view enters, and platform views for system
+administrators. The tenant views under /api/v1/tenants/<tenant_slug>/ are the tenants app's
+(tenants/api/base.py)."""
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 from rest_framework import permissions, viewsets
-
-from portal.audit import actor_context
-from tenants.access import resolve_tenant
 
 
 class IsSystemAdmin(permissions.BasePermission):
@@ -53,31 +51,8 @@ class ScopedQuerysetMixin:
 
 class PlatformViewSet(ScopedQuerysetMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, IsSystemAdmin]
+    api_tag = "platform"  # the schema's tag for its operations
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.enter_scope(scopes_disabled())
-
-
-class TenantViewSet(ScopedQuerysetMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
-    """Tenant from the URL; a tenant token works in its own tenant only. `admin_actions` need
-    the tenant-admin role; everything else is open to every member."""
-
-    admin_actions: set[str] = {"create", "update", "partial_update", "destroy"}
-    lookup_value_regex = "[0-9]+"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.access = resolve_tenant(request.user, kwargs["tenant_slug"], token=request.auth)
-        self.tenant = self.access.tenant
-        if self.action in self.admin_actions and not self.access.is_admin:
-            self.permission_denied(request, message="Tenant admins only.")
-        actor_context.set_tenant(self.tenant.pk)
-        self.enter_scope(scope(tenant=self.tenant))
-        if self.lookup_field in kwargs or (self.lookup_url_kwarg or "") in kwargs:
-            self.get_object()
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["tenant"] = getattr(self, "tenant", None)
-        return context

@@ -1,9 +1,8 @@
-"""Base views every app builds on: role checks, the tenant scope, and filtered, paginated lists.
+"""Base views every app builds on: the platform's role check, and filtered, paginated lists.
 
-A tenant view resolves the tenant from the URL, checks the role, and then runs the whole
-request, template rendering included, inside that tenant's scope. An object named in the URL
-is looked up before the method is dispatched, so another tenant's object is a 404 whatever
-the method.
+The tenant side (`TenantMixin`, the scope of a view under /t/<tenant_slug>/) is the tenants
+app's: tenants/views/base.py. Either looks up an object named in the URL before the method is
+dispatched (`load_object`), so a missing or foreign one is a 404 whatever the method.
 """
 
 from __future__ import annotations
@@ -14,10 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.views import View
 from django.views.generic import ListView
-from django_scopes import scope, scopes_disabled
-
-from portal.audit import actor_context
-from tenants.access import TenantAccess, remember_tenant, resolve_tenant
+from django_scopes import scopes_disabled
 
 
 class PlatformAdminMixin(LoginRequiredMixin):
@@ -41,36 +37,6 @@ def load_object(view, kwargs) -> None:
     missing or foreign one is a 404 whatever the method."""
     if callable(getattr(view, "get_object", None)) and kwargs.keys() - {"tenant_slug"}:
         view.object = view.get_object()
-
-
-class TenantMixin(LoginRequiredMixin):
-    """A view under /t/<tenant_slug>/. `admin_only` views need the tenant-admin role."""
-
-    admin_only = False
-    access: TenantAccess
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.access = resolve_tenant(request.user, kwargs["tenant_slug"])
-        self.tenant = self.access.tenant
-        if self.admin_only and not self.access.is_admin:
-            raise PermissionDenied("Tenant admins only.")
-        if not self.access.via_platform:
-            remember_tenant(request.user, self.tenant)
-        actor_context.set_tenant(self.tenant.pk)
-        with scope(tenant=self.tenant):
-            load_object(self, kwargs)
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["tenant"] = self.tenant
-        context["access"] = self.access
-        return context
 
 
 class PartialMixin:

@@ -1,18 +1,97 @@
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.api.audit import AuditViewSetMixin
+from portal.api.views import PlatformViewSet
 from tenants import invitations, services
 from tenants.access import memberships_of
+from tenants.api.base import TenantViewSet
 from tenants.filters import InvitationFilter, MembershipFilter, TenantFilter, UserFilter
 from tenants.models import Invitation, Membership, Tenant, User
 
 from . import serializers as s
+
+# Reversed with a stand-in slug, then shown as the schema's paths write it.
+STAND_IN = "tenant-slug-here"
+
+
+def _roots(request, routers, **kwargs) -> dict[str, str]:
+    return {
+        prefix: request.build_absolute_uri(reverse(f"api:{basename}-list", kwargs=kwargs))
+        for router in routers
+        for prefix, _, basename in router.registry
+    }
+
+
+_links = serializers.DictField(child=serializers.URLField())
+
+
+class ApiIndexView(APIView):
+    """The API's addresses: the platform's (system administrators with a platform token),
+    each tenant's, and those of the tenants this token or user may act in."""
+
+    platform_routers: list = []
+    tenant_routers: list = []
+
+    @extend_schema(
+        summary="List the API's addresses",
+        responses=inline_serializer(
+            "ApiIndex",
+            {
+                "me": serializers.URLField(),
+                "schema": serializers.URLField(),
+                "docs": serializers.URLField(),
+                "platform": _links,
+                # Links with a {tenant_slug} placeholder: templates, not addresses.
+                "tenant": serializers.DictField(child=serializers.CharField()),
+                "tenants": inline_serializer(
+                    "ApiIndexTenant",
+                    {
+                        "slug": serializers.CharField(),
+                        "name": serializers.CharField(),
+                        "role": serializers.CharField(),
+                        "links": _links,
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        token = request.auth
+        platform_token = token is None or getattr(token, "tenant_id", None) is None
+        url = request.build_absolute_uri
+        template = {
+            name: link.replace(STAND_IN, "{tenant_slug}")
+            for name, link in _roots(request, self.tenant_routers, tenant_slug=STAND_IN).items()
+        }
+        tenants = [
+            {
+                "slug": m.tenant.slug,
+                "name": m.tenant.name,
+                "role": m.role,
+                "links": _roots(request, self.tenant_routers, tenant_slug=m.tenant.slug),
+            }
+            for m in memberships_of(request.user)
+            if token is None or token.tenant_id in (None, m.tenant_id)
+        ]
+        platform_user = request.user.is_system_admin and platform_token
+        return Response(
+            {
+                "me": url(reverse("api:me")),
+                "schema": url(reverse("schema")),
+                "docs": url(reverse("api_docs")),
+                "platform": _roots(request, self.platform_routers) if platform_user else {},
+                "tenant": template,
+                "tenants": tenants,
+            }
+        )
 
 
 class MeView(APIView):
@@ -172,14 +251,16 @@ class MembershipApiViewSet(
         body = s.MembershipUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         membership = self.get_object()
-        services.check_can_manage(request.user, membership, new_role=body.validated_data["role"])
+        services.check_can_manage(
+            acting_user=request.user, membership=membership, new_role=body.validated_data["role"]
+        )
         membership = services.membership_set(
             tenant=self.tenant, user=membership.user, role=body.validated_data["role"]
         )
         return Response(s.MembershipSerializer(membership).data)
 
     def perform_destroy(self, instance):
-        services.check_can_manage(self.request.user, instance)
+        services.check_can_manage(acting_user=self.request.user, membership=instance)
         services.membership_remove(membership=instance, acting_user=self.request.user)
 
 
@@ -216,3 +297,9 @@ class InvitationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     def revoke(self, request, *args, **kwargs):
         invitation = invitations.invitation_revoke(invitation=self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
+
+
+class TenantAuditViewSet(AuditViewSetMixin, TenantViewSet):
+    """Changes in this tenant (tenant admins)."""
+
+    admin_actions = {"list", "retrieve"}

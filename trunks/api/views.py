@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from portal.api.views import PlatformViewSet, TenantViewSet
+from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
+from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 from trunks import selectors, services
 from trunks.filters import CdrFilter, TrunkFilter

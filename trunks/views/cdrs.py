@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from portal.exports import csv_response
-from portal.views.base import FilteredListView, PlatformAdminMixin, TenantMixin
+from portal.views.base import FilteredListView, PlatformAdminMixin
+from tenants.views.base import TenantMixin
 from trunks import selectors
 from trunks.filters import CdrFilter
 from trunks.models import Cdr, SipTrunk

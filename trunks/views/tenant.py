@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView
 
-from portal.views.base import PaginatedListView, ServiceFormMixin, TenantMixin
+from portal.views.base import PaginatedListView, ServiceFormMixin
+from tenants.views.base import TenantMixin
 from trunks import selectors, services
 from trunks.forms import CallerIdForm
 from trunks.models import TrunkAssignment
