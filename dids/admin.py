@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import truncatechars
 
-from dids.phone import search_digits
 from portal.admin import ReadOnlyAdmin, field_names
+from portal.phone import search_digits
 
 from .models import (
     Did,

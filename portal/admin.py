@@ -17,7 +17,6 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 
 from portal.models import AuditEntry, WavixAccount
-from portal.phone import search_digits
 
 admin.site.unregister(Group)
 
