@@ -8,5 +8,8 @@ class DidsConfig(AppConfig):
     verbose_name = "Numbers"
 
     def ready(self) -> None:
-        # Registers the E911 usage checker: a number with an emergency address is in use.
-        from . import e911_services  # noqa: F401
+        from . import usage
+        from .services.e911 import e911_uses
+
+        # A number with an emergency address is in use.
+        usage.register(e911_uses)

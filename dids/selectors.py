@@ -13,8 +13,7 @@ from django_scopes import scopes_disabled
 from . import e911, phone
 from .models import Did, DidNote, E911Address, NumberRange
 from .phone import search_digits
-from .ranges import MAX_DIGITS, Pool
-from .ranges import NumberRange as Span
+from .ranges import MAX_DIGITS, Pool, Span
 
 
 def owner_of(number: int) -> NumberRange | None:

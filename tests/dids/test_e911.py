@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from dids import e911_services, services
+from dids import services
 from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, E911ReconcileRun
+from dids.services import e911 as e911_services
+from dids.services import reconcile as reconcile_services
 from portal.models import AuditEntry
 from portal.wavix.sandbox.faults import faults_set
 from portal.wavix.sandbox.models import SandboxE911Record
@@ -647,7 +649,7 @@ def test_a_us_number_put_in_a_pool_without_an_address_alerts_the_tenant(e911):
 
 
 def reconcile(world):
-    run = world.run_tasks(e911_services.reconcile_start, account=world.account)
+    run = world.run_tasks(reconcile_services.reconcile_start, account=world.account)
     return E911ReconcileRun.objects.get(pk=run.pk)
 
 
@@ -872,7 +874,7 @@ def test_demo_data_has_numbers_with_and_without_e911_and_no_drift(
         assert E911Address.objects.filter(status="provisioned").count() == 6
     assert SandboxE911Record.objects.count() == 6
     run_tasks(services.sync_start, account=sandbox_account)
-    run = run_tasks(e911_services.reconcile_start, account=sandbox_account)
+    run = run_tasks(reconcile_services.reconcile_start, account=sandbox_account)
     run = E911ReconcileRun.objects.get(pk=run.pk)
     assert (run.status, run.records, run.drift) == ("succeeded", 6, 0)
     from tenants.models import User
