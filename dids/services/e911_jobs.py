@@ -169,7 +169,7 @@ def _final(exc: WavixError, attempt: int, what: str) -> tuple[str, str]:
 # The outcome is recorded by `_settle`, conditionally, in a transaction of its own.
 
 
-def _e911_associate(job: E911Job, number: int, clients, attempt: int):
+def _e911_associate(job: E911Job, number: int, clients: dict[int, WavixClient], attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
     was = E911Address.Status.PROVISIONING
     record = E911Address.objects.filter(number=number, job=job, status=was).first()
@@ -219,7 +219,7 @@ def _removal_failed(record: E911Address, error: str, detail: str) -> None:
     record.save(update_fields=["status", "error", "error_detail", "updated_at"])
 
 
-def _e911_delete(job: E911Job, number: int, clients, attempt: int):
+def _e911_delete(job: E911Job, number: int, clients: dict[int, WavixClient], attempt: int):
     """True when done, False when refused, _Waiting or _GaveUp when Wavix failed."""
     was = E911Address.Status.REMOVING
     record = E911Address.objects.filter(number=number, job=job, status=was).first()
