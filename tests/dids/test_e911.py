@@ -456,6 +456,35 @@ def test_a_job_delivered_twice_calls_wavix_once(e911):
     assert e911.account.transport.request_count == before
 
 
+def test_a_job_whose_worker_died_mid_job_is_taken_up_and_finishes(e911, hold_task):
+    from datetime import timedelta
+
+    from dids.services.e911_jobs import E911Runner
+    from portal.tasks import sweep_lost_jobs
+
+    queue = hold_task("dids.tasks", "e911_run_job")
+    outcome = validate(e911, [N1, N2], MAIN_ST)
+    with scope(tenant=e911.a):
+        job = e911.run_tasks(
+            e911_services.e911_set, tenant=e911.a, numbers=[N1, N2], token=outcome.token
+        )
+    queue.messages.clear()  # the worker took the message, claimed the job, and died
+    assert E911Runner.claim(job.pk) is not None
+    E911Job._base_manager.filter(pk=job.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert e911.run_tasks(sweep_lost_jobs) == 1
+
+    job = E911Job._base_manager.get(pk=job.pk)
+    assert (job.status, job.attempt) == ("retrying", 2)
+    assert queue.messages == [((job.pk, 2), None)]
+    assert queue.run_next() == "succeeded"
+    with scopes_disabled():
+        assert set(E911Address.objects.values_list("status", flat=True)) == {"provisioned"}
+    assert e911.run_tasks(sweep_lost_jobs) == 0
+
+
 def test_agents_see_addresses_but_cannot_change_them(e911):
     provision(e911, [N1])
     agent = login(e911.agent_a)
