@@ -32,11 +32,14 @@ from django.test.utils import (  # noqa: E402
 )
 from django_scopes import scopes_disabled  # noqa: E402
 
-from dids import imports  # noqa: E402
 from dids.models import DidPool, NumberRange, PoolImport  # noqa: E402
 from dids.ranges import Pool  # noqa: E402
 from dids.selectors import owner_of  # noqa: E402
-from dids.services import find_conflicts, pool_save  # noqa: E402
+from dids.services import (  # noqa: E402
+    find_conflicts,
+    imports,  # noqa: E402
+    pool_save,
+)
 from tenants.models import Tenant, User  # noqa: E402
 
 TENANTS = 1_000

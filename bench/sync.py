@@ -28,8 +28,8 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from dids import sync  # noqa: E402
 from dids.models import Did, SyncRun  # noqa: E402
+from dids.services import sync  # noqa: E402
 from portal.services import wavix_account_save  # noqa: E402
 from portal.wavix.client import WavixClient  # noqa: E402
 

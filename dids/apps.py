@@ -14,10 +14,11 @@ class DidsConfig(AppConfig):
             register_tenant_list_annotation,
         )
 
-        # e911_services registers the E911 usage checker: a number with an emergency address
-        # is in use.
-        from . import e911_services, selectors  # noqa: F401
+        from . import selectors, usage
+        from .services.e911 import e911_uses
 
+        # A number with an emergency address is in use.
+        usage.register(e911_uses)
         # The shared base and the tenants app know nothing of numbers: they ask.
         register_account_checker(selectors.wavix_account_hold)
         register_tenant_list_annotation("e911_missing", selectors.e911_missing_count)

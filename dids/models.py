@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Func, Manager, Q, Value
 from django_scopes import ScopedManager
 
-from portal.models import JobState
+from portal.jobs.models import Job, JobStatus
 
 from .querysets import DidQuerySet, NumberRangeQuerySet
 
@@ -39,6 +39,11 @@ class PostgresExclusionConstraint(ExclusionConstraint):
 
     def validate(self, *args, **kwargs):
         """Checked by the service before writing, and by the database on commit."""
+
+
+# A sync or a reconcile is never retrying (it is not retried: its runner says why), so the
+# states that hold an account's one run are these two.
+ONE_AT_A_TIME = [JobStatus.QUEUED, JobStatus.RUNNING]
 
 
 def _int8range():
@@ -201,19 +206,12 @@ class DidNote(models.Model):
         return f"+{self.number} {self.label}".strip()
 
 
-class SyncRun(JobState, models.Model):
+class SyncRun(Job):
     """One inventory sync of a Wavix account: when, how far, what it changed, what failed."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
 
     account = models.ForeignKey(
         "portal.WavixAccount", on_delete=models.CASCADE, related_name="sync_runs"
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     trigger = models.CharField(
         max_length=32, default="manual", help_text="manual, schedule, purchase, api"
     )
@@ -221,8 +219,6 @@ class SyncRun(JobState, models.Model):
         "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
     pages_total = models.PositiveIntegerField(default=0)
     requests_made = models.PositiveIntegerField(default=0)
@@ -230,7 +226,6 @@ class SyncRun(JobState, models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     released = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -238,7 +233,7 @@ class SyncRun(JobState, models.Model):
             # One run at a time per account: a second "Sync now" joins the first.
             models.UniqueConstraint(
                 fields=["account"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=ONE_AT_A_TIME),
                 name="syncrun_one_active_per_account",
             ),
         ]
@@ -247,19 +242,15 @@ class SyncRun(JobState, models.Model):
         return f"Sync of {self.account} at {self.queued_at:%Y-%m-%d %H:%M}"
 
     @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return int(100 * self.pages_done / self.pages_total) if self.pages_total else 0
+    def progress_done(self) -> int:
+        return self.pages_done
 
     @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+    def progress_total(self) -> int:
+        return self.pages_total
 
 
-class NumberOrder(JobState, models.Model):
+class NumberOrder(Job):
     """A change of numbers on Wavix that a system administrator asked for: buy, return, or set
     the destination. Saved first, carried out by a task, its outcome shown in the portal."""
 
@@ -267,12 +258,6 @@ class NumberOrder(JobState, models.Model):
         BUY = "buy", "Buy"
         RETURN = "return", "Return to Wavix"
         DESTINATION = "destination", "Set destination"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     account = models.ForeignKey(
@@ -290,13 +275,10 @@ class NumberOrder(JobState, models.Model):
         related_name="+",
         help_text="Bought numbers go into this tenant's pool.",
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     audit_log = True
 
@@ -308,7 +290,7 @@ class NumberOrder(JobState, models.Model):
         return f"{self.get_kind_display()}: {count} number{'s' if count != 1 else ''}"
 
 
-class PoolImport(JobState, models.Model):
+class PoolImport(Job):
     """A pool CSV import: its dry run keeps the rows it checked, and Import applies exactly
     those, all-or-nothing, refused if any pool changed since the dry run. Owned by the system
     administrator who uploaded the file; a large file is checked and applied by a task, its
@@ -318,17 +300,10 @@ class PoolImport(JobState, models.Model):
         CHECK = "check", "Dry run"
         APPLY = "apply", "Import"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     requested_by = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255, blank=True)
     phase = models.CharField(max_length=8, choices=Phase.choices, default=Phase.CHECK)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     data = models.BinaryField(blank=True, help_text="The uploaded file, until it is checked.")
     total = models.PositiveIntegerField(default=0, help_text="Rows in the file.")
     done = models.PositiveIntegerField(default=0, help_text="Rows checked so far.")
@@ -338,9 +313,7 @@ class PoolImport(JobState, models.Model):
     pools_version = models.CharField(
         max_length=100, blank=True, help_text="The state of all pools when the rows were checked."
     )
-    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -349,10 +322,12 @@ class PoolImport(JobState, models.Model):
         return f"Pool import {self.filename or self.key}"
 
     @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
+    def progress_done(self) -> int:
+        return self.done
+
+    @property
+    def progress_total(self) -> int:
+        return self.total
 
     @property
     def checked_ok(self) -> bool:
@@ -372,7 +347,7 @@ class PoolImport(JobState, models.Model):
 # E911 ---------------------------------------------------------------------------------------
 
 
-class E911Job(models.Model):
+class E911Job(Job):
     """Setting or removing the emergency address of one or many numbers on Wavix: saved first,
     carried out by a task number by number, its progress and failures shown in the portal.
     When Wavix fails transiently the job waits ("retrying") and goes on later from the number
@@ -382,35 +357,22 @@ class E911Job(models.Model):
         SET = "set", "Set emergency address"
         REMOVE = "remove", "Remove emergency address"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        RETRYING = "retrying", "Retrying"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     numbers = models.JSONField(default=list, help_text="E.164 digits, as integers.")
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="What failed, in plain words (tenant users).")
-    error_detail = models.TextField(
-        blank=True, help_text="The technical detail (system administrators and the logs)."
-    )
+    # Attempts count per number: the number the job is on carries its count.
     attempt = models.PositiveSmallIntegerField(
         default=1,
         help_text="The attempt at the number the job is on (1-based); while retrying, the "
         "next one.",
     )
-    retry_at = models.DateTimeField(null=True, blank=True, help_text="While retrying: when.")
     requested_by = models.ForeignKey(
         "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(tenant="tenant")
 
@@ -422,17 +384,8 @@ class E911Job(models.Model):
         return f"{self.get_kind_display()}: {self.total} number{'s' if self.total != 1 else ''}"
 
     @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING, self.Status.RETRYING}
-
-    @property
-    def max_attempts(self) -> int:
-        from portal.wavix.retry import WAVIX_TASKS
-
-        return WAVIX_TASKS.attempts
-
-    @property
     def percent(self) -> int:
+        # A job of no number has nothing left to do: full, unlike the base's empty bar.
         return int(100 * self.done / self.total) if self.total else 100
 
 
@@ -518,28 +471,19 @@ class E911Address(models.Model):
         return self.status == self.Status.PROVISIONED
 
 
-class E911ReconcileRun(JobState, models.Model):
+class E911ReconcileRun(Job):
     """One comparison of an account's E911 records on Wavix with the portal's addresses."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
 
     account = models.ForeignKey(
         "portal.WavixAccount", on_delete=models.CASCADE, related_name="e911_runs"
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     trigger = models.CharField(max_length=32, default="manual", help_text="manual, schedule, api")
     requested_by = models.ForeignKey(
         "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     records = models.PositiveIntegerField(default=0, help_text="E911 records on Wavix.")
     drift = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -548,7 +492,7 @@ class E911ReconcileRun(JobState, models.Model):
             # One run at a time per account: a second "Reconcile now" joins the first.
             models.UniqueConstraint(
                 fields=["account"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=ONE_AT_A_TIME),
                 name="e911reconcilerun_one_active_per_account",
             ),
         ]

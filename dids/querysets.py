@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.postgres.fields import BigIntegerRangeField
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import NumericRange
@@ -50,9 +51,9 @@ class DidQuerySet(models.QuerySet):
     def with_owner(self):
         """Annotates the tenant whose pool holds each number (one correlated lookup on the
         range index, in the same query)."""
-        from .models import NumberRange
-
-        owner = NumberRange._base_manager.filter(
+        # By name: the models module imports this one.
+        number_range = apps.get_model("dids", "NumberRange")
+        owner = number_range._base_manager.filter(
             start__lte=OuterRef("number"), end__gte=OuterRef("number")
         )
         return self.annotate(

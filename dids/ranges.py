@@ -20,8 +20,9 @@ MAX_SEGMENT_CHARS = 100  # two numbers as people write them, and the "-" between
 
 
 @dataclass(frozen=True, order=True)
-class NumberRange:
-    """An inclusive range of phone numbers as integers."""
+class Span:
+    """An inclusive range of phone numbers as integers (pure; the model of a pool's stored
+    range is `dids.models.NumberRange`)."""
 
     start: int
     end: int
@@ -115,7 +116,7 @@ NumberReader = Callable[[str], tuple[int | None, str | None]]
 
 def _parse_segment(
     segment: str, number: NumberReader = _number, max_range: int | None = None
-) -> tuple[NumberRange | None, str | None]:
+) -> tuple[Span | None, str | None]:
     if not segment:
         return None, "empty segment (two separators in a row, or one at an end)"
     if len(segment) > MAX_SEGMENT_CHARS:
@@ -123,7 +124,7 @@ def _parse_segment(
         return None, f"longer than {MAX_SEGMENT_CHARS} characters (a range is two numbers)"
     if "-" not in segment:
         value, rule = number(segment)
-        return (None, rule) if rule else (NumberRange(value, value), None)
+        return (None, rule) if rule else (Span(value, value), None)
     # Any "-" may be the range's, or part of one number as written (+1 312 555-0150): the
     # range is the one split whose two sides are both numbers.
     dashes = [i for i, c in enumerate(segment) if c == "-"]
@@ -137,7 +138,7 @@ def _parse_segment(
     if not splits:
         value, rule = number(segment)
         if not rule:
-            return NumberRange(value, value), None
+            return Span(value, value), None
         if len(dashes) > 1:
             return None, "a range has one “-” between its two ends"
         return None, first_rule
@@ -155,15 +156,15 @@ def _parse_segment(
     size = end - start + 1
     if max_range is not None and size > max_range:
         return None, f"the range holds {size:,} numbers; at most {max_range:,} per range"
-    return NumberRange(start, end), None
+    return Span(start, end), None
 
 
-def _merge(ranges: Iterable[NumberRange]) -> tuple[NumberRange, ...]:
-    merged: list[NumberRange] = []
+def _merge(ranges: Iterable[Span]) -> tuple[Span, ...]:
+    merged: list[Span] = []
     for r in sorted(ranges):
         if merged and r.start <= merged[-1].end + 1:
             if r.end > merged[-1].end:
-                merged[-1] = NumberRange(merged[-1].start, r.end)
+                merged[-1] = Span(merged[-1].start, r.end)
         else:
             merged.append(r)
     return tuple(merged)
@@ -174,7 +175,7 @@ class Pool:
 
     __slots__ = ("_ranges", "_starts")
 
-    def __init__(self, ranges: Iterable[NumberRange] = ()):
+    def __init__(self, ranges: Iterable[Span] = ()):
         self._ranges = _merge(ranges)
         self._starts = [r.start for r in self._ranges]
 
@@ -195,7 +196,7 @@ class Pool:
         if not isinstance(text, str) or not text.strip():
             raise PoolSyntaxError([SegmentError(1, 0, "", "the pool is empty")])
         errors: list[SegmentError] = []
-        ranges: list[NumberRange] = []
+        ranges: list[Span] = []
         count = 0
         for position, (offset, segment) in enumerate(_split(text), start=1):
             count = position
@@ -214,7 +215,7 @@ class Pool:
 
     @classmethod
     def of(cls, *numbers: int) -> Pool:
-        return cls(NumberRange(n, n) for n in numbers)
+        return cls(Span(n, n) for n in numbers)
 
     def format(self) -> str:
         return ";".join(str(r) for r in self._ranges)
@@ -227,14 +228,14 @@ class Pool:
     # Reading --------------------------------------------------------------------------------
 
     @property
-    def ranges(self) -> tuple[NumberRange, ...]:
+    def ranges(self) -> tuple[Span, ...]:
         return self._ranges
 
     @property
     def size(self) -> int:
         return sum(r.size for r in self._ranges)
 
-    def __iter__(self) -> Iterator[NumberRange]:
+    def __iter__(self) -> Iterator[Span]:
         return iter(self._ranges)
 
     def __bool__(self) -> bool:
@@ -281,13 +282,13 @@ class Pool:
     __or__ = union
 
     def intersection(self, other: Pool) -> Pool:
-        out: list[NumberRange] = []
+        out: list[Span] = []
         a, b = self._ranges, other._ranges
         i = j = 0
         while i < len(a) and j < len(b):
             start, end = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
             if start <= end:
-                out.append(NumberRange(start, end))
+                out.append(Span(start, end))
             if a[i].end < b[j].end:
                 i += 1
             else:
@@ -299,7 +300,7 @@ class Pool:
     def difference(self, other: Pool) -> Pool:
         if not other or not self:
             return self  # pools are immutable: nothing to take away, or from
-        out: list[NumberRange] = []
+        out: list[Span] = []
         b = other._ranges
         j = 0
         for r in self._ranges:
@@ -309,11 +310,11 @@ class Pool:
             k = j
             while k < len(b) and b[k].start <= r.end:
                 if b[k].start > start:
-                    out.append(NumberRange(start, b[k].start - 1))
+                    out.append(Span(start, b[k].start - 1))
                 start = max(start, b[k].end + 1)
                 k += 1
             if start <= r.end:
-                out.append(NumberRange(start, r.end))
+                out.append(Span(start, r.end))
         return Pool(out)
 
     __sub__ = difference

@@ -12,11 +12,11 @@ from django_scopes import scopes_disabled
 
 from portal import phone
 from portal.phone import search_digits
+from tenants.models import Tenant
 
 from . import e911
 from .models import Did, DidNote, DidPool, E911Address, NumberRange
-from .ranges import MAX_DIGITS, Pool
-from .ranges import NumberRange as Span
+from .ranges import MAX_DIGITS, Pool, Span
 
 
 def owner_of(number: int) -> NumberRange | None:
@@ -79,7 +79,7 @@ def number_type_of(number: int, did: Did | None = None) -> str:
     return phone.number_type(number)
 
 
-def tenant_pool(tenant) -> Pool:
+def tenant_pool(tenant: Tenant) -> Pool:
     """All numbers of all the tenant's pools (call inside the tenant's scope)."""
     return Pool(
         Span(s, e) for s, e in NumberRange.objects.filter(tenant=tenant).values_list("start", "end")
@@ -149,7 +149,7 @@ def export_items(sequence: NumberSequence) -> Iterator[NumberRow | Span]:
             yield Span(cursor, span.end)
 
 
-def numbers_with_data(tenant) -> set[int]:
+def numbers_with_data(tenant: Tenant) -> set[int]:
     """The tenant's numbers that hold data: in the inventory, noted, or with an E911 record
     (call inside the tenant's scope)."""
     held = Did.objects.in_ranges_of(NumberRange.objects.filter(tenant=tenant))
@@ -160,7 +160,7 @@ def numbers_with_data(tenant) -> set[int]:
     }
 
 
-def rows_for(tenant, numbers: list[int]) -> list[NumberRow]:
+def rows_for(tenant: Tenant, numbers: list[int]) -> list[NumberRow]:
     dids = {d.number: d for d in Did.objects.filter(number__in=numbers)}
     notes = {n.number: n for n in DidNote.objects.filter(number__in=numbers)}
     addresses = {a.number: a for a in E911Address.objects.filter(number__in=numbers)}
@@ -190,7 +190,9 @@ def prefix_q(digits: str) -> Q:
     return spans_q(prefix_pool(digits))
 
 
-def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> NumberSequence:
+def tenant_numbers(
+    tenant: Tenant, *, q: str = "", status: str = "", sms: str = ""
+) -> NumberSequence:
     """The tenant's numbers, searched and filtered (inside the tenant's scope).
 
     `q` is a number prefix (digits, an optional +) or text matched in labels and descriptions;
@@ -226,7 +228,7 @@ def tenant_numbers(tenant, *, q: str = "", status: str = "", sms: str = "") -> N
     return NumberSequence(tenant, pool=pool)
 
 
-def pool_usage(tenant):
+def pool_usage(tenant: Tenant):
     """Per range of the tenant's pools: numbers held on Wavix, active, SMS-enabled,
     E911-registered (free = size - held). One query for a page of ranges."""
     return (
@@ -280,7 +282,7 @@ def _provisioned_address():
     )
 
 
-def e911_numbers(tenant):
+def e911_numbers(tenant: Tenant):
     """The tenant's numbers held on Wavix that can have an emergency address (call inside the
     tenant's scope)."""
     return (
@@ -291,12 +293,12 @@ def e911_numbers(tenant):
     )
 
 
-def e911_missing(tenant):
+def e911_missing(tenant: Tenant):
     """Of those, the numbers with no provisioned emergency address."""
     return e911_numbers(tenant).exclude(Exists(_provisioned_address()))
 
 
-def e911_missing_among(tenant, numbers: Pool) -> int:
+def e911_missing_among(tenant: Tenant, numbers: Pool) -> int:
     """How many of these numbers, just put in the tenant's pool, lack an emergency address."""
     return sum(e911_missing(tenant).filter(q).count() for q in chunked_spans_q(numbers))
 
@@ -319,7 +321,7 @@ def e911_missing_count():
     return Coalesce(Subquery(missing[:1]), 0)
 
 
-def tenant_e911(tenant, *, q: str = "", state: str = ""):
+def tenant_e911(tenant: Tenant, *, q: str = "", state: str = ""):
     """The tenant's E911-capable numbers for the E911 page, searched (number prefix, or text in
     the address) and filtered by state: provisioned, missing, failed, pending."""
     rows = e911_numbers(tenant)

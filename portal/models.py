@@ -8,15 +8,6 @@ from .crypto import EncryptedTextField, is_unreadable
 from .querysets import AuditEntryQuerySet
 
 
-class JobState:
-    """A background job's row (sync run, order, import, reconcile): while it is queued or
-    running its page polls for progress. A job with more active states overrides this."""
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-
 class AuditEntry(models.Model):
     """One change: who (a user or a task), when, which object, and its values before/after."""
 

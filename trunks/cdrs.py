@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django_scopes import scopes_disabled
 
 from dids.models import NumberRange
-from dids.ranges import NumberRange as Span
+from dids.ranges import Span
 from portal import phone
 
 from .models import Cdr, CdrPull, SipTrunk, TrunkAssignment

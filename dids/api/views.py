@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from dids import e911_services, selectors, services
+from dids import selectors, services
 from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
 from dids.models import (
     Did,
@@ -19,6 +19,8 @@ from dids.models import (
     SyncRun,
 )
 from dids.ranges import MAX_DIGITS
+from dids.services import e911 as e911_services
+from dids.services import reconcile
 from portal import phone
 from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
@@ -349,7 +351,7 @@ class E911ReconcileRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     def create(self, request):
         """Start an E911 reconcile of every Wavix account (or answer those under way)."""
         runs = [
-            e911_services.reconcile_start(account=account, trigger="api", user=request.user)
+            reconcile.reconcile_start(account=account, trigger="api", user=request.user)
             for account in WavixAccount.objects.order_by("-is_default", "name")
         ]
         data = s.E911ReconcileRunSerializer(runs, many=True).data

@@ -13,10 +13,12 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from dids import e911, e911_services, selectors
+from dids import e911, selectors
 from dids.filters import E911DriftFilter
 from dids.forms import E911AddressForm, E911FilterForm
 from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun
+from dids.services import e911 as e911_services
+from dids.services import reconcile
 from portal.models import WavixAccount
 from portal.views.base import (
     FilteredListView,
@@ -278,7 +280,7 @@ class E911ReconcileStartView(PlatformAdminMixin, View):
     def post(self, request, *args, **kwargs):
         accounts = list(WavixAccount.objects.all())
         for account in accounts:
-            e911_services.reconcile_start(account=account, user=request.user)
+            reconcile.reconcile_start(account=account, user=request.user)
         if accounts:
             messages.info(request, f"E911 reconcile queued for {len(accounts)} account(s).")
         else:

@@ -12,7 +12,7 @@ from django_scopes import scope
 from dids import selectors, services
 from dids.forms import NoteForm
 from dids.models import Did, DidPool, NumberRange
-from dids.ranges import NumberRange as Span
+from dids.ranges import Span
 from portal.exports import csv_response
 from portal.forms import FilterFormMixin
 from portal.views.base import PaginatedListView, PartialMixin

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from dids import imports, selectors, services
+from dids import selectors, services
 from dids.filters import PoolFilter
 from dids.forms import PoolForm, PoolImportForm, text_fingerprint
 from dids.models import Did, DidPool, PoolImport
+from dids.services import imports
 from portal import phone
 from portal.exports import csv_response
 from portal.views.base import (

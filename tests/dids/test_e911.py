@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from dids import e911_services, selectors, services
+from dids import selectors, services
 from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, E911ReconcileRun
+from dids.services import e911 as e911_services
+from dids.services import reconcile as reconcile_services
 from portal.models import AuditEntry
 from sandbox.wavix.faults import faults_set
 from sandbox.wavix.models import SandboxE911Record
@@ -472,6 +474,35 @@ def test_a_job_delivered_twice_calls_wavix_once(e911):
     assert e911.account.transport.request_count == before
 
 
+def test_a_job_whose_worker_died_mid_job_is_taken_up_and_finishes(e911, hold_task):
+    from datetime import timedelta
+
+    from dids.services.e911_jobs import E911Runner
+    from portal.tasks import sweep_lost_jobs
+
+    queue = hold_task("dids.tasks", "e911_run_job")
+    outcome = validate(e911, [N1, N2], MAIN_ST)
+    with scope(tenant=e911.a):
+        job = e911.run_tasks(
+            e911_services.e911_set, tenant=e911.a, numbers=[N1, N2], token=outcome.token
+        )
+    queue.messages.clear()  # the worker took the message, claimed the job, and died
+    assert E911Runner.claim(job.pk) is not None
+    E911Job._base_manager.filter(pk=job.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert e911.run_tasks(sweep_lost_jobs) == 1
+
+    job = E911Job._base_manager.get(pk=job.pk)
+    assert (job.status, job.attempt) == ("retrying", 2)
+    assert queue.messages == [((job.pk, 2), None)]
+    assert queue.run_next() == "succeeded"
+    with scopes_disabled():
+        assert set(E911Address.objects.values_list("status", flat=True)) == {"provisioned"}
+    assert e911.run_tasks(sweep_lost_jobs) == 0
+
+
 def test_agents_see_addresses_but_cannot_change_them(e911):
     provision(e911, [N1])
     agent = login(e911.agent_a)
@@ -665,7 +696,7 @@ def test_a_us_number_put_in_a_pool_without_an_address_alerts_the_tenant(e911):
 
 
 def reconcile(world):
-    run = world.run_tasks(e911_services.reconcile_start, account=world.account)
+    run = world.run_tasks(reconcile_services.reconcile_start, account=world.account)
     return E911ReconcileRun.objects.get(pk=run.pk)
 
 
@@ -890,7 +921,7 @@ def test_demo_data_has_numbers_with_and_without_e911_and_no_drift(
         assert E911Address.objects.filter(status="provisioned").count() == 6
     assert SandboxE911Record.objects.count() == 6
     run_tasks(services.sync_start, account=sandbox_account)
-    run = run_tasks(e911_services.reconcile_start, account=sandbox_account)
+    run = run_tasks(reconcile_services.reconcile_start, account=sandbox_account)
     run = E911ReconcileRun.objects.get(pk=run.pk)
     assert (run.status, run.records, run.drift) == ("succeeded", 6, 0)
     from tenants.models import User

@@ -5,8 +5,9 @@ of failing."""
 import pytest
 from django.db.models.query import QuerySet
 
-from dids import e911_services, services
+from dids import services
 from dids.models import E911ReconcileRun, SyncRun
+from dids.services import reconcile
 
 
 def race(monkeypatch, model):
@@ -28,7 +29,7 @@ def race(monkeypatch, model):
 
 @pytest.mark.parametrize(
     ("model", "start"),
-    [(SyncRun, services.sync_start), (E911ReconcileRun, e911_services.reconcile_start)],
+    [(SyncRun, services.sync_start), (E911ReconcileRun, reconcile.reconcile_start)],
     ids=["inventory sync", "E911 reconcile"],
 )
 def test_two_requests_at_the_same_moment_make_one_run(
@@ -44,7 +45,7 @@ def test_two_requests_at_the_same_moment_make_one_run(
 
 
 def test_reconcile_now_twice_joins_the_queued_run(sandbox_account):
-    first = e911_services.reconcile_start(account=sandbox_account)
-    second = e911_services.reconcile_start(account=sandbox_account)
+    first = reconcile.reconcile_start(account=sandbox_account)
+    second = reconcile.reconcile_start(account=sandbox_account)
     assert first.pk == second.pk
     assert E911ReconcileRun.objects.count() == 1

@@ -324,7 +324,7 @@ def test_the_dry_run_costs_the_same_queries_for_10_or_400_rows(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dids import imports
+    from dids.services import imports
 
     services.pool_save(tenant=world.b, text="12125550000-12125559999")
 
@@ -361,7 +361,7 @@ def test_the_dry_run_computes_outside_any_transaction(world, monkeypatch):
     """No write lock is held while rows are checked: the check runs in autocommit."""
     from django.db import connection
 
-    from dids import imports
+    from dids.services import imports
 
     seen = []
     real = imports.check_rows
@@ -381,7 +381,7 @@ def test_import_writes_in_the_same_number_of_queries_for_10_or_100_pools(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dids import imports
+    from dids.services import imports
     from portal.models import AuditEntry
 
     def queries(rows, first):

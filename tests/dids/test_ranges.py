@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dids.ranges import NumberRange, Pool, PoolSyntaxError
+from dids.ranges import Pool, PoolSyntaxError, Span
 
 BASE = 16468097000
 
@@ -82,9 +82,7 @@ def test_a_million_numbers_cost_one_range():
 
 # Property-based checks ---------------------------------------------------------------------
 
-ranges = st.builds(
-    lambda a, n: NumberRange(BASE + a, BASE + a + n), st.integers(0, 60), st.integers(0, 8)
-)
+ranges = st.builds(lambda a, n: Span(BASE + a, BASE + a + n), st.integers(0, 60), st.integers(0, 8))
 pools = st.lists(ranges, max_size=6).map(Pool)
 
 

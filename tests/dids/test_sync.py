@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from dids.models import Did, SyncRun
-from dids.sync import apply_page, run_sync
+from dids.services.sync import apply_page, run_sync
 from portal.models import AuditEntry, WavixAccount
 from portal.services import wavix_account_save
 from portal.wavix.client import Page

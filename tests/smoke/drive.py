@@ -51,8 +51,9 @@ def main() -> None:
 
     from django_scopes import scope, scopes_disabled
 
-    from dids import e911_services, selectors, services
+    from dids import selectors, services
     from dids.models import Did, E911Address, E911Job, NumberOrder, SyncRun
+    from dids.services import e911 as e911_services
     from portal.models import WavixAccount
     from portal.wavix.client import WavixClient
     from tenants.models import Tenant

@@ -9,8 +9,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from dids import e911_services, services
+from dids import services
 from dids.models import Did, SyncRun
+from dids.services import reconcile
 from portal.models import WavixAccount
 from trunks.tasks import reconcile_trunks
 
@@ -45,6 +46,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Inventory of {run.account}: {run.status}, {counts}")
         with transaction.atomic():
             for account in accounts:
-                e911_services.reconcile_start(account=account, trigger="schedule")
+                reconcile.reconcile_start(account=account, trigger="schedule")
             transaction.on_commit(lambda: reconcile_trunks.delay())
         self.stdout.write("E911 and trunk checks against Wavix queued.")

@@ -8,17 +8,21 @@ changed writes no inventory row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portal import audit
+from portal.jobs.runner import JobRunner
 from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
+from tenants.models import User
 
-from .models import Did, SyncRun
+from ..models import ONE_AT_A_TIME, Did, SyncRun
 
 # Fields the sync owns; everything else on Did (e911_registered) belongs to other features.
 SYNCED_FIELDS = (
@@ -134,9 +138,13 @@ def release_missing(account: WavixAccount, seen: set[int]) -> int:
     return len(gone)
 
 
-def run_sync(run: SyncRun, client) -> SyncRun:
+def run_sync(
+    run: SyncRun, client: WavixClient, progress: Callable[..., None] | None = None
+) -> SyncRun:
     """Walks every page of the account's numbers and applies it, recording progress on the
-    run as it goes (the UI polls it)."""
+    run as it goes (the UI polls it; `progress`, the runner's, also renews its lease)."""
+    if progress is None:
+        progress = SyncRun.objects.filter(pk=run.pk).update
     account = run.account
     seen: set[int] = set()
     for page in client.iter_numbers(per_page=100):
@@ -145,7 +153,7 @@ def run_sync(run: SyncRun, client) -> SyncRun:
             for d in page.extra.get("doc_types") or []
         }
         created, updated, unchanged = apply_page(account, page.items, doc_titles, seen)
-        SyncRun.objects.filter(pk=run.pk).update(
+        progress(
             pages_done=F("pages_done") + 1,
             pages_total=max(page.total_pages, 1),
             requests_made=F("requests_made") + 1,
@@ -154,6 +162,43 @@ def run_sync(run: SyncRun, client) -> SyncRun:
             unchanged=F("unchanged") + unchanged,
         )
     released = release_missing(account, seen)
-    SyncRun.objects.filter(pk=run.pk).update(released=released)
+    progress(released=released)
     run.refresh_from_db()
     return run
+
+
+# Starting and running a sync ---------------------------------------------------------------
+
+
+def sync_start(
+    *, account: WavixAccount, trigger: str = "manual", user: User | None = None
+) -> SyncRun:
+    """Queues a sync of the account's inventory, or returns the one already queued or running
+    (one at a time per account). The task starts when this transaction commits."""
+    active = SyncRun.objects.filter(account=account, status__in=ONE_AT_A_TIME)
+    with transaction.atomic():
+        if (run := active.first()) is not None:
+            return run
+        try:
+            with transaction.atomic():
+                run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
+        except IntegrityError:
+            return active.get()  # made by a request that committed meanwhile
+        SyncRunner.enqueue(run.pk)
+    return run
+
+
+class SyncRunner(JobRunner):
+    """Runs a queued sync; running it twice is harmless (only a queued run starts)."""
+
+    model = SyncRun
+    task = "dids.tasks.sync_inventory"
+    retry_policy = None
+    no_retry = (
+        "A sync is not retried by itself: it reads every page again from the first, and the "
+        "next scheduled sync (WAVIX_SYNC_INTERVAL_MINUTES) or Sync now does exactly that."
+    )
+
+    def perform(self) -> None:
+        run = self.job
+        run_sync(run, WavixClient.for_account(run.account), progress=self.progress)

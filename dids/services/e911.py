@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -28,13 +28,13 @@ from portal.validation import full_clean
 from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixValidationError
-from tenants.models import Tenant
+from tenants.models import Tenant, User
 
-from . import e911, usage
-from .models import Did, E911Address, E911Drift, E911Job, E911ReconcileRun, NumberRange
-from .ranges import NumberRange as Span
-from .ranges import Pool
-from .selectors import chunked_spans_q, owner_of
+from .. import e911, usage
+from ..models import Did, E911Address, E911Job, NumberRange
+from ..ranges import Pool, Span
+from ..selectors import chunked_spans_q
+from .e911_jobs import E911Runner
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ def read_token(tenant: Tenant, token: str) -> tuple[str, dict]:
     return data["n"], data["a"]
 
 
-def _wavix_address(raw: dict | None, location: str) -> dict:
+def wavix_address_of(raw: dict | None, location: str) -> dict:
     raw = raw or {}
     address = {f: str(raw.get(f) or "") for f in (*e911.ADDRESS_FIELDS, "zip_plus_four")}
     address["location"] = address["location"] or location
@@ -276,7 +276,9 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
         )
     outcome = Outcome(status=status, submitted={**address, "name": name})
     if status in ("full_match", "corrected"):
-        suggested = _wavix_address(answer.get("corrected_address") or address, address["location"])
+        suggested = wavix_address_of(
+            answer.get("corrected_address") or address, address["location"]
+        )
         outcome.suggested = suggested
         outcome.changed = e911.changed_fields(address, suggested)
         outcome.missing = list(e911.address_errors({**suggested, "name": name}).values())
@@ -284,7 +286,7 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
             outcome.token = _token(tenant, name, suggested)
     elif status == "candidates":
         outcome.candidates = [
-            _wavix_address(c, address["location"]) for c in answer.get("candidates") or []
+            wavix_address_of(c, address["location"]) for c in answer.get("candidates") or []
         ][:MAX_CANDIDATES]
         outcome.candidate_tokens = [candidate_token(tenant, c) for c in outcome.candidates]
     return outcome
@@ -294,11 +296,9 @@ def e911_validate(*, tenant: Tenant, numbers: list[int], data: dict) -> Outcome:
 
 
 def _queue(job: E911Job) -> E911Job:
-    from .tasks import e911_run_job
-
     full_clean(job)
     job.save()
-    transaction.on_commit(lambda: e911_run_job.delay(job.pk))
+    E911Runner.enqueue(job.pk)
     return job
 
 
@@ -323,7 +323,9 @@ def _refuse_busy(records: dict[int, E911Address]) -> None:
 
 
 @transaction.atomic
-def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E911Job:
+def e911_set(
+    *, tenant: Tenant, numbers: list[int], token: str, user: User | None = None
+) -> E911Job:
     """Saves the validated address on every number (status "provisioning") and queues the job
     that associates it on Wavix. All or nothing: one refused number refuses the request."""
     name, address = read_token(tenant, token)
@@ -380,7 +382,7 @@ def e911_set(*, tenant: Tenant, numbers: list[int], token: str, user=None) -> E9
 
 
 @transaction.atomic
-def e911_remove(*, tenant: Tenant, numbers: list[int], user=None) -> E911Job:
+def e911_remove(*, tenant: Tenant, numbers: list[int], user: User | None = None) -> E911Job:
     """Queues deleting the numbers' E911 records on Wavix: emergency calling stops for them."""
     records = _locked_records(numbers)
     missing = sorted(set(numbers) - set(records))
@@ -407,7 +409,7 @@ def e911_remove(*, tenant: Tenant, numbers: list[int], user=None) -> E911Job:
 # Usage: a number with an E911 record is in use ----------------------------------------------
 
 
-def e911_uses(tenant, numbers: Pool) -> list[usage.Use]:
+def e911_uses(tenant: Tenant | None, numbers: Pool) -> list[usage.Use]:
     """Numbers among these with an emergency address (of this tenant; of any with None)."""
     if not numbers:
         return []
@@ -420,106 +422,3 @@ def e911_uses(tenant, numbers: Pool) -> list[usage.Use]:
             for q in chunked_spans_q(numbers)
             for number, status in rows.filter(q).values_list("number", "status")
         ]
-
-
-usage.register(e911_uses)
-
-
-# Reconcile ----------------------------------------------------------------------------------
-
-
-def reconcile_start(*, account, trigger: str = "manual", user=None) -> E911ReconcileRun:
-    """Queues a reconcile of the account, or returns the one already queued or running (one
-    at a time per account, a database constraint: two requests at the same moment make one
-    run, the second joining the first)."""
-    from .tasks import e911_reconcile
-
-    active = E911ReconcileRun.objects.filter(account=account, status__in=["queued", "running"])
-    with transaction.atomic():
-        if (run := active.first()) is not None:
-            return run
-        try:
-            with transaction.atomic():
-                run = E911ReconcileRun.objects.create(
-                    account=account, trigger=trigger, requested_by=user
-                )
-        except IntegrityError:
-            return active.get()  # made by a request that committed meanwhile
-        transaction.on_commit(lambda: e911_reconcile.delay(run.pk))
-    return run
-
-
-def _comparable(address: dict) -> dict:
-    clean = _wavix_address(address, "")
-    return {k: " ".join(v.upper().split()) for k, v in clean.items()}
-
-
-def reconcile_account(run: E911ReconcileRun, client: WavixClient) -> E911ReconcileRun:
-    """Reads every E911 record of the account on Wavix and records how it differs from the
-    portal's provisioned addresses (global work across tenants, explicitly unscoped). The
-    inventory's `e911_registered` follows what Wavix says."""
-    account = run.account
-    on_wavix = {}
-    for item in client.list_e911_records():
-        digits = phone.number_digits(item.get("phone_number") or "")
-        if digits is not None:
-            on_wavix[int(digits)] = {**(item.get("address") or {}), "name": item.get("name", "")}
-    with scopes_disabled(), transaction.atomic():
-        account_numbers = set(Did.objects.filter(account=account).values_list("number", flat=True))
-        ours = {
-            a.number: a
-            for a in E911Address.objects.filter(
-                number__in=account_numbers, status=E911Address.Status.PROVISIONED
-            )
-        }
-        drift = []
-        for number, record in ours.items():
-            wavix = on_wavix.get(number)
-            mine = record.wavix_address()
-            if wavix is None:
-                kind = E911Drift.Kind.MISSING
-            elif _comparable(wavix) != _comparable(mine):
-                kind = E911Drift.Kind.DIFFERENT
-            else:
-                continue
-            drift.append(
-                E911Drift(
-                    account=account,
-                    tenant_id=record.tenant_id,
-                    number=number,
-                    kind=kind,
-                    portal_address=mine,
-                    wavix_address=_wavix_address(wavix, "") if wavix else {},
-                )
-            )
-        others = set(
-            E911Address.objects.filter(number__in=list(on_wavix)).values_list("number", flat=True)
-        )
-        for number in sorted(set(on_wavix) - set(ours) - others):
-            owner = owner_of(number)
-            drift.append(
-                E911Drift(
-                    account=account,
-                    tenant_id=owner.tenant_id if owner else None,
-                    number=number,
-                    kind=E911Drift.Kind.UNKNOWN,
-                    wavix_address=_wavix_address(on_wavix[number], ""),
-                )
-            )
-        E911Drift.objects.filter(account=account).delete()
-        E911Drift.objects.bulk_create(drift)
-        _mirror_registered(account, set(on_wavix))
-        E911ReconcileRun.objects.filter(pk=run.pk).update(records=len(on_wavix), drift=len(drift))
-    run.refresh_from_db()
-    return run
-
-
-def _mirror_registered(account, registered: set[int]) -> None:
-    """`Did.e911_registered` is Wavix's word: set it where it differs (audited)."""
-    held = Did.objects.filter(account=account).exclude(status=Did.Status.RELEASED)
-    stale = list(held.filter(e911_registered=False, number__in=registered)) + list(
-        held.filter(e911_registered=True).exclude(number__in=registered)
-    )
-    for did in stale:
-        did.e911_registered = did.number in registered
-        did.save(update_fields=["e911_registered", "updated_at"])

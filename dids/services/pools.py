@@ -8,7 +8,6 @@ the same way.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,11 +19,10 @@ from portal import phone
 from portal.validation import full_clean
 from tenants.models import Tenant
 
-from . import usage
-from .models import Did, DidNote, DidPool, NumberOrder, NumberRange
-from .ranges import NumberRange as Span
-from .ranges import Pool, PoolSyntaxError
-from .selectors import chunked_spans_q
+from .. import usage
+from ..models import Did, DidPool, NumberRange
+from ..ranges import Pool, PoolSyntaxError, Span
+from ..selectors import chunked_spans_q
 
 BULK_CHUNK = 500
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
@@ -212,189 +210,6 @@ def pool_delete(*, pool: DidPool) -> None:
         if in_use:
             raise ValidationError({"numbers": [f"+{u.number} is in use: {u.what}" for u in in_use]})
         pool.delete()
-
-
-# Labels and descriptions -------------------------------------------------------------------
-
-
-def note_for(*, tenant: Tenant, number: int) -> DidNote | None:
-    return DidNote.objects.filter(number=number).first()
-
-
-@transaction.atomic
-def note_save(*, tenant: Tenant, number: int, label: str, description: str) -> DidNote | None:
-    """Sets a number's label and description; clearing both removes the note. The number must
-    be in the tenant's pool (callers check; this re-checks inside the transaction)."""
-    if not NumberRange.objects.filter(start__lte=number, end__gte=number).exists():
-        raise ValidationError({"number": f"+{number} is not in {tenant.name}'s pool."})
-    note = DidNote.objects.select_for_update().filter(number=number).first()
-    if not label.strip() and not description.strip():
-        if note is not None:
-            note.delete()
-        return None
-    note = note or DidNote(tenant=tenant, number=number)
-    note.label, note.description = label.strip(), description.strip()
-    full_clean(note)
-    note.save()
-    return note
-
-
-# Inventory sync ----------------------------------------------------------------------------
-
-
-def sync_start(*, account, trigger: str = "manual", user=None):
-    """Queues a sync of the account's inventory, or returns the one already queued or running
-    (one at a time per account). The task starts when this transaction commits."""
-    from .models import SyncRun
-    from .tasks import sync_inventory
-
-    active = SyncRun.objects.filter(account=account, status__in=["queued", "running"])
-    with transaction.atomic():
-        if (run := active.first()) is not None:
-            return run
-        try:
-            with transaction.atomic():
-                run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
-        except IntegrityError:
-            return active.get()  # made by a request that committed meanwhile
-        transaction.on_commit(lambda: sync_inventory.delay(run.pk))
-    return run
-
-
-# Orders: buy, return, set destination ------------------------------------------------------
-
-DESTINATION_TRANSPORTS = {"sip_uri": 1, "pstn": 4, "trunk": 5}
-_SIP_URI = re.compile(r"^(sips?:)?[^@\s]+@[A-Za-z0-9.-]+(:\d{1,5})?$")
-
-
-def _queue(order: NumberOrder) -> NumberOrder:
-    from .tasks import run_order
-
-    full_clean(order)
-    order.save()
-    transaction.on_commit(lambda: run_order.delay(order.pk))
-    return order
-
-
-@transaction.atomic
-def order_buy(
-    *,
-    account,
-    numbers: list[str],
-    tenant: Tenant | None = None,
-    user=None,
-    fees: dict | None = None,
-) -> NumberOrder:
-    """Queues a purchase (cart, then checkout). With a tenant, the bought numbers join its
-    “Direct” pool; they are checked against every pool now, so the pool step cannot fail
-    later on a conflict we could have seen."""
-    clean = sorted({n.strip().lstrip("+") for n in numbers if n.strip()})
-    if not clean:
-        raise ValidationError({"numbers": "Choose at least one number to buy."})
-    bad = [n for n in clean if phone.from_storage(n) is None]
-    if bad:
-        raise ValidationError({"numbers": f"Not phone numbers: {', '.join(bad)}."})
-    if tenant is not None:
-        conflicts = find_conflicts(Pool.of(*map(int, clean)))
-        if conflicts:
-            raise ValidationError({"tenant": [str(c) for c in conflicts]})
-    return _queue(
-        NumberOrder(
-            kind=NumberOrder.Kind.BUY,
-            account=account,
-            numbers=clean,
-            tenant=tenant,
-            requested_by=user,
-            payload={"fees": fees or {}},
-        )
-    )
-
-
-def _held_dids(numbers: list[int]) -> list[Did]:
-    dids = list(Did.objects.filter(number__in=numbers).exclude(status=Did.Status.RELEASED))
-    missing = sorted(set(numbers) - {d.number for d in dids})
-    if missing:
-        raise ValidationError(
-            {"numbers": "Not held on Wavix: " + ", ".join(f"+{n}" for n in missing)}
-        )
-    accounts = {d.account_id for d in dids}
-    if len(accounts) > 1:
-        raise ValidationError(
-            {
-                "numbers": "These numbers are on different Wavix accounts; "
-                "act on one account at a time."
-            }
-        )
-    return dids
-
-
-@transaction.atomic
-def order_return(*, numbers: list[int], user=None) -> NumberOrder:
-    """Queues returning numbers to Wavix. Refused while a number is in a tenant's pool (edit
-    the pool first) or used by anything."""
-    if not numbers:
-        raise ValidationError({"numbers": ["Choose the numbers to return."]})
-    dids = _held_dids(numbers)
-    pooled = find_conflicts(Pool.of(*numbers))
-    # What uses a number (an E911 record...) is named first: the pool cannot give it up either.
-    in_use = [u for c in pooled for u in usage.uses_of(c.tenant, c.numbers)]
-    unpooled = Pool.of(*numbers).difference(Pool(s for c in pooled for s in c.numbers.ranges))
-    in_use += usage.uses_of(None, unpooled)
-    if in_use:
-        in_use = sorted(set(in_use), key=lambda u: (u.number, u.what))
-        raise ValidationError({"numbers": [f"+{u.number} is in use: {u.what}" for u in in_use]})
-    if pooled:
-        raise ValidationError(
-            {"numbers": [f"{c}: remove them from the pool first" for c in pooled]}
-        )
-    return _queue(
-        NumberOrder(
-            kind=NumberOrder.Kind.RETURN,
-            account_id=dids[0].account_id,
-            numbers=[str(d.number) for d in dids],
-            requested_by=user,
-        )
-    )
-
-
-def destination_entry(kind: str, value: str, trunk_id: int | None = None) -> dict:
-    """One Wavix inbound destination, validated: a SIP URI, a PSTN number or a SIP trunk."""
-    value = value.strip()
-    if kind not in DESTINATION_TRANSPORTS:
-        raise ValidationError({"kind": f"“{kind}” is not a destination type."})
-    if kind == "sip_uri" and not _SIP_URI.match(value):
-        raise ValidationError(
-            {"value": f"“{value}” is not a SIP URI (user@host, e.g. [did]@pbx.example.com)."}
-        )
-    if kind == "pstn" and (phone.from_storage(value) is None or len(value.lstrip("+")) < 8):
-        raise ValidationError({"value": f"“{value}” is not a phone number in E.164 digits."})
-    if kind == "trunk" and (not value or trunk_id is None):
-        raise ValidationError({"value": "Give the SIP trunk's login and its Wavix ID."})
-    entry = {
-        "destination": value.lstrip("+") if kind == "pstn" else value,
-        "priority": 1,
-        "transport": DESTINATION_TRANSPORTS[kind],
-    }
-    if kind == "trunk":
-        entry["trunk_id"] = trunk_id
-    return entry
-
-
-@transaction.atomic
-def order_destination(
-    *, numbers: list[int], kind: str, value: str, trunk_id: int | None = None, user=None
-) -> NumberOrder:
-    entry = destination_entry(kind, value, trunk_id)
-    dids = _held_dids(numbers)
-    return _queue(
-        NumberOrder(
-            kind=NumberOrder.Kind.DESTINATION,
-            account_id=dids[0].account_id,
-            numbers=[str(d.number) for d in dids],
-            payload={"destinations": [entry]},
-            requested_by=user,
-        )
-    )
 
 
 def pool_add_numbers(*, tenant: Tenant, numbers: list[int], name: str = "Direct") -> DidPool:

@@ -21,20 +21,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from portal import audit
-from tenants.models import Tenant
+from portal.jobs.models import JobStatus
+from portal.jobs.runner import JobRunner, Outcome
+from tenants.models import Tenant, User
 
-from . import usage
-from .forms import PoolImportRowForm
-from .models import DidPool, NumberRange, PoolImport
-from .ranges import NumberRange as Span
-from .ranges import Pool
-from .services import BULK_CHUNK, parse_pool
+from .. import usage
+from ..forms import PoolImportRowForm
+from ..models import DidPool, NumberRange, PoolImport
+from ..ranges import Pool, Span
+from .pools import BULK_CHUNK, parse_pool
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,7 @@ class Row:
 # Starting and checking -----------------------------------------------------------------------
 
 
-def import_start(*, user, upload) -> PoolImport:
+def import_start(*, user: User, upload: UploadedFile) -> PoolImport:
     """Keeps an uploaded file for its dry run (refused above `DID_POOL_IMPORT_MAX_BYTES`,
     before it is read) and checks it now if small, or queues the check."""
     limit = settings.DID_POOL_IMPORT_MAX_BYTES
@@ -113,59 +115,71 @@ def import_start(*, user, upload) -> PoolImport:
         import_check(job.pk)
         job.refresh_from_db()
     else:
-        from .tasks import pool_import_check
-
-        transaction.on_commit(lambda: pool_import_check.delay(job.pk))
+        CheckRunner.enqueue(job.pk)
     return job
 
 
-def _purge_old(user) -> None:
+def _purge_old(user: User) -> None:
     cutoff = timezone.now() - timedelta(days=KEPT_DAYS)
     PoolImport.objects.filter(requested_by=user, created_at__lt=cutoff).exclude(
-        status__in=[PoolImport.Status.QUEUED, PoolImport.Status.RUNNING]
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     ).delete()
 
 
-def _claim(job_id: int, phase: str) -> PoolImport | None:
-    """Marks a queued job running (a short write); None if it is not queued (already done,
-    or being done by another worker), so running a task twice is harmless."""
-    claimed = PoolImport.objects.filter(
-        pk=job_id, phase=phase, status=PoolImport.Status.QUEUED
-    ).update(status=PoolImport.Status.RUNNING)
-    return PoolImport.objects.filter(pk=job_id).first() if claimed else None
+class _ImportRunner(JobRunner):
+    """A phase of a pool import. Not retried by itself: it calls no provider, so what fails
+    fails the same way again (the reason is on the job; the user runs it again)."""
+
+    model = PoolImport
+    task = "dids.tasks.pool_import_check"
+    retry_policy = None
+    no_retry = "Run the dry run again."
+    phase: str = PoolImport.Phase.CHECK
+
+    def claimable(self, job: PoolImport) -> bool:
+        return job.phase == self.phase
+
+    def finished(self, status: str) -> dict:
+        # The file is dropped once checked; `done` is every row on success, none otherwise.
+        return {"data": b"", "done": F("total") if status == JobStatus.SUCCEEDED else 0}
+
+    def perform(self) -> Outcome | None:
+        try:
+            return self.work()
+        except Exception:
+            # Logged with its traceback for the system administrators; the job says what
+            # happened (a page of the portal, so never a 500).
+            log.exception(
+                "pool import %s: the %s failed", self.job.pk, self.job.get_phase_display()
+            )
+            return Outcome.failed(UNEXPECTED)
+
+    def work(self) -> Outcome | None:
+        raise NotImplementedError
+
+
+class CheckRunner(_ImportRunner):
+    """The dry run of a queued import: reads and checks every row, and keeps the result on
+    the job. Reads only; the job's row is the one thing written."""
+
+    def work(self) -> None:
+        job = self.job
+        version = pools_version()
+        records, file_errors = read_csv(bytes(job.data).decode("utf-8-sig"))
+        self.progress(total=len(records))
+        rows = check_rows(records, progress=lambda n: self.progress(done=n)) if records else []
+        self.progress(
+            file_errors=file_errors,
+            rows=[r.stored() for r in rows],
+            total=len(rows),
+            invalid=sum(not r.ok for r in rows),
+            pools_version=version,
+        )
 
 
 def import_check(job_id: int) -> str:
-    """The dry run of a queued import: reads and checks every row, and keeps the result on
-    the job. Reads only; the job's row is the one thing written."""
-    job = _claim(job_id, PoolImport.Phase.CHECK)
-    if job is None:
-        return "skipped"
-    try:
-        version = pools_version()
-        records, file_errors = read_csv(bytes(job.data).decode("utf-8-sig"))
-        PoolImport.objects.filter(pk=job.pk).update(total=len(records))
-        rows = check_rows(records, progress=lambda n: _progress(job.pk, n)) if records else []
-    except Exception:
-        # Logged with its traceback for the system administrators; the job says what happened.
-        log.exception("pool import %s: the dry run failed", job.pk)
-        return _finish(job, PoolImport.Status.FAILED, UNEXPECTED)
-    PoolImport.objects.filter(pk=job.pk).update(
-        status=PoolImport.Status.SUCCEEDED,
-        data=b"",
-        file_errors=file_errors,
-        rows=[r.stored() for r in rows],
-        total=len(rows),
-        done=len(rows),
-        invalid=sum(not r.ok for r in rows),
-        pools_version=version,
-        finished_at=timezone.now(),
-    )
-    return PoolImport.Status.SUCCEEDED
-
-
-def _progress(job_id: int, done: int) -> None:
-    PoolImport.objects.filter(pk=job_id).update(done=done)
+    """The dry run of a queued import (its task, or inline for a small file)."""
+    return CheckRunner.run(job_id)
 
 
 def read_csv(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -460,18 +474,17 @@ def import_apply(*, job: PoolImport) -> PoolImport:
             raise ValidationError(
                 {"file": "This import cannot be applied: run a dry run whose rows are all valid."}
             )
-        job.phase, job.status, job.done, job.finished_at = (
+        job.phase, job.status, job.done, job.finished_at, job.attempt = (
             PoolImport.Phase.APPLY,
-            PoolImport.Status.QUEUED,
+            JobStatus.QUEUED,
             0,
             None,
+            1,
         )
-        job.save(update_fields=["phase", "status", "done", "finished_at"])
+        job.save(update_fields=["phase", "status", "done", "finished_at", "attempt"])
         small = _is_small(job)
         if not small:
-            from .tasks import pool_import_apply
-
-            transaction.on_commit(lambda: pool_import_apply.delay(job.pk))
+            ApplyRunner.enqueue(job.pk)
     if small:
         apply_rows(job.pk)  # claimed above, committed: applied in its own transaction
     job.refresh_from_db()
@@ -482,26 +495,31 @@ def _is_small(job: PoolImport) -> bool:
     return sum(len(r["spec"]) for r in job.rows) <= settings.DID_POOL_IMPORT_INLINE_BYTES
 
 
-def apply_rows(job_id: int) -> str:
+class ApplyRunner(_ImportRunner):
     """Writes the checked rows: the new ranges are built first, outside any transaction; then
-    one transaction locks the pools, makes sure none changed since the dry run, and writes."""
-    job = _claim(job_id, PoolImport.Phase.APPLY)
-    if job is None:
-        return "skipped"
-    rows = job.rows
-    plan = [(r, Pool.parse(r["spec"])) for r in rows]
-    try:
-        with scopes_disabled(), transaction.atomic():
-            _write(job, plan)
-    except _Changed as exc:
-        return _finish(job, PoolImport.Status.FAILED, str(exc))
-    except (IntegrityError, OperationalError):
-        # The exclusion constraints caught a pool edit that committed while we wrote.
-        return _finish(job, PoolImport.Status.FAILED, CHANGED)
-    except Exception:
-        log.exception("pool import %s: applying failed", job.pk)
-        return _finish(job, PoolImport.Status.FAILED, UNEXPECTED)
-    return _finish(job, PoolImport.Status.SUCCEEDED, "")
+    one transaction locks the pools, makes sure none changed since the dry run, and writes.
+    Not retried by itself: a refused import stays refused until the dry run is run again."""
+
+    task = "dids.tasks.pool_import_apply"
+    phase = PoolImport.Phase.APPLY
+
+    def work(self) -> Outcome | None:
+        job = self.job
+        plan = [(r, Pool.parse(r["spec"])) for r in job.rows]
+        try:
+            with scopes_disabled(), transaction.atomic():
+                _write(job, plan)
+        except _Changed as exc:
+            return Outcome.failed(str(exc))
+        except (IntegrityError, OperationalError):
+            # The exclusion constraints caught a pool edit that committed while we wrote.
+            return Outcome.failed(CHANGED)
+        return None
+
+
+def apply_rows(job_id: int) -> str:
+    """Applies a checked import (its task, or inline for a small one)."""
+    return ApplyRunner.run(job_id)
 
 
 CHANGED = (
@@ -517,17 +535,6 @@ UNEXPECTED = (
 
 class _Changed(Exception):
     pass
-
-
-def _finish(job: PoolImport, status: str, error: str) -> str:
-    PoolImport.objects.filter(pk=job.pk).update(
-        status=status,
-        error=error,
-        data=b"",
-        done=job.total if status == PoolImport.Status.SUCCEEDED else 0,
-        finished_at=timezone.now(),
-    )
-    return status
 
 
 def _write(job: PoolImport, plan: list[tuple[dict, Pool]]) -> None:
