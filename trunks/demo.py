@@ -20,8 +20,10 @@ from portal.wavix.sandbox.services.trunks import trunk_save as sandbox_trunk_sav
 from portal.wavix.sandbox.transport import SandboxTransport
 from tenants.models import Tenant
 
-from . import cdrs, services
+from . import services
 from .models import SipTrunk
+from .services import cdrs
+from .services.trunks import _apply_wavix
 
 DEMO = [
     # label, tenant slug, IP authentication address (None: digest)
@@ -82,7 +84,7 @@ def seed_demo_trunks(account, stdout) -> None:
         on_wavix = sandbox_trunk_save(account=sandbox, config=_config(label, numbers[0], ip))
         trunk = SipTrunk(account=account, password=PASSWORD)
         data = {**sandbox_payloads.trunk(on_wavix), **sandbox_payloads.trunk_summary(on_wavix)}
-        services._apply_wavix(trunk, data)
+        _apply_wavix(trunk, data)
         trunk.save()
         services.assignment_save(
             trunk=trunk,
@@ -106,5 +108,5 @@ def seed_demo_trunks(account, stdout) -> None:
 
 def _pull_demo_calls(account, stdout) -> None:
     session_for_account(account).mount(account.base_url, SandboxTransport())
-    added = cdrs.pull(account, WavixClient.for_account(account))
+    added = cdrs.pull(account=account, client=WavixClient.for_account(account))
     stdout.write(f"pulled {added} call records from the sandbox")

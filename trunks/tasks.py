@@ -8,7 +8,7 @@ from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 
-from . import cdrs, wavix_sync
+from .services import cdrs, sync
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def sync_trunk(trunk_id: int, attempt: int = 0) -> str:
     """Pushes one trunk to Wavix (create, full replacement or delete). Running it twice is
     harmless: a trunk in sync is skipped, and a push in progress holds a lease."""
-    outcome = wavix_sync.push(trunk_id, WavixClient.for_account, attempt)
+    outcome = sync.push(trunk_id=trunk_id, client_for=WavixClient.for_account, attempt=attempt)
     if outcome.result == "again":
         sync_trunk.delay(trunk_id)
     elif outcome.result == "retry":
@@ -34,11 +34,11 @@ def reconcile_trunks(account_id: int | None = None) -> int:
     done = 0
     for account in accounts:
         try:
-            report = wavix_sync.reconcile(account, WavixClient.for_account(account))
+            report = sync.reconcile(account=account, client=WavixClient.for_account(account))
         except WavixError as exc:
-            wavix_sync.record_reconcile(account, ok=False, message=str(exc))
+            sync.record_reconcile(account=account, ok=False, message=str(exc))
             continue
-        wavix_sync.record_reconcile(account, ok=True, message=str(report))
+        sync.record_reconcile(account=account, ok=True, message=str(report))
         done += 1
     return done
 
@@ -52,7 +52,7 @@ def pull_cdrs(account_id: int | None = None) -> int:
     added = 0
     for account in accounts:
         try:
-            added += cdrs.pull(account, WavixClient.for_account(account))
+            added += cdrs.pull(account=account, client=WavixClient.for_account(account))
         except WavixError as exc:
             log.warning("CDR pull of %s failed: %s", account, exc)
     return added

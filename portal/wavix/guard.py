@@ -6,7 +6,7 @@ answer. On PostgreSQL that blocks every writer of those rows for seconds; on SQL
 zero-set-up default, in IMMEDIATE mode) it holds the whole database's write lock, and the Wavix
 sandbox answering the call from the same database waits for it until the call times out. So
 work that calls a provider claims its rows in one short transaction, calls outside any, and
-records the outcome in another (see `dids/tasks.py`, `trunks/wavix_sync.py`).
+records the outcome in another (see `dids/tasks.py`, `trunks/services/sync.py`).
 
 `check_no_transaction()` is called by the Wavix client before every request, and raises
 `TransactionHeldError` (a programming error, never shown to users) when the rule is broken.

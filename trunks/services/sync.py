@@ -23,6 +23,7 @@ effect and is sent again. Several: the push fails saying which, and creates noth
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,12 +31,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNetworkError, WavixNotFound
 from portal.wavix.retry import WAVIX_TASKS
 
-from . import payloads
-from . import validation as rules
-from .models import ForeignTrunk, SipTrunk, TrunkReconcile
+from .. import payloads, rules
+from ..models import ForeignTrunk, SipTrunk, TrunkReconcile
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,9 @@ def _release(trunk_id: int) -> None:
     SipTrunk.objects.filter(pk=trunk_id).update(push_lease_until=None)
 
 
-def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
+def push(
+    *, trunk_id: int, client_for: Callable[[WavixAccount], WavixClient], attempt: int = 0
+) -> PushOutcome:
     """Brings Wavix to the trunk's state. `client_for(account)` gives the Wavix client;
     `attempt` counts the retries before this push (0 for the first)."""
     if not _claim(trunk_id):
@@ -77,7 +81,7 @@ def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
         _release(trunk_id)
 
 
-def _send(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
+def _send(trunk: SipTrunk, client: WavixClient, attempt: int) -> PushOutcome:
     revision = trunk.revision
     if trunk.password_unreadable:
         if not trunk.is_ip_auth:
@@ -133,7 +137,7 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _adopt_or_prepare_create(trunk: SipTrunk, client) -> SipTrunk:
+def _adopt_or_prepare_create(trunk: SipTrunk, client: WavixClient) -> SipTrunk:
     """The trunk linked to the one an earlier create made, if that create's outcome was
     unknown and Wavix has it; otherwise the trunk with the create about to be sent recorded
     as in doubt (committed before it is sent, so even a worker that dies mid-call leaves it)."""
@@ -209,7 +213,7 @@ def _adopt(trunk: SipTrunk, summary: dict) -> SipTrunk:
     return trunk
 
 
-def _create(trunk: SipTrunk, client, body: dict) -> dict:
+def _create(trunk: SipTrunk, client: WavixClient, body: dict) -> dict:
     try:
         return client.create_trunk(body)
     except WavixError as exc:
@@ -249,7 +253,7 @@ def _synced(trunk_id: int, revision: int, answer: dict) -> PushOutcome:
     return PushOutcome("synced" if current else "again")
 
 
-def _delete(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
+def _delete(trunk: SipTrunk, client: WavixClient, attempt: int) -> PushOutcome:
     if not trunk.wavix_id and trunk.create_in_doubt:
         # A create may have made the trunk on Wavix: find it, so it is deleted too.
         try:
@@ -314,7 +318,7 @@ class ReconcileReport:
         )
 
 
-def reconcile(account, client) -> ReconcileReport:
+def reconcile(*, account: WavixAccount, client: WavixClient) -> ReconcileReport:
     """Reads every trunk of the account on Wavix and records the drift on each portal trunk,
     and the trunks the portal does not know. Nothing is changed on Wavix."""
     report = ReconcileReport()
@@ -365,7 +369,7 @@ def _record(trunk_id: int, data: dict | None) -> str:
     return trunk.drift
 
 
-def record_reconcile(account, *, ok: bool, message: str) -> None:
+def record_reconcile(*, account: WavixAccount, ok: bool, message: str) -> None:
     TrunkReconcile.objects.update_or_create(
         account=account,
         defaults={"checked_at": timezone.now(), "ok": ok, "message": message[:2000]},

@@ -20,10 +20,12 @@ from django_scopes import scopes_disabled
 from dids.models import NumberRange
 from dids.ranges import NumberRange as Span
 from dids.ranges import is_digits
+from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
 
-from .models import Cdr, CdrPull, SipTrunk, TrunkAssignment
+from ..models import Cdr, CdrPull, SipTrunk, TrunkAssignment
 
-DIRECTIONS = ("placed", "received")
+DIRECTIONS = (Cdr.Direction.PLACED, Cdr.Direction.RECEIVED)
 
 
 def _money(value) -> Decimal:
@@ -56,7 +58,7 @@ def _owners(numbers: set[int]) -> dict[int, int]:
 class _Context:
     """What a pull looks up once: the account's trunks by login and the tenants of each."""
 
-    def __init__(self, account):
+    def __init__(self, account: WavixAccount):
         self.trunks = dict(
             SipTrunk.objects.filter(account=account)
             .exclude(sip_username="")
@@ -72,11 +74,13 @@ class _Context:
 
 
 def _own_number(item: dict, direction: str) -> int | None:
-    raw = str(item.get("from" if direction == "placed" else "to") or "").lstrip("+")
+    raw = str(item.get("from" if direction == Cdr.Direction.PLACED else "to") or "").lstrip("+")
     return int(raw) if is_digits(raw) and len(raw) <= 15 else None
 
 
-def store_page(account, direction: str, items: list[dict], context: _Context) -> int:
+def store_page(
+    *, account: WavixAccount, direction: str, items: list[dict], context: _Context
+) -> int:
     """Stores the page's calls not stored yet; returns how many were added."""
     ids = [str(i.get("call_id") or i.get("uuid") or "") for i in items]
     have = set(
@@ -118,7 +122,7 @@ def store_page(account, direction: str, items: list[dict], context: _Context) ->
     return len(rows)
 
 
-def pull(account, client, *, today: date | None = None) -> int:
+def pull(*, account: WavixAccount, client: WavixClient, today: date | None = None) -> int:
     """Pulls both directions for one account; returns the calls added. Global work across
     tenants, so outside any tenant scope (explicitly)."""
     today = today or timezone.localdate()
@@ -130,7 +134,9 @@ def pull(account, client, *, today: date | None = None) -> int:
     return added
 
 
-def _pull_direction(account, client, direction: str, today: date, context: _Context) -> int:
+def _pull_direction(
+    account: WavixAccount, client: WavixClient, direction: str, today: date, context: _Context
+) -> int:
     cursor, _ = CdrPull.objects.get_or_create(account=account, direction=direction)
     if cursor.pulled_through:
         start = min(cursor.pulled_through - timedelta(days=1), today)
@@ -140,7 +146,9 @@ def _pull_direction(account, client, direction: str, today: date, context: _Cont
     try:
         for page in client.iter_cdrs(date_from=start, date_to=today, direction=direction):
             with transaction.atomic():
-                added += store_page(account, direction, page.items, context)
+                added += store_page(
+                    account=account, direction=direction, items=page.items, context=context
+                )
     except Exception as exc:
         CdrPull.objects.filter(pk=cursor.pk).update(
             last_run_at=timezone.now(), last_added=added, last_error=str(exc)[:2000]
