@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_old_audit_entries",
         "schedule": timedelta(hours=6),
     },
+    "sweep-lost-jobs": {
+        "task": "portal.tasks.sweep_lost_jobs",
+        "schedule": timedelta(minutes=5),
+    },
     "sync-wavix-inventory": {
         "task": "dids.tasks.sync_all_accounts",
         "schedule": timedelta(minutes=env.int("WAVIX_SYNC_INTERVAL_MINUTES", default=60)),

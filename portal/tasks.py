@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from portal.jobs.runner import sweep_all
 from portal.models import AuditEntry
 
 
@@ -15,3 +16,10 @@ def purge_old_audit_entries() -> int:
     with scopes_disabled():
         deleted, _ = AuditEntry.objects.filter(timestamp__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(name="portal.tasks.sweep_lost_jobs")
+def sweep_lost_jobs() -> int:
+    """Takes up background jobs whose worker was lost (their lease passed while running):
+    each goes on as a retry, or fails saying so (`portal.jobs.runner`)."""
+    return sweep_all()
