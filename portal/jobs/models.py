@@ -69,7 +69,7 @@ class Job(models.Model):
         from .runner import runner_for
 
         runner = runner_for(type(self))
-        policy = runner.retry_policy if runner is not None else WAVIX_TASKS
+        policy = runner.policy_for(self) if runner is not None else WAVIX_TASKS
         return policy.attempts if policy is not None else 1
 
     @property

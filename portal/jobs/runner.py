@@ -97,7 +97,9 @@ class JobRunner:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "model" in cls.__dict__:
-            _runners[cls.model] = cls
+            # The first runner of a model answers for it (its sweep, its attempts); a model
+            # run by several (one per phase) gives them the same retry policy.
+            _runners.setdefault(cls.model, cls)
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -108,6 +110,15 @@ class JobRunner:
         """The work, outside any transaction. Returns None (succeeded) or an Outcome; raises
         WavixError (retried when transient, by the policy) or Wait."""
         raise NotImplementedError
+
+    @classmethod
+    def policy_for(cls, job: Job) -> RetryPolicy | None:
+        """The retry policy of this job (a runner whose kinds differ overrides it)."""
+        return cls.retry_policy
+
+    def claimable(self, job: Job) -> bool:
+        """Whether this runner may claim the job beside its state (e.g. its phase)."""
+        return True
 
     def before_claim(self, job: Job) -> dict[str, Any]:
         """Extra fields set when the job is claimed (e.g. counters reset): {field: value}."""
@@ -163,6 +174,8 @@ class JobRunner:
             job = cls.manager().select_for_update().filter(pk=job_id).first()
             if job is None or (attempt is not None and job.attempt != attempt):
                 return None
+            if not cls(job).claimable(job):
+                return None
             if job.status == JobStatus.RUNNING and cls._lease_passed(job, now):
                 if not cls._take_up_lost(job, now):
                     return None
@@ -190,7 +203,7 @@ class JobRunner:
     def _take_up_lost(cls, job: Job, now) -> bool:
         """A running job whose worker was lost: counts the lost run as a failed attempt, and
         either goes on (True) or, attempts exhausted or not retried, fails saying so."""
-        policy = cls.retry_policy
+        policy = cls.policy_for(job)
         if policy is None or job.attempt >= policy.attempts:
             cls._fail_lost(job, now)
             return False
@@ -203,7 +216,7 @@ class JobRunner:
     @classmethod
     def _fail_lost(cls, job: Job, now) -> None:
         reason = cls.lost_reason
-        if cls.retry_policy is None and cls.no_retry:
+        if cls.policy_for(job) is None and cls.no_retry:
             reason = f"{reason} {cls.no_retry}"
         job.status, job.error, job.finished_at = JobStatus.FAILED, reason[:TEXT_LIMIT], now
         job.claimed_until, job.retry_at = None, None
@@ -234,7 +247,7 @@ class JobRunner:
     def wavix_failed(self, exc: WavixError) -> str:
         """A Wavix error ended this attempt: wait for the next one (transient, attempts
         left), or fail with Wavix's reason."""
-        job, policy = self.job, self.retry_policy
+        job, policy = self.job, self.policy_for(self.job)
         log.warning("%s %s, attempt %s: %s", type(job).__name__, job.pk, job.attempt, exc)
         retry = policy.next(exc, failed=job.attempt) if policy is not None else None
         if retry is not None:

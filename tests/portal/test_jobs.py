@@ -298,3 +298,32 @@ def test_a_lost_job_that_must_not_repeat_fails_saying_why(job):
 def test_the_status_names_are_the_jobs_states():
     assert SampleJob.Status is JobStatus
     assert [s.value for s in JobStatus] == ["queued", "running", "retrying", "succeeded", "failed"]
+
+
+class PickyRunner(SampleRunner):
+    """Claims only jobs with steps; retries only jobs of more than one step."""
+
+    def claimable(self, job):
+        return job.steps > 0
+
+    @classmethod
+    def policy_for(cls, job):
+        return cls.retry_policy if job.steps > 1 else None
+
+
+def test_a_runner_claims_only_the_jobs_it_may_run(job):
+    empty = SampleJob.objects.create(steps=0)
+
+    assert PickyRunner.run(empty.pk) == "skipped"
+    assert reread(empty).status == "queued"
+    assert PickyRunner.run(job.pk) == "succeeded"
+
+
+def test_a_runner_chooses_the_retry_policy_per_job(job, commits):
+    single = SampleJob.objects.create(steps=1)
+    BEHAVIOUR["effect"] = server_error()
+
+    assert PickyRunner.run(single.pk) == "failed"
+    with commits(execute=True):
+        assert PickyRunner.run(job.pk) == "retrying"
+    assert (reread(single).max_attempts, reread(job).max_attempts) == (5, 5)
