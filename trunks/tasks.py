@@ -15,14 +15,10 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="trunks.tasks.sync_trunk")
 def sync_trunk(trunk_id: int, attempt: int = 0) -> str:
-    """Pushes one trunk to Wavix (create, full replacement or delete). Running it twice is
-    harmless: a trunk in sync is skipped, and a push in progress holds a lease."""
-    outcome = sync.push(trunk_id=trunk_id, client_for=WavixClient.for_account, attempt=attempt)
-    if outcome.result == "again":
-        sync_trunk.delay(trunk_id)
-    elif outcome.result == "retry":
-        sync_trunk.apply_async((trunk_id, attempt + 1), countdown=outcome.retry_in)
-    return outcome.result
+    """Pushes one trunk to Wavix (create, full replacement or delete) on the job runner;
+    `attempt` counts the retries before this one. Running it twice is harmless: a trunk in
+    sync is skipped, and the runner's claim lets one push of a trunk run at a time."""
+    return sync.TrunkPushRunner.push(trunk_id, retries=attempt)
 
 
 @shared_task(name="trunks.tasks.reconcile_trunks")

@@ -28,57 +28,157 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from portal.jobs.models import FINISHED_STATES, JobStatus
+from portal.jobs.runner import TEXT_LIMIT, JobRunner, Outcome, Wait
 from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNetworkError, WavixNotFound
-from portal.wavix.retry import WAVIX_TASKS
+from portal.wavix.retry import WAVIX_TASKS, Retry
 
 from .. import payloads, rules
 from ..models import ForeignTrunk, SipTrunk, TrunkReconcile
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+PUSH_LEASE = timedelta(minutes=5)
 
 
 @dataclass
 class PushOutcome:
-    result: str  # skipped, busy, gone, synced, again, deleted, retry, failed
-    retry_in: int | None = None
-
-
-def _claim(trunk_id: int) -> bool:
-    now = timezone.now()
-    free = Q(push_lease_until__isnull=True) | Q(push_lease_until__lt=now)
-    return bool(SipTrunk.objects.filter(free, pk=trunk_id).update(push_lease_until=now + LEASE))
-
-
-def _release(trunk_id: int) -> None:
-    SipTrunk.objects.filter(pk=trunk_id).update(push_lease_until=None)
+    result: str  # skipped, gone, synced, again, deleted, retry, failed
+    retry: Retry | None = None
+    reason: str = ""
 
 
 def push(
     *, trunk_id: int, client_for: Callable[[WavixAccount], WavixClient], attempt: int = 0
 ) -> PushOutcome:
     """Brings Wavix to the trunk's state. `client_for(account)` gives the Wavix client;
-    `attempt` counts the retries before this push (0 for the first)."""
-    if not _claim(trunk_id):
-        # Another push holds the trunk; it re-checks the revision when it finishes.
-        return PushOutcome("busy")
-    try:
-        trunk = SipTrunk.objects.select_related("account").filter(pk=trunk_id).first()
-        if trunk is None:
-            return PushOutcome("gone")
-        if trunk.delete_requested:
-            return _delete(trunk, client_for(trunk.account), attempt)
-        if trunk.sync_state != SipTrunk.SyncState.PENDING:
-            return PushOutcome("skipped")
-        return _send(trunk, client_for(trunk.account), attempt)
-    finally:
-        _release(trunk_id)
+    `attempt` counts the retries before this push (0 for the first). Called only by
+    `TrunkPushRunner`, whose claim of the trunk's push keeps two pushes from overlapping."""
+    trunk = SipTrunk.objects.select_related("account").filter(pk=trunk_id).first()
+    if trunk is None:
+        return PushOutcome("gone")
+    if trunk.delete_requested:
+        return _delete(trunk, client_for(trunk.account), attempt)
+    if trunk.sync_state != SipTrunk.SyncState.PENDING:
+        return PushOutcome("skipped")
+    return _send(trunk, client_for(trunk.account), attempt)
+
+
+# The push on the job runner -----------------------------------------------------------------
+
+
+def queue_push(trunk: SipTrunk) -> list[str]:
+    """Queues the trunk's push: on the trunk the caller then saves in its transaction (the
+    fields set are returned), the task sent on commit. A push running now is left alone: when it
+    finishes it finds the newer revision and queues itself again, so two never overlap."""
+    fields = _queued(trunk)
+    transaction.on_commit(lambda: TrunkPushRunner.task_callable().delay(trunk.pk))
+    return fields
+
+
+def _queued(trunk: SipTrunk) -> list[str]:
+    """Sets the trunk's push queued afresh (attempt 1) unless it is running: the fields set."""
+    if trunk.status == JobStatus.RUNNING:
+        return []
+    trunk.status, trunk.attempt, trunk.retry_at = JobStatus.QUEUED, 1, None
+    trunk.error = trunk.error_detail = trunk.note = ""
+    trunk.started_at = trunk.finished_at = None
+    return [
+        "status",
+        "attempt",
+        "retry_at",
+        "error",
+        "error_detail",
+        "note",
+        "started_at",
+        "finished_at",
+    ]
+
+
+def _reopen(trunk_id: int) -> None:
+    """The push of a trunk left pending queued again, in a short transaction of its own."""
+    with transaction.atomic():
+        trunk = SipTrunk.objects.select_for_update().filter(pk=trunk_id).first()
+        outstanding = trunk is not None and (
+            trunk.delete_requested or trunk.sync_state == SipTrunk.SyncState.PENDING
+        )
+        if outstanding and trunk.status != JobStatus.RUNNING:
+            trunk.save(update_fields=_queued(trunk))
+
+
+class TrunkPushRunner(JobRunner):
+    """Runs a trunk's push. The task's second argument counts the retries before it (0 for the
+    first push, as `sync_trunk` has always taken it); the job's `attempt` is 1-based. The
+    trunk's `sync_error` says, as before, when the next attempt is due or why it failed."""
+
+    model = SipTrunk
+    task = "trunks.tasks.sync_trunk"
+    lease = PUSH_LEASE
+
+    @classmethod
+    def push(cls, trunk_id: int, *, retries: int = 0) -> str:
+        """What `sync_trunk` runs: the push's result (synced, again, deleted, retry, failed,
+        skipped). A first delivery for a trunk left pending (its last push finished, or none
+        recorded yet) queues its push first."""
+        if not retries and SipTrunk.objects.filter(pk=trunk_id, status__in=FINISHED_STATES):
+            _reopen(trunk_id)
+        return cls.run(trunk_id, retries + 1 if retries else None)
+
+    @classmethod
+    def enqueue(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
+        retries = None if attempt is None else attempt - 1
+        transaction.on_commit(lambda: cls._send(job_id, retries, countdown))
+
+    @classmethod
+    def _send(cls, trunk_id: int, retries: int | None, countdown: int | None) -> None:
+        task = cls.task_callable()
+        if retries is None:
+            task.delay(trunk_id)
+        else:
+            task.apply_async((trunk_id, retries), countdown=countdown)
+
+    def perform(self) -> Outcome | None:
+        self.result = push(
+            trunk_id=self.job.pk, client_for=WavixClient.for_account, attempt=self.job.attempt - 1
+        )
+        if self.result.result == "retry":
+            raise Wait(self.result.retry, self.result.reason)
+        if self.result.result == "failed":
+            return Outcome.failed(self.result.reason)
+        return Outcome.succeeded()
+
+    def wait(self, retry: Retry, error: str, detail: str = "") -> str:
+        """As the runner waits, with the retry sent once the wait is recorded rather than on
+        a commit: the push runs outside any transaction, and the retry's claim checks its
+        attempt, so it never runs twice."""
+        job = self.job
+        self.manager().filter(pk=job.pk).update(
+            status=JobStatus.RETRYING,
+            attempt=retry.attempt,
+            retry_at=retry.at,
+            claimed_until=None,
+            error=error[:TEXT_LIMIT],
+            error_detail=detail[:TEXT_LIMIT],
+        )
+        job.status, job.attempt, job.retry_at = JobStatus.RETRYING, retry.attempt, retry.at
+        self._send(job.pk, retry.attempt - 1, retry.delay)
+        return JobStatus.RETRYING
+
+    def execute(self) -> str:
+        status = super().execute()
+        if status == JobStatus.RETRYING:
+            return "retry"
+        if getattr(self, "result", None) is None:  # a Wavix error before the push began
+            return status
+        result = self.result.result
+        if result == "again":  # a newer change came while this push ran
+            _reopen(self.job.pk)
+            self._send(self.job.pk, None, None)
+        return result
 
 
 def _send(trunk: SipTrunk, client: WavixClient, attempt: int) -> PushOutcome:
@@ -285,8 +385,9 @@ def _failed_or_retry(trunk: SipTrunk, exc: WavixError, attempt: int) -> PushOutc
     in_doubt = SipTrunk.objects.filter(pk=trunk.pk).exclude(create_in_doubt={}).exists()
     note = _IN_DOUBT if in_doubt and not trunk.delete_requested else ""
     if retry is not None:
-        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=(retry.note(exc) + note)[:2000])
-        return PushOutcome("retry", retry_in=retry.delay)
+        error = (retry.note(exc) + note)[:TEXT_LIMIT]
+        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=error)
+        return PushOutcome("retry", retry=retry, reason=error)
     reason = WAVIX_TASKS.final_note(exc, failed=attempt + 1)
     return _failed(trunk, f"{reason.rstrip('.')}.{note}" if note else reason)
 
@@ -298,7 +399,7 @@ def _failed(trunk: SipTrunk, reason: str, drift: str | None = None) -> PushOutco
     if drift is not None:
         trunk.drift = drift
     trunk.save()
-    return PushOutcome("failed")
+    return PushOutcome("failed", reason=trunk.sync_error)
 
 
 # Reconcile ----------------------------------------------------------------------------------

@@ -18,17 +18,13 @@ from django_scopes import scopes_disabled
 
 from dids.models import NumberRange
 from dids.ranges import is_digits
+from portal.jobs.models import JobStatus
 from portal.models import WavixAccount
 from portal.validation import full_clean
 
 from .. import payloads, rules, selectors
 from ..models import SETTINGS, ForeignTrunk, SipTrunk, TrunkAssignment
-
-
-def _enqueue_sync(trunk: SipTrunk) -> None:
-    from ..tasks import sync_trunk
-
-    transaction.on_commit(lambda: sync_trunk.delay(trunk.pk))
+from . import sync
 
 
 def _mark_pending(trunk: SipTrunk) -> None:
@@ -222,8 +218,8 @@ def trunk_save(
         setattr(trunk, name, value)
     _mark_pending(trunk)
     full_clean(trunk)
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
@@ -237,13 +233,14 @@ def trunk_delete(*, trunk: SipTrunk) -> SipTrunk:
         raise ValidationError(
             {"trunk": f"“{trunk}” is shared with {', '.join(tenants)}: stop sharing it first."}
         )
-    if trunk.wavix_id is None and trunk.push_lease_until is None and not trunk.create_in_doubt:
+    pushing = trunk.status == JobStatus.RUNNING
+    if trunk.wavix_id is None and not pushing and not trunk.create_in_doubt:
         trunk.delete()  # never reached Wavix: nothing to remove there
         return trunk
     trunk.delete_requested = True
     trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
@@ -253,8 +250,8 @@ def trunk_retry(*, trunk: SipTrunk) -> SipTrunk:
     if trunk.sync_state != SipTrunk.SyncState.FAILED:
         raise ValidationError({"trunk": f"“{trunk}” has not failed; nothing to retry."})
     trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
-    trunk.save(update_fields=["sync_state", "sync_error", "updated_at"])
-    _enqueue_sync(trunk)
+    queued = sync.queue_push(trunk)
+    trunk.save(update_fields=["sync_state", "sync_error", "updated_at", *queued])
     return trunk
 
 
@@ -278,8 +275,8 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
         trunk.wavix_id, trunk.sip_username = None, ""
     trunk.drift, trunk.drift_fields = SipTrunk.Drift.NONE, {}
     _mark_pending(trunk)
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
