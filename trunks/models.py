@@ -223,8 +223,10 @@ class ForeignTrunk(models.Model):
         return f"{self.label or 'Trunk'} ({self.sip_username or self.wavix_id})"
 
 
-class TrunkReconcile(models.Model):
-    """The last reconcile of an account's trunks against Wavix: when, and its outcome."""
+class TrunkReconcile(Job):
+    """The reconcile of an account's trunks against Wavix, a job on the runner
+    (`services.sync.TrunkReconcileRunner`): one row per account, queued again by each run;
+    `checked_at`, `ok` and `message` keep the last outcome."""
 
     account = models.OneToOneField(
         "portal.WavixAccount", on_delete=models.CASCADE, related_name="trunk_reconcile"
@@ -340,8 +342,10 @@ class Cdr(models.Model):
         return "—"
 
 
-class CdrPull(models.Model):
-    """How far the CDRs of an account and direction have been pulled."""
+class CdrPull(Job):
+    """The pull of an account's CDRs in one direction, a job on the runner
+    (`services.cdrs.CdrPullRunner`): how far it has pulled (`pulled_through`, the watermark),
+    and the last run's outcome."""
 
     account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
     direction = models.CharField(max_length=8, choices=Cdr.Direction.choices)

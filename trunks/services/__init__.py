@@ -10,6 +10,7 @@ from .sharing import (
     assignment_set_caller_ids,
     pool_name,
 )
+from .sync import reconcile_request
 from .trunks import (
     clean_settings,
     trunk_accept_wavix,
@@ -27,6 +28,7 @@ __all__ = [
     "assignment_set_caller_ids",
     "clean_settings",
     "pool_name",
+    "reconcile_request",
     "trunk_accept_wavix",
     "trunk_delete",
     "trunk_import",

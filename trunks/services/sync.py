@@ -470,8 +470,63 @@ def _record(trunk_id: int, data: dict | None) -> str:
     return trunk.drift
 
 
-def record_reconcile(*, account: WavixAccount, ok: bool, message: str) -> None:
-    TrunkReconcile.objects.update_or_create(
-        account=account,
-        defaults={"checked_at": timezone.now(), "ok": ok, "message": message[:2000]},
+@transaction.atomic
+def reconcile_request() -> None:
+    """“Check Wavix now”: queues the reconcile of every account (the task sent on commit)."""
+    for account in WavixAccount.objects.all():
+        TrunkReconcileRunner.queue(account=account, requested=True)
+    transaction.on_commit(lambda: TrunkReconcileRunner.task_callable().delay())
+
+
+def reconcile_accounts(*, account_id: int | None = None) -> int:
+    """Reconciles every account (or one) on the job runner; the number that succeeded."""
+    accounts = WavixAccount.objects.all()
+    if account_id is not None:
+        accounts = accounts.filter(pk=account_id)
+    done = 0
+    for account in accounts:
+        job = TrunkReconcileRunner.queue(account=account)
+        done += TrunkReconcileRunner.run(job.pk) == JobStatus.SUCCEEDED
+    return done
+
+
+class TrunkReconcileRunner(JobRunner):
+    """Reads an account's trunks on Wavix and records what differs (`reconcile`)."""
+
+    model = TrunkReconcile
+    task = "trunks.tasks.reconcile_trunks"
+    retry_policy = None
+    no_retry = (
+        "A reconcile is not retried on its own: it runs again at its interval "
+        "(TRUNK_RECONCILE_INTERVAL_MINUTES), or at once with “Check Wavix now”."
     )
+
+    @classmethod
+    def queue(cls, *, account: WavixAccount, requested: bool = False) -> TrunkReconcile:
+        """The account's reconcile, queued unless it is running."""
+        with transaction.atomic():
+            job, _ = TrunkReconcile.objects.select_for_update().get_or_create(account=account)
+            if job.status != JobStatus.RUNNING:
+                job.status, job.attempt, job.error, job.error_detail = JobStatus.QUEUED, 1, "", ""
+                job.started_at = job.finished_at = None
+            if requested:
+                job.requested_at = timezone.now()
+            job.save()
+        return job
+
+    def perform(self) -> Outcome:
+        account = self.job.account
+        report = reconcile(account=account, client=WavixClient.for_account(account))
+        return Outcome.succeeded(note=str(report))
+
+    def record(self, outcome: Outcome) -> str:
+        self.message = outcome.note or outcome.error
+        return super().record(outcome)
+
+    def finished(self, status: str) -> dict:
+        message = getattr(self, "message", None) or self.job.error
+        return {
+            "checked_at": timezone.now(),
+            "ok": status == JobStatus.SUCCEEDED,
+            "message": message[:TEXT_LIMIT],
+        }

@@ -4,17 +4,14 @@ it finds (the portal's settings pushed again, Wavix's taken, a trunk on Wavix im
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
-from portal.models import WavixAccount
 from portal.views.base import ObjectActionView, PlatformAdminMixin
 from trunks import services
-from trunks.models import ForeignTrunk, SipTrunk, TrunkReconcile
+from trunks.models import ForeignTrunk, SipTrunk
 
 from .trunks import TrunkActionView
 
@@ -54,12 +51,6 @@ class ReconcileView(PlatformAdminMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        from trunks.tasks import reconcile_trunks
-
-        for account in WavixAccount.objects.all():
-            TrunkReconcile.objects.update_or_create(
-                account=account, defaults={"requested_at": timezone.now()}
-            )
-        transaction.on_commit(lambda: reconcile_trunks.delay())
+        services.reconcile_request()
         messages.info(request, "Comparing the trunks on Wavix with the portal's.")
         return HttpResponseRedirect(reverse("platform:trunk_list"))
