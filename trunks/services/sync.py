@@ -1,12 +1,15 @@
 """Trunks between the portal and Wavix: the push of one trunk (create, full replacement,
 delete) and the reconcile of an account's trunks (drift and trunks unknown to the portal).
 
-A push holds a lease on its trunk while it talks to Wavix, so two pushes never overlap (a
-second create would make a second trunk). A push that finishes after a newer edit leaves the
-trunk pending and queues itself again. Transient failures are retried as the shared policy
-of Wavix tasks says (`portal.wavix.retry`: bounded attempts, exponential backoff with jitter),
-the trunk pending meanwhile with the next attempt's time in `sync_error`; the last failure, or
-any refusal, leaves the trunk failed with Wavix's reason.
+Both run on the job runner (`portal.jobs`): the trunk is the job row of its push
+(`TrunkPushRunner`), an account's `TrunkReconcile` the row of its reconcile
+(`TrunkReconcileRunner`). The runner claims the row in a short transaction, with a lease, and
+calls Wavix outside any, so two pushes of a trunk never overlap (a second create would make a
+second trunk). A push that finishes after a newer edit leaves the trunk pending and queues
+itself again. Transient failures are retried as the shared policy of Wavix tasks says
+(`portal.wavix.retry`: bounded attempts, exponential backoff with jitter), the trunk pending
+meanwhile with the next attempt's time in `sync_error`; the last failure, or any refusal,
+leaves the trunk failed with Wavix's reason.
 
 A create is never sent twice blindly. Wavix has no idempotency key for trunks, so a create
 whose outcome is unknown (no answer after the request left, a 5xx, a worker that died
