@@ -65,7 +65,15 @@ class SipTrunkAdmin(NumberSearchMixin, ReadOnlyAdmin):
                     "sync_error",
                     "synced_at",
                     "delete_requested",
-                    "push_lease_until",
+                    "status",
+                    "attempt",
+                    "retry_at",
+                    "claimed_until",
+                    "started_at",
+                    "finished_at",
+                    "error",
+                    "error_detail",
+                    "note",
                     "create_in_doubt",
                     "drift",
                     "drift_fields",
@@ -97,7 +105,7 @@ class ForeignTrunkAdmin(ReadOnlyAdmin):
 class TrunkReconcileAdmin(ReadOnlyAdmin):
     """The last trunk reconcile of each account, written by its task."""
 
-    list_display = ["account", "requested_at", "checked_at", "ok", "message"]
+    list_display = ["account", "status", "requested_at", "checked_at", "ok", "message"]
     list_filter = ["ok", "account"]
     search_fields = ["account__name", "message"]
     list_select_related = ["account"]
@@ -156,7 +164,7 @@ class CdrAdmin(NumberSearchMixin, ReadOnlyAdmin):
 class CdrPullAdmin(ReadOnlyAdmin):
     """How far the CDR task has pulled each account's calls."""
 
-    list_display = ["account", "direction", "pulled_through", "last_run_at", "last_added"]
+    list_display = ["account", "direction", "status", "pulled_through", "last_run_at", "last_added"]
     list_filter = ["direction", "account"]
     search_fields = ["account__name", "last_error"]
     list_select_related = ["account"]

@@ -5,7 +5,7 @@ from portal.forms import Form
 from portal.models import WavixAccount
 
 from .models import SipTrunk
-from .validation import widest_prefix
+from .rules import widest_prefix
 
 _TEXTAREA = {"rows": 3, "class": "font-monospace"}
 # Bounds checked before anything is parsed: far above what a valid value needs (a number is

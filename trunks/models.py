@@ -12,6 +12,7 @@ from django.db.models import Q
 from django_scopes import ScopedManager
 
 from portal.crypto import EncryptedTextField, is_unreadable
+from portal.jobs.models import Job
 
 # A trunk's settings as an administrator writes them (the form, the API, the admin) and as
 # every push sends them whole to Wavix; the reconcile compares them (`payloads.CONFIG_FIELDS`).
@@ -36,7 +37,7 @@ SETTINGS = (
 )
 
 
-class SipTrunk(models.Model):
+class SipTrunk(Job):
     """A Wavix SIP trunk as the portal wants it. Every change is saved here first (sync state
     pending) and pushed whole to Wavix by a task; what Wavix answered is kept beside it."""
 
@@ -106,9 +107,11 @@ class SipTrunk(models.Model):
     sync_error = models.TextField(blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     delete_requested = models.BooleanField(default=False)
-    # A push holds this lease while it talks to Wavix, so two pushes never race (a second
-    # create would make a second trunk); an expired lease is a crashed worker's.
-    push_lease_until = models.DateTimeField(null=True, blank=True)
+    # The trunk is also the job row of its push (create, full replacement or delete) on the
+    # job runner (`services.sync.TrunkPushRunner`, fields from `portal.jobs.Job`): each change
+    # queues it again, and the runner's claim of this row, with its lease (`claimed_until`),
+    # keeps two pushes of a trunk from ever running at once (a second create would make a
+    # second trunk); a lease that passed is a lost worker's. `sync_state` stays the summary.
     # A create sent to Wavix whose outcome the portal does not know (no answer, a 5xx, a worker
     # that died mid-call): {"label": sent, "sent_at": when, "existing": ids of the trunks with
     # that label Wavix already had}. Written before the create is sent, cleared once Wavix's
@@ -131,8 +134,17 @@ class SipTrunk(models.Model):
         "drift_fields",
         "wavix_snapshot",
         "checked_at",
-        "push_lease_until",
         "create_in_doubt",
+        # The push's job state (portal.jobs): bookkeeping of the runner, not the trunk's.
+        "status",
+        "attempt",
+        "retry_at",
+        "claimed_until",
+        "started_at",
+        "finished_at",
+        "error",
+        "error_detail",
+        "note",
     )
 
     class Meta:
@@ -211,8 +223,10 @@ class ForeignTrunk(models.Model):
         return f"{self.label or 'Trunk'} ({self.sip_username or self.wavix_id})"
 
 
-class TrunkReconcile(models.Model):
-    """The last reconcile of an account's trunks against Wavix: when, and its outcome."""
+class TrunkReconcile(Job):
+    """The reconcile of an account's trunks against Wavix, a job on the runner
+    (`services.sync.TrunkReconcileRunner`): one row per account, queued again by each run;
+    `checked_at`, `ok` and `message` keep the last outcome."""
 
     account = models.OneToOneField(
         "portal.WavixAccount", on_delete=models.CASCADE, related_name="trunk_reconcile"
@@ -328,8 +342,10 @@ class Cdr(models.Model):
         return "—"
 
 
-class CdrPull(models.Model):
-    """How far the CDRs of an account and direction have been pulled."""
+class CdrPull(Job):
+    """The pull of an account's CDRs in one direction, a job on the runner
+    (`services.cdrs.CdrPullRunner`): how far it has pulled (`pulled_through`, the watermark),
+    and the last run's outcome."""
 
     account = models.ForeignKey("portal.WavixAccount", on_delete=models.CASCADE, related_name="+")
     direction = models.CharField(max_length=8, choices=Cdr.Direction.choices)

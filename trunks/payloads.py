@@ -19,7 +19,7 @@ from django.conf import settings
 
 from portal import phone
 
-from . import validation as rules
+from . import rules
 from .models import SETTINGS
 
 # The settings both sides hold, compared by the reconcile: the portal's settings, with the

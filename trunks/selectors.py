@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from dids.models import Did
 from portal.exports import number_cell
+from portal.models import WavixAccount
 
 from .models import Cdr, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 
@@ -19,7 +21,16 @@ CHART_DAYS = 31
 DASHBOARD_DAYS = 7
 
 
-def trunk_list():
+def active_numbers(*, account: WavixAccount, numbers: list[int]) -> set[int]:
+    """Which of these numbers are active numbers of the Wavix account (the inventory)."""
+    return set(
+        Did.objects.filter(
+            account=account, number__in=numbers, status=Did.Status.ACTIVE
+        ).values_list("number", flat=True)
+    )
+
+
+def trunk_list() -> QuerySet[SipTrunk]:
     return (
         SipTrunk.objects.select_related("account")
         .annotate(share_count=Count("assignments"))
@@ -27,17 +38,17 @@ def trunk_list():
     )
 
 
-def shares_of(trunk: SipTrunk):
+def shares_of(*, trunk: SipTrunk) -> QuerySet[TrunkAssignment]:
     """A trunk's shares with their tenants and pools (outside any tenant scope)."""
     return TrunkAssignment.objects.filter(trunk=trunk).select_related("tenant", "pool")
 
 
-def tenant_shares():
+def tenant_shares() -> QuerySet[TrunkAssignment]:
     """The current tenant's shares (inside its scope)."""
     return TrunkAssignment.objects.select_related("trunk", "pool").order_by("trunk__label")
 
 
-def tenant_trunks():
+def tenant_trunks() -> QuerySet[SipTrunk]:
     """The trunks shared with the current tenant (its shares, inside its scope): what a
     tenant may filter its call records by."""
     return SipTrunk.objects.filter(pk__in=TrunkAssignment.objects.values("trunk")).order_by("label")
@@ -105,7 +116,7 @@ def tenant_share_totals() -> ShareTotals:
     return ShareTotals(**row)
 
 
-def caller_id_example(assignment: TrunkAssignment) -> int | None:
+def caller_id_example(*, assignment: TrunkAssignment) -> int | None:
     """A number the tenant could present on the trunk, to show as an example: its first
     number on the trunk active on the trunk's Wavix account, else its first number there."""
     from dids.models import Did, NumberRange
@@ -133,7 +144,7 @@ class Connection:
     allowed_ips: list[str]
 
 
-def connection_of(trunk: SipTrunk) -> Connection:
+def connection_of(*, trunk: SipTrunk) -> Connection:
     tls = trunk.encrypted_media
     return Connection(
         host=settings.TRUNK_SIP_HOST,
@@ -156,23 +167,23 @@ class CdrTotals:
         return round(self.seconds / 60, 1)
 
 
-def cdr_totals(queryset) -> CdrTotals:
-    row = queryset.order_by().aggregate(
+def cdr_totals(*, calls: QuerySet[Cdr]) -> CdrTotals:
+    row = calls.order_by().aggregate(
         calls=Count("id"), seconds=Coalesce(Sum("duration"), 0), cost=Sum("charge")
     )
     return CdrTotals(row["calls"], row["seconds"], row["cost"] or 0)
 
 
-def first_day(days: int, until: date | None = None) -> date:
+def first_day(*, days: int, until: date | None = None) -> date:
     """The first of the `days` days that end with `until` (default today)."""
     return (until or timezone.localdate()) - timedelta(days=days - 1)
 
 
-def cdr_days(queryset, days: int, until: date | None = None):
+def cdr_days(*, calls: QuerySet[Cdr], days: int, until: date | None = None) -> QuerySet[Cdr]:
     """The calls of the `days` days up to `until` (default today), by local date."""
     until = until or timezone.localdate()
-    return queryset.filter(
-        started_at__date__gte=first_day(days, until), started_at__date__lte=until
+    return calls.filter(
+        started_at__date__gte=first_day(days=days, until=until), started_at__date__lte=until
     )
 
 
@@ -184,26 +195,26 @@ class RecentCalls:
     chart: dict | None
 
 
-def recent_calls(days: int = DASHBOARD_DAYS, chart: bool = False) -> RecentCalls:
+def recent_calls(*, days: int = DASHBOARD_DAYS, chart: bool = False) -> RecentCalls:
     """The dashboards' calls of the last `days` days: totals, and with `chart` the calls and
     cost per day. Which calls those are is the CDR list's rule: inside a tenant's scope its
     own, outside every call. One query, two with the chart."""
     calls, today = cdr_queryset(), timezone.localdate()
     return RecentCalls(
         days=days,
-        since=first_day(days, today),
-        totals=cdr_totals(cdr_days(calls, days, today)),
-        chart=cdr_per_day(calls, until=today, days=days) if chart else None,
+        since=first_day(days=days, until=today),
+        totals=cdr_totals(calls=cdr_days(calls=calls, days=days, until=today)),
+        chart=cdr_per_day(calls=calls, until=today, days=days) if chart else None,
     )
 
 
-def cdr_per_day(queryset, until: date | None = None, days: int = CHART_DAYS) -> dict:
+def cdr_per_day(*, calls: QuerySet[Cdr], until: date | None = None, days: int = CHART_DAYS) -> dict:
     """Calls and cost per day for the `days` days up to `until` (default today), every day
     present (zero when there were no calls), in one query."""
     until = until or timezone.localdate()
-    since = first_day(days, until)
+    since = first_day(days=days, until=until)
     rows = (
-        cdr_days(queryset, days, until)
+        cdr_days(calls=calls, days=days, until=until)
         .order_by()
         .annotate(day=TruncDate("started_at"))
         .values("day")
@@ -234,7 +245,7 @@ CSV_HEADER = [
 ]
 
 
-def cdr_csv_rows(queryset, chunk: int = 2000):
+def cdr_csv_rows(*, calls: QuerySet[Cdr], chunk: int = 2000):
     """The rows of a CSV export, read in chunks from a server-side cursor."""
     fields = (
         "started_at",
@@ -249,9 +260,9 @@ def cdr_csv_rows(queryset, chunk: int = 2000):
         "sip_trunk",
         "call_id",
     )
-    for row in queryset.values_list(*fields).iterator(chunk_size=chunk):
+    for row in calls.values_list(*fields).iterator(chunk_size=chunk):
         yield [row[0].isoformat(), row[1], number_cell(row[2]), number_cell(row[3]), *row[4:]]
 
 
-def cdr_queryset():
+def cdr_queryset() -> QuerySet[Cdr]:
     return Cdr.objects.select_related("trunk").order_by("-started_at", "-id")

@@ -1,58 +1,25 @@
 """Celery tasks for trunks and call records: thin, taking ids and re-reading their rows."""
 
-import logging
-
 from celery import shared_task
 
-from portal.models import WavixAccount
-from portal.wavix.client import WavixClient
-from portal.wavix.errors import WavixError
-
-from . import cdrs, wavix_sync
-
-log = logging.getLogger(__name__)
+from .services import cdrs, sync
 
 
 @shared_task(name="trunks.tasks.sync_trunk")
 def sync_trunk(trunk_id: int, attempt: int = 0) -> str:
-    """Pushes one trunk to Wavix (create, full replacement or delete). Running it twice is
-    harmless: a trunk in sync is skipped, and a push in progress holds a lease."""
-    outcome = wavix_sync.push(trunk_id, WavixClient.for_account, attempt)
-    if outcome.result == "again":
-        sync_trunk.delay(trunk_id)
-    elif outcome.result == "retry":
-        sync_trunk.apply_async((trunk_id, attempt + 1), countdown=outcome.retry_in)
-    return outcome.result
+    """Pushes one trunk to Wavix (create, full replacement or delete) on the job runner;
+    `attempt` counts the retries before this one. Running it twice is harmless: a trunk in
+    sync is skipped, and the runner's claim lets one push of a trunk run at a time."""
+    return sync.TrunkPushRunner.push(trunk_id, retries=attempt)
 
 
 @shared_task(name="trunks.tasks.reconcile_trunks")
 def reconcile_trunks(account_id: int | None = None) -> int:
     """The periodic reconcile (TRUNK_RECONCILE_INTERVAL_MINUTES), or one account's on demand."""
-    accounts = WavixAccount.objects.all()
-    if account_id is not None:
-        accounts = accounts.filter(pk=account_id)
-    done = 0
-    for account in accounts:
-        try:
-            report = wavix_sync.reconcile(account, WavixClient.for_account(account))
-        except WavixError as exc:
-            wavix_sync.record_reconcile(account, ok=False, message=str(exc))
-            continue
-        wavix_sync.record_reconcile(account, ok=True, message=str(report))
-        done += 1
-    return done
+    return sync.reconcile_accounts(account_id=account_id)
 
 
 @shared_task(name="trunks.tasks.pull_cdrs")
 def pull_cdrs(account_id: int | None = None) -> int:
     """The periodic CDR pull (CDR_PULL_INTERVAL_MINUTES): new calls of every account."""
-    accounts = WavixAccount.objects.all()
-    if account_id is not None:
-        accounts = accounts.filter(pk=account_id)
-    added = 0
-    for account in accounts:
-        try:
-            added += cdrs.pull(account, WavixClient.for_account(account))
-        except WavixError as exc:
-            log.warning("CDR pull of %s failed: %s", account, exc)
-    return added
+    return cdrs.pull_accounts(account_id=account_id)

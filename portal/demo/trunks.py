@@ -12,8 +12,10 @@ from django.db import transaction
 from dids.selectors import owner_of
 from portal.wavix.client import WavixClient, session_for_account
 from tenants.models import Tenant
-from trunks import cdrs, services
+from trunks import services
 from trunks.models import SipTrunk
+from trunks.services import cdrs
+from trunks.services.trunks import _apply_wavix
 
 DEMO = [
     # label, tenant slug, IP authentication address (None: digest)
@@ -80,7 +82,7 @@ def seed_demo_trunks(account, stdout) -> None:
             calls_per_day=CALLS_PER_DAY,
         )
         trunk = SipTrunk(account=account, password=PASSWORD)
-        services._apply_wavix(trunk, data)
+        _apply_wavix(trunk, data)
         trunk.save()
         services.assignment_save(
             trunk=trunk,
@@ -98,5 +100,5 @@ def _pull_demo_calls(account, stdout) -> None:
     from sandbox.wavix import demo as sandbox
 
     session_for_account(account).mount(account.base_url, sandbox.transport())
-    added = cdrs.pull(account, WavixClient.for_account(account))
+    added = cdrs.pull(account=account, client=WavixClient.for_account(account))
     stdout.write(f"pulled {added} call records from the sandbox")

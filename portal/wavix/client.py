@@ -609,7 +609,7 @@ class WavixClient:
 
     def create_trunk(self, data: dict) -> dict:
         """Not repeated after an unknown outcome (no answer, 5xx): a second POST would make a
-        second trunk. The caller looks the trunk up first (trunks/wavix_sync.py)."""
+        second trunk. The caller looks the trunk up first (trunks/services/sync.py)."""
         return self._request("POST", "/v1/trunks", body=data, retry=_Retry.SEND)
 
     def replace_trunk(self, trunk_id: int | str, data: dict) -> dict:

@@ -13,7 +13,7 @@ from dids.models import SyncRun
 from portal.models import WavixAccount
 from sandbox.wavix.seed import seed_account
 from trunks import services as trunk_services
-from trunks.models import SipTrunk
+from trunks.models import SETTINGS, SipTrunk
 
 from ..conftest import api_client, login
 
@@ -113,7 +113,7 @@ def test_a_trunk_password_that_cannot_be_decrypted_is_reported_and_never_pushed_
     api = api_client(world.sysadmin).get(f"/api/v1/trunks/{trunk.pk}/")
     assert api.status_code == 200 and api.json()["password_known"] is False
 
-    data = {name: getattr(trunk, name) for name in trunk_services.SETTINGS}
+    data = {name: getattr(trunk, name) for name in SETTINGS}
     with pytest.raises(ValidationError) as refused:
         trunk_services.trunk_save(trunk=SipTrunk.objects.get(), data={**data, "password": ""})
     assert "stored password cannot be read" in str(refused.value)

@@ -1,7 +1,7 @@
 """A trunk is created on Wavix once, even when a create's outcome is unknown: Wavix has no
 idempotency key for trunks, so after a timeout or a dropped connection (the request may have
 reached Wavix) the next attempt looks for the trunk on Wavix and adopts it instead of creating
-a second one (trunks/wavix_sync.py)."""
+a second one (trunks/services/sync.py)."""
 
 import pytest
 import requests

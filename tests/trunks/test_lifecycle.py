@@ -3,15 +3,15 @@ browser and pushed by a task, updated whole, failures with Wavix's reason and a 
 authentication waiting for Wavix's approval, deletion, and secrets masked everywhere."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
 
 from portal.models import AuditEntry
 from sandbox.wavix.faults import faults_set
 from sandbox.wavix.models import SandboxNumber, SandboxTrunk
 from sandbox.wavix.services.trunks import trunk_review
-from trunks import services
-from trunks import validation as rules
-from trunks.models import SipTrunk
+from trunks import rules, services
+from trunks.models import SETTINGS, SipTrunk
 
 from ..conftest import api_client, login
 from .conftest import digest
@@ -47,7 +47,7 @@ def test_a_trunk_created_in_the_browser_is_pushed_and_shows_its_sip_username(wav
 
 def test_an_update_sends_the_whole_trunk(make_trunk, run_tasks):
     trunk = make_trunk(call_recording_enabled=True, rewrite_enabled=True, rewrite_prefix="1")
-    data = {name: getattr(trunk, name) for name in services.SETTINGS}
+    data = {name: getattr(trunk, name) for name in SETTINGS}
     data.update(label="Acme PBX (HQ)", max_channels=20)
 
     run_tasks(services.trunk_save, trunk=trunk, data=data)
@@ -269,7 +269,7 @@ def test_a_network_stored_before_the_limits_fails_its_push_with_the_rule(make_tr
 def test_the_address_limits_come_from_the_settings(wavix, settings):
     settings.TRUNK_MAX_NETWORK_ADDRESSES = 8
     data = digest(wavix.active[0], allowed_ips="203.0.113.16/29\n198.51.100.0/28")
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.trunk_save(account=wavix.account, data=data)
     (message,) = exc.value.message_dict["allowed_ips"]
     assert message.startswith(
@@ -290,7 +290,7 @@ def test_the_retired_prefix_settings_are_reported_not_silently_ignored(monkeypat
 
 
 def test_ip_authentication_needs_a_host_address_first(wavix):
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.trunk_save(
             account=wavix.account,
             data=digest(wavix.active[0], auth_method="ip", allowed_ips="203.0.113.0/28"),
@@ -325,7 +325,7 @@ def test_the_password_is_encrypted_at_rest_and_masked_in_audit_and_api(make_trun
 
 
 def test_a_generated_password_comes_from_the_server_strong(wavix):
-    from trunks.validation import password_problems
+    from trunks.rules import password_problems
 
     html = login(wavix.world.sysadmin).get("/platform/trunks/password/").content.decode()
     value = html.split('value="')[1].split('"')[0]

@@ -5,7 +5,7 @@ import pytest
 
 from sandbox.wavix.models import SandboxTrunk
 from trunks import services
-from trunks.models import ForeignTrunk, SipTrunk
+from trunks.models import SETTINGS, ForeignTrunk, SipTrunk
 from trunks.tasks import reconcile_trunks
 
 from ..conftest import login
@@ -103,7 +103,7 @@ def _imported(wavix) -> SipTrunk:
 
 
 def _edit_form(trunk: SipTrunk, **overrides) -> dict:
-    data = {name: getattr(trunk, name) for name in services.SETTINGS}
+    data = {name: getattr(trunk, name) for name in SETTINGS}
     data["allowed_ips"] = "\n".join(trunk.allowed_ips)
     data.update(overrides)
     return {k: ("" if v is None else v) for k, v in data.items() if v is not False}

@@ -12,7 +12,7 @@ from dids.models import DidPool, NumberOrder
 from dids.services import pool_save
 from sandbox.wavix.models import SandboxDestination
 from trunks import services
-from trunks.models import TrunkAssignment
+from trunks.models import SETTINGS, TrunkAssignment
 
 from ..conftest import login
 from .conftest import digest, share
@@ -67,7 +67,7 @@ def test_once_shared_the_caller_id_must_be_in_a_tenants_pool(make_trunk, wavix):
     trunk = make_trunk()
     n = wavix.active
     share(trunk, wavix.world.a, f"{n[0]};{n[1]}")
-    data = {name: getattr(trunk, name) for name in services.SETTINGS}
+    data = {name: getattr(trunk, name) for name in SETTINGS}
     services.trunk_save(trunk=trunk, data={**data, "callerid": str(n[1])})  # in the pool
     with pytest.raises(ValidationError) as exc:
         services.trunk_save(trunk=trunk, data={**data, "callerid": str(n[5])})

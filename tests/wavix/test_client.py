@@ -300,7 +300,7 @@ def test_creating_a_trunk_is_not_retried_after_a_4xx(wavix):
 
 def test_creating_a_trunk_is_not_repeated_after_a_5xx(wavix):
     # A 5xx may come after Wavix made the trunk: a second POST could make a second one, so the
-    # caller looks it up first (trunks/wavix_sync.py). An update (PUT) is repeated as before.
+    # caller looks it up first (trunks/services/sync.py). An update (PUT) is repeated as before.
     client, transport, sleeps = wavix((503, {"message": "down"}), (200, {"id": 9}))
 
     with pytest.raises(WavixServerError):

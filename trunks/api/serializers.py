@@ -3,8 +3,8 @@ from rest_framework import serializers
 from portal.params import BIGINT_MAX
 from trunks.forms import MAX_NUMBER_CHARS
 from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
+from trunks.rules import MAX_PASSWORD_LENGTH
 from trunks.selectors import connection_of
-from trunks.validation import MAX_PASSWORD_LENGTH
 
 INT_MAX = 2**31 - 1  # the range of the columns
 
@@ -156,7 +156,7 @@ class TenantTrunkSerializer(serializers.ModelSerializer):
 
     def get_trunk(self, share) -> dict:
         trunk = share.trunk
-        connection = connection_of(trunk)
+        connection = connection_of(trunk=trunk)
         return {
             "id": trunk.pk,
             "label": trunk.label,

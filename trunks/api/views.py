@@ -13,7 +13,7 @@ from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 from trunks import selectors, services
 from trunks.filters import CdrFilter, TrunkFilter
-from trunks.models import Cdr, SipTrunk, TrunkAssignment
+from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
 
 from . import serializers as s
 
@@ -49,7 +49,7 @@ class TrunkApiViewSet(
         trunk = self.get_object()
         body = s.TrunkWriteSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
-        data = {name: getattr(trunk, name) for name in services.SETTINGS} if partial else {}
+        data = {name: getattr(trunk, name) for name in SETTINGS} if partial else {}
         data.update(body.validated_data)
         data.pop("account", None)
         trunk = services.trunk_save(trunk=trunk, data=data)

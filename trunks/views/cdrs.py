@@ -38,9 +38,9 @@ class CdrListMixin(CdrMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queryset = self.object_list
-        context["totals"] = selectors.cdr_totals(queryset)
+        context["totals"] = selectors.cdr_totals(calls=queryset)
         until = self.filterset.until_date or timezone.localdate()
-        context["chart"] = selectors.cdr_per_day(queryset, until=until)
+        context["chart"] = selectors.cdr_per_day(calls=queryset, until=until)
         context["export_url"] = self.export_url()
         return context
 
@@ -73,7 +73,7 @@ class PlatformCdrExportView(PlatformCdrMixin, CdrExportMixin, FilteredListView):
     def rows(self, queryset):
         # Streamed after the view returns: leave the scope check off again, visibly.
         with scopes_disabled():
-            yield from selectors.cdr_csv_rows(queryset)
+            yield from selectors.cdr_csv_rows(calls=queryset)
 
 
 # Tenant ---------------------------------------------------------------------------------------
@@ -100,4 +100,4 @@ class TenantCdrExportView(TenantCdrMixin, CdrExportMixin, FilteredListView):
     def rows(self, queryset):
         # Streamed after the view returns: re-enter the tenant's scope for the reads.
         with scope(tenant=self.tenant):
-            yield from selectors.cdr_csv_rows(queryset)
+            yield from selectors.cdr_csv_rows(calls=queryset)

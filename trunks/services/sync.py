@@ -1,12 +1,15 @@
 """Trunks between the portal and Wavix: the push of one trunk (create, full replacement,
 delete) and the reconcile of an account's trunks (drift and trunks unknown to the portal).
 
-A push holds a lease on its trunk while it talks to Wavix, so two pushes never overlap (a
-second create would make a second trunk). A push that finishes after a newer edit leaves the
-trunk pending and queues itself again. Transient failures are retried as the shared policy
-of Wavix tasks says (`portal.wavix.retry`: bounded attempts, exponential backoff with jitter),
-the trunk pending meanwhile with the next attempt's time in `sync_error`; the last failure, or
-any refusal, leaves the trunk failed with Wavix's reason.
+Both run on the job runner (`portal.jobs`): the trunk is the job row of its push
+(`TrunkPushRunner`), an account's `TrunkReconcile` the row of its reconcile
+(`TrunkReconcileRunner`). The runner claims the row in a short transaction, with a lease, and
+calls Wavix outside any, so two pushes of a trunk never overlap (a second create would make a
+second trunk). A push that finishes after a newer edit leaves the trunk pending and queues
+itself again. Transient failures are retried as the shared policy of Wavix tasks says
+(`portal.wavix.retry`: bounded attempts, exponential backoff with jitter), the trunk pending
+meanwhile with the next attempt's time in `sync_error`; the last failure, or any refusal,
+leaves the trunk failed with Wavix's reason.
 
 A create is never sent twice blindly. Wavix has no idempotency key for trunks, so a create
 whose outcome is unknown (no answer after the request left, a 5xx, a worker that died
@@ -23,61 +26,165 @@ effect and is sent again. Several: the push fails saying which, and creates noth
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from portal.jobs.models import FINISHED_STATES, JobStatus
+from portal.jobs.runner import TEXT_LIMIT, JobRunner, Outcome, Wait
+from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNetworkError, WavixNotFound
-from portal.wavix.retry import WAVIX_TASKS
+from portal.wavix.retry import WAVIX_TASKS, Retry
 
-from . import payloads
-from . import validation as rules
-from .models import ForeignTrunk, SipTrunk, TrunkReconcile
+from .. import payloads, rules
+from ..models import ForeignTrunk, SipTrunk, TrunkReconcile
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+PUSH_LEASE = timedelta(minutes=5)
 
 
 @dataclass
 class PushOutcome:
-    result: str  # skipped, busy, gone, synced, again, deleted, retry, failed
-    retry_in: int | None = None
+    result: str  # skipped, gone, synced, again, deleted, retry, failed
+    retry: Retry | None = None
+    reason: str = ""
 
 
-def _claim(trunk_id: int) -> bool:
-    now = timezone.now()
-    free = Q(push_lease_until__isnull=True) | Q(push_lease_until__lt=now)
-    return bool(SipTrunk.objects.filter(free, pk=trunk_id).update(push_lease_until=now + LEASE))
-
-
-def _release(trunk_id: int) -> None:
-    SipTrunk.objects.filter(pk=trunk_id).update(push_lease_until=None)
-
-
-def push(trunk_id: int, client_for, attempt: int = 0) -> PushOutcome:
+def push(
+    *, trunk_id: int, client_for: Callable[[WavixAccount], WavixClient], attempt: int = 0
+) -> PushOutcome:
     """Brings Wavix to the trunk's state. `client_for(account)` gives the Wavix client;
-    `attempt` counts the retries before this push (0 for the first)."""
-    if not _claim(trunk_id):
-        # Another push holds the trunk; it re-checks the revision when it finishes.
-        return PushOutcome("busy")
-    try:
-        trunk = SipTrunk.objects.select_related("account").filter(pk=trunk_id).first()
-        if trunk is None:
-            return PushOutcome("gone")
-        if trunk.delete_requested:
-            return _delete(trunk, client_for(trunk.account), attempt)
-        if trunk.sync_state != SipTrunk.SyncState.PENDING:
-            return PushOutcome("skipped")
-        return _send(trunk, client_for(trunk.account), attempt)
-    finally:
-        _release(trunk_id)
+    `attempt` counts the retries before this push (0 for the first). Called only by
+    `TrunkPushRunner`, whose claim of the trunk's push keeps two pushes from overlapping."""
+    trunk = SipTrunk.objects.select_related("account").filter(pk=trunk_id).first()
+    if trunk is None:
+        return PushOutcome("gone")
+    if trunk.delete_requested:
+        return _delete(trunk, client_for(trunk.account), attempt)
+    if trunk.sync_state != SipTrunk.SyncState.PENDING:
+        return PushOutcome("skipped")
+    return _send(trunk, client_for(trunk.account), attempt)
 
 
-def _send(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
+# The push on the job runner -----------------------------------------------------------------
+
+
+def queue_push(trunk: SipTrunk) -> list[str]:
+    """Queues the trunk's push: on the trunk the caller then saves in its transaction (the
+    fields set are returned), the task sent on commit. A push running now is left alone: when it
+    finishes it finds the newer revision and queues itself again, so two never overlap."""
+    fields = _queued(trunk)
+    transaction.on_commit(lambda: TrunkPushRunner.task_callable().delay(trunk.pk))
+    return fields
+
+
+def _queued(trunk: SipTrunk) -> list[str]:
+    """Sets the trunk's push queued afresh (attempt 1) unless it is running: the fields set."""
+    if trunk.status == JobStatus.RUNNING:
+        return []
+    trunk.status, trunk.attempt, trunk.retry_at = JobStatus.QUEUED, 1, None
+    trunk.error = trunk.error_detail = trunk.note = ""
+    trunk.started_at = trunk.finished_at = None
+    return [
+        "status",
+        "attempt",
+        "retry_at",
+        "error",
+        "error_detail",
+        "note",
+        "started_at",
+        "finished_at",
+    ]
+
+
+def _reopen(trunk_id: int) -> None:
+    """The push of a trunk left pending queued again, in a short transaction of its own."""
+    with transaction.atomic():
+        trunk = SipTrunk.objects.select_for_update().filter(pk=trunk_id).first()
+        outstanding = trunk is not None and (
+            trunk.delete_requested or trunk.sync_state == SipTrunk.SyncState.PENDING
+        )
+        if outstanding and trunk.status != JobStatus.RUNNING:
+            trunk.save(update_fields=_queued(trunk))
+
+
+class TrunkPushRunner(JobRunner):
+    """Runs a trunk's push. The task's second argument counts the retries before it (0 for the
+    first push, as `sync_trunk` has always taken it); the job's `attempt` is 1-based. The
+    trunk's `sync_error` says, as before, when the next attempt is due or why it failed."""
+
+    model = SipTrunk
+    task = "trunks.tasks.sync_trunk"
+    lease = PUSH_LEASE
+
+    @classmethod
+    def push(cls, trunk_id: int, *, retries: int = 0) -> str:
+        """What `sync_trunk` runs: the push's result (synced, again, deleted, retry, failed,
+        skipped). A first delivery for a trunk left pending (its last push finished, or none
+        recorded yet) queues its push first."""
+        if not retries and SipTrunk.objects.filter(pk=trunk_id, status__in=FINISHED_STATES):
+            _reopen(trunk_id)
+        return cls.run(trunk_id, retries + 1 if retries else None)
+
+    @classmethod
+    def enqueue(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
+        retries = None if attempt is None else attempt - 1
+        transaction.on_commit(lambda: cls._send(job_id, retries, countdown))
+
+    @classmethod
+    def _send(cls, trunk_id: int, retries: int | None, countdown: int | None) -> None:
+        task = cls.task_callable()
+        if retries is None:
+            task.delay(trunk_id)
+        else:
+            task.apply_async((trunk_id, retries), countdown=countdown)
+
+    def perform(self) -> Outcome | None:
+        self.result = push(
+            trunk_id=self.job.pk, client_for=WavixClient.for_account, attempt=self.job.attempt - 1
+        )
+        if self.result.result == "retry":
+            raise Wait(self.result.retry, self.result.reason)
+        if self.result.result == "failed":
+            return Outcome.failed(self.result.reason)
+        return Outcome.succeeded()
+
+    def wait(self, retry: Retry, error: str, detail: str = "") -> str:
+        """As the runner waits, with the retry sent once the wait is recorded rather than on
+        a commit: the push runs outside any transaction, and the retry's claim checks its
+        attempt, so it never runs twice."""
+        job = self.job
+        self.manager().filter(pk=job.pk).update(
+            status=JobStatus.RETRYING,
+            attempt=retry.attempt,
+            retry_at=retry.at,
+            claimed_until=None,
+            error=error[:TEXT_LIMIT],
+            error_detail=detail[:TEXT_LIMIT],
+        )
+        job.status, job.attempt, job.retry_at = JobStatus.RETRYING, retry.attempt, retry.at
+        self._send(job.pk, retry.attempt - 1, retry.delay)
+        return JobStatus.RETRYING
+
+    def execute(self) -> str:
+        status = super().execute()
+        if status == JobStatus.RETRYING:
+            return "retry"
+        if getattr(self, "result", None) is None:  # a Wavix error before the push began
+            return status
+        result = self.result.result
+        if result == "again":  # a newer change came while this push ran
+            _reopen(self.job.pk)
+            self._send(self.job.pk, None, None)
+        return result
+
+
+def _send(trunk: SipTrunk, client: WavixClient, attempt: int) -> PushOutcome:
     revision = trunk.revision
     if trunk.password_unreadable:
         if not trunk.is_ip_auth:
@@ -133,7 +240,7 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _adopt_or_prepare_create(trunk: SipTrunk, client) -> SipTrunk:
+def _adopt_or_prepare_create(trunk: SipTrunk, client: WavixClient) -> SipTrunk:
     """The trunk linked to the one an earlier create made, if that create's outcome was
     unknown and Wavix has it; otherwise the trunk with the create about to be sent recorded
     as in doubt (committed before it is sent, so even a worker that dies mid-call leaves it)."""
@@ -209,7 +316,7 @@ def _adopt(trunk: SipTrunk, summary: dict) -> SipTrunk:
     return trunk
 
 
-def _create(trunk: SipTrunk, client, body: dict) -> dict:
+def _create(trunk: SipTrunk, client: WavixClient, body: dict) -> dict:
     try:
         return client.create_trunk(body)
     except WavixError as exc:
@@ -249,7 +356,7 @@ def _synced(trunk_id: int, revision: int, answer: dict) -> PushOutcome:
     return PushOutcome("synced" if current else "again")
 
 
-def _delete(trunk: SipTrunk, client, attempt: int) -> PushOutcome:
+def _delete(trunk: SipTrunk, client: WavixClient, attempt: int) -> PushOutcome:
     if not trunk.wavix_id and trunk.create_in_doubt:
         # A create may have made the trunk on Wavix: find it, so it is deleted too.
         try:
@@ -281,8 +388,9 @@ def _failed_or_retry(trunk: SipTrunk, exc: WavixError, attempt: int) -> PushOutc
     in_doubt = SipTrunk.objects.filter(pk=trunk.pk).exclude(create_in_doubt={}).exists()
     note = _IN_DOUBT if in_doubt and not trunk.delete_requested else ""
     if retry is not None:
-        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=(retry.note(exc) + note)[:2000])
-        return PushOutcome("retry", retry_in=retry.delay)
+        error = (retry.note(exc) + note)[:TEXT_LIMIT]
+        SipTrunk.objects.filter(pk=trunk.pk).update(sync_error=error)
+        return PushOutcome("retry", retry=retry, reason=error)
     reason = WAVIX_TASKS.final_note(exc, failed=attempt + 1)
     return _failed(trunk, f"{reason.rstrip('.')}.{note}" if note else reason)
 
@@ -294,7 +402,7 @@ def _failed(trunk: SipTrunk, reason: str, drift: str | None = None) -> PushOutco
     if drift is not None:
         trunk.drift = drift
     trunk.save()
-    return PushOutcome("failed")
+    return PushOutcome("failed", reason=trunk.sync_error)
 
 
 # Reconcile ----------------------------------------------------------------------------------
@@ -314,7 +422,7 @@ class ReconcileReport:
         )
 
 
-def reconcile(account, client) -> ReconcileReport:
+def reconcile(*, account: WavixAccount, client: WavixClient) -> ReconcileReport:
     """Reads every trunk of the account on Wavix and records the drift on each portal trunk,
     and the trunks the portal does not know. Nothing is changed on Wavix."""
     report = ReconcileReport()
@@ -365,8 +473,63 @@ def _record(trunk_id: int, data: dict | None) -> str:
     return trunk.drift
 
 
-def record_reconcile(account, *, ok: bool, message: str) -> None:
-    TrunkReconcile.objects.update_or_create(
-        account=account,
-        defaults={"checked_at": timezone.now(), "ok": ok, "message": message[:2000]},
+@transaction.atomic
+def reconcile_request() -> None:
+    """“Check Wavix now”: queues the reconcile of every account (the task sent on commit)."""
+    for account in WavixAccount.objects.all():
+        TrunkReconcileRunner.queue(account=account, requested=True)
+    transaction.on_commit(lambda: TrunkReconcileRunner.task_callable().delay())
+
+
+def reconcile_accounts(*, account_id: int | None = None) -> int:
+    """Reconciles every account (or one) on the job runner; the number that succeeded."""
+    accounts = WavixAccount.objects.all()
+    if account_id is not None:
+        accounts = accounts.filter(pk=account_id)
+    done = 0
+    for account in accounts:
+        job = TrunkReconcileRunner.queue(account=account)
+        done += TrunkReconcileRunner.run(job.pk) == JobStatus.SUCCEEDED
+    return done
+
+
+class TrunkReconcileRunner(JobRunner):
+    """Reads an account's trunks on Wavix and records what differs (`reconcile`)."""
+
+    model = TrunkReconcile
+    task = "trunks.tasks.reconcile_trunks"
+    retry_policy = None
+    no_retry = (
+        "A reconcile is not retried on its own: it runs again at its interval "
+        "(TRUNK_RECONCILE_INTERVAL_MINUTES), or at once with “Check Wavix now”."
     )
+
+    @classmethod
+    def queue(cls, *, account: WavixAccount, requested: bool = False) -> TrunkReconcile:
+        """The account's reconcile, queued unless it is running."""
+        with transaction.atomic():
+            job, _ = TrunkReconcile.objects.select_for_update().get_or_create(account=account)
+            if job.status != JobStatus.RUNNING:
+                job.status, job.attempt, job.error, job.error_detail = JobStatus.QUEUED, 1, "", ""
+                job.started_at = job.finished_at = None
+            if requested:
+                job.requested_at = timezone.now()
+            job.save()
+        return job
+
+    def perform(self) -> Outcome:
+        account = self.job.account
+        report = reconcile(account=account, client=WavixClient.for_account(account))
+        return Outcome.succeeded(note=str(report))
+
+    def record(self, outcome: Outcome) -> str:
+        self.message = outcome.note or outcome.error
+        return super().record(outcome)
+
+    def finished(self, status: str) -> dict:
+        message = getattr(self, "message", None) or self.job.error
+        return {
+            "checked_at": timezone.now(),
+            "ok": status == JobStatus.SUCCEEDED,
+            "message": message[:TEXT_LIMIT],
+        }

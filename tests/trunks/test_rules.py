@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trunks import validation as rules
+from trunks import rules
 
 
 @pytest.mark.parametrize(

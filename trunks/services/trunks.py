@@ -1,9 +1,9 @@
-"""Writes for SIP trunks and their sharing with tenants.
+"""Writes for SIP trunks: create, edit, delete, retry a failed push, and settle a drift (the
+portal's settings pushed again, Wavix's taken, a trunk found on Wavix imported).
 
 A trunk write validates everything before anything is saved (naming the field, the value and
 the rule), saves the trunk with its sync state pending and pushes it to Wavix from a task
-after the commit. Sharing gives the tenant a DID pool on the trunk through the pool service,
-so the pool rules (one number, one tenant; a number in use cannot leave) hold unchanged.
+after the commit (`sync.push`).
 """
 
 from __future__ import annotations
@@ -16,21 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from dids import services as dids_services
-from dids.models import Did, NumberOrder, NumberRange
+from dids.models import NumberRange
 from dids.ranges import is_digits
+from portal.jobs.models import JobStatus
+from portal.models import WavixAccount
 from portal.validation import full_clean
-from tenants.models import Tenant
 
-from . import payloads
-from . import validation as rules
-from .models import SETTINGS, ForeignTrunk, SipTrunk, TrunkAssignment
-
-
-def _enqueue_sync(trunk: SipTrunk) -> None:
-    from .tasks import sync_trunk
-
-    transaction.on_commit(lambda: sync_trunk.delay(trunk.pk))
+from .. import payloads, rules, selectors
+from ..models import SETTINGS, ForeignTrunk, SipTrunk, TrunkAssignment
+from . import sync
 
 
 def _mark_pending(trunk: SipTrunk) -> None:
@@ -126,16 +120,9 @@ def _password(trunk: SipTrunk | None, data: dict, errors: dict) -> str:
     return password
 
 
-def account_numbers(account, numbers: list[int]) -> set[int]:
-    """Which of these numbers are active numbers of the Wavix account (the inventory)."""
-    return set(
-        Did.objects.filter(
-            account=account, number__in=numbers, status=Did.Status.ACTIVE
-        ).values_list("number", flat=True)
-    )
-
-
-def _callerid(trunk: SipTrunk | None, account, data: dict, errors: dict) -> int | None:
+def _callerid(
+    trunk: SipTrunk | None, account: WavixAccount | None, data: dict, errors: dict
+) -> int | None:
     try:
         number = rules.parse_number(data.get("callerid"))
     except rules.Problems as exc:
@@ -147,7 +134,7 @@ def _callerid(trunk: SipTrunk | None, account, data: dict, errors: dict) -> int 
                 "Give a caller ID, or turn on caller-ID passthrough."
             )
         return None
-    if account is not None and not account_numbers(account, [number]):
+    if account is not None and not selectors.active_numbers(account=account, numbers=[number]):
         errors.setdefault("callerid", []).append(
             f"+{number} is not an active number of the Wavix account “{account}”."
         )
@@ -184,7 +171,9 @@ def _shares_fit(trunk: SipTrunk | None, max_channels: int | None, errors: dict) 
         )
 
 
-def clean_settings(trunk: SipTrunk | None, account, data: dict) -> dict[str, Any]:
+def clean_settings(
+    *, trunk: SipTrunk | None, account: WavixAccount | None, data: dict
+) -> dict[str, Any]:
     """Every rule, every problem at once: {field: value} to save, or a ValidationError."""
     errors: dict[str, list[str]] = {}
     if not (data.get("label") or "").strip():
@@ -211,7 +200,9 @@ def clean_settings(trunk: SipTrunk | None, account, data: dict) -> dict[str, Any
 
 
 @transaction.atomic
-def trunk_save(*, account=None, data: dict, trunk: SipTrunk | None = None) -> SipTrunk:
+def trunk_save(
+    *, account: WavixAccount | None = None, data: dict, trunk: SipTrunk | None = None
+) -> SipTrunk:
     """Creates or changes a trunk and queues its push to Wavix (the whole trunk)."""
     if trunk is not None:
         trunk = SipTrunk.objects.select_for_update().get(pk=trunk.pk)
@@ -220,15 +211,15 @@ def trunk_save(*, account=None, data: dict, trunk: SipTrunk | None = None) -> Si
         account = trunk.account
     if account is None:
         raise ValidationError({"account": "Choose the Wavix account the trunk lives on."})
-    data = {"auth_method": trunk.auth_method if trunk else "digest", **data}
-    clean = clean_settings(trunk, account, data)
+    data = {"auth_method": trunk.auth_method if trunk else SipTrunk.AuthMethod.DIGEST, **data}
+    clean = clean_settings(trunk=trunk, account=account, data=data)
     trunk = trunk or SipTrunk(account=account)
     for name, value in clean.items():
         setattr(trunk, name, value)
     _mark_pending(trunk)
     full_clean(trunk)
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
@@ -242,13 +233,14 @@ def trunk_delete(*, trunk: SipTrunk) -> SipTrunk:
         raise ValidationError(
             {"trunk": f"“{trunk}” is shared with {', '.join(tenants)}: stop sharing it first."}
         )
-    if trunk.wavix_id is None and trunk.push_lease_until is None and not trunk.create_in_doubt:
+    pushing = trunk.status == JobStatus.RUNNING
+    if trunk.wavix_id is None and not pushing and not trunk.create_in_doubt:
         trunk.delete()  # never reached Wavix: nothing to remove there
         return trunk
     trunk.delete_requested = True
     trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
@@ -258,8 +250,8 @@ def trunk_retry(*, trunk: SipTrunk) -> SipTrunk:
     if trunk.sync_state != SipTrunk.SyncState.FAILED:
         raise ValidationError({"trunk": f"“{trunk}” has not failed; nothing to retry."})
     trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.PENDING, ""
-    trunk.save(update_fields=["sync_state", "sync_error", "updated_at"])
-    _enqueue_sync(trunk)
+    queued = sync.queue_push(trunk)
+    trunk.save(update_fields=["sync_state", "sync_error", "updated_at", *queued])
     return trunk
 
 
@@ -281,10 +273,10 @@ def trunk_repush(*, trunk: SipTrunk) -> SipTrunk:
         )
     if trunk.drift == SipTrunk.Drift.MISSING:
         trunk.wavix_id, trunk.sip_username = None, ""
-    trunk.drift, trunk.drift_fields = "", {}
+    trunk.drift, trunk.drift_fields = SipTrunk.Drift.NONE, {}
     _mark_pending(trunk)
+    sync.queue_push(trunk)
     trunk.save()
-    _enqueue_sync(trunk)
     return trunk
 
 
@@ -316,7 +308,8 @@ def _apply_wavix(trunk: SipTrunk, data: dict) -> None:
     for name, value in payloads.review_state(data, ip_auth=bool(ip_host)).items():
         setattr(trunk, name, value)
     trunk.wavix_snapshot = data
-    trunk.sync_state, trunk.sync_error, trunk.drift, trunk.drift_fields = "in_sync", "", "", {}
+    trunk.sync_state, trunk.sync_error = SipTrunk.SyncState.IN_SYNC, ""
+    trunk.drift, trunk.drift_fields = SipTrunk.Drift.NONE, {}
 
 
 @transaction.atomic
@@ -343,158 +336,3 @@ def trunk_import(*, foreign: ForeignTrunk) -> SipTrunk:
     trunk.save()
     foreign.delete()
     return trunk
-
-
-# Sharing with tenants -----------------------------------------------------------------------
-
-
-def _max_calls(trunk: SipTrunk, max_calls, errors: dict) -> None:
-    ceiling = trunk.max_channels or rules.MAX_CHANNELS
-    if max_calls is None or not 1 <= int(max_calls) <= ceiling:
-        where = f"the trunk's {trunk.max_channels} channels" if trunk.max_channels else "Wavix"
-        errors["max_calls"] = [
-            f"{max_calls} concurrent calls is outside 1 to {ceiling} (the limit of {where})."
-        ]
-
-
-def pool_name(trunk: SipTrunk) -> str:
-    return f"Trunk #{trunk.pk} {trunk.label}"[:100]
-
-
-@transaction.atomic
-def assignment_save(
-    *,
-    trunk: SipTrunk,
-    tenant: Tenant,
-    numbers: str,
-    max_calls: int | None,
-    assignment: TrunkAssignment | None = None,
-) -> TrunkAssignment:
-    """Shares a trunk with a tenant (or changes the share): the tenant's pool on the trunk
-    holds exactly `numbers`, all or nothing, with the DID pool rules."""
-    errors: dict[str, list[str]] = {}
-    _max_calls(trunk, max_calls, errors)
-    with scopes_disabled():
-        if assignment is None and TrunkAssignment.objects.filter(trunk=trunk, tenant=tenant):
-            errors["tenant"] = [f"“{trunk}” is already shared with {tenant.name}; edit that share."]
-        if assignment is not None:
-            assignment = TrunkAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if not numbers.strip():
-        errors["numbers"] = ["Give the tenant at least one number on this trunk."]
-    if errors:
-        raise ValidationError(errors)
-    pool = assignment.pool if assignment else None
-    pool, _ = dids_services.pool_save(
-        tenant=tenant, pool=pool, text=numbers, name=pool.name if pool else pool_name(trunk)
-    )
-    _callerid_stays_shared(trunk, pool, tenant)
-    assignment = assignment or TrunkAssignment(trunk=trunk, tenant=tenant, pool=pool)
-    assignment.max_calls = int(max_calls)
-    full_clean(assignment)
-    assignment.save()
-    return assignment
-
-
-def _callerid_stays_shared(trunk: SipTrunk, pool, tenant: Tenant) -> None:
-    """A shared trunk presents a caller ID of a tenant's pool on it (the rule `_callerid`
-    keeps for edits of the trunk), so a share that would leave it outside every pool is
-    refused, saying what to do."""
-    number = trunk.callerid
-    if number is None:
-        return
-    with scopes_disabled():
-        pools = {
-            pool.pk,
-            *TrunkAssignment.objects.filter(trunk=trunk).values_list("pool_id", flat=True),
-        }
-        inside = NumberRange.objects.filter(
-            pool_id__in=pools, start__lte=number, end__gte=number
-        ).exists()
-    if not inside:
-        raise ValidationError(
-            {
-                "numbers": f"“{trunk}” presents the caller ID +{number}, which would be in no "
-                f"tenant's pool on it: add +{number} to {tenant.name}'s numbers here, or first "
-                "give the trunk a caller ID among them."
-            }
-        )
-
-
-@transaction.atomic
-def assignment_delete(*, assignment: TrunkAssignment) -> None:
-    """Stops sharing: the share and its pool go; refused while a number of the pool is in use
-    (the trunk's caller ID, for one)."""
-    with scopes_disabled():
-        assignment = TrunkAssignment.objects.select_for_update().get(pk=assignment.pk)
-        pool = assignment.pool
-        assignment.delete()
-        dids_services.pool_delete(pool=pool)
-
-
-@transaction.atomic
-def assignment_set_caller_ids(*, assignment: TrunkAssignment, text: str) -> TrunkAssignment:
-    """The tenant's caller IDs on the trunk: its own numbers on this trunk, active on Wavix."""
-    assignment = (
-        TrunkAssignment.objects.select_for_update().select_related("trunk").get(pk=assignment.pk)
-    )
-    try:
-        numbers = rules.parse_numbers(text)
-    except rules.Problems as exc:
-        raise ValidationError({"caller_ids": exc.messages}) from exc
-    problems = []
-    pool = dids_services.current_pool(assignment.pool)
-    outside = [n for n in numbers if not pool.contains(n)]
-    if outside:
-        problems.append(
-            "Not numbers of yours on this trunk: " + ", ".join(f"+{n}" for n in outside) + "."
-        )
-    inactive = sorted(
-        set(numbers) - set(outside) - account_numbers(assignment.trunk.account, numbers)
-    )
-    if inactive:
-        problems.append(
-            "Not active on Wavix, so they cannot call out: "
-            + ", ".join(f"+{n}" for n in inactive)
-            + "."
-        )
-    if len(numbers) > 1 and not assignment.trunk.passthrough:
-        problems.append(
-            f"“{assignment.trunk}” presents one caller ID: several need caller-ID passthrough "
-            "(ask your provider)."
-        )
-    if problems:
-        raise ValidationError({"caller_ids": problems})
-    assignment.caller_ids = numbers
-    assignment.save()
-    return assignment
-
-
-def assignment_route(*, assignment: TrunkAssignment, user=None) -> NumberOrder:
-    """Routes the tenant's numbers on the trunk (those held on its Wavix account) to the trunk:
-    one bulk change of their Wavix destinations, carried out as a number order."""
-    trunk = assignment.trunk
-    if not trunk.wavix_id or not trunk.sip_username:
-        raise ValidationError(
-            {
-                "trunk": f"“{trunk}” is not on Wavix yet (sync state: "
-                f"{trunk.get_sync_state_display().lower()}); route once it is in sync."
-            }
-        )
-    with scopes_disabled():
-        ranges = NumberRange.objects.filter(pool_id=assignment.pool_id)
-        numbers = list(
-            Did.objects.held()
-            .filter(account=trunk.account)
-            .in_ranges_of(ranges)
-            .values_list("number", flat=True)
-        )
-    if not numbers:
-        raise ValidationError(
-            {
-                "numbers": f"None of {assignment.tenant.name}'s numbers on “{trunk}” is held on "
-                "Wavix yet; sync the inventory first."
-            }
-        )
-    return dids_services.order_destination(
-        numbers=numbers, kind="trunk", value=trunk.sip_username, trunk_id=trunk.wavix_id, user=user
-    )

@@ -8,6 +8,7 @@ insert.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -20,10 +21,17 @@ from django_scopes import scopes_disabled
 from dids.models import NumberRange
 from dids.ranges import Span
 from portal import phone
+from portal.jobs.models import JobStatus
+from portal.jobs.runner import JobRunner, Outcome
+from portal.models import WavixAccount
+from portal.wavix.client import WavixClient
+from portal.wavix.errors import WavixError
 
-from .models import Cdr, CdrPull, SipTrunk, TrunkAssignment
+from ..models import Cdr, CdrPull, SipTrunk, TrunkAssignment
 
-DIRECTIONS = ("placed", "received")
+log = logging.getLogger(__name__)
+
+DIRECTIONS = (Cdr.Direction.PLACED, Cdr.Direction.RECEIVED)
 
 
 def _money(value) -> Decimal:
@@ -56,7 +64,7 @@ def _owners(numbers: set[int]) -> dict[int, int]:
 class _Context:
     """What a pull looks up once: the account's trunks by login and the tenants of each."""
 
-    def __init__(self, account):
+    def __init__(self, account: WavixAccount):
         self.trunks = dict(
             SipTrunk.objects.filter(account=account)
             .exclude(sip_username="")
@@ -72,10 +80,12 @@ class _Context:
 
 
 def _own_number(item: dict, direction: str) -> int | None:
-    return phone.from_storage(item.get("from" if direction == "placed" else "to"))
+    return phone.from_storage(item.get("from" if direction == Cdr.Direction.PLACED else "to"))
 
 
-def store_page(account, direction: str, items: list[dict], context: _Context) -> int:
+def store_page(
+    *, account: WavixAccount, direction: str, items: list[dict], context: _Context
+) -> int:
     """Stores the page's calls not stored yet; returns how many were added."""
     ids = [str(i.get("call_id") or i.get("uuid") or "") for i in items]
     have = set(
@@ -117,19 +127,83 @@ def store_page(account, direction: str, items: list[dict], context: _Context) ->
     return len(rows)
 
 
-def pull(account, client, *, today: date | None = None) -> int:
-    """Pulls both directions for one account; returns the calls added. Global work across
-    tenants, so outside any tenant scope (explicitly)."""
+def pull(*, account: WavixAccount, client: WavixClient, today: date | None = None) -> int:
+    """Pulls both directions for one account, each a job on the runner (`CdrPullRunner`);
+    returns the calls added. Global work across tenants, so outside any tenant scope
+    (explicitly)."""
     today = today or timezone.localdate()
     added = 0
     with scopes_disabled():
         context = _Context(account)
         for direction in DIRECTIONS:
-            added += _pull_direction(account, client, direction, today, context)
+            job = CdrPullRunner.queue(account=account, direction=direction)
+            added += CdrPullRunner.pull(job.pk, client=client, today=today, context=context)
     return added
 
 
-def _pull_direction(account, client, direction: str, today: date, context: _Context) -> int:
+def pull_accounts(*, account_id: int | None = None) -> int:
+    """The periodic pull (CDR_PULL_INTERVAL_MINUTES): the new calls of every account (or
+    one). A failed pull is recorded on its row and the next account goes on."""
+    accounts = WavixAccount.objects.all()
+    if account_id is not None:
+        accounts = accounts.filter(pk=account_id)
+    added = 0
+    for account in accounts:
+        try:
+            added += pull(account=account, client=WavixClient.for_account(account))
+        except WavixError as exc:
+            log.warning("CDR pull of %s failed: %s", account, exc)
+    return added
+
+
+class CdrPullRunner(JobRunner):
+    """Pulls the calls of one account and direction from its watermark (`pulled_through`)."""
+
+    model = CdrPull
+    task = "trunks.tasks.pull_cdrs"
+    retry_policy = None
+    no_retry = (
+        "A pull is not retried on its own: the next one (CDR_PULL_INTERVAL_MINUTES) starts "
+        "again from the last day pulled, so no call is missed or stored twice."
+    )
+
+    @classmethod
+    def queue(cls, *, account: WavixAccount, direction: str) -> CdrPull:
+        """The account's pull in this direction, queued unless it is running."""
+        with transaction.atomic():
+            job, _ = CdrPull.objects.select_for_update().get_or_create(
+                account=account, direction=direction
+            )
+            if job.status != JobStatus.RUNNING:
+                job.status, job.attempt, job.error, job.error_detail = JobStatus.QUEUED, 1, "", ""
+                job.started_at = job.finished_at = None
+                job.save()
+        return job
+
+    @classmethod
+    def pull(cls, job_id: int, *, client: WavixClient, today: date, context: _Context) -> int:
+        """Claims the pull, runs it with this client, records it; the calls added (0 when
+        another worker has it; a failure is recorded on the row, with the calls stored until
+        then)."""
+        job = cls.claim(job_id)
+        if job is None:
+            return 0
+        runner = cls(job)
+        runner.client, runner.today, runner.context, runner.added = client, today, context, 0
+        runner.execute()
+        return runner.added
+
+    def perform(self) -> Outcome:
+        job = self.job
+        self.added = _pull_direction(
+            job.account, self.client, job.direction, self.today, self.context
+        )
+        return Outcome.succeeded(note=f"{self.added} calls added.")
+
+
+def _pull_direction(
+    account: WavixAccount, client: WavixClient, direction: str, today: date, context: _Context
+) -> int:
     cursor, _ = CdrPull.objects.get_or_create(account=account, direction=direction)
     if cursor.pulled_through:
         start = min(cursor.pulled_through - timedelta(days=1), today)
@@ -139,7 +213,9 @@ def _pull_direction(account, client, direction: str, today: date, context: _Cont
     try:
         for page in client.iter_cdrs(date_from=start, date_to=today, direction=direction):
             with transaction.atomic():
-                added += store_page(account, direction, page.items, context)
+                added += store_page(
+                    account=account, direction=direction, items=page.items, context=context
+                )
     except Exception as exc:
         CdrPull.objects.filter(pk=cursor.pk).update(
             last_run_at=timezone.now(), last_added=added, last_error=str(exc)[:2000]
