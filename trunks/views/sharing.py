@@ -14,9 +14,9 @@ from portal.views.base import (
     PaginatedListView,
     PlatformAdminMixin,
     ServiceFormMixin,
-    TenantMixin,
 )
 from tenants.models import Tenant
+from tenants.views.base import TenantMixin
 from trunks import selectors, services
 from trunks.forms import CallerIdForm, ShareForm
 from trunks.models import TrunkAssignment
