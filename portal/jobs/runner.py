@@ -138,15 +138,16 @@ class JobRunner:
     @classmethod
     def enqueue(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
         """Sends the job's task when the current transaction commits (at once outside one)."""
+        transaction.on_commit(lambda: cls.send(job_id, attempt=attempt, countdown=countdown))
 
-        def send() -> None:
-            task = cls.task_callable()
-            if attempt is None:
-                task.delay(job_id)
-            else:
-                task.apply_async((job_id, attempt), countdown=countdown)
-
-        transaction.on_commit(send)
+    @classmethod
+    def send(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
+        """Sends the job's task now: for a state already committed (a retry's wait)."""
+        task = cls.task_callable()
+        if attempt is None:
+            task.delay(job_id)
+        else:
+            task.apply_async((job_id, attempt), countdown=countdown)
 
     # The lifecycle ------------------------------------------------------------------------
 
@@ -258,16 +259,17 @@ class JobRunner:
     def wait(self, retry: Retry, error: str, detail: str = "") -> str:
         """Records the wait for the next attempt and sends the task again, due then."""
         job = self.job
-        with transaction.atomic():
-            self.manager().filter(pk=job.pk).update(
-                status=JobStatus.RETRYING,
-                attempt=retry.attempt,
-                retry_at=retry.at,
-                claimed_until=None,
-                error=error[:TEXT_LIMIT],
-                error_detail=detail[:TEXT_LIMIT],
-            )
-            self.enqueue(job.pk, attempt=retry.attempt, countdown=retry.delay)
+        # One UPDATE, committed on its own, then the message: the state it is sent for is
+        # there when it is delivered.
+        self.manager().filter(pk=job.pk).update(
+            status=JobStatus.RETRYING,
+            attempt=retry.attempt,
+            retry_at=retry.at,
+            claimed_until=None,
+            error=error[:TEXT_LIMIT],
+            error_detail=detail[:TEXT_LIMIT],
+        )
+        self.send(job.pk, attempt=retry.attempt, countdown=retry.delay)
         job.status, job.attempt, job.retry_at = JobStatus.RETRYING, retry.attempt, retry.at
         return JobStatus.RETRYING
 
