@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from portal.wavix.retry import WAVIX_TASKS
+
+from .registry import runner_for
+
 
 class JobStatus(models.TextChoices):
     """The one set of states of a job: queued, running, retrying (with the next attempt's
@@ -64,10 +68,6 @@ class Job(models.Model):
 
     @property
     def max_attempts(self) -> int:
-        from portal.wavix.retry import WAVIX_TASKS
-
-        from .runner import runner_for
-
         runner = runner_for(type(self))
         policy = runner.policy_for(self) if runner is not None else WAVIX_TASKS
         return policy.attempts if policy is not None else 1

@@ -33,7 +33,9 @@ from portal.wavix import plain
 from portal.wavix.errors import WavixError
 from portal.wavix.retry import WAVIX_TASKS, Retry, RetryPolicy
 
+from . import registry
 from .models import Job, JobStatus
+from .registry import registered_runners, runner_for
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +70,6 @@ class Wait(Exception):  # noqa: N818 - a signal to the runner, not an error
         self.retry, self.error, self.detail = retry, error, detail
 
 
-_runners: dict[type[Job], type[JobRunner]] = {}
-
-
-def runner_for(model: type[Job]) -> type[JobRunner] | None:
-    return _runners.get(model)
-
-
-def registered_runners() -> list[type[JobRunner]]:
-    return list(_runners.values())
-
-
 class JobRunner:
     """Runs one kind of job. A subclass names its `model` and its `task` (the dotted path of
     the Celery task that calls `run`, looked up when a job is enqueued, so the service that
@@ -97,9 +88,7 @@ class JobRunner:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "model" in cls.__dict__:
-            # The first runner of a model answers for it (its sweep, its attempts); a model
-            # run by several (one per phase) gives them the same retry policy.
-            _runners.setdefault(cls.model, cls)
+            registry.register(cls.model, cls)
 
     def __init__(self, job: Job) -> None:
         self.job = job
