@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, models
 from django.utils import timezone
 
+from portal.jobs import registry
 from portal.jobs.models import Job, JobStatus
 from portal.jobs.runner import JobRunner, Outcome, sweep_all
 from portal.wavix.errors import WavixServerError, WavixValidationError
@@ -66,6 +67,11 @@ class SampleRunner(JobRunner):
         return effect
 
 
+# Registered only while a test of this module runs (the `job` fixture): the sweep of the
+# other tests must not look for this module's table.
+registry._runners.pop(SampleJob, None)
+
+
 class NoRetryRunner(SampleRunner):
     retry_policy = None
     no_retry = "Its outcome on Wavix is unknown, so it is not repeated by itself."
@@ -85,7 +91,8 @@ def sample_table(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def job(sample_table, db):
+def job(sample_table, db, monkeypatch):
+    monkeypatch.setitem(registry._runners, SampleJob, SampleRunner)
     SENT.clear()
     BEHAVIOUR.clear()
     return SampleJob.objects.create(steps=4)
