@@ -79,7 +79,8 @@ def queue_push(trunk: SipTrunk) -> list[str]:
     fields set are returned), the task sent on commit. A push running now is left alone: when it
     finishes it finds the newer revision and queues itself again, so two never overlap."""
     fields = _queued(trunk)
-    TrunkPushRunner.enqueue(trunk.pk)
+    # The trunk's id is read at commit: a new trunk gets it when the caller saves it.
+    transaction.on_commit(lambda: TrunkPushRunner.send(trunk.pk))
     return fields
 
 
