@@ -11,7 +11,7 @@ class TrunksConfig(AppConfig):
         from dids import usage
 
         from .checks import retired_address_settings
-        from .services import sync  # noqa: F401 - registers the job runners (their sweep)
+        from .services import cdrs, sync  # noqa: F401 - registers the job runners (their sweep)
         from .usage import trunk_number_uses
 
         usage.register(trunk_number_uses)

@@ -79,7 +79,8 @@ def queue_push(trunk: SipTrunk) -> list[str]:
     fields set are returned), the task sent on commit. A push running now is left alone: when it
     finishes it finds the newer revision and queues itself again, so two never overlap."""
     fields = _queued(trunk)
-    transaction.on_commit(lambda: TrunkPushRunner.task_callable().delay(trunk.pk))
+    # The trunk's id is read at commit: a new trunk gets it when the caller saves it.
+    transaction.on_commit(lambda: TrunkPushRunner.send(trunk.pk))
     return fields
 
 
@@ -132,17 +133,13 @@ class TrunkPushRunner(JobRunner):
         return cls.run(trunk_id, retries + 1 if retries else None)
 
     @classmethod
-    def enqueue(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
-        retries = None if attempt is None else attempt - 1
-        transaction.on_commit(lambda: cls._send(job_id, retries, countdown))
-
-    @classmethod
-    def _send(cls, trunk_id: int, retries: int | None, countdown: int | None) -> None:
+    def send(cls, job_id: int, *, attempt: int | None = None, countdown: int | None = None):
+        """The runner's message in the task's terms: (trunk id, retries before this one)."""
         task = cls.task_callable()
-        if retries is None:
-            task.delay(trunk_id)
+        if attempt is None:
+            task.delay(job_id)
         else:
-            task.apply_async((trunk_id, retries), countdown=countdown)
+            task.apply_async((job_id, attempt - 1), countdown=countdown)
 
     def perform(self) -> Outcome | None:
         self.result = push(
@@ -154,23 +151,6 @@ class TrunkPushRunner(JobRunner):
             return Outcome.failed(self.result.reason)
         return Outcome.succeeded()
 
-    def wait(self, retry: Retry, error: str, detail: str = "") -> str:
-        """As the runner waits, with the retry sent once the wait is recorded rather than on
-        a commit: the push runs outside any transaction, and the retry's claim checks its
-        attempt, so it never runs twice."""
-        job = self.job
-        self.manager().filter(pk=job.pk).update(
-            status=JobStatus.RETRYING,
-            attempt=retry.attempt,
-            retry_at=retry.at,
-            claimed_until=None,
-            error=error[:TEXT_LIMIT],
-            error_detail=detail[:TEXT_LIMIT],
-        )
-        job.status, job.attempt, job.retry_at = JobStatus.RETRYING, retry.attempt, retry.at
-        self._send(job.pk, retry.attempt - 1, retry.delay)
-        return JobStatus.RETRYING
-
     def execute(self) -> str:
         status = super().execute()
         if status == JobStatus.RETRYING:
@@ -180,7 +160,7 @@ class TrunkPushRunner(JobRunner):
         result = self.result.result
         if result == "again":  # a newer change came while this push ran
             _reopen(self.job.pk)
-            self._send(self.job.pk, None, None)
+            self.send(self.job.pk)
         return result
 
 
