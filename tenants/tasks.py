@@ -11,7 +11,7 @@ def revoke_expired_api_tokens() -> int:
 
 @shared_task(name="tenants.tasks.send_invitation")
 def send_invitation(invitation_id: int) -> str:
-    """Mails an invitation once (the row is the outbox; see tenants.invitations)."""
-    from tenants.invitations import invitation_deliver
+    """Mails an invitation once (the row is the outbox; see tenants.services.invitations)."""
+    from tenants.services.invitations import invitation_deliver
 
     return invitation_deliver(invitation_id=invitation_id)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from tenants.access import home_tenant, suspended_memberships, suspension_notice
-from tenants.invitations import pending_invitations_for
+from tenants.services.invitations import pending_invitations_for
 
 
 @login_required

@@ -250,14 +250,15 @@ class JobRunner:
         job = self.job
         # One UPDATE, committed on its own, then the message: the state it is sent for is
         # there when it is delivered.
-        self.manager().filter(pk=job.pk).update(
+        if not self.held().update(
             status=JobStatus.RETRYING,
             attempt=retry.attempt,
             retry_at=retry.at,
             claimed_until=None,
             error=error[:TEXT_LIMIT],
             error_detail=detail[:TEXT_LIMIT],
-        )
+        ):
+            return self.claim_lost()
         self.send(job.pk, attempt=retry.attempt, countdown=retry.delay)
         job.status, job.attempt, job.retry_at = JobStatus.RETRYING, retry.attempt, retry.at
         return JobStatus.RETRYING
@@ -276,7 +277,8 @@ class JobRunner:
             **self.finished(outcome.status),
         }
         with transaction.atomic():
-            self.manager().filter(pk=job.pk).update(**fields)
+            if not self.held().update(**fields):
+                return self.claim_lost()
         for name, value in fields.items():
             if not hasattr(value, "resolve_expression"):
                 setattr(job, name, value)
@@ -284,9 +286,24 @@ class JobRunner:
 
     def progress(self, **fields: Any) -> None:
         """Records progress (values or F expressions) in a short write, renewing the lease."""
-        self.manager().filter(pk=self.job.pk).update(
-            claimed_until=timezone.now() + self.lease, **fields
+        self.held().update(claimed_until=timezone.now() + self.lease, **fields)
+
+    def held(self):
+        """The job's row while this run still holds its claim: running, at the attempt it was
+        claimed for. A run whose lease passed and whose job was taken up again (the attempt
+        moved on) or failed by the sweep matches nothing, so it records nothing over the run
+        that holds the job now."""
+        return self.manager().filter(
+            pk=self.job.pk, status=JobStatus.RUNNING, attempt=self.job.attempt
         )
+
+    def claim_lost(self) -> str:
+        log.warning(
+            "%s %s: its claim was taken up by another run; this run's outcome is dropped",
+            type(self.job).__name__,
+            self.job.pk,
+        )
+        return SKIPPED
 
     # The periodic sweep -------------------------------------------------------------------
 

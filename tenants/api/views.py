@@ -9,11 +9,12 @@ from rest_framework.views import APIView
 
 from portal.api.audit import AuditViewSetMixin
 from portal.api.views import PlatformViewSet
-from tenants import invitations, services
+from tenants import services
 from tenants.access import memberships_of
 from tenants.api.base import TenantViewSet
 from tenants.filters import InvitationFilter, MembershipFilter, TenantFilter, UserFilter
 from tenants.models import Invitation, Membership, Tenant, User
+from tenants.services import invitations
 
 from . import serializers as s
 

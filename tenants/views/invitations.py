@@ -17,10 +17,10 @@ from django.views.generic import FormView
 from django_scopes import scopes_disabled
 
 from portal.views.base import FilteredListView, ObjectActionView, ServiceFormMixin, add_form_errors
-from tenants import invitations
 from tenants.filters import InvitationFilter
 from tenants.forms import InvitationAcceptForm, InvitationForm
 from tenants.models import Invitation, User
+from tenants.services import invitations
 from tenants.views.base import TenantMixin
 
 # Tenant admins -------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
 from tenants import services as tenant_services
-from tenants.invitations import invitation_create
 from tenants.models import User
+from tenants.services.invitations import invitation_create
 from tenants.support import SUPPORT_GROUP
 from trunks.models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
 

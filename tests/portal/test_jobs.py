@@ -331,3 +331,20 @@ def test_a_runner_chooses_the_retry_policy_per_job(job):
     assert PickyRunner.run(single.pk) == "failed"
     assert PickyRunner.run(job.pk) == "retrying"
     assert (reread(single).max_attempts, reread(job).max_attempts) == (5, 5)
+
+
+def test_a_run_that_lost_its_claim_records_nothing_over_the_run_that_took_it_up(job):
+    def slow_worker(runner):
+        # While this run performs, its lease passes and another worker takes the job up.
+        SampleJob.objects.filter(pk=job.pk).update(claimed_until=timezone.now())
+        taken_up = SampleRunner.claim(job.pk)
+        assert taken_up is not None and taken_up.attempt == 2
+        runner.progress(done=3)
+        return Outcome.failed("the stale run's outcome")
+
+    BEHAVIOUR["effect"] = slow_worker
+
+    assert SampleRunner.run(job.pk) == "skipped"
+
+    current = reread(job)
+    assert (current.status, current.attempt, current.error, current.done) == ("running", 2, "", 0)

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tenants import invitations
 from tenants.models import Invitation, Membership, User
+from tenants.services import invitations
 
 from ..conftest import api_client, login
 from ..factories import PASSWORD

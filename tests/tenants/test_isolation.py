@@ -10,8 +10,8 @@ from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
 from portal.models import AuditEntry
 from tenants import services
-from tenants.invitations import invitation_create
 from tenants.models import ApiToken, Invitation, Membership
+from tenants.services.invitations import invitation_create
 from trunks.models import Cdr, TrunkAssignment
 from trunks.services import assignment_save
 

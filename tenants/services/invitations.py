@@ -24,8 +24,10 @@ from django_scopes import scopes_disabled
 
 from portal.validation import full_clean
 
-from .models import Invitation, Membership, Role, Tenant, User, hash_token, normalize_email
-from .passwords import check_length as check_password_length
+from ..models import Invitation, Membership, Role, Tenant, User, hash_token, normalize_email
+from ..passwords import check_length as check_password_length
+from .members import membership_set
+from .users import user_create
 
 TOKEN_MAX_LENGTH = 64  # a link's secret is 43 characters; anything longer is not one of ours
 
@@ -40,7 +42,7 @@ def _issue_token(invitation: Invitation) -> None:
 
 
 def _enqueue_mail(invitation: Invitation) -> None:
-    from .tasks import send_invitation
+    from ..tasks import send_invitation
 
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
 
@@ -225,7 +227,6 @@ def _lock_pending(invitation: Invitation) -> Invitation:
 
 
 def _join(invitation: Invitation, user: User) -> Membership:
-    from .services import membership_set
 
     with scopes_disabled():
         membership = Membership.objects.filter(tenant=invitation.tenant, user=user).first()
@@ -264,7 +265,6 @@ def invitation_accept_new_account(
 ) -> Membership:
     """A new person sets their password through the link: the account is created for the
     invited address (the mail proved they read it) and joins the tenant."""
-    from .services import user_create
 
     invitation = _lock_pending(invitation)
     check_password_length(password)
