@@ -173,6 +173,7 @@ class JobRunner:
                 return None
             changes = {
                 "status": JobStatus.RUNNING,
+                "attempt": job.attempt,  # moved on when a lost run was taken up
                 "claimed_until": now + cls.lease,
                 "started_at": job.started_at or now,
                 "retry_at": None,
