@@ -3,7 +3,7 @@ addresses (global work across tenants, explicitly unscoped), run by `ReconcileRu
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django_scopes import scopes_disabled
 
 from portal import phone
@@ -23,19 +23,9 @@ def reconcile_start(
     """Queues a reconcile of the account, or returns the one already queued or running (one
     at a time per account, a database constraint: two requests at the same moment make one
     run, the second joining the first)."""
-    active = E911ReconcileRun.objects.filter(account=account, status__in=ONE_AT_A_TIME)
-    with transaction.atomic():
-        if (run := active.first()) is not None:
-            return run
-        try:
-            with transaction.atomic():
-                run = E911ReconcileRun.objects.create(
-                    account=account, trigger=trigger, requested_by=user
-                )
-        except IntegrityError:
-            return active.get()  # made by a request that committed meanwhile
-        ReconcileRunner.enqueue(run.pk)
-    return run
+    return ReconcileRunner.start_or_join(
+        states=ONE_AT_A_TIME, key={"account": account}, trigger=trigger, requested_by=user
+    )
 
 
 def _comparable(address: dict) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -175,17 +175,9 @@ def sync_start(
 ) -> SyncRun:
     """Queues a sync of the account's inventory, or returns the one already queued or running
     (one at a time per account). The task starts when this transaction commits."""
-    active = SyncRun.objects.filter(account=account, status__in=ONE_AT_A_TIME)
-    with transaction.atomic():
-        if (run := active.first()) is not None:
-            return run
-        try:
-            with transaction.atomic():
-                run = SyncRun.objects.create(account=account, trigger=trigger, requested_by=user)
-        except IntegrityError:
-            return active.get()  # made by a request that committed meanwhile
-        SyncRunner.enqueue(run.pk)
-    return run
+    return SyncRunner.start_or_join(
+        states=ONE_AT_A_TIME, key={"account": account}, trigger=trigger, requested_by=user
+    )
 
 
 class SyncRunner(JobRunner):

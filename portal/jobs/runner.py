@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -137,6 +138,23 @@ class JobRunner:
             task.delay(job_id)
         else:
             task.apply_async((job_id, attempt), countdown=countdown)
+
+    @classmethod
+    def start_or_join(cls, *, states: Iterable[str], key: dict[str, Any], **fields: Any) -> Job:
+        """The job of `key` (e.g. an account) already in one of `states`, or a new one queued
+        and enqueued on commit. The model's database constraint (one job of `key` in those
+        states) settles two requests at the same moment: the second joins the first."""
+        active = cls.model.objects.filter(status__in=list(states), **key)
+        with transaction.atomic():
+            if (job := active.first()) is not None:
+                return job
+            try:
+                with transaction.atomic():
+                    job = cls.model.objects.create(**key, **fields)
+            except IntegrityError:
+                return active.get()  # made by a request that committed meanwhile
+            cls.enqueue(job.pk)
+        return job
 
     # The lifecycle ------------------------------------------------------------------------
 
