@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dids.tasks.e911_reconcile_all",
         "schedule": timedelta(minutes=env.int("E911_RECONCILE_INTERVAL_MINUTES", default=60)),
     },
+    # --- messaging: outbox ------------------------------------------------------------------
+    # --- messaging: delivery reports --------------------------------------------------------
+    # --- messaging: sender IDs --------------------------------------------------------------
+    # --- messaging: opt-outs ----------------------------------------------------------------
 }
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")

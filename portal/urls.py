@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from dids.urls import platform_urlpatterns as dids_platform
 from dids.urls import tenant_urlpatterns as dids_tenant
+from messaging.urls import platform_urlpatterns as messaging_platform
+from messaging.urls import tenant_urlpatterns as messaging_tenant
+from messaging.urls import webhook_urlpatterns as messaging_webhooks
 from portal.api.docs import ApiDocsView, ApiSchemaView
 from portal.dashboards import home, platform, tenant
 from portal.views import audit, pages, wavix
@@ -32,6 +35,7 @@ platform_urlpatterns = [
     *tenants_platform,
     *dids_platform,
     *trunks_platform,
+    *messaging_platform,
 ]
 
 tenant_urlpatterns = [
@@ -39,6 +43,7 @@ tenant_urlpatterns = [
     *tenants_tenant,
     *dids_tenant,
     *trunks_tenant,
+    *messaging_tenant,
 ]
 
 admin.site.site_header = "Portal support"
@@ -62,6 +67,7 @@ urlpatterns = [
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
+    path("hooks/", include((messaging_webhooks, "hooks"))),
     path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -110,6 +110,12 @@ class Tenant(models.Model):
     contact_email = models.EmailField(blank=True)
     notes = models.TextField(blank=True)
     suspended_reason = models.CharField(max_length=255, blank=True)
+    default_country = models.CharField(
+        max_length=2,
+        default="US",
+        help_text="Numbers typed without a country code (such as (646) 809-7065) are read as "
+        "numbers of this country (ISO 3166 code).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from dids.api import urls as dids_api
+from messaging.api import urls as messaging_api
 from portal.api.audit import PlatformAuditViewSet
 from tenants.api import urls as tenants_api
 from tenants.api.views import ApiIndexView, MeView
@@ -14,8 +15,19 @@ from trunks.api import urls as trunks_api
 audit = SimpleRouter()
 audit.register("audit-log", PlatformAuditViewSet, basename="audit")
 
-platform_routers = [tenants_api.platform, audit, dids_api.platform, trunks_api.platform]
-tenant_routers = [tenants_api.tenant, dids_api.tenant, trunks_api.tenant]
+platform_routers = [
+    tenants_api.platform,
+    audit,
+    dids_api.platform,
+    trunks_api.platform,
+    messaging_api.platform,
+]
+tenant_routers = [
+    tenants_api.tenant,
+    dids_api.tenant,
+    trunks_api.tenant,
+    messaging_api.tenant,
+]
 
 app_name = "api"
 urlpatterns = [

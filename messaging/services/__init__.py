@@ -1,0 +1,1 @@
+"""The messaging app's writes, one module per feature; import from the module itself."""
