@@ -3,9 +3,85 @@ bypass the services (a message's status, the outbox, webhook events)."""
 
 from django.contrib import admin  # noqa: F401
 
+from portal.admin import ReadOnlyAdmin, field_names
+
+from .models import Message, MessageEvent, Outbox
+
 # --- channels and the debug log ------------------------------------------------------------
 
 # --- messages, their history and the outbox ------------------------------------------------
+
+
+class MessageEventInline(admin.TabularInline):
+    model = MessageEvent
+    fields = ["at", "status", "source", "reason", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """Every message, its status only ever moved by the services (message_advance)."""
+
+    list_display = [
+        "created_at",
+        "tenant",
+        "channel",
+        "direction",
+        "sender",
+        "recipient",
+        "status",
+        "segments",
+        "reason",
+    ]
+    list_filter = ["status", "direction", "source", "channel", "is_mms", "tenant"]
+    search_fields = ["recipient", "sender", "tag", "provider_id", "text"]
+    date_hierarchy = "created_at"
+    list_select_related = ["tenant", "channel"]
+    readonly_fields = field_names(Message)
+    inlines = [MessageEventInline]
+    show_full_result_count = False
+
+
+@admin.register(MessageEvent)
+class MessageEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "message", "status", "source", "reason"]
+    list_filter = ["status", "source"]
+    search_fields = ["message__tag", "message__recipient", "message__provider_id", "reason"]
+    list_select_related = ["message"]
+    readonly_fields = field_names(MessageEvent)
+    show_full_result_count = False
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnlyAdmin):
+    """The sends: queued, running (a worker holds it until `claimed_until`), retrying (due at
+    `due_at`), done; `unknown_since` while a lost answer is being looked up."""
+
+    list_display = [
+        "message",
+        "channel",
+        "status",
+        "attempt",
+        "due_at",
+        "unknown_since",
+        "claimed_until",
+        "error",
+    ]
+    list_filter = ["status", "channel", ("unknown_since", admin.EmptyFieldListFilter)]
+    search_fields = ["message__tag", "message__recipient", "error"]
+    list_select_related = ["message", "channel"]
+    readonly_fields = field_names(Outbox)
+    show_full_result_count = False
+
 
 # --- sender IDs ----------------------------------------------------------------------------
 

@@ -14,6 +14,13 @@ def pump_channel(channel_id: int) -> int:
     return outbox_pump(channel_id=channel_id)
 
 
+@shared_task(name="messaging.tasks.outbox_tick")
+def outbox_tick() -> dict:
+    from .services.outbox import outbox_tick as tick
+
+    return tick()
+
+
 # --- delivery reports and webhooks -----------------------------------------------------------
 
 

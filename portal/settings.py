@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=env.int("E911_RECONCILE_INTERVAL_MINUTES", default=60)),
     },
     # --- messaging: outbox ------------------------------------------------------------------
+    # Lost sends taken up, expired messages ended, channels with due retries kicked.
+    "messaging-outbox-tick": {
+        "task": "messaging.tasks.outbox_tick",
+        "schedule": timedelta(minutes=1),
+    },
     # --- messaging: delivery reports --------------------------------------------------------
     # --- messaging: sender IDs --------------------------------------------------------------
     # --- messaging: opt-outs ----------------------------------------------------------------

@@ -3,15 +3,21 @@ delivery reports (`MessagesDeliveryReport`) and inbound messages (`InboundMessag
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from portal.wavix import errors as wavix_errors
+from portal.wavix.client import MESSAGES_PATH, WavixClient
+
+from .. import debuglog
 from . import register
-from .base import Capabilities, DeliveryReport, InboundMessage, Provider
-from .errors import BadPayload
+from .base import Capabilities, DeliveryReport, InboundMessage, Outbound, Provider, SendResult
+from .errors import BadPayload, ProviderError
 
 # Wavix's statuses are the portal's, but for "pending" (accepted, awaiting the carrier).
 STATUSES = {
@@ -106,7 +112,108 @@ class WavixProvider(Provider):
         mms=True, alphanumeric=True, max_rate=100.0, max_media=5, status_lookup=True
     )
 
-    # Sending (send, lookup, check) is in the outbox's part of this module.
+    # --- sending: the outbox's part --------------------------------------------------------
+
+    def client(self) -> WavixClient:
+        account = self.channel.wavix_account
+        if account is None:
+            raise ProviderError(
+                f"The channel {self.channel} has no Wavix account.", transient=False
+            )
+        # No quick repeats inside a call: the outbox schedules every retry itself, at the
+        # channel's rate, and a send is never repeated by the client.
+        return WavixClient.for_account(account, max_retries=0)
+
+    def send(self, outbound: Outbound) -> SendResult:
+        """One POST /v3/messages (`WavixClient.send_message_once`): no lookup and no second
+        send here. An unknown outcome is raised as such and the outbox looks the tag up on
+        a later attempt, after Wavix has had time to list the message."""
+        client = self.client()
+        request = {
+            "sender": outbound.sender,
+            "to": outbound.recipient,
+            "text": outbound.text,
+            "media": list(outbound.media) or None,
+            "callback_url": outbound.callback_url or None,
+            "validity": outbound.validity_seconds,
+            "tag": outbound.tag,
+        }
+        answer = self._call(
+            "POST", MESSAGES_PATH, request, lambda: client.send_message_once(**request)
+        )
+        return self._result(answer, outbound.tag)
+
+    def lookup(self, *, tag: str, provider_id: str | None = None) -> SendResult | None:
+        client = self.client()
+        if provider_id:
+            path = f"{MESSAGES_PATH}/{provider_id}"
+            try:
+                found = self._call("GET", path, None, lambda: client.get_message(provider_id))
+            except ProviderError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+        else:
+            path = f"{MESSAGES_PATH}?type=outbound&tag={tag}"
+            found = self._call("GET", path, None, lambda: client.find_message_by_tag(tag))
+        return self._result(found, tag) if found else None
+
+    def check(self) -> str:
+        client = self.client()
+        profile = self._call("GET", "/v1/profile", None, client.get_profile) or {}
+        name = profile.get("company_name") or profile.get("email") or "the account"
+        return f"Wavix answered: the API key works for {name}."
+
+    def _call(self, method: str, path: str, request: Any, call: Callable[[], Any]) -> Any:
+        """The call, kept in the channel's debug log, with Wavix's errors as ProviderErrors."""
+        started = time.monotonic()
+        try:
+            answer = call()
+        except wavix_errors.WavixError as exc:
+            self._log(method, path, request, started, status=exc.status, error=str(exc))
+            raise _provider_error(exc) from None
+        self._log(method, path, request, started, status=200, answer=answer)
+        return answer
+
+    def _log(self, method, path, request, started, *, status=None, answer=None, error=""):
+        account = self.channel.wavix_account
+        debuglog.debuglog_record(
+            channel=self.channel,
+            method=method,
+            url=f"{account.base_url.rstrip('/')}{path}" if account else path,
+            status_code=status,
+            request=request,
+            response=answer,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            error=error,
+            secrets=(account.api_key,) if account else (),
+        )
+
+    @staticmethod
+    def _result(answer: Any, tag: str) -> SendResult:
+        if not isinstance(answer, dict) or not answer.get("message_id"):
+            raise ProviderError(
+                "Wavix's answer to the send carried no message id.",
+                transient=True,
+                outcome_unknown=True,
+                detail=str(answer)[:500],
+            )
+        status = STATUSES.get(str(answer.get("status") or "accepted"), "accepted")
+        try:
+            segments = _int(answer, "segments")
+            charge = _money(answer, "charge")
+            fees = _money(answer, "carrier_fees")
+        except BadPayload:
+            segments = charge = fees = None
+        return SendResult(
+            provider_id=str(answer["message_id"])[:64],
+            status=status,
+            segments=segments,
+            charge=charge,
+            carrier_fees=fees,
+            reason=str(answer.get("error_message") or "")[:255],
+            raw=answer,
+        )
 
     def parse_delivery_report(self, payload: Any) -> DeliveryReport:
         body = _object(payload)
@@ -156,3 +263,35 @@ class WavixProvider(Provider):
             received_at=_time(body, "received_at"),
             raw=body,
         )
+
+
+def _provider_error(exc: wavix_errors.WavixError) -> ProviderError:
+    """What the outbox must know of a Wavix error: retry (429, 5xx, no answer), look the tag
+    up first (the request may have been applied: no answer, a 5xx, an answer we could not
+    read), or stop with Wavix's reason (a refusal)."""
+    status = exc.status
+    common = {"status_code": status, "retry_after": exc.retry_after, "detail": str(exc)}
+    if isinstance(exc, wavix_errors.WavixRateLimited):
+        return ProviderError("Wavix asked to slow down (429).", transient=True, **common)
+    if isinstance(exc, wavix_errors.WavixServerError):
+        # A gateway's 5xx may come after Wavix applied the request: treated as unknown.
+        return ProviderError(
+            f"Wavix had a server error ({status}).",
+            transient=True,
+            outcome_unknown=True,
+            **common,
+        )
+    if isinstance(exc, wavix_errors.WavixNetworkError):
+        if exc.outcome_unknown:
+            return ProviderError(
+                "Wavix did not answer after the request was sent.",
+                transient=True,
+                outcome_unknown=True,
+                **common,
+            )
+        return ProviderError("Wavix could not be reached.", transient=True, **common)
+    if status is not None and status < 300:
+        return ProviderError(
+            "Wavix's answer could not be read.", transient=True, outcome_unknown=True, **common
+        )
+    return ProviderError(exc.message or str(exc), transient=False, **common)

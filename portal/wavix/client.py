@@ -657,18 +657,7 @@ class WavixClient:
         """Sends an SMS (MMS with `media`). `tag` must be unique per message: it is how a send
         whose outcome is unknown (timeout, reset, 5xx) is found again instead of being
         repeated, which could deliver and bill the message twice."""
-        if not tag:
-            raise ValueError("send_message needs a unique tag to reconcile an unknown outcome")
-        body: dict[str, Any] = {
-            "from": sender,
-            "to": to,
-            "message_body": {"text": text, "media": list(media) if media else None},
-            "tag": tag,
-        }
-        if callback_url:
-            body["callback_url"] = callback_url
-        if validity is not None:
-            body["validity"] = validity
+        body = _message_body(sender, to, text, media, callback_url, validity, tag)
         for _ in range(2):  # the first send, and one more only if Wavix has no trace of it
             sent = self._send_once(body)
             if sent is not None:
@@ -682,6 +671,25 @@ class WavixClient:
             method="POST",
             path=MESSAGES_PATH,
         )
+
+    def send_message_once(
+        self,
+        *,
+        sender: str,
+        to: str,
+        text: str,
+        media: list[str] | None = None,
+        callback_url: str | None = None,
+        validity: int | None = None,
+        tag: str,
+    ) -> dict:
+        """One POST of the message and no reconciliation: for a caller that keeps its own
+        record of an unknown outcome and looks the tag up later, after Wavix has had time to
+        list the message (the outbox), so a slow listing can never cause a second send. A 429
+        is the only failure repeated here (refused, so certainly not sent); no answer or a
+        5xx raises WavixNetworkError (`outcome_unknown`) or WavixServerError."""
+        body = _message_body(sender, to, text, media, callback_url, validity, tag)
+        return self._request("POST", MESSAGES_PATH, body=body, retry=_Retry.SEND)
 
     def _send_once(self, body: dict) -> dict | None:
         """The send's answer, or None when its outcome is unknown."""
@@ -810,6 +818,30 @@ class WavixClient:
 
     def get_validation(self, request_id: str) -> dict:
         return self._request("GET", f"/v1/validation/{_segment(request_id)}")
+
+
+def _message_body(
+    sender: str,
+    to: str,
+    text: str,
+    media: list[str] | None,
+    callback_url: str | None,
+    validity: int | None,
+    tag: str,
+) -> dict[str, Any]:
+    if not tag:
+        raise ValueError("a message send needs a unique tag to reconcile an unknown outcome")
+    body: dict[str, Any] = {
+        "from": sender,
+        "to": to,
+        "message_body": {"text": text, "media": list(media) if media else None},
+        "tag": tag,
+    }
+    if callback_url:
+        body["callback_url"] = callback_url
+    if validity is not None:
+        body["validity"] = validity
+    return body
 
 
 def _number_changes(

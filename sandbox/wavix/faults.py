@@ -2,7 +2,8 @@
 
 Each request draws one number in [0, 1) and the rates partition it: first a timeout (the
 request hangs, then is processed anyway, as a real timeout leaves the outcome unknown to the
-client), then a 429 with Retry-After, then a 5xx. Latency is added to every request. With a
+client: the request is applied first, and then its answer is held back until the client
+has given up), then a 429 with Retry-After, then a 5xx. Latency is added to every request. With a
 seed, the draws are random.Random(f"{seed}:{n}") for the account's n-th request since the
 faults were set, so a run can be repeated exactly.
 """
@@ -41,6 +42,7 @@ FIELDS = (
 class Outcome:
     status: int = 0
     retry_after: int = 0
+    hang: float = 0.0  # seconds to hold the answer back after applying the request
 
 
 def faults_of(account: SandboxAccount) -> SandboxFaults:
@@ -106,7 +108,7 @@ def _uniform(faults: SandboxFaults) -> float:
     return random.Random(f"{faults.seed}:{n}").random()  # noqa: S311
 
 
-def _hang(seconds: float, client_timeout: float | None) -> None:
+def hang(seconds: float, client_timeout: float | None) -> None:
     if client_timeout is not None:
         seconds = min(seconds, client_timeout + 0.05)
     time.sleep(seconds)
@@ -128,8 +130,7 @@ def draw(
         time.sleep(faults.latency_ms / 1000)
     u = _uniform(faults)
     if u < faults.timeout_rate:
-        _hang(faults.timeout_seconds, client_timeout)
-        return Outcome()
+        return Outcome(hang=faults.timeout_seconds)
     u -= faults.timeout_rate
     if u < faults.rate_limit_rate:
         return Outcome(429, faults.retry_after)

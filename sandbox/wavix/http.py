@@ -78,20 +78,27 @@ def endpoint(*, inject_faults: bool = True, **handlers: Handler) -> Handler:
         handler = handlers.get(request.method or "")
         if handler is None:
             return ApiError(405, "Method not allowed", {"Allow": ", ".join(handlers)}).response()
+        hang = 0.0
         try:
             account = authenticate(request)
             if inject_faults:
-                apply_faults(request, account)
+                hang = apply_faults(request, account)
             return handler(request, account, **kwargs)
         except Invalid as exc:
             return ApiError(getattr(handler, "invalid_status", 400), str(exc)).response()
         except ApiError as exc:
             return exc.response()
+        finally:
+            if hang:
+                # A timeout fault: the request is applied (above), the answer comes too late.
+                faults.hang(hang, request.META.get(faults.CLIENT_TIMEOUT_KEY))
 
     return view
 
 
-def apply_faults(request: HttpRequest, account: SandboxAccount) -> None:
+def apply_faults(request: HttpRequest, account: SandboxAccount) -> float:
+    """Raises the fault drawn for this request (429, 5xx); or the seconds its answer is to
+    be held back after it is applied (a timeout); or 0."""
     path = request.path_info.removeprefix("/wavix-sandbox")
     timeout = request.META.get(faults.CLIENT_TIMEOUT_KEY)
     outcome = faults.draw(account, request.method or "", path, timeout)
@@ -101,6 +108,7 @@ def apply_faults(request: HttpRequest, account: SandboxAccount) -> None:
         )
     if outcome.status:
         raise ApiError(outcome.status, "Internal server error, please retry")
+    return outcome.hang
 
 
 def paginate(

@@ -114,3 +114,16 @@ def cdrs_filtered(account: SandboxAccount, **filters) -> QuerySet[SandboxCdr]:
     if filters.get("uuid"):
         rows = rows.filter(call_id__iexact=filters["uuid"])
     return rows
+
+
+def sends_per_tag(account: SandboxAccount, tags=None) -> dict[str, int]:
+    """How many outbound messages the account accepted per tag (each applied send is one
+    message): what a fault run reads to prove no message went out twice."""
+    from django.db.models import Count
+
+    rows = SandboxMessage.objects.filter(
+        account=account, direction=SandboxMessage.Direction.OUTBOUND, tag__isnull=False
+    )
+    if tags is not None:
+        rows = rows.filter(tag__in=list(tags))
+    return dict(rows.values_list("tag").annotate(n=Count("pk")).values_list("tag", "n"))
