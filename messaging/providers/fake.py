@@ -10,9 +10,10 @@ say "sent exactly once".
 
 Scripted answers are used one per send, in order, then sends succeed again:
 `accept(status=...)`, `refuse(reason)` (4xx), `transient(status, retry_after)` (429/5xx, not
-applied), `lost()` (no answer, not applied), `unknown()` (applied, then no answer: the
-outcome is unknown to the caller). `hidden_lookups` makes the next lookups miss a message the
-provider holds (a provider slow to list what it just took).
+applied), `lost()` (never reached the provider), `unknown()` (applied, then no answer: the
+outcome is unknown to the caller), `dropped()` (no answer and not applied: unknown too).
+`hidden_lookups` makes the next lookups miss a message the provider holds (a provider slow
+to list what it just took).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .errors import BadPayload, ProviderError
 
 @dataclass(frozen=True)
 class Scripted:
-    kind: str  # accept | refuse | transient | lost | unknown
+    kind: str  # accept | refuse | transient | lost | unknown | dropped
     status: str = "accepted"
     reason: str = ""
     status_code: int | None = None
@@ -88,6 +89,10 @@ class FakeProvider(Provider):
     def unknown() -> Scripted:
         return Scripted("unknown")
 
+    @staticmethod
+    def dropped() -> Scripted:
+        return Scripted("dropped")
+
     # --- the interface -------------------------------------------------------------------
 
     def send(self, outbound: Outbound) -> SendResult:
@@ -105,6 +110,12 @@ class FakeProvider(Provider):
                 )
             if answer.kind == "lost":
                 raise ProviderError("The provider could not be reached.", transient=True)
+            if answer.kind == "dropped":
+                raise ProviderError(
+                    "The provider did not answer after the request was sent.",
+                    transient=True,
+                    outcome_unknown=True,
+                )
             result = self._apply(outbound, answer.status)
             if answer.kind == "unknown":
                 raise ProviderError(

@@ -38,6 +38,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -440,7 +441,7 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
         return 0
     budget = seconds if seconds is not None else float(_setting("PUMP_SECONDS", PUMP_SECONDS))
     deadline = time.monotonic() + budget
-    eager = bool(_pump_task().app.conf.task_always_eager)
+    eager = bool(current_app.conf.task_always_eager)
     done = 0
     checked = time.monotonic()
     while time.monotonic() < deadline:
