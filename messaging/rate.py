@@ -17,11 +17,12 @@ Without Redis (`make run`'s zero-set-up configuration: SQLite, the file broker a
 `celery worker --concurrency=2`, two processes) the slot is a database row per channel
 (`messaging.models.RateSlot`), a GCRA ("generic cell rate algorithm"): the row holds the
 theoretical time of the next free slot, `next_at`, and taking a slot is one conditional
-UPDATE, `next_at = max(next_at, now - interval) + interval WHERE next_at <= now`. The UPDATE
-is atomic in the database (SQLite serialises writers; PostgreSQL locks the row for the
+UPDATE, `next_at = max(next_at, now - interval/2) + interval WHERE next_at <= now`. The
+UPDATE is atomic in the database (SQLite serialises writers; PostgreSQL locks the row for the
 statement only), so the two processes share one schedule and can never both take the same
-slot. `now - interval` lets a sender that polled a little late catch up by one slot, so the
-average rate holds exactly, while an idle channel never saves up a burst.
+slot. `now - interval/2` lets a sender that came back a little late (a sleep overshooting, a
+slow query) catch up, so the average rate holds, while an idle channel saves up no burst: its
+first two sends are at least half an interval apart, every later pair one interval.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from .models import RateSlot
+# The models are imported where used: a process that only takes Redis slots (a benchmark's
+# helper) needs no Django set-up.
+
 
 KEY_PREFIX = "messaging:rate"
 MIN_RATE = 0.01  # below this a channel would send less than once in 100 seconds
@@ -83,11 +86,13 @@ class DatabaseLimiter:
     """The GCRA on `RateSlot` rows (see the module's docstring)."""
 
     def slot_wait(self, key: str, rate: float) -> float:
+        from .models import RateSlot
+
         amount, seconds = window(rate)
         interval = seconds / amount
         now = time.time()
         taken = RateSlot.objects.filter(key=key, next_at__lte=now).update(
-            next_at=Greatest(F("next_at"), Value(now - interval)) + Value(interval)
+            next_at=Greatest(F("next_at"), Value(now - interval / 2)) + Value(interval)
         )
         if taken:
             return 0.0
@@ -99,6 +104,8 @@ class DatabaseLimiter:
 
     @staticmethod
     def _create(key: str) -> None:
+        from .models import RateSlot
+
         try:
             with transaction.atomic():
                 RateSlot.objects.create(key=key, next_at=0.0)
@@ -106,6 +113,8 @@ class DatabaseLimiter:
             pass  # made by the other process meanwhile
 
     def reset(self, key: str, rate: float) -> None:
+        from .models import RateSlot
+
         RateSlot.objects.filter(key=key).delete()
 
 
