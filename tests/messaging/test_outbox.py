@@ -43,13 +43,21 @@ def channel(fake, pump_task):
     return Channel.objects.create(name=f"Fake {uuid.uuid4().hex[:6]}", kind="fake", rate=500)
 
 
-def queue(channel, *, text="Your code is 1234", media=(), recipient="15551230100", **fields):
+def queue(
+    channel,
+    *,
+    text="Your code is 1234",
+    media=(),
+    recipient="15551230100",
+    sender="15551110000",
+    **fields,
+):
     now = timezone.now()
     with scopes_disabled(), transaction.atomic():
         message = Message.objects.create(
             channel=channel,
             direction="outbound",
-            sender="15551110000",
+            sender=sender,
             recipient=recipient,
             text=text,
             media=list(media),
