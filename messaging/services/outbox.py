@@ -68,6 +68,7 @@ log = logging.getLogger(__name__)
 
 # Seconds before each retry after a transient failure (then hourly), up to the validity.
 RETRY_SCHEDULE = (10, 30, 60, 120, 300, 600, 1800)
+RETRY_THEN = 3600
 RETRY_AFTER_CAP = 3600
 SETTLE_SECONDS = 60  # after an unknown outcome: how long the provider has to list the message
 LEASE = timedelta(minutes=2)  # a send takes at most the client's timeouts and one lookup
@@ -85,7 +86,8 @@ def _setting(name: str, default: Any) -> Any:
 def retry_delay(failed: int, retry_after: float | None = None) -> float:
     """Seconds before the attempt after `failed` failed attempts; never before Retry-After."""
     schedule = _setting("RETRY_SCHEDULE", RETRY_SCHEDULE)
-    delay = schedule[failed - 1] if failed <= len(schedule) else 3600
+    then = _setting("RETRY_THEN", RETRY_THEN)
+    delay = schedule[failed - 1] if failed <= len(schedule) else then
     if retry_after:
         delay = max(delay, min(float(retry_after), RETRY_AFTER_CAP))
     return float(delay)
@@ -193,7 +195,7 @@ class OutboxRunner(JobRunner):
         for pk, attempt in list(due):
             claimed = (
                 cls.manager()
-                .filter(pk=pk, status__in=DUE_STATES, attempt=attempt)
+                .filter(pk=pk, status__in=DUE_STATES, attempt=attempt, due_at__lte=now)
                 .update(
                     status=JobStatus.RUNNING,
                     claimed_until=now + cls.lease,
@@ -292,6 +294,7 @@ class OutboxRunner(JobRunner):
                 settled_at,
                 "The provider does not show the message yet; it is looked up again before "
                 "anything is sent.",
+                failed=False,
             )
         # Nothing at the provider a whole settle window later: the request never landed.
         self.held().update(unknown_since=None)
@@ -348,9 +351,13 @@ class OutboxRunner(JobRunner):
         at = timezone.now() + timedelta(seconds=delay)
         return self.wait_until(message, at, why, detail=exc.detail)
 
-    def wait_until(self, message: Message, at: datetime, why: str, detail: str = "") -> Outcome:
+    def wait_until(
+        self, message: Message, at: datetime, why: str, detail: str = "", failed: bool = True
+    ) -> Outcome:
         """The next attempt at `at`, recorded on the row (its `due_at`) and in the message's
-        history; or, when `at` is past the validity, the message ends expired."""
+        history; or, when `at` is past the validity, the message ends expired. A wait that
+        follows no failure (a lookup that must settle) does not count as an attempt, so it
+        does not move the backoff on."""
         if message.expires_at and at >= message.expires_at and self.job.unknown_since is None:
             return self.expire(message, why)
         # With an unknown outcome the lookup comes first, even past the validity: the
@@ -359,7 +366,7 @@ class OutboxRunner(JobRunner):
         error = f"{why} Next attempt at {when}."
         moved = self.held().update(
             status=JobStatus.RETRYING,
-            attempt=self.job.attempt + 1,
+            attempt=self.job.attempt + (1 if failed else 0),
             due_at=at,
             retry_at=at,
             claimed_until=None,
