@@ -457,6 +457,7 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
     """Sends the channel's due messages at its rate for up to `seconds` (PUMP_SECONDS); kicks
     the channel again if work is left. The number of sends attempted."""
     _unmark(_marker(channel_id, later=False))
+    _unmark(_marker(channel_id, later=True))
     channel = Channel.objects.filter(pk=channel_id).first()
     if channel is None or not channel.is_active:
         return 0

@@ -26,11 +26,11 @@ MESSAGES = 200
 
 
 @pytest.fixture
-def live_wavix(live_server, settings, transactional_db, monkeypatch, hold_task):
+def live_wavix(live_server, settings, transactional_db, monkeypatch):
+    """The sandbox on the live server, reached over HTTP as Wavix would be."""
     settings.WAVIX_SANDBOX_ENABLED = True
     # The carrier's later steps (sent, delivered) are not under test here.
     monkeypatch.setattr("sandbox.wavix.services.messaging._enqueue_progress", lambda pk: None)
-    hold_task("messaging.tasks", "pump_channel")  # the test runs the pumps itself
     account = wavix_account_save(
         name="Sandbox",
         base_url=f"{live_server.url}/wavix-sandbox",
@@ -65,8 +65,9 @@ def pumps(channel_id: int, until: float, workers: int = 2) -> None:
         t.join()
 
 
-def test_with_30_percent_faults_every_message_goes_exactly_once(live_wavix, settings):
+def test_with_30_percent_faults_every_message_goes_exactly_once(live_wavix, settings, hold_task):
     account, sandbox = live_wavix
+    hold_task("messaging.tasks", "pump_channel")  # the test runs the pumps itself
     settings.WAVIX_TIMEOUT_SECONDS = 0.3
     settings.MESSAGING_RETRY_SCHEDULE = (0.2, 0.5, 1)
     settings.MESSAGING_RETRY_THEN = 1
