@@ -78,3 +78,15 @@ def test_two_processes_share_the_redis_rate(settings):
     # 20/s for 3 s, shared: 60 (a window's edge may let one more in), not 120.
     assert 58 <= sum(counts) <= 62, counts
     assert all(c > 10 for c in counts)  # both processes sent
+
+
+def test_without_redis_the_database_slot_and_kick_marker_are_used(db, settings):
+    from messaging.services import outbox
+
+    settings.REDIS_URL = ""
+    assert isinstance(rate.limiter(), rate.DatabaseLimiter)
+    key = f"messaging:kick:now:test-{uuid.uuid4().hex}"
+    assert outbox._mark(key, 30) is True
+    assert outbox._mark(key, 30) is False  # a kick is waiting: no second one
+    outbox._unmark(key)
+    assert outbox._mark(key, 30) is True
