@@ -5,7 +5,7 @@ from django.contrib import admin  # noqa: F401
 
 from portal.admin import ReadOnlyAdmin, field_names
 
-from .models import Message, MessageEvent, Outbox
+from .models import Message, MessageEvent, Outbox, RateSlot
 
 # --- channels and the debug log ------------------------------------------------------------
 
@@ -81,6 +81,31 @@ class OutboxAdmin(ReadOnlyAdmin):
     list_select_related = ["message", "channel"]
     readonly_fields = field_names(Outbox)
     show_full_result_count = False
+
+
+class RateSlotKindFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("rate", "Sending rate"), ("kick", "Kick marker")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "rate":
+            return queryset.filter(key__startswith="channel:")
+        if self.value() == "kick":
+            return queryset.filter(key__startswith="messaging:kick:")
+        return queryset
+
+
+@admin.register(RateSlot)
+class RateSlotAdmin(ReadOnlyAdmin):
+    """The database rate limiter's next free slot per channel, and the kick markers, when
+    the portal runs without Redis (messaging/rate.py)."""
+
+    list_display = ["key", "next_at"]
+    list_filter = [RateSlotKindFilter]
+    search_fields = ["key"]
 
 
 # --- sender IDs ----------------------------------------------------------------------------

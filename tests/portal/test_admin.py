@@ -26,6 +26,7 @@ from dids.models import (
     PoolImport,
     SyncRun,
 )
+from messaging.models import Channel, Message, MessageEvent, Outbox, RateSlot
 from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
@@ -122,6 +123,22 @@ def rows(world):
                 duration=60,
             )
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
+            # messaging: messages, their history and the outbox
+            channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
+            message = Message.objects.create(
+                tenant=tenant,
+                channel=channel,
+                direction="outbound",
+                sender=str(first),
+                recipient="12125550100",
+                text="Hello",
+                tag=f"tag-{i}",
+                source="ui",
+                created_at=now,
+            )
+            MessageEvent.objects.create(message=message, tenant=tenant, at=now, status="queued")
+            Outbox.objects.create(message=message, channel=channel, due_at=now)
+            RateSlot.objects.create(key=f"channel:{channel.pk}")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -317,6 +334,10 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "trunks.TrunkAssignment",
         "trunks.Cdr",
         "trunks.CdrPull",
+        "messaging.Message",
+        "messaging.MessageEvent",
+        "messaging.Outbox",
+        "messaging.RateSlot",
     }
     client = login(world.support)
     with scopes_disabled():
