@@ -254,6 +254,11 @@ class OutboxRunner(JobRunner):
         with scopes_disabled():
             message = Message.objects.get(pk=entry.message_id)
         channel = entry.channel
+        if (
+            message.status in (MessageStatus.FAILED, MessageStatus.EXPIRED)
+            and not message.accepted_at
+        ):
+            return Outcome.failed(message.reason or "The message ended before it was sent.")
         if message.is_final or STATUS_RANK[message.status] >= STATUS_RANK[MessageStatus.ACCEPTED]:
             return Outcome.succeeded("Already taken by the provider.")
         provider = provider_for(channel)
