@@ -32,6 +32,7 @@ class TenantForm(ModelForm):
             label="Default country",
             choices=country_choices(),
             initial="US",
+            required=False,
             help_text=Tenant._meta.get_field("default_country").help_text,
         )
         self.fields["default_country"].widget.attrs["class"] = "form-select"
@@ -39,6 +40,10 @@ class TenantForm(ModelForm):
             # A new tenant's slug follows its name as it is typed (static/js/slug-from.js); an
             # existing one keeps its slug, which is in every address of the tenant.
             self.fields["slug"].widget.attrs["data-slug-from"] = "#" + self["name"].auto_id
+
+    def clean_default_country(self):
+        # Not chosen (an older client of the form): the tenant keeps its country.
+        return self.cleaned_data.get("default_country") or self.instance.default_country or "US"
 
 
 class UserCreateForm(Form):

@@ -24,7 +24,7 @@ def sender_id(tenant, value: str = "12125550100", *, on=None, allowlisted=(), **
     with scopes_disabled():
         sender = SenderId.objects.create(
             tenant=tenant,
-            channel=on or Channel.objects.first() or channel(),
+            channel=on or Channel.objects.order_by("pk").first() or channel(),
             kind=kind,
             value=value,
             number=int(value) if value.isdigit() else None,
@@ -48,7 +48,7 @@ def message(tenant, *, on=None, status="queued", at=None, events=(), **fields) -
     with scopes_disabled():
         msg = Message.objects.create(
             tenant=tenant,
-            channel=on or Channel.objects.first() or channel(),
+            channel=on or Channel.objects.order_by("pk").first() or channel(),
             direction=fields.pop("direction", Message.Direction.OUTBOUND),
             sender=fields.pop("sender", "12125550100"),
             recipient=fields.pop("recipient", "16468097065"),
