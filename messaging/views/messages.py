@@ -52,6 +52,7 @@ class MessageExportMixin(MessageMixin):
 
 
 class MessageDetailMixin:
+    model = Message
     template_name = "messaging/message_detail.html"
     context_object_name = "message"
     platform = False
