@@ -159,6 +159,8 @@ class TenantMessageApiViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
+        """Send a message. It is queued and sent by the channel's outbox: follow `status`.
+        With an `Idempotency-Key`, a retry of the same request answers the first answer."""
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is None:
             code, answer, _ = self._send(request)
