@@ -69,9 +69,28 @@ def segment_context(text: str) -> dict:
     }
 
 
+# A request body larger than five files at the largest MMS size (and the text) is refused
+# before it is parsed, so a huge upload is never written to disk.
+MAX_BODY_BYTES = 5 * 5 * 1024 * 1024 + 64 * 1024
+
+
 class ComposeView(TenantMixin, FormView):
     template_name = "messaging/compose.html"
     form_class = ComposeForm
+
+    def post(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            refusal = (
+                f"The message and its files are {length / (1024 * 1024):.1f} MB together; an MMS "
+                "carries at most 5 files of 5 MB. Nothing was sent."
+            )
+            context = self.get_context_data(form=self.get_form_class()(tenant=self.tenant))
+            return self.render_to_response({**context, "refusal": refusal}, status=413)
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "tenant": self.tenant}
@@ -99,6 +118,7 @@ class ComposeView(TenantMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
+        context["has_senders"] = len(form.fields["sender_id"].widget.choices) > 1
         text = form.data.get("text", "") if form.is_bound else ""
         context["segment"] = segment_context(text)
         return context

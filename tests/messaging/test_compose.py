@@ -126,3 +126,23 @@ def test_the_tenant_form_sets_the_default_country(world):
     assert "Select a valid choice. XX is not one of the available choices." in (
         response.content.decode()
     )
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(world, sending):
+    client = login(world.admin_a)
+    response = client.generic(
+        "POST",
+        "/t/acme/compose/",
+        b"x" * 10,
+        content_type="multipart/form-data; boundary=zzz",
+        CONTENT_LENGTH=str(40 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "are 40.0 MB together; an MMS carries at most 5 files of 5 MB" in (
+        response.content.decode()
+    )
+
+
+def test_a_tenant_without_sender_ids_is_told_why_it_cannot_send(world):
+    page = login(world.agent_a).get("/t/acme/compose/").content.decode()
+    assert "Acme Telecom has no sender IDs yet" in page and "Ask a tenant admin." in page
