@@ -8,6 +8,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 
 from portal.filters import FilterForm
 from portal.phone import search_digits
@@ -44,6 +45,7 @@ def _text(label: str, method: str) -> django_filters.CharFilter:
 
 
 class MessageFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", max_length=100)
     since = _day("date__gte", "From")
     until = _day("date__lte", "To")
     status = django_filters.ChoiceFilter(choices=Message.Status.choices, empty_label="Any status")
@@ -61,7 +63,7 @@ class MessageFilter(django_filters.FilterSet):
 
     class Meta:
         model = Message
-        fields = ["since", "until", "status", "direction", "sender", "recipient", "channel"]
+        fields = ["q", "since", "until", "status", "direction", "sender", "recipient", "channel"]
         form = FilterForm
 
     def __init__(self, *args, platform: bool = False, **kwargs):
@@ -72,6 +74,15 @@ class MessageFilter(django_filters.FilterSet):
             self.filters["channel"].queryset = Channel.objects.filter(
                 pk__in=Message.objects.order_by().values("channel_id").distinct()
             )
+
+    def search(self, queryset, name, value: str):
+        """A number as typed (either end of the message), or words of the text."""
+        digits = search_digits(value)
+        if digits is not None:
+            return queryset.filter(Q(sender__contains=digits) | Q(recipient__contains=digits))
+        return queryset.filter(
+            Q(text__icontains=value.strip()) | Q(sender__icontains=value.strip())
+        )
 
     @staticmethod
     def _number_or_text(field: str, queryset, value: str):

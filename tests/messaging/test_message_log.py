@@ -55,6 +55,8 @@ def test_filters_narrow_the_list_and_its_totals(world):
     assert total({"recipient": "+44 20"}) == "1"
     assert total({"sender": "+1 (646)"}) == "1"
     assert total({"sender": "+1 (212)"}) == "3"
+    assert total({"q": "two PARTS"}) == "1"
+    assert total({"q": "+44 20"}) == "1"
     assert total(f"channel={other.pk}") == "1"
     page = client.get("/t/acme/messages/?since=1999-01-01").content.decode()
     assert "before 2000-01-01: no message is that old" in page
