@@ -26,7 +26,7 @@ def test_the_live_count_switches_from_gsm7_to_ucs2_and_points_at_the_character(w
     assert shown(page, "segment-encoding") == "UCS-2"
     assert shown(page, "segment-remaining") == "58"
     assert '<code class="fs-6">’</code> at character 3 (U+2019): type <code>&#x27;</code>' in page
-    assert "It<mark>’</mark>s shipped" in page
+    assert 'It<mark class="bg-danger-subtle border border-danger">’</mark>s shipped' in page
     assert shown(count_of(client, "a" * 161), "segment-segments") == "2"
     assert "at most 2000" in count_of(client, "a" * 2001)
 
