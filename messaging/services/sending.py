@@ -78,6 +78,7 @@ def message_send(
     `media`, `files`) naming the value and the rule; nothing is kept when it does."""
     if source not in MessageSource.values:
         raise ValueError(f"unknown message source {source!r}")
+    text = "" if text is None else str(text)
     with scope(tenant=tenant):
         checked = _check(
             tenant=tenant,
@@ -124,7 +125,7 @@ def _queue(tenant, checked: _Checked, text, urls, source, actor) -> Message:
         reason = (
             ""
             if channel.is_active
-            else (f"The channel “{channel}” is paused: the message waits in the queue.")
+            else f"The channel “{channel}” is paused: the message waits in the queue."
         )
         message_record(message=message, status=Message.Status.QUEUED, reason=reason, at=now)
         outbox_enqueue(message=message)
