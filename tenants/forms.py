@@ -1,9 +1,21 @@
+from functools import lru_cache
+
+import phonenumbers
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from portal import phone
 from portal.forms import BootstrapFormMixin, Form, ModelForm
 from tenants.models import Role, Tenant
 from tenants.passwords import PASSWORD_MAX_LENGTH, PasswordField, bound_password_fields
+
+
+@lru_cache(maxsize=1)
+def country_choices() -> list[tuple[str, str]]:
+    """Every country libphonenumber knows, by name: where a national number can be read."""
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    return sorted(((r, f"{phone.region_name(r)} ({r})") for r in regions), key=lambda c: c[1])
+
 
 PASSWORD_HELP = f"10 to {PASSWORD_MAX_LENGTH} characters, not a common password."
 
@@ -11,15 +23,27 @@ PASSWORD_HELP = f"10 to {PASSWORD_MAX_LENGTH} characters, not a common password.
 class TenantForm(ModelForm):
     class Meta:
         model = Tenant
-        fields = ["name", "slug", "contact_email", "notes"]
+        fields = ["name", "slug", "contact_email", "default_country", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["default_country"] = forms.ChoiceField(
+            label="Default country",
+            choices=country_choices(),
+            initial="US",
+            required=False,
+            help_text=Tenant._meta.get_field("default_country").help_text,
+        )
+        self.fields["default_country"].widget.attrs["class"] = "form-select"
         if self.instance.pk is None:
             # A new tenant's slug follows its name as it is typed (static/js/slug-from.js); an
             # existing one keeps its slug, which is in every address of the tenant.
             self.fields["slug"].widget.attrs["data-slug-from"] = "#" + self["name"].auto_id
+
+    def clean_default_country(self):
+        # Not chosen (an older client of the form): the tenant keeps its country.
+        return self.cleaned_data.get("default_country") or self.instance.default_country or "US"
 
 
 class UserCreateForm(Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from phonenumbers import SUPPORTED_REGIONS
 
 from portal.validation import full_clean
 
@@ -13,10 +14,17 @@ from ..models import (
 
 
 @transaction.atomic
-def tenant_create(*, name: str, slug: str, contact_email: str = "", notes: str = "") -> Tenant:
+def tenant_create(
+    *, name: str, slug: str, contact_email: str = "", notes: str = "", default_country: str = "US"
+) -> Tenant:
     tenant = Tenant(
-        name=name.strip(), slug=slug.strip().lower(), contact_email=contact_email, notes=notes
+        name=name.strip(),
+        slug=slug.strip().lower(),
+        contact_email=contact_email,
+        notes=notes,
+        default_country=default_country,
     )
+    _check_country(tenant)
     full_clean(tenant)
     tenant.save()
     return tenant
@@ -26,12 +34,26 @@ def tenant_create(*, name: str, slug: str, contact_email: str = "", notes: str =
 def tenant_update(*, tenant: Tenant, **fields) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     for name, value in fields.items():
-        if name not in {"name", "slug", "contact_email", "notes"}:
+        if name not in {"name", "slug", "contact_email", "notes", "default_country"}:
             raise ValidationError({name: f"“{name}” cannot be changed here."})
         setattr(tenant, name, value)
+    _check_country(tenant)
     full_clean(tenant)
     tenant.save()
     return tenant
+
+
+def _check_country(tenant: Tenant) -> None:
+    """National numbers are read in the default country, so it must be one libphonenumber
+    knows."""
+    code = str(tenant.default_country or "")
+    if code not in SUPPORTED_REGIONS:
+        raise ValidationError(
+            {
+                "default_country": f"“{code[:10]}” is not a country code: use an ISO 3166 "
+                "code such as US, CA or GB."
+            }
+        )
 
 
 @transaction.atomic

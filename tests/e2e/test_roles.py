@@ -17,6 +17,7 @@ PLATFORM_NAV = [
     "Inventory",
     "Trunks",
     "Call records",
+    "Messages",
     "Wavix accounts",
     "Users",
     "Audit log",
@@ -102,6 +103,8 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
             "Dashboard",
             "Numbers",
             "E911",
+            "New message",
+            "Messages",
             "Users",
             "Trunks",
             "Call records",
@@ -137,7 +140,9 @@ def test_agent_sees_no_admin_pages(page, live_server, world, screenshot):
 
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
-    expect(nav_links(tenant_nav(page))).to_have_text(["Dashboard", "Numbers", "E911", "Users"])
+    expect(nav_links(tenant_nav(page))).to_have_text(
+        ["Dashboard", "Numbers", "E911", "New message", "Users"]
+    )
     expect(platform_nav(page)).to_have_count(0)
     screenshot("agent-dashboard")
 

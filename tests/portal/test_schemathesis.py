@@ -49,6 +49,7 @@ RULES = {
     "dates": "call records start in 2000: an earlier date is refused by name",
     "accounts": "the Wavix account must exist",
     "numbers": "a phone number's rules (country code, length for the country)",
+    "messages": "the tenant's sender IDs, the recipient's number and opt-outs, MMS rules",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -85,6 +86,9 @@ RULED = {
     ("DELETE", f"{TENANT}/e911/{{number}}/"): "e911",
     ("POST", f"{TENANT}/e911/validate/"): "e911",
     ("PATCH", f"{TENANT}/trunks/{{id}}/"): "shares",
+    ("GET", f"{PLATFORM}/messages/"): "dates",
+    ("GET", f"{TENANT}/messages/"): "dates",
+    ("POST", f"{TENANT}/messages/"): "messages",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED

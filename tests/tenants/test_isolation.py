@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 
 from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
+from messaging.models import Message
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
@@ -17,6 +18,7 @@ from trunks.services import assignment_save
 
 from ..conftest import api_client, login
 from ..factories import call_record, sip_trunk, wavix_account
+from ..messaging.factories import message
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 
@@ -87,6 +89,7 @@ def objects_of_b(world) -> dict:
             E911Job: job,
             E911Address: e911,
             E911Drift: drift,
+            Message: message(world.b, text="Globex's message"),
         }
 
 
@@ -129,6 +132,8 @@ def cases(world):
         "api:tenant-cdr-detail",
         "tenant:e911_job",
         "api:e911-detail",
+        "tenant:message_detail",
+        "api:tenant-message-detail",
     } <= names
     return patterns, objects
 
