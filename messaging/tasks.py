@@ -17,6 +17,20 @@ def pump_channel(channel_id: int) -> int:
 # --- delivery reports and webhooks -----------------------------------------------------------
 
 
+@shared_task(name="messaging.tasks.process_delivery_report")
+def process_delivery_report(event_id: int) -> str:
+    from .services.reports import dlr_event_process
+
+    return dlr_event_process(event_id=event_id)
+
+
+@shared_task(name="messaging.tasks.look_up_stale_messages")
+def look_up_stale_messages() -> int:
+    from .services.reports import messages_look_up_stale
+
+    return messages_look_up_stale()
+
+
 # --- sender IDs ------------------------------------------------------------------------------
 
 
