@@ -3,8 +3,11 @@ platform's under /api/v1/, a tenant's under /api/v1/tenants/<tenant_slug>/."""
 
 from rest_framework.routers import SimpleRouter
 
+from .channels import ChannelApiViewSet
+
 platform = SimpleRouter()
 # --- channels ------------------------------------------------------------------------------
+platform.register("channels", ChannelApiViewSet, basename="channel")
 # --- messages (all tenants) ----------------------------------------------------------------
 
 tenant = SimpleRouter()
