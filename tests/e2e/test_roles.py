@@ -17,6 +17,7 @@ PLATFORM_NAV = [
     "Inventory",
     "Trunks",
     "Call records",
+    "Channels",
     "Wavix accounts",
     "Users",
     "Audit log",
