@@ -25,7 +25,7 @@ platform_urlpatterns = [
         channels.ChannelTestMessageView.as_view(),
         name="channel_test_message",
     ),
-    path("channels/<int:pk>/log/", channels.ChannelLogView.as_view(), name="channel_log"),
+    path("channels/log/", channels.ChannelLogView.as_view(), name="channel_log"),
     # --- sender IDs (all tenants) -------------------------------------------------------------
     # --- message log (all tenants) ------------------------------------------------------------
     # --- opt-outs -----------------------------------------------------------------------------

@@ -4,14 +4,17 @@ import django_filters
 
 from portal.filters import FilterForm, SearchFilterSet
 
-from ..models import ChannelLogEntry
+from ..models import Channel, ChannelLogEntry
 
 
 class ChannelLogFilter(SearchFilterSet):
-    """Text in the address, the bodies or the error; answers that failed."""
+    """Text in the address, the bodies or the error; the channel; answers that failed."""
 
     search_fields = ("url", "request_body", "response_body", "error")
 
+    channel = django_filters.ModelChoiceFilter(
+        queryset=Channel.objects.order_by("name"), empty_label="Any channel"
+    )
     outcome = django_filters.ChoiceFilter(
         label="Outcome",
         empty_label="Any",
@@ -21,7 +24,7 @@ class ChannelLogFilter(SearchFilterSet):
 
     class Meta:
         model = ChannelLogEntry
-        fields = ["q", "outcome"]
+        fields = ["q", "channel", "outcome"]
         form = FilterForm
 
     def filter_outcome(self, queryset, name, value: str):

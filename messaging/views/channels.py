@@ -79,7 +79,7 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         return {name: getattr(self.channel, name) for name in SETTINGS}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(channel=self.channel, **kwargs)
+        context = super().get_context_data(**{"channel": self.channel, **kwargs})
         if self.channel is not None:
             context["dlr_url"] = dlr_url(self.channel)
             context["numbers"] = channel_numbers(self.channel)[:50]
@@ -156,7 +156,7 @@ class ChannelTestView(PlatformAdminMixin, FormView):
         return {**super().get_form_kwargs(), "numbers": numbers}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(channel=self.object, **kwargs)
+        context = super().get_context_data(**{"channel": self.object, **kwargs})
         context["recent"] = Message._base_manager.filter(
             channel=self.object, source=MessageSource.TEST
         ).order_by("-created_at")[:10]
@@ -214,18 +214,20 @@ class ChannelTestMessageView(PlatformAdminMixin, PartialMixin, DetailView):
 
 
 class ChannelLogView(PlatformAdminMixin, FilteredListView):
-    """The channel's debug log: the last requests to the provider and its answers."""
+    """The debug log: the last requests to the providers and their answers, per channel
+    (`?channel=`)."""
 
     model = ChannelLogEntry
     filterset_class = ChannelLogFilter
     template_name = "messaging/channel_log.html"
     table_template_name = "messaging/channel_log_table.html"
 
-    def get_object(self):
-        return channel_or_404(self.kwargs["pk"])
-
     def get_base_queryset(self):
-        return ChannelLogEntry.objects.filter(channel=self.object)
+        return ChannelLogEntry.objects.select_related("channel")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(channel=self.object, **kwargs)
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("channel") if form.is_valid() else None
+        context["channel"] = chosen
+        return context

@@ -263,7 +263,7 @@ def test_the_debug_log_page_lists_the_channel_s_requests(world):
     ChannelLogEntry.objects.create(
         channel=make_channel(name="Other"), method="GET", url="https://api.wavix.com/other"
     )
-    page = login(world.sysadmin).get(reverse("platform:channel_log", args=[channel.pk]))
+    page = login(world.sysadmin).get(reverse("platform:channel_log"), {"channel": channel.pk})
     text = page.content.decode()
     assert "/v3/messages" in text and "[redacted]" in text
     assert "/other" not in text

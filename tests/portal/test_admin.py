@@ -26,6 +26,7 @@ from dids.models import (
     PoolImport,
     SyncRun,
 )
+from messaging.models import Channel, ChannelLogEntry, WebhookEvent
 from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
@@ -122,6 +123,10 @@ def rows(world):
                 duration=60,
             )
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
+            # messaging: channels and the debug log
+            channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
+            ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
+            WebhookEvent.objects.create(channel=channel, kind="dlr", body="{}", note=f"n{i}")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -317,6 +322,9 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "trunks.TrunkAssignment",
         "trunks.Cdr",
         "trunks.CdrPull",
+        "messaging.Channel",
+        "messaging.ChannelLogEntry",
+        "messaging.WebhookEvent",
     }
     client = login(world.support)
     with scopes_disabled():
