@@ -26,8 +26,10 @@ def process_delivery_report(event_id: int) -> str:
 
 @shared_task(name="messaging.tasks.look_up_stale_messages")
 def look_up_stale_messages() -> int:
-    from .services.reports import messages_look_up_stale
+    """Applies reports whose task was lost, then looks up what is still without one."""
+    from .services.reports import dlr_events_process_pending, messages_look_up_stale
 
+    dlr_events_process_pending()
     return messages_look_up_stale()
 
 

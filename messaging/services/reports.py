@@ -121,6 +121,19 @@ def dlr_event_process(*, event_id: int) -> str:
     return state
 
 
+def dlr_events_process_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Reports stored but never applied (their task was lost: a broker outage at the moment
+    of the commit) are applied now. The number applied."""
+    before = timezone.now() - older_than
+    pending = WebhookEvent.objects.filter(
+        kind=WebhookEvent.Kind.DELIVERY_REPORT,
+        state=WebhookEvent.State.RECEIVED,
+        received_at__lt=before,
+    ).order_by("received_at", "id")
+    ids = list(pending.values_list("pk", flat=True)[:LOOKUP_BATCH])
+    return sum(dlr_event_process(event_id=pk) != WebhookEvent.State.RECEIVED for pk in ids)
+
+
 # The status lookup ---------------------------------------------------------------------------
 
 

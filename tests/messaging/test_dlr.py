@@ -177,3 +177,19 @@ def test_the_report_is_applied_after_the_answer_not_before(channel):
     assert WebhookEvent.objects.get().state == "received"
     message.refresh_from_db()
     assert message.status == "accepted"
+
+
+def test_a_report_whose_task_was_lost_is_applied_by_the_periodic_task(channel):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging.tasks import look_up_stale_messages
+
+    message = make_message(channel, provider_id="871b4eeb-f798-4105-be23-32df9e991456")
+    post(channel, fixture("delivered"))  # stored; its task never ran
+    WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+    look_up_stale_messages()
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert WebhookEvent.objects.get().state == "processed"
