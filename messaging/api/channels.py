@@ -149,6 +149,6 @@ class ChannelApiViewSet(
     @extend_schema(request=None, responses=ChannelSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-token")
     def rotate_token(self, request, pk=None):
-        """A new delivery-report address; the old one answers 404 at once."""
+        """Rotate the delivery-report token: a new webhook address; the old one answers 404."""
         channel = services.channel_rotate_token(channel=self.get_object(), which="dlr")
         return Response(ChannelSerializer(channel).data)
