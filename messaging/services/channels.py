@@ -52,6 +52,9 @@ def _check_settings(channel: Channel) -> None:
         errors["max_segments"] = (
             f"The maximum segments “{channel.max_segments}” must be between 1 and {MAX_SEGMENTS}."
         )
+    taken = Channel.objects.filter(name=channel.name).exclude(pk=channel.pk).exists()
+    if taken:
+        errors["name"] = f"A channel named “{channel.name}” exists already; choose another name."
     if channel.kind == ChannelKind.WAVIX and channel.wavix_account_id is None:
         errors["wavix_account"] = "Choose the Wavix account this channel sends through."
     if errors:

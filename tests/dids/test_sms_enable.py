@@ -82,6 +82,7 @@ def test_the_inventory_action_queues_the_order_and_shows_its_progress(inventory,
     assert response.status_code == 302 and response.url == reverse("platform:order_list")
     orders = client.get(reverse("platform:order_list")).content.decode()
     assert "Enable SMS" in orders and 'data-polling="on"' in orders
+    assert "0 of 2 numbers" in orders and 'aria-label="Numbers SMS-enabled so far"' in orders
 
 
 def test_the_inventory_action_refuses_nothing_chosen(world):

@@ -56,6 +56,15 @@ def test_settings_out_of_bounds_are_refused_naming_the_value(world, field, value
     assert not Channel.objects.exists()
 
 
+def test_a_channel_name_is_used_once(world):
+    make_channel(name="Main")
+    with pytest.raises(ValidationError) as error:
+        make_channel(name="Main")
+    assert error.value.message_dict["name"] == [
+        "A channel named “Main” exists already; choose another name."
+    ]
+
+
 def test_pausing_keeps_messages_queued_and_resuming_wakes_the_outbox(
     world, kicks, django_capture_on_commit_callbacks
 ):
