@@ -162,6 +162,9 @@ def message_look_up(*, message: Message) -> bool:
     except ProviderError as exc:
         log.warning("status lookup of message %s failed: %s", message.pk, exc.message)
         return False
+    except NotImplementedError:
+        log.warning("the %s provider cannot look messages up yet", message.channel.kind)
+        return False
     if found is None or not found.status:
         # Touch it, so the next run asks about the others first.
         Message._base_manager.filter(pk=message.pk).update(updated_at=timezone.now())
