@@ -103,6 +103,7 @@ def test_a_channel_test_send(page, live_server, world, wavix, pump, screenshot):
         re.compile(rf"^{re.escape(live_server.url)}/hooks/dlr/[A-Za-z0-9_-]{{32}}/$")
     )
     expect(page.get_by_test_id("channel-numbers")).to_contain_text(f"+{number}")
+    screenshot("channel-form")
 
     page.get_by_role("link", name="Test send").click()
     expect(heading(page)).to_have_text("Test send on Wavix main")
