@@ -258,6 +258,7 @@ class NumberOrder(Job):
         BUY = "buy", "Buy"
         RETURN = "return", "Return to Wavix"
         DESTINATION = "destination", "Set destination"
+        SMS = "sms", "Enable SMS"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     account = models.ForeignKey(
@@ -288,6 +289,15 @@ class NumberOrder(Job):
     def __str__(self) -> str:
         count = len(self.numbers)
         return f"{self.get_kind_display()}: {count} number{'s' if count != 1 else ''}"
+
+    @property
+    def progress_done(self) -> int:
+        # Enabling SMS goes in batches and counts them in its payload.
+        return int(self.payload.get("done", 0)) if self.kind == self.Kind.SMS else 0
+
+    @property
+    def progress_total(self) -> int:
+        return len(self.numbers) if self.kind == self.Kind.SMS else 0
 
 
 class PoolImport(Job):

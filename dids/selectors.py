@@ -395,3 +395,32 @@ def wavix_account_hold(account) -> str:
     if account.dids.exclude(status=Did.Status.RELEASED).exists():
         return f"“{account}” still holds numbers in the inventory; return them or move them first."
     return ""
+
+
+def attach_sms_counts(pools) -> None:
+    """Sets `sms_count` on each pool: how many of its numbers are SMS-enabled on Wavix (one
+    query for the page)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Did, NumberRange
+
+    pools = list(pools)
+    enabled = (
+        Did.objects.filter(
+            sms_enabled=True, number__gte=OuterRef("start"), number__lte=OuterRef("end")
+        )
+        .exclude(status=Did.Status.RELEASED)
+        .order_by()
+        .values("sms_enabled")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts: dict[int, int] = {}
+    ranges = NumberRange.objects.filter(pool__in=[p.pk for p in pools]).annotate(
+        sms=Coalesce(Subquery(enabled, output_field=IntegerField()), 0)
+    )
+    for pool_id, sms in ranges.values_list("pool_id", "sms"):
+        counts[pool_id] = counts.get(pool_id, 0) + sms
+    for pool in pools:
+        pool.sms_count = counts.get(pool.pk, 0)

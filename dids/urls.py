@@ -20,6 +20,7 @@ platform_urlpatterns = [
         "numbers/inventory/return/", inventory.ReturnNumbersView.as_view(), name="inventory_return"
     ),
     path("numbers/inventory/destination/", inventory.DestinationView.as_view(), name="destination"),
+    path("numbers/inventory/sms/", inventory.SmsEnableView.as_view(), name="inventory_sms_enable"),
     path("numbers/sync/", inventory.SyncRunListView.as_view(), name="sync_list"),
     path("numbers/orders/", inventory.OrderListView.as_view(), name="order_list"),
     path("numbers/buy/", buy.BuyView.as_view(), name="buy"),

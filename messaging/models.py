@@ -91,7 +91,8 @@ class Channel(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     audit_log = True
-    audit_masked_fields = ("credentials",)
+    # The webhook tokens are secrets too: the audit log shows that they changed, not them.
+    audit_masked_fields = ("credentials", "dlr_token", "inbound_token")
     audit_ignored_fields = ("last_error", "last_error_at")
 
     class Meta:

@@ -24,6 +24,22 @@ def outbox_tick() -> dict:
 # --- delivery reports and webhooks -----------------------------------------------------------
 
 
+@shared_task(name="messaging.tasks.process_delivery_report")
+def process_delivery_report(event_id: int) -> str:
+    from .services.reports import dlr_event_process
+
+    return dlr_event_process(event_id=event_id)
+
+
+@shared_task(name="messaging.tasks.look_up_stale_messages")
+def look_up_stale_messages() -> int:
+    """Applies reports whose task was lost, then looks up what is still without one."""
+    from .services.reports import dlr_events_process_pending, messages_look_up_stale
+
+    dlr_events_process_pending()
+    return messages_look_up_stale()
+
+
 # --- sender IDs ------------------------------------------------------------------------------
 
 

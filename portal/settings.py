@@ -277,9 +277,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
     # --- messaging: delivery reports --------------------------------------------------------
+    "look-up-stale-messages": {
+        "task": "messaging.tasks.look_up_stale_messages",
+        "schedule": timedelta(
+            minutes=env.int("MESSAGE_STATUS_LOOKUP_INTERVAL_MINUTES", default=10)
+        ),
+    },
     # --- messaging: sender IDs --------------------------------------------------------------
     # --- messaging: opt-outs ----------------------------------------------------------------
 }
+# --- messaging: delivery reports ---
+# A message accepted or sent this long ago with no final report is looked up on the provider.
+MESSAGE_STATUS_LOOKUP_AFTER_MINUTES = env.int("MESSAGE_STATUS_LOOKUP_AFTER_MINUTES", default=60)
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 

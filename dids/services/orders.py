@@ -161,6 +161,51 @@ def order_destination(
     )
 
 
+SMS_COUNTRIES = ("US", "CA")
+SMS_BATCH = 50  # numbers per PATCH /v1/numbers
+
+
+def _sms_country(did: Did) -> str:
+    return did.country or phone.region_of(did.number) or "unknown"
+
+
+@transaction.atomic
+def order_sms_enable(*, numbers: list[int], user: User | None = None) -> NumberOrder:
+    """Queues enabling SMS on Wavix for the numbers (US and Canadian ones only: Wavix enables
+    SMS on no other). Numbers already SMS-enabled are left out."""
+    if not numbers:
+        raise ValidationError({"numbers": ["Choose the numbers to enable SMS on."]})
+    dids = _held_dids(numbers)
+    elsewhere = [d for d in dids if _sms_country(d) not in SMS_COUNTRIES]
+    if elsewhere:
+        raise ValidationError(
+            {
+                "numbers": [
+                    f"{d} is a number of {_sms_country(d)}: Wavix enables SMS on US and "
+                    "Canadian numbers only."
+                    for d in elsewhere
+                ]
+            }
+        )
+    todo = [d for d in dids if not d.sms_enabled]
+    if not todo:
+        raise ValidationError({"numbers": ["These numbers are SMS-enabled already."]})
+    unknown = [d for d in todo if not d.wavix_id]
+    if unknown:
+        raise ValidationError(
+            {"numbers": [f"{d} has no Wavix id yet: run a sync first." for d in unknown]}
+        )
+    return _queue(
+        NumberOrder(
+            kind=NumberOrder.Kind.SMS,
+            account_id=dids[0].account_id,
+            numbers=[str(d.number) for d in todo],
+            payload={"done": 0},
+            requested_by=user,
+        )
+    )
+
+
 # Carrying an order out ---------------------------------------------------------------------
 
 
@@ -214,10 +259,33 @@ def _destination(order: NumberOrder, client: WavixClient) -> str:
     return ""
 
 
+def _sms(order: NumberOrder, client: WavixClient, progress=None) -> str:
+    """PATCH /v1/numbers `sms_enabled` in batches, each batch recorded (and counted) as it is
+    answered, so a retry after a failure starts again where it stopped."""
+    done = int(order.payload.get("done", 0))
+    dids = sorted(_dids_of(order), key=lambda d: d.number)
+    for start in range(done, len(dids), SMS_BATCH):
+        batch = dids[start : start + SMS_BATCH]
+        updated = client.update_numbers([int(d.wavix_id) for d in batch], sms_enabled=True)
+        by_id = {str(item.get("id")): item for item in updated or []}
+        with transaction.atomic():
+            for did in batch:  # each save is recorded by the audit log's signal
+                did.sms_enabled = bool(by_id.get(did.wavix_id, {}).get("sms_enabled", True))
+                did.save(update_fields=["sms_enabled", "updated_at"])
+        order.payload = {**order.payload, "done": start + len(batch)}
+        if progress is not None:
+            progress(payload=order.payload)
+    refused = [str(d) for d in dids if not d.sms_enabled]
+    if refused:
+        return "Wavix did not enable SMS on " + ", ".join(refused) + "."
+    return ""
+
+
 ORDER_STEPS = {
     NumberOrder.Kind.BUY: _buy,
     NumberOrder.Kind.RETURN: _return,
     NumberOrder.Kind.DESTINATION: _destination,
+    NumberOrder.Kind.SMS: _sms,
 }
 
 
@@ -236,10 +304,14 @@ class OrderRunner(JobRunner):
 
     @classmethod
     def policy_for(cls, job: NumberOrder) -> RetryPolicy | None:
-        # Setting a destination sets the same value again: safe to repeat.
-        return WAVIX_TASKS if job.kind == NumberOrder.Kind.DESTINATION else None
+        # Setting a destination or enabling SMS sets the same value again: safe to repeat.
+        repeatable = (NumberOrder.Kind.DESTINATION, NumberOrder.Kind.SMS)
+        return WAVIX_TASKS if job.kind in repeatable else None
 
     def perform(self) -> Outcome:
         order = self.job
-        note = ORDER_STEPS[order.kind](order, WavixClient.for_account(order.account))
+        client = WavixClient.for_account(order.account)
+        if order.kind == NumberOrder.Kind.SMS:
+            return Outcome.succeeded(note=_sms(order, client, progress=self.progress))
+        note = ORDER_STEPS[order.kind](order, client)
         return Outcome.succeeded(note=note)

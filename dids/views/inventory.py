@@ -15,6 +15,7 @@ from django.views.generic import FormView
 from dids import selectors, services
 from dids.filters import InventoryFilter
 from dids.models import Did, NumberOrder, SyncRun
+from dids.services.orders import order_sms_enable
 from portal import phone
 from portal.forms import Form
 from portal.models import WavixAccount
@@ -109,6 +110,23 @@ class ReturnNumbersView(PlatformAdminMixin, View):
         numbers = _selected_numbers(request)
         try:
             order = services.order_return(numbers=numbers, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("platform:inventory_list"))
+        messages.success(request, f"Queued: {order}.")
+        return HttpResponseRedirect(reverse("platform:order_list"))
+
+
+class SmsEnableView(PlatformAdminMixin, View):
+    """Enables SMS on Wavix for the selected US and Canadian numbers (confirmed in the page
+    first): an order carried out in the background, its progress in the orders list."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            order = order_sms_enable(numbers=_selected_numbers(request), user=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

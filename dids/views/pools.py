@@ -42,6 +42,7 @@ class PoolListView(PlatformAdminMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        selectors.attach_sms_counts(context["object_list"])
         raw = self.request.GET.get("number", "").strip()
         if raw:
             number, why = phone.reason(raw[: phone.MAX_TYPED + 1])

@@ -3,10 +3,12 @@ platform's under /api/v1/, a tenant's under /api/v1/tenants/<tenant_slug>/."""
 
 from rest_framework.routers import SimpleRouter
 
+from messaging.api.channels import ChannelApiViewSet
 from messaging.api.messages import PlatformMessageApiViewSet, TenantMessageApiViewSet
 
 platform = SimpleRouter()
 # --- channels ------------------------------------------------------------------------------
+platform.register("channels", ChannelApiViewSet, basename="channel")
 # --- messages (all tenants) ----------------------------------------------------------------
 platform.register("messages", PlatformMessageApiViewSet, basename="message")
 

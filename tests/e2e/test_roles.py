@@ -18,6 +18,7 @@ PLATFORM_NAV = [
     "Trunks",
     "Call records",
     "Messages",
+    "Channels",
     "Wavix accounts",
     "Users",
     "Audit log",

@@ -26,7 +26,15 @@ from dids.models import (
     PoolImport,
     SyncRun,
 )
-from messaging.models import Channel, Message, MessageEvent, Outbox, RateSlot
+from messaging.models import (
+    Channel,
+    ChannelLogEntry,
+    Message,
+    MessageEvent,
+    Outbox,
+    RateSlot,
+    WebhookEvent,
+)
 from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
@@ -139,6 +147,9 @@ def rows(world):
             MessageEvent.objects.create(message=message, tenant=tenant, at=now, status="queued")
             Outbox.objects.create(message=message, channel=channel, due_at=now)
             RateSlot.objects.create(key=f"channel:{channel.pk}")
+            # messaging: channels and the debug log
+            ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
+            WebhookEvent.objects.create(channel=channel, kind="dlr", body="{}", note=f"n{i}")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -338,6 +349,9 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.MessageEvent",
         "messaging.Outbox",
         "messaging.RateSlot",
+        "messaging.Channel",
+        "messaging.ChannelLogEntry",
+        "messaging.WebhookEvent",
     }
     client = login(world.support)
     with scopes_disabled():

@@ -1,0 +1,90 @@
+"""The channel forms (system administrators): the settings, and a test send. The rules
+(bounds, one channel per Wavix account, the channel's own numbers) are the services'; the
+forms bound what is typed and show the services' errors inline."""
+
+from __future__ import annotations
+
+from django import forms
+
+from portal import phone
+from portal.forms import Form
+from portal.models import WavixAccount
+
+from ..models import Channel
+from ..services.channels import TEST_TEXT_LIMIT
+
+
+class ChannelForm(Form):
+    """The bounds of the numbers are the service's: its message names the value typed."""
+
+    name = forms.CharField(max_length=100)
+    wavix_account = forms.ModelChoiceField(
+        label="Wavix account",
+        queryset=WavixAccount.objects.none(),
+        help_text="The channel sends with this account's API key and from its SMS-enabled "
+        "numbers. A Wavix account has one channel.",
+    )
+    is_active = forms.BooleanField(
+        label="Active", required=False, initial=True, help_text=Channel.is_active.field.help_text
+    )
+    rate = forms.DecimalField(
+        label="Sending rate (messages per second)",
+        max_digits=7,
+        decimal_places=2,
+        initial=1,
+        help_text=Channel.rate.field.help_text,
+    )
+    validity_days = forms.IntegerField(
+        label="Days to expire",
+        max_value=2**31 - 1,
+        initial=3,
+        help_text="A message not sent within this many days ends expired, with the reason.",
+    )
+    max_segments = forms.IntegerField(
+        label="Maximum segments per message",
+        max_value=2**31 - 1,
+        initial=10,
+        help_text=Channel.max_segments.field.help_text,
+    )
+    media_text = forms.CharField(
+        label="Accompanying text",
+        max_length=160,
+        required=False,
+        help_text=Channel.media_text.field.help_text,
+    )
+    debug_log = forms.BooleanField(
+        label="Debug log", required=False, help_text=Channel.debug_log.field.help_text
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["wavix_account"]
+        else:
+            self.fields["wavix_account"].queryset = WavixAccount.objects.filter(
+                messaging_channel__isnull=True
+            ).order_by("-is_default", "name")
+
+    def settings(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("wavix_account", None)
+        data["media_text"] = data["media_text"].strip()
+        return data
+
+
+class TestSendForm(Form):
+    sender = forms.ChoiceField(label="From", help_text="One of the channel's SMS-enabled numbers.")
+    recipient = forms.CharField(
+        label="To",
+        max_length=phone.MAX_TYPED,
+        help_text="With its country code, e.g. +1 312 555 0150.",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEST_TEXT_LIMIT,
+        initial="Test message from the portal.",
+    )
+
+    def __init__(self, *args, numbers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].choices = [(str(n), phone.display(n)) for n in numbers]

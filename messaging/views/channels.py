@@ -1,0 +1,233 @@
+"""Channels for system administrators: the list (state at a glance), the form, pause and
+resume, delete (confirmed), the webhook address to copy, a test send whose page follows the
+message as the provider answers and reports, and the debug log. Views save and queue; they
+never wait on the provider."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, FormView
+
+from portal.jobs.models import ACTIVE_STATES
+from portal.views.base import (
+    FilteredListView,
+    ObjectActionView,
+    PartialMixin,
+    PlatformAdminMixin,
+    ServiceFormMixin,
+    add_form_errors,
+)
+
+from ..filters.channel_log import ChannelLogFilter
+from ..filters.channels import ChannelFilter
+from ..forms.channels import ChannelForm, TestSendForm
+from ..models import Channel, ChannelLogEntry, Message, MessageEvent, MessageSource, Outbox
+from ..services import channels as services
+from ..services.channels import SETTINGS, channel_numbers, dlr_url
+
+
+def channel_or_404(pk) -> Channel:
+    return get_object_or_404(Channel.objects.select_related("wavix_account"), pk=pk)
+
+
+class ChannelListView(PlatformAdminMixin, FilteredListView):
+    model = Channel
+    filterset_class = ChannelFilter
+    template_name = "messaging/channel_list.html"
+    table_template_name = "messaging/channel_table.html"
+
+    def get_base_queryset(self):
+        queued = (
+            Outbox.objects.filter(channel=OuterRef("pk"), status__in=ACTIVE_STATES)
+            .order_by()
+            .values("channel")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            Channel.objects.select_related("wavix_account")
+            .annotate(queued=Coalesce(Subquery(queued), 0))
+            .order_by("name")
+        )
+
+
+class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
+    form_class = ChannelForm
+    template_name = "messaging/channel_form.html"
+    success_message = "Channel “{obj}” saved."
+
+    def get_object(self):
+        return channel_or_404(self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    @property
+    def channel(self) -> Channel | None:
+        return getattr(self, "object", None)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "editing": self.channel is not None}
+
+    def get_initial(self):
+        if self.channel is None:
+            return super().get_initial()
+        return {name: getattr(self.channel, name) for name in SETTINGS}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**{"channel": self.channel, **kwargs})
+        if self.channel is not None:
+            context["dlr_url"] = dlr_url(self.channel)
+            context["numbers"] = channel_numbers(self.channel)[:50]
+        return context
+
+    def perform(self, form):
+        if self.channel is None:
+            return services.channel_create(
+                wavix_account=form.cleaned_data["wavix_account"], **form.settings()
+            )
+        return services.channel_update(channel=self.channel, **form.settings())
+
+    def get_success_url(self):
+        return reverse("platform:channel_edit", args=[self.result.pk])
+
+
+class ChannelActionView(PlatformAdminMixin, ObjectActionView):
+    def get_object(self):
+        return channel_or_404(self.kwargs["pk"])
+
+    def get_success_url(self, obj):
+        if self.request.POST.get("back") == "list":
+            return reverse("platform:channel_list")
+        return reverse("platform:channel_edit", args=[obj.pk])
+
+
+class ChannelPauseView(ChannelActionView):
+    success_message = "Channel “{obj}” paused: its messages wait in the queue."
+
+    def act(self, obj):
+        return services.channel_pause(channel=obj, reason=self.request.POST.get("reason", "")[:255])
+
+
+class ChannelResumeView(ChannelActionView):
+    success_message = "Channel “{obj}” resumed: its queued messages go out at its rate."
+
+    def act(self, obj):
+        return services.channel_resume(channel=obj)
+
+
+class ChannelRotateTokenView(ChannelActionView):
+    success_message = (
+        "Channel “{obj}” has a new delivery-report address; the old one no longer answers."
+    )
+
+    def act(self, obj):
+        return services.channel_rotate_token(channel=obj, which="dlr")
+
+
+class ChannelDeleteView(ChannelActionView):
+    success_message = "Channel “{obj}” deleted."
+
+    def act(self, obj):
+        services.channel_delete(channel=obj)
+        return obj
+
+    def get_success_url(self, obj):
+        if Channel.objects.filter(pk=obj.pk).exists():
+            return reverse("platform:channel_edit", args=[obj.pk])
+        return reverse("platform:channel_list")
+
+
+class ChannelTestView(PlatformAdminMixin, FormView):
+    """The test send: from one of the channel's SMS-enabled numbers to any number."""
+
+    form_class = TestSendForm
+    template_name = "messaging/channel_test.html"
+
+    def get_object(self):
+        return channel_or_404(self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        numbers = list(channel_numbers(self.object).values_list("number", flat=True)[:500])
+        return {**super().get_form_kwargs(), "numbers": numbers}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**{"channel": self.object, **kwargs})
+        context["recent"] = Message._base_manager.filter(
+            channel=self.object, source=MessageSource.TEST
+        ).order_by("-created_at")[:10]
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            message = services.channel_test_send(
+                channel=self.object,
+                sender=data["sender"],
+                recipient=data["recipient"],
+                text=data["text"],
+                user=self.request.user,
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(
+            reverse("platform:channel_test_message", args=[self.object.pk, message.pk])
+        )
+
+
+class ChannelTestMessageView(PlatformAdminMixin, PartialMixin, DetailView):
+    """One test message, its provider's answer and each delivery report, polled while it is
+    not final."""
+
+    template_name = "messaging/channel_test_message.html"
+    table_template_name = "messaging/channel_test_events.html"
+    context_object_name = "message"
+
+    def get_object(self, queryset=None):
+        channel = channel_or_404(self.kwargs["pk"])
+        message = get_object_or_404(
+            Message._base_manager.select_related("channel"),
+            pk=self.kwargs["message_pk"],
+            channel=channel,
+            tenant__isnull=True,
+            source=MessageSource.TEST,
+        )
+        self.channel = channel
+        return message
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        message = self.object
+        context["channel"] = self.channel
+        events = list(MessageEvent._base_manager.filter(message=message))
+        for event in events:
+            event.detail_json = json.dumps(event.detail, indent=2, ensure_ascii=False)
+        context["events"] = events
+        context["outbox"] = Outbox.objects.filter(message=message).first()
+        context["polling"] = not message.is_final
+        return context
+
+
+class ChannelLogView(PlatformAdminMixin, FilteredListView):
+    """The debug log: the last requests to the providers and their answers, per channel
+    (`?channel=`)."""
+
+    model = ChannelLogEntry
+    filterset_class = ChannelLogFilter
+    template_name = "messaging/channel_log.html"
+    table_template_name = "messaging/channel_log_table.html"
+
+    def get_base_queryset(self):
+        return ChannelLogEntry.objects.select_related("channel")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("channel") if form.is_valid() else None
+        context["channel"] = chosen
+        return context

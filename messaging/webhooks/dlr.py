@@ -1,0 +1,87 @@
+"""The delivery-report webhook: /hooks/dlr/<token>/ (no login; the token in the address names
+the channel). A good report is stored as it arrived and answered 200 at once; it is applied
+after the commit by a task. A bad body is answered 400 naming the field, and nothing is kept;
+an unknown token is a 404."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ..models import Channel, WebhookEvent
+from ..providers import provider_for
+from ..providers.errors import BadPayload
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024  # bytes: a delivery report is well under 1 KiB
+MAX_TOKEN = 64
+
+
+def _bad(field: str, rule: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": f"{field}: {rule}", "field": field}, status=status)
+
+
+def _read_body(request) -> bytes | None:
+    """The body, or None when it is larger than MAX_BODY (checked before anything is read
+    into memory beyond the bound)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY:
+        return None
+    body = request.read(MAX_BODY + 1)
+    return None if len(body) > MAX_BODY else body
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _enqueue(event_id: int) -> None:
+    from ..tasks import process_delivery_report
+
+    process_delivery_report.delay(event_id)
+
+
+@csrf_exempt
+@require_POST
+def delivery_report(request, token: str):
+    if len(token) > MAX_TOKEN:
+        raise Http404
+    channel = Channel.objects.filter(dlr_token=token).first()
+    if channel is None:
+        raise Http404
+    body = _read_body(request)
+    if body is None:
+        return _bad("body", f"must be at most {MAX_BODY // 1024} KiB", status=413)
+    try:
+        text = body.decode("utf-8")
+        payload = json.loads(text, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _bad("body", "must be a JSON object (UTF-8)")
+    if "\x00" in text or "\\u0000" in text:
+        # PostgreSQL keeps no NUL character in text or JSON: refused, not a 500.
+        return _bad("body", "must not contain NUL characters")
+    try:
+        provider_for(channel).parse_delivery_report(payload)
+    except BadPayload as exc:
+        log.info("bad delivery report on channel %s: %s", channel.pk, exc)
+        return JsonResponse({"error": str(exc), "field": exc.field}, status=400)
+    with transaction.atomic():
+        event = WebhookEvent.objects.create(
+            channel=channel,
+            kind=WebhookEvent.Kind.DELIVERY_REPORT,
+            remote_addr=request.META.get("REMOTE_ADDR") or None,
+            body=text,
+            payload=payload,
+        )
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue(event_id))
+    return JsonResponse({"ok": True, "event": event_id})
