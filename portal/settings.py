@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     # --- messaging: outbox ------------------------------------------------------------------
     # --- messaging: delivery reports --------------------------------------------------------
     # --- messaging: sender IDs --------------------------------------------------------------
+    # Allow-listing on Wavix and the opt-out lists of every channel with sender IDs.
+    "sync-sender-ids": {
+        "task": "messaging.tasks.sync_sender_ids",
+        "schedule": timedelta(minutes=env.int("SENDER_ID_SYNC_INTERVAL_MINUTES", default=10)),
+    },
     # --- messaging: opt-outs ----------------------------------------------------------------
 }
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
