@@ -38,8 +38,19 @@ NAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 HEADER_WORDS = {"recipient", "number", "phone", "phone_number"}
 
 
+def _number(tenant, raw) -> tuple[int | None, str | None]:
+    """E.164 as typed or as Wavix and exports write it (digits with the country code); a
+    shorter number in the tenant's national form."""
+    text = str(raw or "").strip()[:40]
+    if text.isdigit() and len(text) > 10:
+        number, rule = phone.check(text)
+        if not rule:
+            return number, rule
+    return phone.check(text, region=tenant.default_country or None)
+
+
 def _recipient(tenant, raw) -> str:
-    number, rule = phone.check(str(raw or "")[:40], region=tenant.default_country or None)
+    number, rule = _number(tenant, raw)
     if rule:
         raise ValidationError({"recipient": f"Recipient: {rule}."})
     return str(number)
