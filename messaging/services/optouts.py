@@ -259,15 +259,18 @@ def _note_of(rows, index) -> str:
 EXPORT_HEADER = ["recipient", "sender", "source", "note", "added"]
 
 
-def opt_outs_export_rows(queryset):
-    for o in queryset.iterator(chunk_size=2000):
-        yield [
-            o.recipient,
-            o.sender or "all senders",
-            o.get_source_display(),
-            o.note,
-            o.created_at.isoformat(),
-        ]
+def opt_outs_export_rows(queryset, *, tenant):
+    """The rows of the CSV, read as they are streamed (after the view has returned, so the
+    tenant's scope is entered here)."""
+    with scope(tenant=tenant):
+        for o in queryset.iterator(chunk_size=2000):
+            yield [
+                o.recipient,
+                o.sender or "all senders",
+                o.get_source_display(),
+                o.note,
+                o.created_at.isoformat(),
+            ]
 
 
 # --- keeping in step with Wavix --------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""The sender ID pages as a tenant admin, an agent and a system administrator see them."""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from messaging.models import SenderId
+from tests.conftest import login, shown
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_admin_registers_a_name_and_sees_where_it_stands(
+    messaging, eager_celery, django_capture_on_commit_callbacks
+):
+    world = messaging.world
+    client = login(world.admin_a)
+    page = client.get("/t/acme/sender-ids/new/?kind=alphanumeric").content.decode()
+    assert 'value="GB"' in page and 'value="US"' not in page and 'value="CA"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/t/acme/sender-ids/new/?kind=alphanumeric",
+            {
+                "kind": "alphanumeric",
+                "name": "Acme",
+                "countries": ["GB", "FR"],
+                "usecase": "transactional",
+                "monthly_volume": "1-1000",
+            },
+        )
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert 'data-country="GB" data-state="allowlisted"' in detail
+    assert 'data-country="FR" data-state="manual"' in detail
+    assert "France needs paperwork" in detail
+    listing = client.get("/t/acme/sender-ids/").content.decode()
+    assert "Acme" in listing and "FR: Manual registration needed" in listing
+
+
+def test_a_name_for_the_us_is_refused_on_the_form_and_nothing_is_saved(messaging):
+    client = login(messaging.world.admin_a)
+    response = client.post(
+        "/t/acme/sender-ids/new/?kind=alphanumeric",
+        {
+            "kind": "alphanumeric",
+            "name": "Acme",
+            "countries": ["US"],
+            "usecase": "transactional",
+            "monthly_volume": "1-1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "“US” cannot be chosen: a name cannot send to the United States" in (
+        response.content.decode()
+    )
+    with scopes_disabled():
+        assert not SenderId.objects.exists()
+
+
+def test_the_number_drop_down_offers_only_sms_enabled_numbers_or_says_why(messaging, world):
+    page = login(world.admin_a).get("/t/acme/sender-ids/new/?kind=numeric").content.decode()
+    for number in messaging.sms:
+        assert f'value="{number}"' in page
+    assert f'value="{messaging.plain}"' not in page
+    from tenants.models import Role
+    from tests.factories import TenantFactory, member
+
+    empty = TenantFactory(name="Empty", slug="empty")
+    admin = member(empty, Role.ADMIN, email="admin@empty.example")
+    page = login(admin).get("/t/empty/sender-ids/new/?kind=numeric").content.decode()
+    assert "has no numbers yet" in shown(page, "no-numbers")
+
+
+def test_agents_read_but_do_not_change_sender_ids(messaging):
+    client = login(messaging.world.agent_a)
+    assert client.get("/t/acme/sender-ids/").status_code == 200
+    assert client.get("/t/acme/sender-ids/new/?kind=numeric").status_code == 403
+
+
+def test_system_administrators_see_every_tenants_sender_ids(messaging, run_tasks):
+    from django_scopes import scope
+
+    from messaging.services.senders import sender_create
+
+    with scope(tenant=messaging.world.a):
+        run_tasks(
+            sender_create,
+            tenant=messaging.world.a,
+            kind="alphanumeric",
+            value="Acme",
+            countries=["GB"],
+        )
+    page = login(messaging.world.sysadmin).get("/platform/sender-ids/?q=acme").content.decode()
+    assert "Acme Telecom" in page and "Acme" in page
+    assert login(messaging.world.admin_a).get("/platform/sender-ids/").status_code == 403
