@@ -37,6 +37,15 @@ class SenderIdAdmin(ReadOnlyAdmin):
     inlines = [SenderCountryInline]
 
 
+@admin.register(SenderCountry)
+class SenderCountryAdmin(ReadOnlyAdmin):
+    list_display = ["sender", "country", "state", "tenant", "updated_at"]
+    list_filter = ["state", "country", "tenant"]
+    search_fields = ["sender__value", "country", "note", "tenant__slug"]
+    list_select_related = ["sender", "tenant"]
+    readonly_fields = field_names(SenderCountry)
+
+
 @admin.register(SenderJob)
 class SenderJobAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "status", "attempt", "tenant", "channel", "created_at"]

@@ -26,6 +26,7 @@ from dids.models import (
     PoolImport,
     SyncRun,
 )
+from messaging.models import Channel, OptOut, SenderCountry, SenderId, SenderJob
 from portal.crypto import EncryptedTextField
 from portal.models import WavixAccount
 from portal.services import wavix_account_save
@@ -122,6 +123,16 @@ def rows(world):
                 duration=60,
             )
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
+            # messaging: sender IDs and opt-outs
+            channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
+            sender = SenderId.objects.create(
+                tenant=tenant, channel=channel, kind="alphanumeric", value=f"Brand {i}"
+            )
+            SenderCountry.objects.create(sender=sender, tenant=tenant, country="GB")
+            SenderJob.objects.create(
+                kind="register", channel=channel, tenant=tenant, sender=sender, sender_value="x"
+            )
+            OptOut.objects.create(tenant=tenant, recipient=f"4477009001{i}0", note="asked")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -317,6 +328,11 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "trunks.TrunkAssignment",
         "trunks.Cdr",
         "trunks.CdrPull",
+        # messaging: sender IDs and opt-outs
+        "messaging.SenderId",
+        "messaging.SenderCountry",
+        "messaging.SenderJob",
+        "messaging.OptOut",
     }
     client = login(world.support)
     with scopes_disabled():
