@@ -126,9 +126,26 @@ def _enqueue_push(opt_out_id: int) -> None:
 
 
 def opt_out_remove(*, opt_out: OptOut, actor=None) -> None:
-    """Removes it here (audited). Wavix keeps its own copy: its API cannot remove one."""
+    """Removes it here (audited: the actor is the request's or the task's). Wavix keeps its
+    own copy: its API cannot remove one."""
     with transaction.atomic():
         opt_out.delete()
+
+
+def opt_out_lift(*, tenant, recipient, sender="") -> int:
+    """A recipient who asked to get messages again (a START keyword to `sender`): removes the
+    opt-outs that stop `sender` reaching them (its own and an "all senders" one); how many."""
+    digits = _recipient(tenant, recipient)
+    sender_value = _sender(tenant, sender)
+    removed = 0
+    with scope(tenant=tenant), transaction.atomic():
+        rows = OptOut.objects.filter(tenant=tenant, recipient=digits)
+        if sender_value:
+            rows = rows.filter(sender__in=["", sender_value])
+        for opt_out in rows:
+            opt_out.delete()  # one by one, so each is audited
+            removed += 1
+    return removed
 
 
 # --- CSV import ------------------------------------------------------------------------------

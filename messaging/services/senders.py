@@ -431,10 +431,9 @@ def manual_note(country: str, kind: str) -> str:
     name = region_name(country)
     what = "a name" if kind == SenderKind.ALPHANUMERIC else "a number"
     return (
-        f"{name} needs paperwork before {what} can send there. Wavix's provisioning team "
+        f"{name} needs paperwork before {what} can send there: Wavix's provisioning team "
         "e-mails you the documents to provide (usually a letter of authorisation and your "
-        "company registration); reply to them. This page shows it as allow-listed as soon as "
-        "Wavix lists it."
+        "company registration). It shows here as allow-listed once Wavix lists it."
     )[:255]
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, FormView
 
+from portal.phone import region_name
 from portal.views.base import (
     FilteredListView,
     ObjectActionView,
@@ -96,7 +97,10 @@ class SenderDetailView(TenantMixin, DetailView):
         context["job"] = services.sender_active_job(self.object) or (
             services.sender_jobs(self.object).first()
         )
-        context["countries"] = SenderCountry.objects.filter(sender=self.object)
+        countries = list(SenderCountry.objects.filter(sender=self.object))
+        for c in countries:
+            c.name = region_name(c.country)
+        context["countries"] = countries
         return context
 
     def get_template_names(self):

@@ -153,3 +153,15 @@ def test_a_removed_opt_out_is_audited_and_not_taken_back_from_wavix(
     with scopes_disabled():
         assert not OptOut.objects.exists()
         assert AuditEntry.objects.filter(action="delete", object_id=str(pk)).exists()
+
+
+def test_a_start_keyword_lifts_the_opt_outs_that_stop_that_sender(messaging):
+    a = messaging.world.a
+    with scope(tenant=a):
+        optouts.opt_out_add(tenant=a, recipient=RECIPIENT, sender="Acme")
+        optouts.opt_out_add(tenant=a, recipient=RECIPIENT, sender="Other")
+        optouts.opt_out_add(tenant=a, recipient="447700900999", source="keyword")
+        assert optouts.opt_out_lift(tenant=a, recipient=f"+{RECIPIENT}", sender="Acme") == 1
+        assert opt_out_for(tenant=a, sender="Acme", recipient=RECIPIENT) is None
+        assert opt_out_for(tenant=a, sender="Other", recipient=RECIPIENT) is not None
+        assert optouts.opt_out_lift(tenant=a, recipient="447700900999", sender="Acme") == 1
