@@ -49,6 +49,7 @@ NAME_RULE = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 MAX_COUNTRIES = 60
 MAX_SAMPLES = 5
 MAX_SAMPLE_CHARS = 160
+MAX_NUMBER_CHOICES = 500  # the drop-down's length
 State = SenderCountry.State
 
 
@@ -112,14 +113,28 @@ def sender_number_choices(tenant) -> NumberChoices:
             "Your SMS-enabled numbers are on a Wavix account that has no "
             "messaging channel yet: ask your system administrator.",
         )
-    with scopes_disabled():
-        taken = set(SenderId.objects.filter(number__isnull=False).values_list("number", flat=True))
-    free = [
-        d for d in on_channel.select_related("account").order_by("number") if d.number not in taken
-    ]
+    free = list(_not_taken(on_channel).order_by("number")[:MAX_NUMBER_CHOICES])
     if not free:
         return NumberChoices([], "Each of your SMS-enabled numbers is already a sender ID.")
     return NumberChoices(free, "")
+
+
+def _not_taken(dids):
+    # The sender IDs of every tenant: a number is one sender ID at most (unique on the row).
+    taken = SenderId._base_manager.filter(number__isnull=False).values("number")
+    return dids.exclude(number__in=taken).select_related("account__messaging_channel")
+
+
+def _eligible(tenant):
+    dids, _ = _tenant_dids(tenant)
+    return _not_taken(
+        dids.filter(
+            status=Did.Status.ACTIVE,
+            sms_enabled=True,
+            account__isnull=False,
+            account__messaging_channel__isnull=False,
+        )
+    )
 
 
 def tenant_channel(tenant) -> Channel | None:
@@ -219,15 +234,14 @@ def _choice(field: str, value, choices) -> str:
 
 def _numeric_value(tenant, value) -> tuple[str, Did]:
     digits = re.sub(r"[\s()+.-]", "", str(value))[:20]
-    choices = sender_number_choices(tenant)
-    did = next((d for d in choices.numbers if str(d.number) == digits), None)
+    is_number = digits.isdigit() and len(digits) <= 15  # E.164: at most 15 digits
+    did = _eligible(tenant).filter(number=int(digits)).first() if is_number else None
     if did is None:
-        why = choices.why_empty or "choose one of the numbers offered."
+        why = sender_number_choices(tenant).why_empty or "Choose one of the numbers offered."
         raise ValidationError(
             {
-                "number": f"“{str(value)[:20]}” cannot be a sender ID: it must "
-                f"be an SMS-enabled number of yours on Wavix that is "
-                f"not a sender ID yet. {why}"
+                "number": f"“{str(value)[:20]}” cannot be a sender ID: it must be an SMS-enabled "
+                f"number of yours on Wavix that is not a sender ID yet. {why}"
             }
         )
     return digits, did

@@ -39,6 +39,7 @@ def test_a_sender_id_is_created_and_shows_its_countries(
         ({"kind": "alphanumeric", "value": "Acme", "countries": ["ZZ"]}, "countries", "ZZ"),
         ({"kind": "numeric", "value": "+15550001111", "countries": ["GB"]}, "number", "5550001111"),
         ({"kind": "fax", "value": "Acme", "countries": ["GB"]}, "kind", "fax"),
+        ({"kind": "numeric", "value": "9" * 30, "countries": ["GB"]}, "number", "9" * 20),
     ],
 )
 def test_bad_sender_ids_are_refused_naming_field_and_value(messaging, body, field, words):
