@@ -1,6 +1,7 @@
 """The sender ID pages as a tenant admin, an agent and a system administrator see them."""
 
 import pytest
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from messaging.models import SenderId
@@ -34,6 +35,10 @@ def test_an_admin_registers_a_name_and_sees_where_it_stands(
     assert "France needs paperwork" in detail
     listing = client.get("/t/acme/sender-ids/").content.decode()
     assert "Acme" in listing and "FR: Manual registration needed" in listing
+    audit = client.get(reverse("tenant:audit_list", args=["acme"])).content.decode()
+    # The audit log shows who chose the countries and the job's registration on Wavix.
+    assert ">Countries<" in audit and ">Registration<" in audit
+    assert "task:messaging.tasks.run_sender_job" in audit
 
 
 def test_a_name_for_the_us_is_refused_on_the_form_and_nothing_is_saved(messaging):
