@@ -165,3 +165,24 @@ def test_a_start_keyword_lifts_the_opt_outs_that_stop_that_sender(messaging):
         assert opt_out_for(tenant=a, sender="Acme", recipient=RECIPIENT) is None
         assert opt_out_for(tenant=a, sender="Other", recipient=RECIPIENT) is not None
         assert optouts.opt_out_lift(tenant=a, recipient="447700900999", sender="Acme") == 1
+
+
+def test_an_opt_out_made_before_any_sender_id_reaches_wavix_with_the_next_sync(
+    messaging, run_tasks
+):
+    a = messaging.world.a
+    with scope(tenant=a):
+        opt_out = run_tasks(optouts.opt_out_add, tenant=a, recipient=RECIPIENT)
+        opt_out.refresh_from_db()
+    assert opt_out.synced_at is None and not SandboxOptOut.objects.exists()
+    with scope(tenant=a):
+        run_tasks(
+            senders.sender_create, tenant=a, kind="alphanumeric", value="Acme", countries=["GB"]
+        )
+    run_tasks(senders.senders_sync_all)
+    assert list(SandboxOptOut.objects.values_list("phone_number", "sender_id")) == [
+        (RECIPIENT, "Acme")
+    ]
+    with scopes_disabled():
+        opt_out.refresh_from_db()
+    assert opt_out.synced_at is not None

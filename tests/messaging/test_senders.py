@@ -142,3 +142,30 @@ def test_adding_a_country_registers_again_and_deleting_removes_it_from_wavix(mes
     job = SenderJob.objects.get(kind="unregister")
     assert (job.status, job.error) == ("succeeded", "")
     assert not SandboxSenderId.objects.filter(sender_id="Acme").exists()
+
+
+def test_a_number_used_by_a_sender_id_cannot_go_back_to_wavix(messaging, run_tasks):
+    from dids.ranges import Pool
+    from dids.usage import uses_of
+
+    create(
+        run_tasks, messaging.world.a, kind="numeric", value=str(messaging.sms[0]), countries=["GB"]
+    )
+    uses = uses_of(None, Pool.of(messaging.sms[0], messaging.sms[1]))
+    assert [(u.number, u.what) for u in uses] == [
+        (messaging.sms[0], f"sender ID “+{messaging.sms[0]}”")
+    ]
+
+
+def test_a_sender_id_gone_from_wavix_is_shown_refused_with_what_to_do(messaging, run_tasks):
+    sender = create(
+        run_tasks, messaging.world.a, kind="alphanumeric", value="Acme", countries=["GB"]
+    )
+    SandboxSenderId.objects.filter(sender_id="Acme").delete()
+    run_tasks(senders.senders_sync_all)
+    assert states(sender) == {"GB": "refused"}
+    with scopes_disabled():
+        assert "register it again" in SenderCountry.objects.get(sender=sender).note
+    with scope(tenant=messaging.world.a):
+        run_tasks(senders.sender_retry, sender=sender)
+    assert states(sender) == {"GB": "allowlisted"}
