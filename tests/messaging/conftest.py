@@ -13,7 +13,7 @@ from sandbox.wavix.seed import seed_account
 
 
 @pytest.fixture
-def messaging(world, sandbox_account, run_tasks):
+def senders_env(world, sandbox_account, run_tasks):
     seed_account(account=sandbox_account.sandbox, purchased=40)
     run_tasks(dids_services.sync_start, account=sandbox_account)
     channel = Channel.objects.create(name="Wavix main", wavix_account=sandbox_account)

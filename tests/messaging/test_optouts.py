@@ -17,8 +17,8 @@ RECIPIENT = "447700900123"
 
 
 @pytest.fixture
-def acme_sender(messaging, run_tasks):
-    a = messaging.world.a
+def acme_sender(senders_env, run_tasks):
+    a = senders_env.world.a
     with scope(tenant=a):
         return run_tasks(
             senders.sender_create, tenant=a, kind="alphanumeric", value="Acme", countries=["GB"]
@@ -26,16 +26,16 @@ def acme_sender(messaging, run_tasks):
 
 
 def test_an_opt_out_added_by_hand_stops_that_sender_and_reaches_wavix(
-    messaging, acme_sender, run_tasks
+    senders_env, acme_sender, run_tasks
 ):
-    a = messaging.world.a
+    a = senders_env.world.a
     with scope(tenant=a):
         opt_out = run_tasks(
             optouts.opt_out_add,
             tenant=a,
             recipient="+44 7700 900123",
             sender="Acme",
-            actor=messaging.world.admin_a,
+            actor=senders_env.world.admin_a,
         )
         assert opt_out.recipient == RECIPIENT and not opt_out.already
         assert opt_out_for(tenant=a, sender="Acme", recipient=RECIPIENT) == opt_out
@@ -50,9 +50,9 @@ def test_an_opt_out_added_by_hand_stops_that_sender_and_reaches_wavix(
 
 
 def test_an_all_senders_opt_out_goes_to_wavix_per_sender_never_account_wide(
-    messaging, acme_sender, run_tasks
+    senders_env, acme_sender, run_tasks
 ):
-    a = messaging.world.a
+    a = senders_env.world.a
     with scope(tenant=a):
         run_tasks(optouts.opt_out_add, tenant=a, recipient=RECIPIENT)
         assert opt_out_for(tenant=a, sender="Anything", recipient=RECIPIENT)
@@ -69,16 +69,16 @@ def test_an_all_senders_opt_out_goes_to_wavix_per_sender_never_account_wide(
         (RECIPIENT, "Far too long name", "sender", "1 to 11"),
     ],
 )
-def test_a_bad_opt_out_is_refused_naming_the_field(messaging, recipient, sender, field, words):
-    with scope(tenant=messaging.world.a), pytest.raises(ValidationError) as caught:
-        optouts.opt_out_add(tenant=messaging.world.a, recipient=recipient, sender=sender)
+def test_a_bad_opt_out_is_refused_naming_the_field(senders_env, recipient, sender, field, words):
+    with scope(tenant=senders_env.world.a), pytest.raises(ValidationError) as caught:
+        optouts.opt_out_add(tenant=senders_env.world.a, recipient=recipient, sender=sender)
     assert words in " ".join(caught.value.message_dict[field])
     with scopes_disabled():
         assert not OptOut.objects.exists()
 
 
-def test_the_import_dry_run_reports_each_row_and_a_bad_row_blocks_the_import(messaging):
-    a = messaging.world.a
+def test_the_import_dry_run_reports_each_row_and_a_bad_row_blocks_the_import(senders_env):
+    a = senders_env.world.a
     data = b"recipient,sender,note\n+447700900123,Acme,asked\n447700900124,,\nnonsense,,\n"
     report = optouts.opt_outs_import(tenant=a, data=data, dry_run=True)
     assert [(r.line, r.outcome) for r in report.rows] == [(2, "add"), (3, "add"), (4, "error")]
@@ -98,22 +98,22 @@ def test_the_import_dry_run_reports_each_row_and_a_bad_row_blocks_the_import(mes
         ]
 
 
-def test_an_import_too_large_is_refused_before_it_is_read(messaging):
+def test_an_import_too_large_is_refused_before_it_is_read(senders_env):
     with pytest.raises(ValidationError) as caught:
         optouts.opt_outs_import(
-            tenant=messaging.world.a, data=b"1" * (optouts.MAX_IMPORT_BYTES + 1), dry_run=True
+            tenant=senders_env.world.a, data=b"1" * (optouts.MAX_IMPORT_BYTES + 1), dry_run=True
         )
     assert "at most 1,000,000" in caught.value.message_dict["file"][0]
     rows = b"\n".join(b"4477009%05d" % i for i in range(optouts.MAX_IMPORT_ROWS + 2))
     with pytest.raises(ValidationError) as caught:
-        optouts.opt_outs_import(tenant=messaging.world.a, data=rows, dry_run=True)
+        optouts.opt_outs_import(tenant=senders_env.world.a, data=rows, dry_run=True)
     assert "more than 5,000 rows" in caught.value.message_dict["file"][0]
 
 
-def test_the_export_neutralises_formula_cells(messaging):
+def test_the_export_neutralises_formula_cells(senders_env):
     from portal.exports import csv_lines
 
-    a = messaging.world.a
+    a = senders_env.world.a
     with scope(tenant=a):
         optouts.opt_out_add(tenant=a, recipient=RECIPIENT, note="=HYPERLINK(evil)")
         lines = "".join(
@@ -125,9 +125,9 @@ def test_the_export_neutralises_formula_cells(messaging):
 
 
 def test_the_sync_takes_wavix_opt_outs_to_the_sender_tenant_or_all_senders(
-    messaging, acme_sender, run_tasks
+    senders_env, acme_sender, run_tasks
 ):
-    account = messaging.account.sandbox
+    account = senders_env.account.sandbox
     SandboxOptOut.objects.create(account=account, phone_number="447700900200", sender_id="Acme")
     SandboxOptOut.objects.create(account=account, phone_number="447700900201")
     run_tasks(senders.senders_sync_all)
@@ -140,23 +140,23 @@ def test_the_sync_takes_wavix_opt_outs_to_the_sender_tenant_or_all_senders(
 
 
 def test_a_removed_opt_out_is_audited_and_not_taken_back_from_wavix(
-    messaging, acme_sender, run_tasks
+    senders_env, acme_sender, run_tasks
 ):
-    a = messaging.world.a
+    a = senders_env.world.a
     with scope(tenant=a):
         opt_out = run_tasks(optouts.opt_out_add, tenant=a, recipient=RECIPIENT, sender="Acme")
     run_tasks(senders.senders_sync_all)
     pk = opt_out.pk
     with scope(tenant=a):
-        optouts.opt_out_remove(opt_out=opt_out, actor=messaging.world.admin_a)
+        optouts.opt_out_remove(opt_out=opt_out, actor=senders_env.world.admin_a)
     run_tasks(senders.senders_sync_all)
     with scopes_disabled():
         assert not OptOut.objects.exists()
         assert AuditEntry.objects.filter(action="delete", object_id=str(pk)).exists()
 
 
-def test_a_start_keyword_lifts_the_opt_outs_that_stop_that_sender(messaging):
-    a = messaging.world.a
+def test_a_start_keyword_lifts_the_opt_outs_that_stop_that_sender(senders_env):
+    a = senders_env.world.a
     with scope(tenant=a):
         optouts.opt_out_add(tenant=a, recipient=RECIPIENT, sender="Acme")
         optouts.opt_out_add(tenant=a, recipient=RECIPIENT, sender="Other")
@@ -168,9 +168,9 @@ def test_a_start_keyword_lifts_the_opt_outs_that_stop_that_sender(messaging):
 
 
 def test_an_opt_out_made_before_any_sender_id_reaches_wavix_with_the_next_sync(
-    messaging, run_tasks
+    senders_env, run_tasks
 ):
-    a = messaging.world.a
+    a = senders_env.world.a
     with scope(tenant=a):
         opt_out = run_tasks(optouts.opt_out_add, tenant=a, recipient=RECIPIENT)
         opt_out.refresh_from_db()

@@ -28,10 +28,10 @@ def create(run_tasks, tenant, **fields):
 
 
 def test_a_name_is_allowlisted_where_self_service_and_manual_where_paperwork_is_needed(
-    messaging, run_tasks
+    senders_env, run_tasks
 ):
     sender = create(
-        run_tasks, messaging.world.a, kind="alphanumeric", value="Acme", countries=["GB", "FR"]
+        run_tasks, senders_env.world.a, kind="alphanumeric", value="Acme", countries=["GB", "FR"]
     )
     assert states(sender) == {"GB": "allowlisted", "FR": "manual"}
     with scopes_disabled():
@@ -41,16 +41,16 @@ def test_a_name_is_allowlisted_where_self_service_and_manual_where_paperwork_is_
     assert sender.provider_id
     remote = SandboxSenderId.objects.get(sender_id="Acme")
     assert remote.countries == ["FR", "GB"] and remote.allowlisted_in == ["GB"]
-    with scope(tenant=messaging.world.a):
+    with scope(tenant=senders_env.world.a):
         assert sender_refusal(sender=sender, country="GB") is None
         assert "not allow-listed in FR" in sender_refusal(sender=sender, country="FR")
         job = SenderJob.objects.get(sender=sender)
     assert job.status == "succeeded" and "Manual registration needed: FR" in job.note
 
 
-def test_the_sync_moves_a_manual_country_on_once_wavix_lists_it(messaging, run_tasks):
+def test_the_sync_moves_a_manual_country_on_once_wavix_lists_it(senders_env, run_tasks):
     sender = create(
-        run_tasks, messaging.world.a, kind="alphanumeric", value="Acme", countries=["GB", "IN"]
+        run_tasks, senders_env.world.a, kind="alphanumeric", value="Acme", countries=["GB", "IN"]
     )
     assert states(sender)["IN"] == "manual"
     sender_id_allowlist(sender=SandboxSenderId.objects.get(sender_id="Acme"), countries=["IN"])
@@ -60,10 +60,14 @@ def test_the_sync_moves_a_manual_country_on_once_wavix_lists_it(messaging, run_t
         assert AuditEntry.objects.filter(message__contains="IN: Manual registration").exists()
 
 
-def test_a_name_is_never_offered_for_us_or_canada(messaging, run_tasks):
+def test_a_name_is_never_offered_for_us_or_canada(senders_env, run_tasks):
     with pytest.raises(ValidationError) as caught:
         create(
-            run_tasks, messaging.world.a, kind="alphanumeric", value="Acme", countries=["GB", "US"]
+            run_tasks,
+            senders_env.world.a,
+            kind="alphanumeric",
+            value="Acme",
+            countries=["GB", "US"],
         )
     assert "cannot send to US" in str(caught.value.message_dict["countries"])
     codes = [c for c, _ in senders.country_choices("alphanumeric")]
@@ -82,31 +86,31 @@ def test_a_name_is_never_offered_for_us_or_canada(messaging, run_tasks):
         ("Café", "ASCII"),
     ],
 )
-def test_a_bad_name_is_refused_naming_the_rule(messaging, run_tasks, value, rule):
+def test_a_bad_name_is_refused_naming_the_rule(senders_env, run_tasks, value, rule):
     with pytest.raises(ValidationError) as caught:
-        create(run_tasks, messaging.world.a, kind="alphanumeric", value=value, countries=["GB"])
+        create(run_tasks, senders_env.world.a, kind="alphanumeric", value=value, countries=["GB"])
     assert rule in caught.value.message_dict["name"][0]
 
 
-def test_a_numeric_sender_must_be_an_sms_enabled_number_of_the_pool(messaging, run_tasks):
-    a = messaging.world.a
+def test_a_numeric_sender_must_be_an_sms_enabled_number_of_the_pool(senders_env, run_tasks):
+    a = senders_env.world.a
     with scope(tenant=a):
         offered = [d.number for d in senders.sender_number_choices(a).numbers]
-    assert offered == messaging.sms
-    for wrong in (messaging.plain, messaging.b_number):
+    assert offered == senders_env.sms
+    for wrong in (senders_env.plain, senders_env.b_number):
         with pytest.raises(ValidationError) as caught:
             create(run_tasks, a, kind="numeric", value=str(wrong), countries=["GB"])
         assert f"“{wrong}” cannot be a sender ID" in caught.value.message_dict["number"][0]
     sender = create(
-        run_tasks, a, kind="numeric", value=f"+{messaging.sms[0]}", countries=["GB", "IN"]
+        run_tasks, a, kind="numeric", value=f"+{senders_env.sms[0]}", countries=["GB", "IN"]
     )
     assert states(sender) == {"GB": "allowlisted", "IN": "manual"}
     with scope(tenant=a):
         offered = [d.number for d in senders.sender_number_choices(a).numbers]
-    assert messaging.sms[0] not in offered
+    assert senders_env.sms[0] not in offered
 
 
-def test_the_empty_number_list_says_why(messaging, run_tasks, world):
+def test_the_empty_number_list_says_why(senders_env, run_tasks, world):
     from tenants.models import Tenant
 
     empty = Tenant.objects.create(name="Empty", slug="empty")
@@ -114,23 +118,25 @@ def test_the_empty_number_list_says_why(messaging, run_tasks, world):
         why = senders.sender_number_choices(empty).why_empty
     assert "no numbers yet" in why
     with scope(tenant=world.a), scopes_disabled():
-        dids_services.pool_save(tenant=empty, text=str(messaging.plain + 1000000))
+        dids_services.pool_save(tenant=empty, text=str(senders_env.plain + 1000000))
     with scope(tenant=empty):
         assert senders.sender_number_choices(empty).why_empty
 
 
-def test_a_number_used_by_a_sender_id_cannot_leave_the_pool(messaging, run_tasks):
-    a = messaging.world.a
-    create(run_tasks, a, kind="numeric", value=str(messaging.sms[0]), countries=["GB"])
+def test_a_number_used_by_a_sender_id_cannot_leave_the_pool(senders_env, run_tasks):
+    a = senders_env.world.a
+    create(run_tasks, a, kind="numeric", value=str(senders_env.sms[0]), countries=["GB"])
     with scopes_disabled():
         pool = DidPool.objects.get(tenant=a)
         with pytest.raises(ValidationError) as caught:
-            dids_services.pool_save(tenant=a, pool=pool, text=str(messaging.sms[1]))
-    assert f"sender ID “+{messaging.sms[0]}”" in str(caught.value)
+            dids_services.pool_save(tenant=a, pool=pool, text=str(senders_env.sms[1]))
+    assert f"sender ID “+{senders_env.sms[0]}”" in str(caught.value)
 
 
-def test_adding_a_country_registers_again_and_deleting_removes_it_from_wavix(messaging, run_tasks):
-    a = messaging.world.a
+def test_adding_a_country_registers_again_and_deleting_removes_it_from_wavix(
+    senders_env, run_tasks
+):
+    a = senders_env.world.a
     sender = create(run_tasks, a, kind="alphanumeric", value="Acme", countries=["GB"])
     with scope(tenant=a):
         run_tasks(senders.sender_countries_set, sender=sender, countries=["GB", "ES", "DE"])
@@ -144,28 +150,32 @@ def test_adding_a_country_registers_again_and_deleting_removes_it_from_wavix(mes
     assert not SandboxSenderId.objects.filter(sender_id="Acme").exists()
 
 
-def test_a_number_used_by_a_sender_id_cannot_go_back_to_wavix(messaging, run_tasks):
+def test_a_number_used_by_a_sender_id_cannot_go_back_to_wavix(senders_env, run_tasks):
     from dids.ranges import Pool
     from dids.usage import uses_of
 
     create(
-        run_tasks, messaging.world.a, kind="numeric", value=str(messaging.sms[0]), countries=["GB"]
+        run_tasks,
+        senders_env.world.a,
+        kind="numeric",
+        value=str(senders_env.sms[0]),
+        countries=["GB"],
     )
-    uses = uses_of(None, Pool.of(messaging.sms[0], messaging.sms[1]))
+    uses = uses_of(None, Pool.of(senders_env.sms[0], senders_env.sms[1]))
     assert [(u.number, u.what) for u in uses] == [
-        (messaging.sms[0], f"sender ID “+{messaging.sms[0]}”")
+        (senders_env.sms[0], f"sender ID “+{senders_env.sms[0]}”")
     ]
 
 
-def test_a_sender_id_gone_from_wavix_is_shown_refused_with_what_to_do(messaging, run_tasks):
+def test_a_sender_id_gone_from_wavix_is_shown_refused_with_what_to_do(senders_env, run_tasks):
     sender = create(
-        run_tasks, messaging.world.a, kind="alphanumeric", value="Acme", countries=["GB"]
+        run_tasks, senders_env.world.a, kind="alphanumeric", value="Acme", countries=["GB"]
     )
     SandboxSenderId.objects.filter(sender_id="Acme").delete()
     run_tasks(senders.senders_sync_all)
     assert states(sender) == {"GB": "refused"}
     with scopes_disabled():
         assert "register it again" in SenderCountry.objects.get(sender=sender).note
-    with scope(tenant=messaging.world.a):
+    with scope(tenant=senders_env.world.a):
         run_tasks(senders.sender_retry, sender=sender)
     assert states(sender) == {"GB": "allowlisted"}

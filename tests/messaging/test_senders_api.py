@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_sender_id_is_created_and_shows_its_countries(
-    messaging, eager_celery, django_capture_on_commit_callbacks
+    senders_env, eager_celery, django_capture_on_commit_callbacks
 ):
-    client = api_client(messaging.world.admin_a, messaging.world.a)
+    client = api_client(senders_env.world.admin_a, senders_env.world.a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/tenants/acme/sender-ids/",
@@ -42,8 +42,8 @@ def test_a_sender_id_is_created_and_shows_its_countries(
         ({"kind": "numeric", "value": "9" * 30, "countries": ["GB"]}, "number", "9" * 20),
     ],
 )
-def test_bad_sender_ids_are_refused_naming_field_and_value(messaging, body, field, words):
-    client = api_client(messaging.world.admin_a, messaging.world.a)
+def test_bad_sender_ids_are_refused_naming_field_and_value(senders_env, body, field, words):
+    client = api_client(senders_env.world.admin_a, senders_env.world.a)
     response = client.post("/api/v1/tenants/acme/sender-ids/", body, format="json")
     assert response.status_code == 400
     assert words in str(response.json()), response.json()

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_admin_registers_a_name_and_sees_where_it_stands(
-    messaging, eager_celery, django_capture_on_commit_callbacks
+    senders_env, eager_celery, django_capture_on_commit_callbacks
 ):
-    world = messaging.world
+    world = senders_env.world
     client = login(world.admin_a)
     page = client.get("/t/acme/sender-ids/new/?kind=alphanumeric").content.decode()
     assert 'value="GB"' in page and 'value="US"' not in page and 'value="CA"' not in page
@@ -41,8 +41,8 @@ def test_an_admin_registers_a_name_and_sees_where_it_stands(
     assert "task:messaging.tasks.run_sender_job" in audit
 
 
-def test_a_name_for_the_us_is_refused_on_the_form_and_nothing_is_saved(messaging):
-    client = login(messaging.world.admin_a)
+def test_a_name_for_the_us_is_refused_on_the_form_and_nothing_is_saved(senders_env):
+    client = login(senders_env.world.admin_a)
     response = client.post(
         "/t/acme/sender-ids/new/?kind=alphanumeric",
         {
@@ -61,11 +61,11 @@ def test_a_name_for_the_us_is_refused_on_the_form_and_nothing_is_saved(messaging
         assert not SenderId.objects.exists()
 
 
-def test_the_number_drop_down_offers_only_sms_enabled_numbers_or_says_why(messaging, world):
+def test_the_number_drop_down_offers_only_sms_enabled_numbers_or_says_why(senders_env, world):
     page = login(world.admin_a).get("/t/acme/sender-ids/new/?kind=numeric").content.decode()
-    for number in messaging.sms:
+    for number in senders_env.sms:
         assert f'value="{number}"' in page
-    assert f'value="{messaging.plain}"' not in page
+    assert f'value="{senders_env.plain}"' not in page
     from tenants.models import Role
     from tests.factories import TenantFactory, member
 
@@ -75,25 +75,25 @@ def test_the_number_drop_down_offers_only_sms_enabled_numbers_or_says_why(messag
     assert "has no numbers yet" in shown(page, "no-numbers")
 
 
-def test_agents_read_but_do_not_change_sender_ids(messaging):
-    client = login(messaging.world.agent_a)
+def test_agents_read_but_do_not_change_sender_ids(senders_env):
+    client = login(senders_env.world.agent_a)
     assert client.get("/t/acme/sender-ids/").status_code == 200
     assert client.get("/t/acme/sender-ids/new/?kind=numeric").status_code == 403
 
 
-def test_system_administrators_see_every_tenants_sender_ids(messaging, run_tasks):
+def test_system_administrators_see_every_tenants_sender_ids(senders_env, run_tasks):
     from django_scopes import scope
 
     from messaging.services.senders import sender_create
 
-    with scope(tenant=messaging.world.a):
+    with scope(tenant=senders_env.world.a):
         run_tasks(
             sender_create,
-            tenant=messaging.world.a,
+            tenant=senders_env.world.a,
             kind="alphanumeric",
             value="Acme",
             countries=["GB"],
         )
-    page = login(messaging.world.sysadmin).get("/platform/sender-ids/?q=acme").content.decode()
+    page = login(senders_env.world.sysadmin).get("/platform/sender-ids/?q=acme").content.decode()
     assert "Acme Telecom" in page and "Acme" in page
-    assert login(messaging.world.admin_a).get("/platform/sender-ids/").status_code == 403
+    assert login(senders_env.world.admin_a).get("/platform/sender-ids/").status_code == 403
