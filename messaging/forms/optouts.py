@@ -24,6 +24,9 @@ class OptOutForm(Form):
     def __init__(self, *args, senders=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sender"].choices = [("", "All senders")] + [(s.value, str(s)) for s in senders]
+        self.fields["sender"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not one of your sender IDs: choose one, or all senders."
+        )
 
 
 class OptOutImportForm(Form):

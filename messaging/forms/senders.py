@@ -58,6 +58,10 @@ class SenderIdForm(Form):
         if kind == SenderKind.NUMERIC:
             del self.fields["name"]
             self.fields["number"].choices = [(str(d.number), f"+{d.number}") for d in numbers]
+            self.fields["number"].error_messages["invalid_choice"] = (
+                "“%(value)s” is not one of your SMS-enabled numbers that can be a sender ID: "
+                "choose one of the list."
+            )
         else:
             del self.fields["number"]
             self.fields["countries"].error_messages["invalid_choice"] = (

@@ -66,6 +66,19 @@ def test_the_number_drop_down_offers_only_sms_enabled_numbers_or_says_why(sender
     for number in senders_env.sms:
         assert f'value="{number}"' in page
     assert f'value="{senders_env.plain}"' not in page
+    refused = login(world.admin_a).post(
+        "/t/acme/sender-ids/new/?kind=numeric",
+        {
+            "kind": "numeric",
+            "number": str(senders_env.plain),
+            "countries": ["GB"],
+            "usecase": "transactional",
+            "monthly_volume": "1-1000",
+        },
+    )
+    assert f"“{senders_env.plain}” is not one of your SMS-enabled numbers" in (
+        refused.content.decode()
+    )
     from tenants.models import Role
     from tests.factories import TenantFactory, member
 
