@@ -471,10 +471,25 @@ class SenderJobRunner(JobRunner):
 
     # registration ------------------------------------------------------------------------
 
+    # A change of countries while a registration runs joins it: the job goes round again
+    # until what it registered is the list the tenant chose (a few times at most).
+    MAX_PASSES = 3
+
     def register(self) -> Outcome:
-        sender = SenderId.objects.filter(pk=self.job.sender_id).first()
-        if sender is None:
-            return Outcome.succeeded("The sender ID was deleted before it was registered.")
+        outcome = None
+        for _ in range(self.MAX_PASSES):
+            sender = SenderId.objects.filter(pk=self.job.sender_id).first()
+            if sender is None:
+                return Outcome.succeeded("The sender ID was deleted before it was registered.")
+            outcome, registered = self.register_once(sender)
+            current = set(
+                SenderCountry.objects.filter(sender=sender).values_list("country", flat=True)
+            )
+            if outcome.status != SenderJob.Status.SUCCEEDED or current == registered:
+                break
+        return outcome
+
+    def register_once(self, sender: SenderId) -> tuple[Outcome, set[str]]:
         client = self.client()
         rows = list(SenderCountry.objects.filter(sender=sender))
         to_check = [r for r in rows if r.state == State.CHECKING]
@@ -485,12 +500,14 @@ class SenderJobRunner(JobRunner):
             self.progress(countries_done=F("countries_done") + 1)
         for row in rows:
             self_service.setdefault(row.country, row.state != State.MANUAL)
+        countries = [r.country for r in rows]
         try:
-            answer = self.replace_on_wavix(client, sender, [r.country for r in rows])
+            answer = self.replace_on_wavix(client, sender, countries)
         except (WavixValidationError, WavixNotFound) as exc:
             self.record_refusal(sender, exc)
-            return Outcome.failed(f"Wavix refused the registration: {exc.message}", str(exc))
-        return self.record_registration(sender, answer, self_service)
+            failed = Outcome.failed(f"Wavix refused the registration: {exc.message}", str(exc))
+            return failed, set(countries)
+        return self.record_registration(sender, answer, self_service), set(countries)
 
     def replace_on_wavix(self, client: WavixClient, sender: SenderId, countries) -> dict:
         """Wavix has no update: an earlier registration (ours, or one whose answer was lost)
@@ -525,7 +542,7 @@ class SenderJobRunner(JobRunner):
             sender.synced_at = timezone.now()
             sender.save(update_fields=["provider_id", "synced_at", "updated_at"])
             summary = {}
-            for row in SenderCountry.objects.filter(sender=sender):
+            for row in SenderCountry.objects.filter(sender=sender, country__in=self_service):
                 if row.country in listed:
                     row.state, row.note = State.ALLOWLISTED, ""
                 elif self_service.get(row.country, True):

@@ -179,3 +179,27 @@ def test_a_sender_id_gone_from_wavix_is_shown_refused_with_what_to_do(senders_en
     with scope(tenant=senders_env.world.a):
         run_tasks(senders.sender_retry, sender=sender)
     assert states(sender) == {"GB": "allowlisted"}
+
+
+def test_a_country_added_while_the_registration_runs_is_registered_too(
+    senders_env, run_tasks, monkeypatch
+):
+    from portal.wavix.client import WavixClient
+
+    original = WavixClient.sender_id_self_service
+    added = []
+
+    def check_then_add(client, country, kind):
+        if not added:  # the tenant adds Spain while the first check is under way
+            with scopes_disabled():
+                sender = SenderId.objects.get(value="Acme")
+                SenderCountry.objects.create(sender=sender, tenant=sender.tenant, country="ES")
+            added.append("ES")
+        return original(client, country, kind)
+
+    monkeypatch.setattr(WavixClient, "sender_id_self_service", check_then_add)
+    sender = create(
+        run_tasks, senders_env.world.a, kind="alphanumeric", value="Acme", countries=["GB"]
+    )
+    assert states(sender) == {"ES": "allowlisted", "GB": "allowlisted"}
+    assert SandboxSenderId.objects.get(sender_id="Acme").countries == ["ES", "GB"]
