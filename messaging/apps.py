@@ -7,6 +7,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # The providers register themselves with the registry when imported.
-        from .providers import wavix  # noqa: F401
-
         # --- sender IDs: the usage checker (a number used by a sender ID is in use) -------
+        from dids import usage
+
+        from .providers import wavix  # noqa: F401
+        from .services.senders import sender_number_uses
+
+        usage.register(sender_number_uses)

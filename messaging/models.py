@@ -509,3 +509,58 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.channel_id} at {self.received_at}"
+
+
+# --- sender IDs: registration and sync jobs (part d) ---------------------------------------
+
+
+class SenderJob(Job):
+    """Work on Wavix for sender IDs, on the one job runner: a sender ID's registration (the
+    self-service check per country, then the registration), its removal from Wavix after it
+    was deleted here, and a channel's periodic sync (allow-listing and opt-outs)."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", "Registration"
+        UNREGISTER = "unregister", "Removal from Wavix"
+        SYNC = "sync", "Sync with Wavix"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="sender_jobs")
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sender = models.ForeignKey(
+        SenderId, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    sender_value = models.CharField(max_length=15, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True)
+    countries_total = models.PositiveSmallIntegerField(default=0)
+    countries_done = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "sender ID job"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(kind="sync", status__in=["queued", "running", "retrying"]),
+                name="senderjob_one_sync_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["sender"],
+                condition=models.Q(kind="register", status__in=["queued", "running", "retrying"]),
+                name="senderjob_one_registration_per_sender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.sender_value or self.channel}"
+
+    @property
+    def progress_done(self) -> int:
+        return self.countries_done
+
+    @property
+    def progress_total(self) -> int:
+        return self.countries_total

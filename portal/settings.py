@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
     # --- messaging: sender IDs --------------------------------------------------------------
+    # Allow-listing on Wavix and the opt-out lists of every channel with sender IDs.
+    "sync-sender-ids": {
+        "task": "messaging.tasks.sync_sender_ids",
+        "schedule": timedelta(minutes=env.int("SENDER_ID_SYNC_INTERVAL_MINUTES", default=10)),
+    },
     # --- messaging: opt-outs ----------------------------------------------------------------
 }
 # --- messaging: delivery reports ---

@@ -5,15 +5,21 @@ from rest_framework.routers import SimpleRouter
 
 from messaging.api.channels import ChannelApiViewSet
 from messaging.api.messages import PlatformMessageApiViewSet, TenantMessageApiViewSet
+from messaging.api.optouts import OptOutApiViewSet
+from messaging.api.senders import PlatformSenderIdApiViewSet, SenderIdApiViewSet
 
 platform = SimpleRouter()
 # --- channels ------------------------------------------------------------------------------
 platform.register("channels", ChannelApiViewSet, basename="channel")
 # --- messages (all tenants) ----------------------------------------------------------------
 platform.register("messages", PlatformMessageApiViewSet, basename="message")
+# --- sender IDs (all tenants) --------------------------------------------------------------
+platform.register("sender-ids", PlatformSenderIdApiViewSet, basename="platform-sender-id")
 
 tenant = SimpleRouter()
 # --- messages (send with Idempotency-Key, list, detail) ------------------------------------
 tenant.register("messages", TenantMessageApiViewSet, basename="tenant-message")
 # --- sender IDs ----------------------------------------------------------------------------
+tenant.register("sender-ids", SenderIdApiViewSet, basename="sender-id")
 # --- opt-outs ------------------------------------------------------------------------------
+tenant.register("opt-outs", OptOutApiViewSet, basename="opt-out")

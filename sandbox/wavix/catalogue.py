@@ -147,10 +147,15 @@ OPERATOR_CODES = {
 # Where a sender ID can be registered through the API (self-service) rather than through a
 # review in Wavix's web app. Alphanumeric senders are not allowed at all to US/CA numbers.
 ALPHANUMERIC_NOT_ALLOWED = frozenset({"US", "CA"})
+# Any sender needs paperwork (a letter of authorisation, a local entity) in these; a name
+# (alphanumeric) needs it also in the second set, where numbers are listed at once.
 REGISTRATION_REQUIRED = frozenset({"AE", "CN", "ID", "IN", "PH", "SA", "TR", "VN"})
+ALPHANUMERIC_REGISTRATION_REQUIRED = frozenset({"BE", "DE", "EG", "FR", "KW", "QA"})
 
 
 def self_service(country: str, sender_type: str) -> bool:
     if country in REGISTRATION_REQUIRED:
+        return False
+    if sender_type == "alphanumeric" and country in ALPHANUMERIC_REGISTRATION_REQUIRED:
         return False
     return not (sender_type == "alphanumeric" and country in ALPHANUMERIC_NOT_ALLOWED)

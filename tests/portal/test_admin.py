@@ -31,8 +31,12 @@ from messaging.models import (
     ChannelLogEntry,
     Message,
     MessageEvent,
+    OptOut,
     Outbox,
     RateSlot,
+    SenderCountry,
+    SenderId,
+    SenderJob,
     WebhookEvent,
 )
 from portal.crypto import EncryptedTextField
@@ -150,6 +154,15 @@ def rows(world):
             # messaging: channels and the debug log
             ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
             WebhookEvent.objects.create(channel=channel, kind="dlr", body="{}", note=f"n{i}")
+            # messaging: sender IDs and opt-outs
+            sender = SenderId.objects.create(
+                tenant=tenant, channel=channel, kind="alphanumeric", value=f"Brand {i}"
+            )
+            SenderCountry.objects.create(sender=sender, tenant=tenant, country="GB")
+            SenderJob.objects.create(
+                kind="register", channel=channel, tenant=tenant, sender=sender, sender_value="x"
+            )
+            OptOut.objects.create(tenant=tenant, recipient=f"4477009001{i}0", note="asked")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -352,6 +365,11 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.Channel",
         "messaging.ChannelLogEntry",
         "messaging.WebhookEvent",
+        # messaging: sender IDs and opt-outs
+        "messaging.SenderId",
+        "messaging.SenderCountry",
+        "messaging.SenderJob",
+        "messaging.OptOut",
     }
     client = login(world.support)
     with scopes_disabled():

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
-from messaging.models import Message
+from messaging.models import Channel, Message, OptOut, SenderId
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
@@ -77,6 +77,12 @@ def objects_of_b(world) -> dict:
         drift = E911Drift.objects.create(
             account=account, tenant=world.b, number=16468097091, kind="unknown_to_portal"
         )
+        # messaging: sender IDs and opt-outs
+        channel = Channel.objects.create(name="B channel", wavix_account=account)
+        sender = SenderId.objects.create(
+            tenant=world.b, channel=channel, kind="alphanumeric", value="Globex"
+        )
+        opt_out = OptOut.objects.create(tenant=world.b, recipient="447700900123")
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -90,6 +96,8 @@ def objects_of_b(world) -> dict:
             E911Address: e911,
             E911Drift: drift,
             Message: message(world.b, text="Globex's message"),
+            SenderId: sender,
+            OptOut: opt_out,
         }
 
 
@@ -134,6 +142,10 @@ def cases(world):
         "api:e911-detail",
         "tenant:message_detail",
         "api:tenant-message-detail",
+        "tenant:sender_detail",
+        "api:sender-id-detail",
+        "tenant:optout_remove",
+        "api:opt-out-detail",
     } <= names
     return patterns, objects
 

@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from dids.models import E911Address, E911Job, SyncRun
 from dids.services import pool_save
+from messaging.models import Channel, OptOut, SenderCountry, SenderId
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
@@ -213,6 +214,13 @@ def walk_world(world, sandbox_account):
             job=job,
         )
         SyncRun.objects.create(account=account, status="succeeded")
+        # messaging: a sender ID and an opt-out
+        channel = Channel.objects.create(name="Acme channel", wavix_account=account)
+        sender = SenderId.objects.create(
+            tenant=world.a, channel=channel, kind="alphanumeric", value="Acme"
+        )
+        SenderCountry.objects.create(sender=sender, tenant=world.a, country="GB")
+        OptOut.objects.create(tenant=world.a, recipient="447700900123")
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world

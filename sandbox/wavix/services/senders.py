@@ -68,6 +68,17 @@ def sender_id_create(
     return sender
 
 
+def sender_id_allowlist(*, sender: SandboxSenderId, countries: list[str]) -> SandboxSenderId:
+    """Wavix's provisioning team finishing a manual registration (an operator action): the
+    sender ID is allow-listed in these of its countries."""
+    with transaction.atomic():
+        sender = SandboxSenderId.objects.select_for_update().get(pk=sender.pk)
+        listed = set(sender.allowlisted_in) | (set(countries) & set(sender.countries))
+        sender.allowlisted_in = sorted(listed)
+        sender.save(update_fields=["allowlisted_in"])
+    return sender
+
+
 def known_sender(account: SandboxAccount, sender: str) -> bool:
     digits = numbering.normalize(sender)
     return (
