@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
 
+from ..hooks import dlr_url
 from ..models import Channel
 from ..services import channels as services
 from ..services.channels import MAX_SEGMENTS, MAX_VALIDITY_DAYS, SETTINGS
@@ -45,7 +46,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_dlr_url(self, obj) -> str:
-        return services.dlr_url(obj)
+        return dlr_url(obj)
 
 
 class ChannelWriteSerializer(serializers.Serializer):

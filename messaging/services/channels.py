@@ -9,11 +9,9 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.urls import reverse
 
 from portal.jobs.models import ACTIVE_STATES
 from portal.models import WavixAccount
@@ -180,13 +178,6 @@ def channel_set_error(*, channel_id: int, error: str) -> None:
     Channel.objects.filter(pk=channel_id).update(
         last_error=error[:255], last_error_at=timezone.now()
     )
-
-
-def dlr_url(channel: Channel) -> str:
-    """The absolute address of the channel's delivery-report webhook (from
-    settings.PORTAL_BASE_URL): what the outbox sends with each message as its callback."""
-    path = reverse("hooks:dlr", kwargs={"token": channel.dlr_token})
-    return f"{settings.PORTAL_BASE_URL}{path}"
 
 
 # The test send -------------------------------------------------------------------------------

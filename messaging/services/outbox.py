@@ -46,7 +46,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -54,6 +53,7 @@ from portal.jobs.models import JobStatus
 from portal.jobs.runner import JobRunner, Outcome
 
 from .. import rate
+from ..hooks import dlr_url
 from ..models import (
     STATUS_RANK,
     Channel,
@@ -291,7 +291,7 @@ class OutboxRunner(JobRunner):
             text=message.text or (channel.media_text if message.media else ""),
             media=tuple(message.media or ()),
             tag=message.tag,
-            callback_url=dlr_callback_url(channel),
+            callback_url=dlr_url(channel),
             validity_seconds=validity,
         )
 
@@ -431,16 +431,6 @@ def _history(message_id: int, reason: str, detail: dict) -> None:
     with scopes_disabled():
         message = Message.objects.only("pk", "tenant_id", "status").get(pk=message_id)
     message_record(message=message, status=message.status, reason=reason, detail=detail)
-
-
-def dlr_callback_url(channel: Channel) -> str:
-    """The channel's delivery-report webhook, absolute, for Wavix's per-message
-    `callback_url` (the channels part routes it as `hooks:messaging-dlr`)."""
-    try:
-        path = reverse("hooks:messaging-dlr", kwargs={"token": channel.dlr_token})
-    except NoReverseMatch:
-        return ""
-    return f"{settings.PORTAL_BASE_URL}{path}"
 
 
 # --- the pump and the beat --------------------------------------------------------------------

@@ -28,9 +28,10 @@ from portal.views.base import (
 from ..filters.channel_log import ChannelLogFilter
 from ..filters.channels import ChannelFilter
 from ..forms.channels import ChannelForm, TestSendForm
+from ..hooks import dlr_url
 from ..models import Channel, ChannelLogEntry, Message, MessageEvent, MessageSource, Outbox
 from ..services import channels as services
-from ..services.channels import SETTINGS, channel_numbers, dlr_url
+from ..services.channels import SETTINGS, channel_numbers
 
 
 def channel_or_404(pk) -> Channel:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import transaction
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
@@ -22,48 +21,6 @@ from sandbox.wavix.seed import seed_account
 from .test_roles import heading, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-class StandInPump:
-    """Until the outbox part is merged, the channel's pump is this stand-in: it sends each
-    queued message through the Wavix client with the channel's webhook as its callback, and
-    records the provider's answer (the part under test here is the channel's: the test-send
-    page, the webhook and what the page shows as reports arrive)."""
-
-    @staticmethod
-    def delay(channel_id: int) -> None:
-        from messaging.models import Channel, Outbox
-        from messaging.services.channels import dlr_url
-        from messaging.services.history import message_advance
-        from portal.wavix.client import WavixClient
-
-        channel = Channel.objects.select_related("wavix_account").get(pk=channel_id)
-        for entry in Outbox.objects.filter(channel=channel, status="queued"):
-            message = Message._base_manager.get(pk=entry.message_id)
-            answer = WavixClient.for_account(channel.wavix_account).send_message(
-                sender=message.sender,
-                to=message.recipient,
-                text=message.text,
-                callback_url=dlr_url(channel),
-                tag=message.tag,
-            )
-            message_advance(
-                message_id=message.pk,
-                status="accepted",
-                source="provider",
-                detail=answer,
-                fields={"provider_id": str(answer["message_id"])},
-            )
-            with transaction.atomic():
-                Outbox.objects.filter(pk=entry.pk).update(status="succeeded")
-
-
-@pytest.fixture
-def pump(monkeypatch):
-    from messaging.services import outbox
-
-    if not hasattr(outbox, "outbox_pump"):
-        monkeypatch.setattr("messaging.tasks.pump_channel", StandInPump)
 
 
 @pytest.fixture
@@ -81,7 +38,7 @@ def wavix(live_sandbox, settings, world, live_server):
     return live_sandbox, number
 
 
-def test_a_channel_test_send(page, live_server, world, wavix, pump, screenshot):
+def test_a_channel_test_send(page, live_server, world, wavix, screenshot):
     account, number = wavix
     log_in(page, live_server.url, world.sysadmin)
     page.locator("nav [data-nav=platform]").get_by_role("link", name="Channels").click()

@@ -10,8 +10,7 @@ import pytest
 from django.db import connection
 
 from messaging.models import Channel
-from messaging.providers.base import Provider, SendResult
-from messaging.providers.wavix import WavixProvider
+from messaging.providers.base import SendResult
 from messaging.services.reports import messages_look_up_stale
 from messaging.tasks import look_up_stale_messages
 
@@ -81,10 +80,6 @@ def test_a_lookup_never_moves_a_message_back(dummy):
     assert message.status == "sent"
 
 
-@pytest.mark.skipif(
-    WavixProvider.lookup is Provider.lookup,
-    reason="WavixProvider.lookup is the outbox part's (it arrives with the merge)",
-)
 def test_the_wavix_path_against_the_sandbox(sandbox_account, settings):
     from portal.wavix.client import WavixClient
     from sandbox.wavix.models import SandboxMessage

@@ -97,9 +97,8 @@ def test_the_schema_and_docs_need_a_sign_in_or_a_token(world, settings):
     assert login(world.agent_a).get("/api/docs/").status_code == 200
 
 
-def test_every_operation_has_a_summary_and_none_promises_messaging(world):
+def test_every_operation_has_a_summary(world):
     schema = schema_of(api_client(world.sysadmin))
-    assert "messaging" not in yaml.safe_dump(schema).lower()
     operations = [
         (method, path, op) for path, ops in schema["paths"].items() for method, op in ops.items()
     ]
@@ -110,6 +109,7 @@ def test_every_operation_has_a_summary_and_none_promises_messaging(world):
     assert summaries[("get", "/api/v1/trunks/")] == "List SIP trunks"
     assert summaries[("post", "/api/v1/tenants/{slug}/suspend/")] == "Suspend a tenant"
     assert summaries[("get", "/api/v1/users/{id}/")] == "Get a user"
+    assert ("post", "/api/v1/tenants/{tenant_slug}/messages/") in summaries
 
 
 def test_the_schema_says_null_where_an_answer_can_be_null(world):
