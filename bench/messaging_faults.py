@@ -7,7 +7,6 @@ The sandbox counts the sends per tag: 0 lost, 0 sent twice, every message final.
     BENCH_MESSAGES=500 bin/bench bench/messaging_faults.py    # a quick run
 """
 
-import json
 import os
 import signal
 import sys
@@ -36,7 +35,7 @@ DEADLINE = float(os.environ.get("BENCH_DEADLINE_SECONDS", str(120 + MESSAGES / 5
 # The workers' outbox, made quick: short retries, a short settle window and lease, a short
 # client timeout (the sandbox holds a timed-out answer back for longer).
 WORKER_ENV = {
-    "MESSAGING_RETRY_SCHEDULE": json.dumps([0.5, 1, 2]),
+    "MESSAGING_RETRY_SCHEDULE": "0.5,1,2",
     "MESSAGING_RETRY_THEN": "2",
     "MESSAGING_UNKNOWN_SETTLE_SECONDS": "2",
     "MESSAGING_LEASE_SECONDS": "10",

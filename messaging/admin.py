@@ -8,6 +8,7 @@ from portal.admin import ReadOnlyAdmin, field_names
 from .models import (
     Channel,
     ChannelLogEntry,
+    IdempotencyKey,
     Message,
     MessageEvent,
     OptOut,
@@ -155,6 +156,19 @@ class RateSlotAdmin(ReadOnlyAdmin):
     list_display = ["key", "next_at"]
     list_filter = [RateSlotKindFilter]
     search_fields = ["key"]
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """An API send's first answer, kept MESSAGING_IDEMPOTENCY_KEY_HOURS for its key."""
+
+    list_display = ["created_at", "tenant", "key", "status_code", "message"]
+    list_filter = ["status_code", "tenant"]
+    search_fields = ["key", "tenant__slug"]
+    list_select_related = ["tenant", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = field_names(IdempotencyKey)
+    show_full_result_count = False
 
 
 # --- sender IDs ----------------------------------------------------------------------------

@@ -57,6 +57,16 @@ def sync_sender_ids() -> int:
     return senders_sync_all()
 
 
+# --- retention (sending's leftovers) ---------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.purge_send_leftovers")
+def purge_send_leftovers() -> dict:
+    from .services.retention import send_leftovers_purge
+
+    return send_leftovers_purge()
+
+
 # --- opt-outs --------------------------------------------------------------------------------
 
 

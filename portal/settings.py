@@ -290,10 +290,29 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=env.int("SENDER_ID_SYNC_INTERVAL_MINUTES", default=10)),
     },
     # --- messaging: opt-outs ----------------------------------------------------------------
+    "messaging-retention": {
+        "task": "messaging.tasks.purge_send_leftovers",
+        "schedule": timedelta(hours=1),
+    },
 }
-# --- messaging: delivery reports ---
+# Messaging. The outbox: seconds before each retry after a transient failure, then every
+# MESSAGING_RETRY_THEN seconds, up to the message's validity; how long a provider has to list a
+# message whose send got no answer before it is sent again; a worker's lease on a send; how
+# long one pump task sends before handing over.
+MESSAGING_RETRY_SCHEDULE = tuple(
+    env.list("MESSAGING_RETRY_SCHEDULE", cast=float, default=[10, 30, 60, 120, 300, 600, 1800])
+)
+MESSAGING_RETRY_THEN = env.float("MESSAGING_RETRY_THEN", default=3600)
+MESSAGING_UNKNOWN_SETTLE_SECONDS = env.float("MESSAGING_UNKNOWN_SETTLE_SECONDS", default=60)
+MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=120)
+MESSAGING_PUMP_SECONDS = env.float("MESSAGING_PUMP_SECONDS", default=10)
 # A message accepted or sent this long ago with no final report is looked up on the provider.
 MESSAGE_STATUS_LOOKUP_AFTER_MINUTES = env.int("MESSAGE_STATUS_LOOKUP_AFTER_MINUTES", default=60)
+# Where uploaded MMS files are kept (default: var/mms/), and for how long; how long an API
+# send's Idempotency-Key is remembered.
+MESSAGING_MEDIA_ROOT = env.str("MESSAGING_MEDIA_ROOT", default="")
+MESSAGING_MEDIA_RETENTION_DAYS = env.int("MESSAGING_MEDIA_RETENTION_DAYS", default=30)
+MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", default=24)
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 

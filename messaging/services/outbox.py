@@ -33,9 +33,7 @@ window.
 from __future__ import annotations
 
 import importlib
-import json
 import logging
-import os
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -82,15 +80,8 @@ DUE_STATES = (JobStatus.QUEUED, JobStatus.RETRYING)
 
 
 def _setting(name: str, default: Any) -> Any:
-    """`settings.MESSAGING_<name>`, else the environment's `MESSAGING_<name>` as JSON (how a
-    benchmark gives its worker processes a short schedule), else the default."""
-    key = f"MESSAGING_{name}"
-    if hasattr(settings, key):
-        return getattr(settings, key)
-    if key in os.environ:
-        value = json.loads(os.environ[key])
-        return tuple(value) if isinstance(value, list) else value
-    return default
+    """`settings.MESSAGING_<name>` (portal/settings.py reads them from the environment)."""
+    return getattr(settings, f"MESSAGING_{name}", default)
 
 
 def _lease() -> timedelta:

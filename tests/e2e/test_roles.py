@@ -17,8 +17,9 @@ PLATFORM_NAV = [
     "Inventory",
     "Trunks",
     "Call records",
-    "Messages",
     "Channels",
+    "Messages",
+    "Sender IDs",
     "Wavix accounts",
     "Users",
     "Audit log",
@@ -106,6 +107,8 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
             "E911",
             "New message",
             "Messages",
+            "Sender IDs",
+            "Opt-outs",
             "Users",
             "Trunks",
             "Call records",
@@ -142,7 +145,7 @@ def test_agent_sees_no_admin_pages(page, live_server, world, screenshot):
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
     expect(nav_links(tenant_nav(page))).to_have_text(
-        ["Dashboard", "Numbers", "E911", "New message", "Users"]
+        ["Dashboard", "Numbers", "E911", "New message", "Sender IDs", "Opt-outs", "Users"]
     )
     expect(platform_nav(page)).to_have_count(0)
     screenshot("agent-dashboard")

@@ -37,7 +37,7 @@ def start_worker() -> subprocess.Popen:
         "WAVIX_SANDBOX_ENABLED": "false",
         "MESSAGING_LEASE_SECONDS": "3",
         "MESSAGING_UNKNOWN_SETTLE_SECONDS": "1",
-        "MESSAGING_RETRY_SCHEDULE": "[0.5]",
+        "MESSAGING_RETRY_SCHEDULE": "0.5",
         "MESSAGING_RETRY_THEN": "1",
     }
     return subprocess.Popen(

@@ -29,6 +29,7 @@ from dids.models import (
 from messaging.models import (
     Channel,
     ChannelLogEntry,
+    IdempotencyKey,
     Message,
     MessageEvent,
     OptOut,
@@ -151,6 +152,9 @@ def rows(world):
             MessageEvent.objects.create(message=message, tenant=tenant, at=now, status="queued")
             Outbox.objects.create(message=message, channel=channel, due_at=now)
             RateSlot.objects.create(key=f"channel:{channel.pk}")
+            IdempotencyKey.objects.create(
+                tenant=tenant, key=f"key-{i}", request_hash="h", status_code=201, response={}
+            )
             # messaging: channels and the debug log
             ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
             WebhookEvent.objects.create(channel=channel, kind="dlr", body="{}", note=f"n{i}")
@@ -362,6 +366,7 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.MessageEvent",
         "messaging.Outbox",
         "messaging.RateSlot",
+        "messaging.IdempotencyKey",
         "messaging.Channel",
         "messaging.ChannelLogEntry",
         "messaging.WebhookEvent",
@@ -413,6 +418,7 @@ def test_support_cannot_change_without_a_granted_permission(world):
         "name": "Hacked",
         "slug": world.a.slug,
         "status": "active",
+        "default_country": "US",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
     }
