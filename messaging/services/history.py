@@ -11,9 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import FINAL_STATUSES, STATUS_RANK, Message, MessageEvent
+from ..models import FINAL_STATUSES, STATUS_RANK, Message, MessageEvent, MessageStatus
 
 REASON_LIMIT = 255
+# The statuses whose reason the message itself shows (why it did not arrive); every step's
+# reason is in its history entry.
+FAILED_STATUSES = frozenset(FINAL_STATUSES) - {MessageStatus.DELIVERED, MessageStatus.RECEIVED}
 
 
 def message_record(
@@ -60,7 +63,7 @@ def message_advance(
     changes: dict[str, Any] = {"status": status, "updated_at": now, **(fields or {})}
     if status in FINAL_STATUSES:
         changes.setdefault("finished_at", at or now)
-    if reason:
+    if reason and status in FAILED_STATUSES:
         changes.setdefault("reason", reason[:REASON_LIMIT])
     with scopes_disabled(), transaction.atomic():
         moved = Message.objects.filter(pk=message_id, status__in=behind).update(**changes)

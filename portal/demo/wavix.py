@@ -13,6 +13,7 @@ from portal.models import WavixAccount
 from portal.services import wavix_account_save
 
 from .e911 import seed_demo_e911
+from .messaging import seed_demo_channel
 from .trunks import seed_demo_trunks
 
 SANDBOX_ACCOUNT = "Wavix sandbox"
@@ -37,4 +38,6 @@ def seed_demo_wavix(base_url: str, stdout: TextIO) -> None:
             is_default=True,
         )
         stdout.write(f"Wavix account “{SANDBOX_ACCOUNT}” points at {base_url}")
-    seed_demo_trunks(WavixAccount.objects.get(name=SANDBOX_ACCOUNT), stdout)
+    account = WavixAccount.objects.get(name=SANDBOX_ACCOUNT)
+    seed_demo_trunks(account, stdout)
+    seed_demo_channel(account, stdout)

@@ -1,8 +1,9 @@
 """What `make run` does once the worker is up, on a portal whose inventory is still empty:
 sync every Wavix account's numbers, wait for the syncs (printing their progress), then queue
-the E911 and trunk checks against Wavix, so a newcomer's first page already shows the
-inventory, the numbers with E911 and any drift. Later starts do nothing here: beat keeps
-everything current on its schedule."""
+the E911 and trunk checks against Wavix and send the demo messages (portal/demo/messaging.py,
+which need the inventory and the worker), so a newcomer's first page already shows the
+inventory, the numbers with E911 and any drift, and messages in every final state. Later
+starts do nothing here: beat keeps everything current on its schedule."""
 
 import time
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from dids import services
 from dids.models import Did, SyncRun
 from dids.services import reconcile
+from portal.demo.messaging import seed_demo_messages
 from portal.models import WavixAccount
 from trunks.tasks import reconcile_trunks
 
@@ -49,3 +51,4 @@ class Command(BaseCommand):
                 reconcile.reconcile_start(account=account, trigger="schedule")
             transaction.on_commit(lambda: reconcile_trunks.delay())
         self.stdout.write("E911 and trunk checks against Wavix queued.")
+        seed_demo_messages(self.stdout)
