@@ -54,6 +54,8 @@ def main() -> None:
     from dids import selectors, services
     from dids.models import Did, E911Address, E911Job, NumberOrder, SyncRun
     from dids.services import e911 as e911_services
+    from messaging.models import FINAL_STATUSES, Message, SenderId
+    from messaging.services.sending import message_send
     from portal.models import WavixAccount
     from portal.wavix.client import WavixClient
     from tenants.models import Tenant
@@ -116,6 +118,27 @@ def main() -> None:
         status = wait(lambda: status_of(SipTrunk, saved.pk, "sync_state"), state["started"])
         return status, status_of(SipTrunk, saved.pk, "sync_error")
 
+    def message():
+        """Sent through the outbox (the worker, at the channel's rate), then delivered: the
+        sandbox posts its reports to the portal's webhook, which records them."""
+        with scope(tenant=acme):
+            sender = SenderId.objects.filter(kind="numeric").first()
+            sent = message_send(
+                tenant=acme,
+                sender_id=sender,
+                recipient="(212) 555-0142",
+                text="Smoke test",
+                source="ui",
+            )
+
+        def outcome():
+            status = status_of(Message, sent.pk)
+            if status == "delivered":
+                return "succeeded"
+            return "failed" if status in FINAL_STATUSES else status
+
+        return wait(outcome, state["started"]), status_of(Message, sent.pk, "reason")
+
     flows = [
         ("inventory sync", sync),
         ("buy a number", buy),
@@ -123,6 +146,7 @@ def main() -> None:
         ("E911 delete", e911_delete),
         ("trunk create", lambda: trunk({})),
         ("trunk push", lambda: trunk({"max_channels": 12})),
+        ("message and its delivery report", message),
     ]
     for name, flow in flows:
         state["started"] = time.monotonic()

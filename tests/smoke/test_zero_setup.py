@@ -26,7 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 300  # migrate, seed the demo, first inventory sync
 FLOW_SECONDS = 10  # each flow, from the request to its end
 WATCHDOG_SECONDS = 900
-FLOWS = ["inventory sync", "buy a number", "E911 set", "E911 delete", "trunk create", "trunk push"]
+FLOWS = [
+    "inventory sync",
+    "buy a number",
+    "E911 set",
+    "E911 delete",
+    "trunk create",
+    "trunk push",
+    "message and its delivery report",
+]
 
 
 def _free_port() -> int:
