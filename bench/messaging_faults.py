@@ -13,7 +13,7 @@ import sys
 import time
 
 from django.test.utils import setup_databases, teardown_databases
-from messaging_common import (
+from _messaging import (
     connection,
     done_count,
     purge_broker,

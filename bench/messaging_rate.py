@@ -20,7 +20,7 @@ import uuid
 
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
-from messaging_common import (
+from _messaging import (
     connection,
     purge_broker,
     queue_bulk,

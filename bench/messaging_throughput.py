@@ -12,7 +12,7 @@ import time
 import uuid
 
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
-from messaging_common import (
+from _messaging import (
     connection,
     done_count,
     purge_broker,

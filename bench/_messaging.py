@@ -180,6 +180,3 @@ def purge_broker() -> None:
 def done_count(channel: Channel) -> int:
     return Outbox._base_manager.filter(channel=channel, status__in=["succeeded", "failed"]).count()
 
-
-if __name__ == "__main__":
-    print("helpers of the messaging benchmarks; nothing to measure here")
