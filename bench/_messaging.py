@@ -179,4 +179,3 @@ def purge_broker() -> None:
 
 def done_count(channel: Channel) -> int:
     return Outbox._base_manager.filter(channel=channel, status__in=["succeeded", "failed"]).count()
-

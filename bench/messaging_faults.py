@@ -12,7 +12,6 @@ import signal
 import sys
 import time
 
-from django.test.utils import setup_databases, teardown_databases
 from _messaging import (
     connection,
     done_count,
@@ -23,6 +22,7 @@ from _messaging import (
     start_worker,
     stop,
 )
+from django.test.utils import setup_databases, teardown_databases
 
 from messaging.models import Message, Outbox
 from messaging.services.outbox import outbox_tick

@@ -18,8 +18,6 @@ import sys
 import time
 import uuid
 
-from django.test.utils import setup_databases, teardown_databases
-from django.utils import timezone
 from _messaging import (
     connection,
     purge_broker,
@@ -29,6 +27,8 @@ from _messaging import (
     start_worker,
     stop,
 )
+from django.test.utils import setup_databases, teardown_databases
+from django.utils import timezone
 
 from messaging.models import Message, Outbox
 from messaging.services.outbox import outbox_kick

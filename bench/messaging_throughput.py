@@ -11,7 +11,6 @@ import sys
 import time
 import uuid
 
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from _messaging import (
     connection,
     done_count,
@@ -23,6 +22,7 @@ from _messaging import (
     start_worker,
     stop,
 )
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 from messaging.services.outbox import outbox_kick  # noqa: E402
 from portal.wavix.client import WavixClient, close_sessions  # noqa: E402
