@@ -375,6 +375,13 @@ SPECTACULAR_SETTINGS = {
         "TenantStatusEnum": "tenants.models.Tenant.Status",
         "DidStatusEnum": "dids.models.Did.Status",
         "SyncRunStatusEnum": "dids.models.SyncRun.Status",
+        "MessageStatusEnum": "messaging.models.MessageStatus",
+        "MessageDirectionEnum": "messaging.models.Direction",
+        "MessageSourceEnum": "messaging.models.MessageSource",
+        "MessageEventSourceEnum": "messaging.models.MessageEvent.Source",
+        "OptOutSourceEnum": "messaging.models.OptOut.Source",
+        "SenderKindEnum": "messaging.models.SenderKind",
+        "ChannelKindEnum": "messaging.models.ChannelKind",
     },
 }
 

@@ -231,6 +231,18 @@ CALLS: list[tuple[str, Callable[[WavixClient], Any], type | tuple[type, ...]]] =
         ),
         dict,
     ),
+    (
+        "send_message_once",
+        lambda c: c.send_message_once(
+            sender="12565378257",
+            to="16419252149",
+            text="Hello",
+            callback_url="https://portal.example/hooks/dlr",
+            validity=3600,
+            tag="msg-0002",
+        ),
+        dict,
+    ),
     ("get_message", lambda c: c.get_message("3a525ca2-6909-4c72-9399-905adf7f3a74"), dict),
     (
         "list_messages",

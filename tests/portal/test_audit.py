@@ -74,6 +74,7 @@ def test_admin_change_is_recorded_as_admin(world):
             "contact_email": "",
             "notes": "",
             "suspended_reason": "",
+            "default_country": "US",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
         },

@@ -50,6 +50,9 @@ RULES = {
     "accounts": "the Wavix account must exist",
     "numbers": "a phone number's rules (country code, length for the country)",
     "messages": "the tenant's sender IDs, the recipient's number and opt-outs, MMS rules",
+    "channels": "one channel per Wavix account, which must exist; the settings' bounds",
+    "senders": "the tenant's SMS-enabled numbers, the name rule, countries a sender may use",
+    "opt-outs": "the recipient's number, the tenant's senders, one entry per pair",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -89,6 +92,15 @@ RULED = {
     ("GET", f"{PLATFORM}/messages/"): "dates",
     ("GET", f"{TENANT}/messages/"): "dates",
     ("POST", f"{TENANT}/messages/"): "messages",
+    ("POST", f"{PLATFORM}/channels/"): "channels",
+    ("PATCH", f"{PLATFORM}/channels/{{id}}/"): "channels",
+    ("PUT", f"{PLATFORM}/channels/{{id}}/"): "channels",
+    ("DELETE", f"{PLATFORM}/channels/{{id}}/"): "channels",
+    ("POST", f"{TENANT}/sender-ids/"): "senders",
+    ("POST", f"{TENANT}/sender-ids/{{id}}/countries/"): "senders",
+    ("DELETE", f"{TENANT}/sender-ids/{{id}}/"): "senders",
+    ("POST", f"{TENANT}/opt-outs/"): "opt-outs",
+    ("DELETE", f"{TENANT}/opt-outs/{{id}}/"): "opt-outs",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED
@@ -102,6 +114,9 @@ EXCLUDED[("PATCH", f"{TENANT}/members/{{id}}/")].append("negative_data_rejection
 # A form-encoded body cannot carry a boolean: it arrives as an empty form, which changes
 # nothing of the number and is answered with it.
 EXCLUDED[("PATCH", f"{TENANT}/numbers/{{number}}/")] = ["negative_data_rejection"]
+# The same for a password left empty in a form-encoded body: DRF reads an empty optional
+# field of a form as not given, so the user is answered unchanged.
+EXCLUDED[("PATCH", f"{PLATFORM}/users/{{id}}/")].append("negative_data_rejection")
 
 
 @cache
