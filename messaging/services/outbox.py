@@ -265,11 +265,15 @@ class OutboxRunner(JobRunner):
             source=MessageEvent.Source.PORTAL,
             reason="Handed to the provider.",
         )
+        # The acceptance is stamped with the request's time: a delivery report can arrive
+        # before the answer is recorded, and the provider's time in it is never earlier than
+        # the request, so the history reads in the order things happened.
+        requested_at = timezone.now()
         try:
             result = provider.send(self.outbound(message, channel))
         except ProviderError as exc:
             return self.failed(message, exc)
-        return self.accepted(message, result, source=MessageEvent.Source.PROVIDER)
+        return self.accepted(message, result, source=MessageEvent.Source.PROVIDER, at=requested_at)
 
     def outbound(self, message: Message, channel: Channel) -> Outbound:
         validity = None
@@ -311,7 +315,9 @@ class OutboxRunner(JobRunner):
         entry.unknown_since = None
         return None
 
-    def accepted(self, message: Message, result: SendResult, *, source: str) -> Outcome:
+    def accepted(
+        self, message: Message, result: SendResult, *, source: str, at: datetime | None = None
+    ) -> Outcome:
         now = timezone.now()
         fields = {
             "provider_id": result.provider_id or None,
@@ -326,6 +332,7 @@ class OutboxRunner(JobRunner):
             source=source,
             reason="Accepted by the provider.",
             detail=result.raw or None,
+            at=at,
             fields=fields,
         )
         if STATUS_RANK.get(result.status, 0) > STATUS_RANK[MessageStatus.ACCEPTED]:

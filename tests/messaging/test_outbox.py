@@ -116,6 +116,56 @@ def test_a_queued_message_is_sent_once_and_shows_the_providers_answer(channel, f
     )
 
 
+def test_a_report_stamped_before_the_answer_was_recorded_reads_in_order(channel, fake, monkeypatch):
+    """The provider's "sent" report carries its own time, taken while our request was still
+    waiting for its answer: the history still reads queued, sending, accepted, sent."""
+    from messaging.providers.base import DeliveryReport
+    from messaging.services.reports import report_apply
+
+    message = queue(channel)
+    send, seen = FakeProvider.send, {}
+
+    def send_slowly(self, outbound):
+        result = send(self, outbound)
+        seen["at"] = timezone.now()  # the provider sent it before its answer came back
+        return result
+
+    monkeypatch.setattr(FakeProvider, "send", send_slowly)
+    assert pump(channel) == 1
+    provider_id = fresh(message).provider_id
+    report = DeliveryReport(provider_id=provider_id, status="sent", at=seen["at"], tag=message.tag)
+    report_apply(channel=channel, report=report)
+
+    assert fresh(message).status == "sent"
+    assert [s for s, _ in history(message)] == ["queued", "sending", "accepted", "sent"]
+
+
+def test_a_report_that_lands_before_the_answer_keeps_the_message_where_it_is(
+    channel, fake, monkeypatch
+):
+    """The "sent" report is applied while the send is still in flight: the answer that
+    follows moves nothing back, and still fills in the provider's count and charge."""
+    from messaging.providers.base import DeliveryReport
+    from messaging.services.reports import report_apply
+
+    message = queue(channel)
+    send = FakeProvider.send
+
+    def send_and_report_first(self, outbound):
+        result = send(self, outbound)
+        report = DeliveryReport(provider_id=result.provider_id, status="sent", tag=outbound.tag)
+        report_apply(channel=channel, report=report)
+        return result
+
+    monkeypatch.setattr(FakeProvider, "send", send_and_report_first)
+    assert pump(channel) == 1
+
+    message = fresh(message)
+    assert message.status == "sent"
+    assert message.charge is not None and message.provider_segments == 1
+    assert [s for s, _ in history(message)] == ["queued", "sending", "sent"]
+
+
 def test_the_message_carries_its_remaining_validity_and_expiry(channel, fake):
     message = queue(channel)
     assert fresh(message).expires_at == message.created_at + timedelta(days=3)
