@@ -1,5 +1,5 @@
-"""The one way a message's status changes: forward only (messaging/status.py), with a history
-entry for every change. The outbox, the delivery reports and the status lookup all call
+"""The one way a message's status changes: forward only (STATUS_RANK in models.py), with a
+history entry for every change. The outbox, the delivery reports and the status lookup all call
 `message_advance`; none writes `Message.status` itself."""
 
 from __future__ import annotations

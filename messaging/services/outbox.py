@@ -1,33 +1,32 @@
-"""The outbox: every outbound message is a row (`Outbox`, a job on the one runner) committed
-with the message; workers send them through the channel at its rate.
+"""The outbox: every outbound message is a row (`Outbox`, a job on the one runner) committed with
+the message; workers send them through the channel at its rate.
 
 How a message goes out:
 
 - `outbox_enqueue` (inside the caller's transaction) adds the row, due now, and kicks the
   channel when the transaction commits.
-- A kick sends one `pump_channel` task, deduplicated: while a kick of the channel is waiting
-  in the broker, more kicks send nothing, so 100,000 queued messages are a handful of broker
+- A kick sends one `pump_channel` task, deduplicated: while a kick of the channel is waiting in
+  the broker, more kicks send nothing, so 100,000 queued messages are a handful of broker
   messages, not 100,000 held by a worker.
-- The pump (`outbox_pump`) loops for a bounded time (`PUMP_SECONDS`): it takes a slot from
-  the channel's shared rate limiter (messaging/rate.py; above the rate it waits, nothing is
+- The pump (`outbox_pump`) loops for a bounded time (MESSAGING_PUMP_SECONDS): it takes a slot
+  from the channel's shared rate limiter (messaging/rate.py; above the rate it waits, nothing is
   dropped), claims the next due row with one conditional UPDATE (queued, or retrying and due;
   oldest first; two pumps never claim the same row, on SQLite too), sends it outside any
-  transaction, and records the outcome in short writes of its own. When it stops with work
-  left it kicks the channel again; when it starts it kicks once more, so a second worker
-  process joins in on a long queue (they share the limiter).
-- A retry's wait is the row's `due_at`, not a Celery task with an ETA held in a worker's
-  memory. The minute's beat (`outbox_tick`) takes up rows whose worker was lost, expires
-  messages past their validity, and kicks every active channel with work due.
+  transaction, and records the outcome in short writes of its own. When it stops with work left
+  it kicks the channel again; when it starts it kicks once more, so a second worker process
+  joins in on a long queue (they share the limiter).
+- A retry's wait is the row's `due_at`, not a Celery task with an ETA held in a worker's memory.
+  The minute's beat (`outbox_tick`) takes up rows whose worker was lost, expires messages past
+  their validity, and kicks every active channel with work due.
 
-Never sent twice: a send is one POST, never repeated by the client. When its outcome is
-unknown (no answer after the request left, a 5xx, a lease that passed while "sending"), the
-row keeps `unknown_since` and the next attempt first looks the message up by its tag. Found:
-accepted. Not found: it waits and looks again, and sends again only once `SETTLE_SECONDS`
-have passed since the unknown outcome with the provider still showing nothing. That is safe
-because the provider lists a message by its tag as soon as it has taken it (Wavix, and the
-sandbox, in the same commit), and a request the provider has not taken by then never will
-be: our side closed the connection when its read timeout (15 s) ran out, well inside the
-window.
+Never sent twice: a send is one POST, never repeated by the client. When its outcome is unknown
+(no answer after the request left, a 5xx, a lease that passed while "sending"), the row keeps
+`unknown_since` and the next attempt first looks the message up by its tag. Found: accepted. Not
+found: it waits and looks again, and sends again only once MESSAGING_UNKNOWN_SETTLE_SECONDS have
+passed since the unknown outcome with the provider still showing nothing. That is safe because
+the provider lists a message by its tag as soon as it has taken it (Wavix, and the sandbox, in
+the same commit), and a request the provider has not taken by then never will be: our side
+closed the connection when its read timeout (15 s) ran out, well inside the window.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ import importlib
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -66,32 +64,23 @@ from .history import message_advance, message_record
 
 log = logging.getLogger(__name__)
 
-# Seconds before each retry after a transient failure (then hourly), up to the validity.
-RETRY_SCHEDULE = (10, 30, 60, 120, 300, 600, 1800)
-RETRY_THEN = 3600
+# The retry schedule, the settle window after an unknown outcome, the lease and the pump's
+# time are settings (MESSAGING_*, portal/settings.py), read where they are used.
 RETRY_AFTER_CAP = 3600
-SETTLE_SECONDS = 60  # after an unknown outcome: how long the provider has to list the message
-LEASE = timedelta(minutes=2)  # a send takes at most the client's timeouts and one lookup
-PUMP_SECONDS = 10.0  # how long one pump task sends before it hands over to a fresh one
+LEASE = timedelta(minutes=2)  # the runner's default; sends use MESSAGING_LEASE_SECONDS
 WAIT_FOR_DUE_SECONDS = 2.0  # a pump sleeps this long at most for a retry coming due
 KICK_TTL = 30  # seconds a kick waiting in the broker holds off further kicks
 WAVIX_MAX_VALIDITY = 259_200  # seconds (3 days): the longest validity Wavix accepts
 DUE_STATES = (JobStatus.QUEUED, JobStatus.RETRYING)
 
 
-def _setting(name: str, default: Any) -> Any:
-    """`settings.MESSAGING_<name>` (portal/settings.py reads them from the environment)."""
-    return getattr(settings, f"MESSAGING_{name}", default)
-
-
 def _lease() -> timedelta:
-    return timedelta(seconds=float(_setting("LEASE_SECONDS", LEASE.total_seconds())))
+    return timedelta(seconds=float(settings.MESSAGING_LEASE_SECONDS))
 
 
 def retry_delay(failed: int, retry_after: float | None = None) -> float:
     """Seconds before the attempt after `failed` failed attempts; never before Retry-After."""
-    schedule = _setting("RETRY_SCHEDULE", RETRY_SCHEDULE)
-    then = _setting("RETRY_THEN", RETRY_THEN)
+    schedule, then = settings.MESSAGING_RETRY_SCHEDULE, settings.MESSAGING_RETRY_THEN
     delay = schedule[failed - 1] if failed <= len(schedule) else then
     if retry_after:
         delay = max(delay, min(float(retry_after), RETRY_AFTER_CAP))
@@ -300,7 +289,7 @@ class OutboxRunner(JobRunner):
             return self.retry_later(message, f"Looking the message up failed: {exc.message}", exc)
         if found is not None:
             return self.accepted(message, found, source=MessageEvent.Source.LOOKUP)
-        settle = float(_setting("UNKNOWN_SETTLE_SECONDS", SETTLE_SECONDS))
+        settle = float(settings.MESSAGING_UNKNOWN_SETTLE_SECONDS)
         settled_at = entry.unknown_since + timedelta(seconds=settle)
         if timezone.now() < settled_at:
             return self.wait_until(
@@ -447,14 +436,15 @@ def _is_active(channel_id: int) -> bool:
 
 
 def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
-    """Sends the channel's due messages at its rate for up to `seconds` (PUMP_SECONDS); kicks
-    the channel again if work is left. The number of sends attempted."""
+    """Sends the channel's due messages at its rate for up to `seconds` (default:
+    MESSAGING_PUMP_SECONDS); kicks the channel again if work is left. The number of sends
+    attempted."""
     _unmark(_marker(channel_id, later=False))
     _unmark(_marker(channel_id, later=True))
     channel = Channel.objects.filter(pk=channel_id).first()
     if channel is None or not channel.is_active:
         return 0
-    budget = seconds if seconds is not None else float(_setting("PUMP_SECONDS", PUMP_SECONDS))
+    budget = seconds if seconds is not None else float(settings.MESSAGING_PUMP_SECONDS)
     deadline = time.monotonic() + budget
     eager = bool(current_app.conf.task_always_eager)
     done = 0

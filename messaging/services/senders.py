@@ -30,7 +30,7 @@ from dids.usage import Use
 from portal import audit
 from portal.jobs.models import ACTIVE_STATES
 from portal.jobs.runner import JobRunner, Outcome
-from portal.phone import region_name, region_of
+from portal.phone import region_name
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound, WavixValidationError
 
@@ -636,7 +636,3 @@ class SenderJobRunner(JobRunner):
                     moved += 1
             SenderId.objects.filter(pk=sender.pk).update(synced_at=timezone.now())
         return moved
-
-
-def home_country(sender: SenderId) -> str | None:
-    return region_of(sender.value) if sender.kind == SenderKind.NUMERIC else None
