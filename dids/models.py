@@ -151,6 +151,12 @@ class Did(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     required_docs = models.JSONField(default=list, blank=True)
     sms_enabled = models.BooleanField(default=False)
+    sms_relay_url = models.CharField(
+        "inbound SMS address",
+        max_length=500,
+        blank=True,
+        help_text="Where Wavix posts the number's inbound messages (its sms_relay_url).",
+    )
     monthly_fee = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     destination = models.JSONField(default=list, blank=True)
     e911_registered = models.BooleanField(default=False)

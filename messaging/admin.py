@@ -6,17 +6,28 @@ from django.contrib import admin
 from portal.admin import ReadOnlyAdmin, field_names
 
 from .models import (
+    CannedReply,
     Channel,
     ChannelLogEntry,
+    Contact,
+    Conversation,
     IdempotencyKey,
+    KeywordReplies,
+    MailNotice,
     Message,
     MessageEvent,
+    MessageQueue,
+    NumberRoute,
     OptOut,
     Outbox,
     RateSlot,
+    RelayJob,
     SenderCountry,
     SenderId,
     SenderJob,
+    TenantWebhook,
+    WebhookAttempt,
+    WebhookDelivery,
     WebhookEvent,
 )
 
@@ -231,3 +242,120 @@ class OptOutAdmin(ReadOnlyAdmin):
     list_select_related = ["tenant"]
     date_hierarchy = "created_at"
     readonly_fields = field_names(OptOut)
+
+
+# --- inbound, routing and conversations ----------------------------------------------------
+# Read-only: each is written by a service with rules an admin form would bypass (a number's
+# rule only for a number of the tenant's pool, a queue's members of the tenant, a webhook's
+# secret shown once, a conversation's owner moved by pickup and transfer), or by a job.
+
+
+@admin.register(RelayJob)
+class RelayJobAdmin(ReadOnlyAdmin):
+    """The pointing of numbers' inbound address on Wavix at the channel's intake."""
+
+    list_display = ["created_at", "account", "status", "numbers_done", "numbers_total", "reason"]
+    list_filter = ["status", "account"]
+    search_fields = ["reason", "error"]
+    list_select_related = ["account"]
+    date_hierarchy = "created_at"
+    fields = field_names(RelayJob)
+
+
+@admin.register(KeywordReplies)
+class KeywordRepliesAdmin(ReadOnlyAdmin):
+    list_display = ["tenant", "updated_at"]
+    list_filter = ["tenant"]
+    search_fields = ["tenant__slug", "tenant__name", "stop_text", "start_text", "help_text"]
+    list_select_related = ["tenant"]
+    fields = field_names(KeywordReplies)
+
+
+@admin.register(MessageQueue)
+class MessageQueueAdmin(ReadOnlyAdmin):
+    list_display = ["name", "tenant", "pickup"]
+    list_filter = ["pickup", "tenant"]
+    search_fields = ["name", "tenant__slug", "tenant__name"]
+    list_select_related = ["tenant"]
+    fields = field_names(MessageQueue)
+
+
+@admin.register(NumberRoute)
+class NumberRouteAdmin(ReadOnlyAdmin):
+    list_display = ["number", "tenant", "destination", "agent", "queue", "endpoint"]
+    list_filter = ["destination", "tenant"]
+    search_fields = ["number", "tenant__slug", "emails"]
+    list_select_related = ["tenant", "agent", "queue", "endpoint"]
+    fields = field_names(NumberRoute)
+
+
+@admin.register(TenantWebhook)
+class TenantWebhookAdmin(ReadOnlyAdmin):
+    """The secret is never shown."""
+
+    list_display = ["name", "tenant", "url", "is_active"]
+    list_filter = ["is_active", "tenant"]
+    search_fields = ["name", "url", "tenant__slug"]
+    list_select_related = ["tenant"]
+    fields = field_names(TenantWebhook, without=("secret",))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "tenant", "endpoint", "event", "status", "response_status"]
+    list_filter = ["status", "event", "tenant"]
+    search_fields = ["event_id", "endpoint__name", "endpoint__url"]
+    list_select_related = ["tenant", "endpoint"]
+    date_hierarchy = "created_at"
+    fields = field_names(WebhookDelivery)
+    show_full_result_count = False
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "tenant", "delivery", "status_code", "error", "duration_ms"]
+    list_filter = ["status_code", "tenant"]
+    search_fields = ["error", "response_body"]
+    list_select_related = ["tenant", "delivery"]
+    date_hierarchy = "at"
+    fields = field_names(WebhookAttempt)
+    show_full_result_count = False
+
+
+@admin.register(MailNotice)
+class MailNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "tenant", "conversation", "status", "due_at", "sent_at"]
+    list_filter = ["status", "tenant"]
+    search_fields = ["recipients"]
+    list_select_related = ["tenant", "conversation"]
+    date_hierarchy = "created_at"
+    fields = field_names(MailNotice)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ["remote", "our_number", "tenant", "state", "assignee", "queue", "unread"]
+    list_filter = ["state", "tenant"]
+    search_fields = ["remote", "our_number", "tenant__slug"]
+    list_select_related = ["tenant", "assignee", "queue"]
+    date_hierarchy = "last_message_at"
+    fields = field_names(Conversation)
+    show_full_result_count = False
+
+
+@admin.register(Contact)
+class ContactAdmin(ReadOnlyAdmin):
+    list_display = ["name", "number", "company", "tenant"]
+    list_filter = ["tenant"]
+    search_fields = ["name", "number", "company", "tenant__slug"]
+    list_select_related = ["tenant"]
+    fields = field_names(Contact)
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(ReadOnlyAdmin):
+    list_display = ["title", "tenant", "updated_at"]
+    list_filter = ["tenant"]
+    search_fields = ["title", "text", "tenant__slug"]
+    list_select_related = ["tenant"]
+    fields = field_names(CannedReply)

@@ -11,3 +11,8 @@ from django.urls import reverse
 def dlr_url(channel) -> str:
     path = reverse("hooks:dlr", kwargs={"token": channel.dlr_token})
     return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def inbound_url(channel) -> str:
+    path = reverse("hooks:inbound", kwargs={"token": channel.inbound_token})
+    return f"{settings.PORTAL_BASE_URL}{path}"

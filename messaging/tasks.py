@@ -75,3 +75,10 @@ def push_opt_out(opt_out_id: int) -> bool:
     from .services.optouts import opt_out_push
 
     return opt_out_push(opt_out_id=opt_out_id)
+
+
+# --- inbound: intake processing, keyword replies, inbound addresses (part A) -----------------
+
+# --- routing: tenant webhook deliveries, e-mails (part B) ------------------------------------
+
+# --- conversations: auto-close (part C) ------------------------------------------------------

@@ -35,6 +35,7 @@ platform_urlpatterns = [
     ),
     path("messages/<int:pk>/", messages.PlatformMessageDetailView.as_view(), name="message_detail"),
     # --- opt-outs -----------------------------------------------------------------------------
+    # --- unrouted inbound messages (numbers no tenant holds) (part B) --------------------------
 ]
 
 tenant_urlpatterns = [
@@ -61,6 +62,9 @@ tenant_urlpatterns = [
     path("opt-outs/import/", optouts.OptOutImportView.as_view(), name="optout_import"),
     path("opt-outs/export/", optouts.OptOutExportView.as_view(), name="optout_export"),
     path("opt-outs/<int:pk>/remove/", optouts.OptOutRemoveView.as_view(), name="optout_remove"),
+    # --- keyword replies (STOP, START, HELP wording) (part A) ----------------------------------
+    # --- number routing, message queues, webhook endpoints, unrouted (part B) -----------------
+    # --- inbox and conversations, contacts, canned replies (part C) ---------------------------
 ]
 
 webhook_urlpatterns = [
@@ -68,4 +72,5 @@ webhook_urlpatterns = [
     path("mms/<str:name>", media.mms_file, name="mms_file"),
     # --- delivery reports ---------------------------------------------------------------------
     path("dlr/<str:token>/", dlr.delivery_report, name="dlr"),
+    # --- inbound messages (part A) ------------------------------------------------------------
 ]

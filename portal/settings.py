@@ -294,6 +294,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.purge_send_leftovers",
         "schedule": timedelta(hours=1),
     },
+    # --- messaging: inbound (part A) --------------------------------------------------------
+    # --- messaging: routing, tenant webhooks, e-mail (part B) -------------------------------
+    # --- messaging: conversations (part C) --------------------------------------------------
 }
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
 # MESSAGING_RETRY_THEN seconds, up to the message's validity; how long a provider has to list a
@@ -313,6 +316,9 @@ MESSAGE_STATUS_LOOKUP_AFTER_MINUTES = env.int("MESSAGE_STATUS_LOOKUP_AFTER_MINUT
 MESSAGING_MEDIA_ROOT = env.str("MESSAGING_MEDIA_ROOT", default="")
 MESSAGING_MEDIA_RETENTION_DAYS = env.int("MESSAGING_MEDIA_RETENTION_DAYS", default=30)
 MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", default=24)
+# --- messaging: inbound (part A) ------------------------------------------------------------
+# --- messaging: routing, tenant webhooks, e-mail (part B) -----------------------------------
+# --- messaging: conversations (part C) ------------------------------------------------------
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")
 

@@ -23,3 +23,5 @@ tenant.register("messages", TenantMessageApiViewSet, basename="tenant-message")
 tenant.register("sender-ids", SenderIdApiViewSet, basename="sender-id")
 # --- opt-outs ------------------------------------------------------------------------------
 tenant.register("opt-outs", OptOutApiViewSet, basename="opt-out")
+# --- conversations (list, detail with messages, reply, assign, close) (part C) -------------
+# --- message queues and number routing rules (part B) --------------------------------------

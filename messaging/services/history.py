@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from ..models import FINAL_STATUSES, STATUS_RANK, Message, MessageEvent, MessageStatus
+from .events import message_status_changed
 
 REASON_LIMIT = 255
 # The statuses whose reason the message itself shows (why it did not arrive); every step's
@@ -67,8 +68,14 @@ def message_advance(
         changes.setdefault("reason", reason[:REASON_LIMIT])
     with scopes_disabled(), transaction.atomic():
         moved = Message.objects.filter(pk=message_id, status__in=behind).update(**changes)
-        message = Message.objects.only("pk", "tenant_id").get(pk=message_id)
+        message = Message.objects.only("pk", "tenant_id", "conversation_id").get(pk=message_id)
         if moved:
+            conversation_id = message.conversation_id
+            transaction.on_commit(
+                lambda: message_status_changed(
+                    message_id=message_id, conversation_id=conversation_id, status=status
+                )
+            )
             MessageEvent.objects.create(
                 message_id=message_id,
                 tenant_id=message.tenant_id,

@@ -27,17 +27,28 @@ from dids.models import (
     SyncRun,
 )
 from messaging.models import (
+    CannedReply,
     Channel,
     ChannelLogEntry,
+    Contact,
+    Conversation,
     IdempotencyKey,
+    KeywordReplies,
+    MailNotice,
     Message,
     MessageEvent,
+    MessageQueue,
+    NumberRoute,
     OptOut,
     Outbox,
     RateSlot,
+    RelayJob,
     SenderCountry,
     SenderId,
     SenderJob,
+    TenantWebhook,
+    WebhookAttempt,
+    WebhookDelivery,
     WebhookEvent,
 )
 from portal.crypto import EncryptedTextField
@@ -167,6 +178,40 @@ def rows(world):
                 kind="register", channel=channel, tenant=tenant, sender=sender, sender_value="x"
             )
             OptOut.objects.create(tenant=tenant, recipient=f"4477009001{i}0", note="asked")
+            # messaging: inbound, routing and conversations
+            RelayJob.objects.create(account=account, numbers_total=1)
+            KeywordReplies.objects.create(tenant=tenant, stop_text=f"Bye {i}")
+            queue = MessageQueue.objects.create(tenant=tenant, name=f"Support {i}")
+            endpoint = TenantWebhook.objects.create(
+                tenant=tenant, name=f"CRM {i}", url="https://crm.example.org/hook", secret="s"
+            )
+            NumberRoute.objects.create(
+                tenant=tenant, number=str(first), destination="queue", queue=queue
+            )
+            delivery = WebhookDelivery.objects.create(
+                tenant=tenant,
+                endpoint=endpoint,
+                event="ping",
+                event_id=f"evt-{i}",
+                payload={},
+                due_at=now,
+                give_up_at=now,
+            )
+            WebhookAttempt.objects.create(delivery=delivery, tenant=tenant, at=now)
+            conversation = Conversation.objects.create(
+                tenant=tenant,
+                channel=channel,
+                our_number=str(first),
+                remote="12125550100",
+                queue=queue,
+                last_message_at=now,
+                changed_at=now,
+            )
+            MailNotice.objects.create(
+                tenant=tenant, conversation=conversation, recipients="a@example.org", due_at=now
+            )
+            Contact.objects.create(tenant=tenant, number="12125550100", name=f"Ann {i}")
+            CannedReply.objects.create(tenant=tenant, title=f"Hours {i}", text="9 to 5")
             made.accounts.append(account)
             made.trunks.append(trunk)
             made.firsts.append(first)
@@ -375,6 +420,18 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.SenderCountry",
         "messaging.SenderJob",
         "messaging.OptOut",
+        # messaging: inbound, routing and conversations
+        "messaging.RelayJob",
+        "messaging.KeywordReplies",
+        "messaging.MessageQueue",
+        "messaging.NumberRoute",
+        "messaging.TenantWebhook",
+        "messaging.WebhookDelivery",
+        "messaging.WebhookAttempt",
+        "messaging.MailNotice",
+        "messaging.Conversation",
+        "messaging.Contact",
+        "messaging.CannedReply",
     }
     client = login(world.support)
     with scopes_disabled():
