@@ -29,7 +29,15 @@ from rest_framework.test import APIClient
 
 from dids.models import E911Address, E911Job, SyncRun
 from dids.services import pool_save
-from messaging.models import Channel, OptOut, SenderCountry, SenderId
+from messaging.models import (
+    Channel,
+    ChannelLogEntry,
+    Message,
+    OptOut,
+    SenderCountry,
+    SenderId,
+    WebhookEvent,
+)
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
@@ -221,6 +229,23 @@ def walk_world(world, sandbox_account):
         )
         SenderCountry.objects.create(sender=sender, tenant=world.a, country="GB")
         OptOut.objects.create(tenant=world.a, recipient="447700900123")
+        # messaging: a channel's test message, debug-log entry and delivery report
+        Message.objects.create(
+            channel=channel,
+            direction="outbound",
+            sender="13125550100",
+            recipient="13125550199",
+            text="Hello",
+            status="sent",
+            tag="walk-test",
+            provider_id="wavix-walk",
+            source="test",
+            created_at=timezone.now(),
+        )
+        ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/messages")
+        WebhookEvent.objects.create(
+            channel=channel, kind="dlr", body="{}", payload={"status": "delivered"}
+        )
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world
