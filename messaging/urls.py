@@ -4,7 +4,7 @@ the providers' webhooks (no login: the token in the URL) under /hooks/."""
 from django.urls import path  # noqa: F401
 
 from messaging.views import channels, compose, media, messages, optouts, senders
-from messaging.webhooks import dlr
+from messaging.webhooks import dlr, inbound
 
 platform_urlpatterns = [
     # --- channels (list, edit, pause, test send, debug log) ----------------------------------
@@ -73,4 +73,5 @@ webhook_urlpatterns = [
     # --- delivery reports ---------------------------------------------------------------------
     path("dlr/<str:token>/", dlr.delivery_report, name="dlr"),
     # --- inbound messages (part A) ------------------------------------------------------------
+    path("inbound/<str:token>/", inbound.inbound_message, name="inbound"),
 ]
