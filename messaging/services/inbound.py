@@ -97,7 +97,7 @@ def _store(event_id: int) -> tuple[Message | None, str]:
     (the event is missing or done: its state) or it failed (marked so)."""
     with transaction.atomic():
         event = (
-            WebhookEvent.objects.select_for_update()
+            WebhookEvent.objects.select_for_update(of=("self",))
             .select_related("channel", "message")
             .filter(pk=event_id, kind=WebhookEvent.Kind.INBOUND)
             .first()

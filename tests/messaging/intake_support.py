@@ -23,7 +23,12 @@ def routed(monkeypatch):
     calls: list = []
 
     def message_route(*, message) -> None:
+        # As part B's does when there is no destination: the message waits, marked unrouted.
+        from messaging.models import Message
+
         calls.append(message)
+        why = Message.Unrouted.NO_OWNER if message.tenant_id is None else "no_destination"
+        Message._base_manager.filter(pk=message.pk).update(unrouted=why)
 
     try:
         from messaging.services import routing
