@@ -17,7 +17,7 @@ from messaging.services.conversations import number_sender
 from messaging.services.keywords import keyword_replies_save
 from messaging.services.sending import message_send
 
-from .intake_support import fixture, receive, routed  # noqa: F401
+from .intake_support import fixture
 
 REMOTE = "16468097065"
 

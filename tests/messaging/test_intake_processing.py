@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from messaging.models import Message, MessageEvent, WebhookEvent
 from messaging.services.inbound import inbound_process, inbound_process_pending
 
-from .intake_support import fixture, post_inbound, receive, routed  # noqa: F401
+from .intake_support import fixture, post_inbound
 
 
 def inbound_to(env, number, **changes):
@@ -36,9 +36,9 @@ def test_a_message_to_a_pooled_number_is_the_owners_received_message(senders_env
     assert message.created_at == datetime(2026, 5, 28, 12, 30, tzinfo=UTC)
     assert message.tag and not message.is_mms
     with scopes_disabled():
-        assert list(MessageEvent.objects.filter(message=message).values_list("status", "source")) == [
-            ("received", "provider")
-        ]
+        assert list(
+            MessageEvent.objects.filter(message=message).values_list("status", "source")
+        ) == [("received", "provider")]
     event = WebhookEvent.objects.get()
     assert event.state == "processed" and event.message == message
     assert f"Message {message.pk} received" in event.note

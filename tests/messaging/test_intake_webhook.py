@@ -13,7 +13,7 @@ from messaging.models import WebhookEvent
 from messaging.services.channels import channel_rotate_token
 from messaging.webhooks.dlr import MAX_BODY
 
-from .intake_support import fixture, post_inbound, receive, routed  # noqa: F401
+from .intake_support import fixture, post_inbound
 from .test_channels_support import make_channel
 
 
