@@ -26,6 +26,17 @@ platform_urlpatterns = [
         name="channel_test_message",
     ),
     path("channels/log/", channels.ChannelLogView.as_view(), name="channel_log"),
+    # inbound addresses: a new inbound token, and "point them here" (part A)
+    path(
+        "channels/<int:pk>/rotate-inbound/",
+        channels.ChannelRotateInboundView.as_view(),
+        name="channel_rotate_inbound",
+    ),
+    path(
+        "channels/<int:pk>/point-here/",
+        channels.ChannelRelayFixView.as_view(),
+        name="channel_relay_fix",
+    ),
     # --- sender IDs (all tenants) -------------------------------------------------------------
     path("sender-ids/", senders.PlatformSenderListView.as_view(), name="sender_list"),
     # --- message log (all tenants) ------------------------------------------------------------

@@ -57,15 +57,11 @@ def _channels() -> dict[int, Channel]:
     return {c.wavix_account_id: c for c in Channel.objects.filter(wavix_account__isnull=False)}
 
 
-def relay_start(
-    *, account: WavixAccount, numbers: Iterable[int], reason: str
-) -> RelayJob | None:
+def relay_start(*, account: WavixAccount, numbers: Iterable[int], reason: str) -> RelayJob | None:
     """One job pointing (or clearing) the account's `numbers` that are not where they should
     be; None when all are. Enqueued when the transaction commits."""
     channel = Channel.objects.filter(wavix_account=account).first()
-    dids = Did.objects.filter(account=account, number__in=sorted(set(numbers))).exclude(
-        wavix_id=""
-    )
+    dids = Did.objects.filter(account=account, number__in=sorted(set(numbers))).exclude(wavix_id="")
     todo = []
     for did in dids.order_by("number"):
         url = wanted_url(channel, did)

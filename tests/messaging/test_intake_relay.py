@@ -127,9 +127,7 @@ def test_a_number_enabled_for_sms_in_a_pool_is_pointed(relay_env, run_tasks):
     assert on_wavix(nanp[0]) == inbound_url(channel)
 
 
-def test_the_sync_stores_the_address_and_points_pooled_numbers_that_have_none(
-    relay_env, run_tasks
-):
+def test_the_sync_stores_the_address_and_points_pooled_numbers_that_have_none(relay_env, run_tasks):
     world, account, channel, sms, plain = relay_env
     with scopes_disabled():
         dids_services.pool_save(tenant=world.a, text=";".join(map(str, sms[:2])))  # no commit
@@ -140,9 +138,9 @@ def test_the_sync_stores_the_address_and_points_pooled_numbers_that_have_none(
     # Pointed elsewhere on purpose, maybe: left alone, shown as drift.
     assert on_wavix(sms[1]) == elsewhere
     assert Did.objects.get(number=sms[1]).sms_relay_url == elsewhere
-    assert list(relay.pointed_elsewhere(account_id=account.pk).values_list("number", flat=True)) == [
-        sms[1]
-    ]
+    assert list(
+        relay.pointed_elsewhere(account_id=account.pk).values_list("number", flat=True)
+    ) == [sms[1]]
 
 
 def test_drift_is_shown_on_the_channel_page_and_pointed_here(relay_env, run_tasks):
