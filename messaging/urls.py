@@ -3,7 +3,7 @@ the providers' webhooks (no login: the token in the URL) under /hooks/."""
 
 from django.urls import path  # noqa: F401
 
-from messaging.views import channels, compose, media, messages, optouts, senders
+from messaging.views import channels, compose, keywords, media, messages, optouts, senders
 from messaging.webhooks import dlr, inbound
 
 platform_urlpatterns = [
@@ -74,6 +74,7 @@ tenant_urlpatterns = [
     path("opt-outs/export/", optouts.OptOutExportView.as_view(), name="optout_export"),
     path("opt-outs/<int:pk>/remove/", optouts.OptOutRemoveView.as_view(), name="optout_remove"),
     # --- keyword replies (STOP, START, HELP wording) (part A) ----------------------------------
+    path("keyword-replies/", keywords.KeywordRepliesView.as_view(), name="keyword_replies"),
     # --- number routing, message queues, webhook endpoints, unrouted (part B) -----------------
     # --- inbox and conversations, contacts, canned replies (part C) ---------------------------
 ]

@@ -10,9 +10,9 @@ from portal import phone
 from portal.forms import Form
 from portal.models import WavixAccount
 
+from .. import allowlist
 from ..models import Channel
 from ..services.channels import TEST_TEXT_LIMIT
-from ..webhooks import allowlist
 
 
 class ChannelForm(Form):

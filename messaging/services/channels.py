@@ -17,9 +17,9 @@ from portal.jobs.models import ACTIVE_STATES
 from portal.models import WavixAccount
 from portal.validation import full_clean
 
+from .. import allowlist
 from ..models import Channel, ChannelKind, Message, MessageSource, Outbox, new_token
 from ..providers import provider_class
-from ..webhooks import allowlist
 
 # The settings a system administrator edits, with the bounds the form and the API share.
 SETTINGS = (

@@ -13,10 +13,10 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .. import allowlist
 from ..models import Channel, WebhookEvent
 from ..providers import provider_for
 from ..providers.errors import BadPayload
-from . import allowlist
 
 log = logging.getLogger(__name__)
 
