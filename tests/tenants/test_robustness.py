@@ -29,7 +29,15 @@ from rest_framework.test import APIClient
 
 from dids.models import E911Address, E911Job, SyncRun
 from dids.services import pool_save
-from messaging.models import Channel, OptOut, SenderCountry, SenderId
+from messaging.models import (
+    Channel,
+    KeywordReplies,
+    OptOut,
+    RelayJob,
+    SenderCountry,
+    SenderId,
+    WebhookEvent,
+)
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
@@ -221,6 +229,14 @@ def walk_world(world, sandbox_account):
         )
         SenderCountry.objects.create(sender=sender, tenant=world.a, country="GB")
         OptOut.objects.create(tenant=world.a, recipient="447700900123")
+        # messaging: intake (part A) - the keyword wording, an inbound event, a relay job
+        KeywordReplies.objects.create(tenant=world.a, help_text="Acme help")
+        WebhookEvent.objects.create(
+            channel=channel, kind="inbound", body="{}", payload={}, dedupe_key="walk-1"
+        )
+        RelayJob.objects.create(
+            account=account, numbers=[{"number": "16468097060", "url": ""}], numbers_total=1
+        )
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world
