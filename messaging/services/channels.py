@@ -97,7 +97,18 @@ def channel_create(*, wavix_account: WavixAccount, **fields: Any) -> Channel:
             }
         )
     channel = Channel(kind=ChannelKind.WAVIX, wavix_account=wavix_account, **fields)
-    return _save(channel)
+    _save(channel)
+    # The account's pooled SMS numbers start receiving here (those the inventory has).
+    transaction.on_commit(lambda: _point_numbers(channel.pk))
+    return channel
+
+
+def _point_numbers(channel_id: int) -> None:
+    from .relay import relay_fix_drift
+
+    channel = Channel.objects.filter(pk=channel_id).select_related("wavix_account").first()
+    if channel is not None:
+        relay_fix_drift(channel=channel)
 
 
 @transaction.atomic

@@ -114,9 +114,20 @@ def _store(event_id: int) -> tuple[Message | None, str]:
             _finish(event.pk, WebhookEvent.State.FAILED, f"Not processed: {exc}")
             return None, WebhookEvent.State.FAILED
         message, made = _message(event, inbound)
-        note = keyword_handle(message=message) if made else ""
+        note = _keywords(message) if made else ""
         WebhookEvent.objects.filter(pk=event.pk).update(message=message, note=note[:255])
     return message, note
+
+
+def _keywords(message: Message) -> str:
+    """The keyword handling's note. Its own savepoint: whatever goes wrong in it, the message
+    is kept and routed, and the event says why no reply went."""
+    try:
+        with transaction.atomic():
+            return keyword_handle(message=message)
+    except Exception as exc:
+        log.exception("keywords of inbound message %s not handled", message.pk)
+        return f"Keywords not handled: {type(exc).__name__}: {exc}"
 
 
 def _routed(message: Message) -> bool:

@@ -166,3 +166,19 @@ def test_the_drift_button_is_for_system_administrators_only(relay_env):
     response = login(world.admin_a).post(reverse("platform:channel_relay_fix", args=[channel.pk]))
     assert response.status_code in (403, 404)
     assert not RelayJob.objects.exists()
+
+
+def test_a_new_channel_points_the_pooled_sms_numbers_at_itself(world, sandbox_account, run_tasks):
+    from messaging.services.channels import channel_create
+
+    seed_account(account=sandbox_account.sandbox, purchased=20)
+    run_tasks(dids_services.sync_start, account=sandbox_account)
+    sms = sorted(
+        Did.objects.filter(account=sandbox_account, sms_enabled=True).values_list(
+            "number", flat=True
+        )
+    )
+    give(world.a, sms[:2], run_tasks)  # no channel yet: nothing to point at
+    assert not RelayJob.objects.exists()
+    channel = run_tasks(channel_create, wavix_account=sandbox_account, name="Wavix new")
+    assert [on_wavix(n) for n in sms[:2]] == [inbound_url(channel)] * 2
