@@ -14,3 +14,9 @@ class MessagingConfig(AppConfig):
         from .services.senders import sender_number_uses
 
         usage.register(sender_number_uses)
+        # --- inbound addresses: numbers entering and leaving pools (part A) ----------------
+        from dids import listeners
+
+        from .services.relay import on_numbers_changed
+
+        listeners.register(on_numbers_changed)

@@ -79,6 +79,29 @@ def push_opt_out(opt_out_id: int) -> bool:
 
 # --- inbound: intake processing, keyword replies, inbound addresses (part A) -----------------
 
+
+@shared_task(name="messaging.tasks.process_inbound")
+def process_inbound(event_id: int) -> str:
+    from .services.inbound import inbound_process
+
+    return inbound_process(event_id=event_id)
+
+
+@shared_task(name="messaging.tasks.process_pending_inbound")
+def process_pending_inbound() -> int:
+    """Inbound events whose task was lost (the worker died) are processed again."""
+    from .services.inbound import inbound_process_pending
+
+    return inbound_process_pending()
+
+
+@shared_task(name="messaging.tasks.run_relay_job")
+def run_relay_job(job_id: int, attempt: int | None = None) -> str:
+    from .services.relay import RelayRunner
+
+    return RelayRunner.run(job_id, attempt)
+
+
 # --- routing: tenant webhook deliveries, e-mails (part B) ------------------------------------
 
 # --- conversations: auto-close (part C) ------------------------------------------------------

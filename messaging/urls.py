@@ -3,8 +3,8 @@ the providers' webhooks (no login: the token in the URL) under /hooks/."""
 
 from django.urls import path  # noqa: F401
 
-from messaging.views import channels, compose, media, messages, optouts, senders
-from messaging.webhooks import dlr
+from messaging.views import channels, compose, keywords, media, messages, optouts, senders
+from messaging.webhooks import dlr, inbound
 
 platform_urlpatterns = [
     # --- channels (list, edit, pause, test send, debug log) ----------------------------------
@@ -26,6 +26,17 @@ platform_urlpatterns = [
         name="channel_test_message",
     ),
     path("channels/log/", channels.ChannelLogView.as_view(), name="channel_log"),
+    # inbound addresses: a new inbound token, and "point them here" (part A)
+    path(
+        "channels/<int:pk>/rotate-inbound/",
+        channels.ChannelRotateInboundView.as_view(),
+        name="channel_rotate_inbound",
+    ),
+    path(
+        "channels/<int:pk>/point-here/",
+        channels.ChannelRelayFixView.as_view(),
+        name="channel_relay_fix",
+    ),
     # --- sender IDs (all tenants) -------------------------------------------------------------
     path("sender-ids/", senders.PlatformSenderListView.as_view(), name="sender_list"),
     # --- message log (all tenants) ------------------------------------------------------------
@@ -63,6 +74,7 @@ tenant_urlpatterns = [
     path("opt-outs/export/", optouts.OptOutExportView.as_view(), name="optout_export"),
     path("opt-outs/<int:pk>/remove/", optouts.OptOutRemoveView.as_view(), name="optout_remove"),
     # --- keyword replies (STOP, START, HELP wording) (part A) ----------------------------------
+    path("keyword-replies/", keywords.KeywordRepliesView.as_view(), name="keyword_replies"),
     # --- number routing, message queues, webhook endpoints, unrouted (part B) -----------------
     # --- inbox and conversations, contacts, canned replies (part C) ---------------------------
 ]
@@ -73,4 +85,5 @@ webhook_urlpatterns = [
     # --- delivery reports ---------------------------------------------------------------------
     path("dlr/<str:token>/", dlr.delivery_report, name="dlr"),
     # --- inbound messages (part A) ------------------------------------------------------------
+    path("inbound/<str:token>/", inbound.inbound_message, name="inbound"),
 ]

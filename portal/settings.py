@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     # --- messaging: inbound (part A) --------------------------------------------------------
+    # Inbound events whose processing task was lost (a worker died) are processed again.
+    "messaging-inbound-pending": {
+        "task": "messaging.tasks.process_pending_inbound",
+        "schedule": timedelta(minutes=2),
+    },
     # --- messaging: routing, tenant webhooks, e-mail (part B) -------------------------------
     # --- messaging: conversations (part C) --------------------------------------------------
 }

@@ -18,7 +18,7 @@ from portal.wavix.client import WavixClient
 from portal.wavix.retry import WAVIX_TASKS, RetryPolicy
 from tenants.models import Tenant, User
 
-from .. import usage
+from .. import listeners, usage
 from ..models import Did, NumberOrder
 from ..ranges import Pool
 from .pools import find_conflicts, pool_add_numbers
@@ -272,6 +272,8 @@ def _sms(order: NumberOrder, client: WavixClient, progress=None) -> str:
             for did in batch:  # each save is recorded by the audit log's signal
                 did.sms_enabled = bool(by_id.get(did.wavix_id, {}).get("sms_enabled", True))
                 did.save(update_fields=["sms_enabled", "updated_at"])
+            enabled = tuple(d.number for d in batch if d.sms_enabled)
+            listeners.announce(listeners.NumbersChanged(sms_enabled=enabled))
         order.payload = {**order.payload, "done": start + len(batch)}
         if progress is not None:
             progress(payload=order.payload)

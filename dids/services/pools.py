@@ -19,7 +19,7 @@ from portal import phone
 from portal.validation import full_clean
 from tenants.models import Tenant
 
-from .. import usage
+from .. import listeners, usage
 from ..models import Did, DidPool, NumberRange
 from ..ranges import Pool, PoolSyntaxError, Span
 from ..selectors import chunked_spans_q
@@ -184,6 +184,8 @@ def pool_save(
             full_clean(pool)
             pool.save()
             _write_ranges(pool, preview)
+            entered, left = preview.old.diff(preview.new)
+            listeners.announce(listeners.NumbersChanged(entered=entered, left=left))
     except (IntegrityError, OperationalError) as exc:
         # A concurrent edit took some of these numbers between our check and our insert: the
         # exclusion constraint refuses ours, or (two inserts each waiting on the other's
@@ -209,7 +211,9 @@ def pool_delete(*, pool: DidPool) -> None:
         in_use = usage.uses_of(pool.tenant, current_pool(pool))
         if in_use:
             raise ValidationError({"numbers": [f"+{u.number} is in use: {u.what}" for u in in_use]})
+        left = current_pool(pool)
         pool.delete()
+        listeners.announce(listeners.NumbersChanged(left=left))
 
 
 def pool_add_numbers(*, tenant: Tenant, numbers: list[int], name: str = "Direct") -> DidPool:

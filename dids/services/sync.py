@@ -22,6 +22,7 @@ from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
 from tenants.models import User
 
+from .. import listeners
 from ..models import ONE_AT_A_TIME, Did, SyncRun
 
 # Fields the sync owns; everything else on Did (e911_registered) belongs to other features.
@@ -39,6 +40,7 @@ SYNCED_FIELDS = (
     "label",
     "paid_until",
     "released_at",
+    "sms_relay_url",
 )
 RELEASE_CHUNK = 1000
 
@@ -75,6 +77,7 @@ def fields_from_wavix(item: dict, account: WavixAccount, doc_titles: dict[str, s
         "label": item.get("label") or "",
         "paid_until": _date(item.get("paid_until")),
         "released_at": None,
+        "sms_relay_url": str(item.get("sms_relay_url") or "")[:500],
     }
 
 
@@ -194,3 +197,6 @@ class SyncRunner(JobRunner):
     def perform(self) -> None:
         run = self.job
         run_sync(run, WavixClient.for_account(run.account), progress=self.progress)
+        # Outside any transaction: the listeners hear it at once (e.g. messaging points the
+        # pooled numbers that have no inbound address yet).
+        listeners.announce(listeners.NumbersChanged(synced_account_id=run.account_id))

@@ -10,6 +10,7 @@ from portal import phone
 from portal.forms import Form
 from portal.models import WavixAccount
 
+from .. import allowlist
 from ..models import Channel
 from ..services.channels import TEST_TEXT_LIMIT
 
@@ -55,6 +56,29 @@ class ChannelForm(Form):
     debug_log = forms.BooleanField(
         label="Debug log", required=False, help_text=Channel.debug_log.field.help_text
     )
+    inbound_allowlist = forms.CharField(
+        label="Inbound source addresses",
+        required=False,
+        max_length=allowlist.MAX_LINES * (allowlist.MAX_LINE + 1),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": allowlist.WAVIX_CALLBACK_ADDRESS,
+                "spellcheck": "false",
+            }
+        ),
+        help_text="Addresses or networks (CIDR) allowed to post inbound messages and delivery "
+        f"reports, one per line; blank: any address. Wavix posts from "
+        f"{allowlist.WAVIX_CALLBACK_ADDRESS}.",
+    )
+
+    def clean_inbound_allowlist(self) -> str:
+        text = self.cleaned_data.get("inbound_allowlist") or ""
+        try:
+            allowlist.parse(text)
+        except allowlist.AllowlistError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return text
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

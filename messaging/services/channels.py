@@ -17,11 +17,21 @@ from portal.jobs.models import ACTIVE_STATES
 from portal.models import WavixAccount
 from portal.validation import full_clean
 
+from .. import allowlist
 from ..models import Channel, ChannelKind, Message, MessageSource, Outbox, new_token
 from ..providers import provider_class
 
 # The settings a system administrator edits, with the bounds the form and the API share.
-SETTINGS = ("name", "is_active", "rate", "validity_days", "max_segments", "media_text", "debug_log")
+SETTINGS = (
+    "name",
+    "is_active",
+    "rate",
+    "validity_days",
+    "max_segments",
+    "media_text",
+    "debug_log",
+    "inbound_allowlist",
+)
 MIN_RATE, MAX_RATE = Decimal("0.01"), Decimal("100")
 MAX_VALIDITY_DAYS = 14
 MAX_SEGMENTS = 30
@@ -50,6 +60,13 @@ def _check_settings(channel: Channel) -> None:
         errors["max_segments"] = (
             f"The maximum segments “{channel.max_segments}” must be between 1 and {MAX_SEGMENTS}."
         )
+    try:
+        networks = allowlist.parse(channel.inbound_allowlist)
+    except allowlist.AllowlistError as exc:
+        errors["inbound_allowlist"] = str(exc)
+    else:
+        # Stored one network per line, as the webhooks read it.
+        channel.inbound_allowlist = "\n".join(str(n) for n in networks)
     taken = Channel.objects.filter(name=channel.name).exclude(pk=channel.pk).exists()
     if taken:
         errors["name"] = f"A channel named “{channel.name}” exists already; choose another name."
@@ -80,7 +97,18 @@ def channel_create(*, wavix_account: WavixAccount, **fields: Any) -> Channel:
             }
         )
     channel = Channel(kind=ChannelKind.WAVIX, wavix_account=wavix_account, **fields)
-    return _save(channel)
+    _save(channel)
+    # The account's pooled SMS numbers start receiving here (those the inventory has).
+    transaction.on_commit(lambda: _point_numbers(channel.pk))
+    return channel
+
+
+def _point_numbers(channel_id: int) -> None:
+    from .relay import relay_fix_drift
+
+    channel = Channel.objects.filter(pk=channel_id).select_related("wavix_account").first()
+    if channel is not None:
+        relay_fix_drift(channel=channel)
 
 
 @transaction.atomic

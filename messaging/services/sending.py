@@ -72,12 +72,18 @@ def message_send(
     files: Sequence = (),
     source: str,
     actor=None,
+    ignore_opt_out: bool = False,
 ) -> Message:
     """Queues one SMS (MMS with `media` URLs or uploaded `files`) from the tenant's sender ID
     to `recipient`. Raises ValidationError keyed by field (`sender_id`, `recipient`, `text`,
-    `media`, `files`) naming the value and the rule; nothing is kept when it does."""
+    `media`, `files`) naming the value and the rule; nothing is kept when it does.
+
+    `ignore_opt_out` is for keyword replies only: the confirmation of a STOP goes to the
+    recipient who just opted out (carriers require it); every other check still applies."""
     if source not in MessageSource.values:
         raise ValueError(f"unknown message source {source!r}")
+    if ignore_opt_out and source != MessageSource.KEYWORD:
+        raise ValueError("only a keyword reply may be sent past an opt-out")
     text = "" if text is None else str(text)
     with scope(tenant=tenant):
         checked = _check(
@@ -87,6 +93,7 @@ def message_send(
             text=text,
             media=media,
             files=files,
+            ignore_opt_out=ignore_opt_out,
         )
         stored = [mms_files.store(f) for f in checked.files]
         try:
@@ -132,7 +139,7 @@ def _queue(tenant, checked: _Checked, text, urls, source, actor) -> Message:
     return message
 
 
-def _check(*, tenant, sender_id, recipient, text, media, files) -> _Checked:
+def _check(*, tenant, sender_id, recipient, text, media, files, ignore_opt_out=False) -> _Checked:
     if not tenant.is_active:
         raise ValidationError(
             f"“{tenant.name}” is suspended: it cannot send messages until it is reactivated."
@@ -155,7 +162,7 @@ def _check(*, tenant, sender_id, recipient, text, media, files) -> _Checked:
         refusal = sender_refusal(sender=sender, country=country)
         if refusal:
             errors.setdefault("sender_id", []).append(refusal)
-    if sender is not None and number:
+    if sender is not None and number and not ignore_opt_out:
         opted = opt_out_for(tenant=tenant, sender=sender.value, recipient=number)
         if opted is not None:
             which = f"from {sender}" if opted.sender else "from any of your senders"

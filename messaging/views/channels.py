@@ -28,10 +28,13 @@ from portal.views.base import (
 from ..filters.channel_log import ChannelLogFilter
 from ..filters.channels import ChannelFilter
 from ..forms.channels import ChannelForm, TestSendForm
-from ..hooks import dlr_url
+from ..hooks import dlr_url, inbound_url
 from ..models import Channel, ChannelLogEntry, Message, MessageEvent, MessageSource, Outbox
 from ..services import channels as services
+from ..services import relay
 from ..services.channels import SETTINGS, channel_numbers
+
+DRIFT_PAGE = 25
 
 
 def channel_or_404(pk) -> Channel:
@@ -84,7 +87,23 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         if self.channel is not None:
             context["dlr_url"] = dlr_url(self.channel)
             context["numbers"] = channel_numbers(self.channel)[:50]
+            context.update(self.inbound_context())
         return context
+
+    def inbound_context(self) -> dict:
+        """The inbound address, the drift (pooled SMS numbers pointing elsewhere or nowhere,
+        paginated) and the latest inbound-address jobs."""
+        from django.conf import settings
+        from django.core.paginator import Paginator
+
+        drift = relay.pointed_elsewhere(account_id=self.channel.wavix_account_id)
+        page = Paginator(drift, DRIFT_PAGE).get_page(self.request.GET.get("drift_page"))
+        return {
+            "inbound_url": inbound_url(self.channel),
+            "drift_page": page,
+            "relay_jobs": relay.relay_jobs_of(self.channel)[:3],
+            "sandbox_enabled": settings.WAVIX_SANDBOX_ENABLED,
+        }
 
     def perform(self, form):
         if self.channel is None:
@@ -128,6 +147,25 @@ class ChannelRotateTokenView(ChannelActionView):
 
     def act(self, obj):
         return services.channel_rotate_token(channel=obj, which="dlr")
+
+
+class ChannelRotateInboundView(ChannelActionView):
+    success_message = (
+        "Channel “{obj}” has a new inbound address; its pooled numbers are being pointed at it."
+    )
+
+    def act(self, obj):
+        channel = services.channel_rotate_token(channel=obj, which="inbound")
+        relay.relay_fix_drift(channel=channel)
+        return channel
+
+
+class ChannelRelayFixView(ChannelActionView):
+    success_message = "Pointing the numbers of “{obj}” here: the job's progress is below."
+
+    def act(self, obj):
+        relay.relay_fix_drift(channel=obj)
+        return obj
 
 
 class ChannelDeleteView(ChannelActionView):

@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .. import allowlist
 from ..models import Channel, WebhookEvent
 from ..providers import provider_for
 from ..providers.errors import BadPayload
@@ -23,8 +24,15 @@ MAX_BODY = 64 * 1024  # bytes: a delivery report is well under 1 KiB
 MAX_TOKEN = 64
 
 
+def quiet(response: JsonResponse) -> JsonResponse:
+    """Kept out of Django's request log, whose line would carry the URL's secret token; the
+    webhooks log their own line, naming the channel instead."""
+    response._has_been_logged = True
+    return response
+
+
 def _bad(field: str, rule: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": f"{field}: {rule}", "field": field}, status=status)
+    return quiet(JsonResponse({"error": f"{field}: {rule}", "field": field}, status=status))
 
 
 def _read_body(request) -> bytes | None:
@@ -38,6 +46,35 @@ def _read_body(request) -> bytes | None:
         return None
     body = request.read(MAX_BODY + 1)
     return None if len(body) > MAX_BODY else body
+
+
+def source_refused(request, channel: Channel) -> JsonResponse | None:
+    """403 naming the address when the channel's allowlist does not hold it (checked before
+    the body is read, so nothing from elsewhere is stored). The log line names the channel,
+    never the token in the URL."""
+    address = request.META.get("REMOTE_ADDR") or ""
+    if allowlist.allows(channel.inbound_allowlist, address):
+        return None
+    log.warning("webhook from %s refused: not in the allowlist of channel %s", address, channel.pk)
+    rule = f"{address or 'unknown'} is not in the channel's allowlist"
+    return _bad("remote_addr", rule, status=403)
+
+
+def read_json(request) -> tuple[str, object] | JsonResponse:
+    """(the body's text, its JSON), or the answer refusing it: 413 past MAX_BODY, 400 for
+    what is not a JSON document in UTF-8 or holds a NUL character."""
+    body = _read_body(request)
+    if body is None:
+        return _bad("body", f"must be at most {MAX_BODY // 1024} KiB", status=413)
+    try:
+        text = body.decode("utf-8")
+        payload = json.loads(text, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _bad("body", "must be a JSON object (UTF-8)")
+    if "\x00" in text or "\\u0000" in text:
+        # PostgreSQL keeps no NUL character in text or JSON: refused, not a 500.
+        return _bad("body", "must not contain NUL characters")
+    return text, payload
 
 
 def _no_constant(name: str):
@@ -58,22 +95,17 @@ def delivery_report(request, token: str):
     channel = Channel.objects.filter(dlr_token=token).first()
     if channel is None:
         raise Http404
-    body = _read_body(request)
-    if body is None:
-        return _bad("body", f"must be at most {MAX_BODY // 1024} KiB", status=413)
-    try:
-        text = body.decode("utf-8")
-        payload = json.loads(text, parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _bad("body", "must be a JSON object (UTF-8)")
-    if "\x00" in text or "\\u0000" in text:
-        # PostgreSQL keeps no NUL character in text or JSON: refused, not a 500.
-        return _bad("body", "must not contain NUL characters")
+    if (refused := source_refused(request, channel)) is not None:
+        return refused
+    read = read_json(request)
+    if isinstance(read, JsonResponse):
+        return read
+    text, payload = read
     try:
         provider_for(channel).parse_delivery_report(payload)
     except BadPayload as exc:
         log.info("bad delivery report on channel %s: %s", channel.pk, exc)
-        return JsonResponse({"error": str(exc), "field": exc.field}, status=400)
+        return quiet(JsonResponse({"error": str(exc), "field": exc.field}, status=400))
     with transaction.atomic():
         event = WebhookEvent.objects.create(
             channel=channel,

@@ -6,7 +6,18 @@ from django.urls import path, re_path
 
 from .errors import not_found
 from .http import endpoint
-from .views import buy, cdrs, e911, messages, numbers, operator, profile, senders, trunks
+from .views import (
+    buy,
+    cdrs,
+    e911,
+    messages,
+    numbers,
+    operator,
+    profile,
+    senders,
+    simulate,
+    trunks,
+)
 from .views import validation as validator
 
 app_name = "wavix_sandbox"
@@ -59,6 +70,12 @@ urlpatterns = [
     path("v1/validation", validator.validation, name="validation"),
     path("v1/validation/<str:request_id>", validator.validation_results, name="validation_results"),
     path("_operator/inbound", operator.inbound_view, name="operator_inbound"),
+    # The page a visitor of `make run` sends an inbound message from (signed-in users).
+    path(
+        "_operator/simulate-inbound/",
+        simulate.SimulateInboundView.as_view(),
+        name="simulate_inbound",
+    ),
     path("_operator/faults", operator.faults_view, name="operator_faults"),
     path(
         "_operator/trunks/<int:trunk_id>/review",

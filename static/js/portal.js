@@ -52,3 +52,12 @@ document.addEventListener("htmx:configRequest", (event) => {
   const [name, key] = spec.split(":");
   event.detail.parameters[name] = select.selectedOptions[0]?.dataset[key] ?? "";
 });
+
+// A field whose request sends its value under another name: data-param-as="text" lets the
+// keyword-replies boxes (stop_text, help_text…) use the compose page's segment counter.
+document.addEventListener("htmx:configRequest", (event) => {
+  const field = event.detail.elt;
+  const name = field.dataset?.paramAs;
+  if (!name || !("value" in field)) return;
+  event.detail.parameters[name] = field.value;
+});

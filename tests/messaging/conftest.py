@@ -11,6 +11,9 @@ from dids.models import Did
 from messaging.models import Channel
 from sandbox.wavix.seed import seed_account
 
+# messaging: intake (part A) - the inbound tests' fixtures (routing stood in for, receive)
+from .intake_support import receive, routed  # noqa: F401
+
 
 @pytest.fixture
 def senders_env(world, sandbox_account, run_tasks):

@@ -139,6 +139,51 @@ def main() -> None:
 
         return wait(outcome, state["started"]), status_of(Message, sent.pk, "reason")
 
+    def inbound():
+        """An SMS arriving at one of Acme's numbers, as Wavix's operator delivers it (the
+        sandbox's operator action): posted to the number's inbound address, which the portal
+        pointed at its channel by itself (the relay job after the demo's sync), and stored by
+        the worker as a received message of Acme."""
+        import requests
+        from django.conf import settings
+        from django.urls import reverse
+
+        from dids.models import NumberRange
+        from messaging.models import Channel
+
+        # The path only: bin/run gives the portal its base URL (its port), this process not.
+        channel = Channel.objects.get(wavix_account=account)
+        wanted = reverse("hooks:inbound", kwargs={"token": channel.inbound_token})
+        with scopes_disabled():
+            ranges = NumberRange.objects.filter(tenant=acme)
+            pooled = Did.objects.filter(account=account, sms_enabled=True, status="active")
+            number = pooled.in_ranges_of(ranges).order_by("number").first()
+
+        def pointed():
+            done = Did.objects.filter(pk=number.pk, sms_relay_url__endswith=wanted).exists()
+            return "succeeded" if done else "pointing"
+
+        if wait(pointed, state["started"]) != "succeeded":
+            return "failed", f"+{number.number} was not pointed at {wanted}"
+        text = f"Smoke inbound {time.time():.3f}"
+        answer = requests.post(
+            f"{account.base_url}/_operator/inbound",
+            json={"to": str(number.number), "from": "+16468097065", "text": text},
+            headers={"Authorization": f"Bearer {settings.WAVIX_SANDBOX_API_KEY}"},
+            timeout=10,
+        )
+        if answer.status_code != 201:
+            return "failed", f"the sandbox's operator answered {answer.status_code}"
+
+        def arrived():
+            with scopes_disabled():
+                found = Message.objects.filter(
+                    tenant=acme, direction="inbound", status="received", text=text
+                ).exists()
+            return "succeeded" if found else "waiting"
+
+        return wait(arrived, state["started"]), ""
+
     flows = [
         ("inventory sync", sync),
         ("buy a number", buy),
@@ -147,6 +192,7 @@ def main() -> None:
         ("trunk create", lambda: trunk({})),
         ("trunk push", lambda: trunk({"max_channels": 12})),
         ("message and its delivery report", message),
+        ("inbound message received", inbound),
     ]
     for name, flow in flows:
         state["started"] = time.monotonic()

@@ -34,6 +34,7 @@ FLOWS = [
     "trunk create",
     "trunk push",
     "message and its delivery report",
+    "inbound message received",
 ]
 
 

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
-from messaging.models import Channel, Message, OptOut, SenderId
+from messaging.models import Channel, KeywordReplies, Message, OptOut, SenderId
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
@@ -83,6 +83,8 @@ def objects_of_b(world) -> dict:
             tenant=world.b, channel=channel, kind="alphanumeric", value="Globex"
         )
         opt_out = OptOut.objects.create(tenant=world.b, recipient="447700900123")
+        # messaging: intake (part A)
+        keyword_replies = KeywordReplies.objects.create(tenant=world.b, help_text="Globex help")
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -98,6 +100,7 @@ def objects_of_b(world) -> dict:
             Message: message(world.b, text="Globex's message"),
             SenderId: sender,
             OptOut: opt_out,
+            KeywordReplies: keyword_replies,
         }
 
 

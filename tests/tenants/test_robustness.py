@@ -32,8 +32,10 @@ from dids.services import pool_save
 from messaging.models import (
     Channel,
     ChannelLogEntry,
+    KeywordReplies,
     Message,
     OptOut,
+    RelayJob,
     SenderCountry,
     SenderId,
     WebhookEvent,
@@ -245,6 +247,14 @@ def walk_world(world, sandbox_account):
         ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/messages")
         WebhookEvent.objects.create(
             channel=channel, kind="dlr", body="{}", payload={"status": "delivered"}
+        )
+        # messaging: intake (part A) - the keyword wording, an inbound event, a relay job
+        KeywordReplies.objects.create(tenant=world.a, help_text="Acme help")
+        WebhookEvent.objects.create(
+            channel=channel, kind="inbound", body="{}", payload={}, dedupe_key="walk-1"
+        )
+        RelayJob.objects.create(
+            account=account, numbers=[{"number": "16468097060", "url": ""}], numbers_total=1
         )
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)

@@ -73,7 +73,10 @@ def number_changes(account: SandboxAccount, params: Params) -> NumberChanges:
             changes.values[flag] = params.bool(flag)
     for url in ("sms_relay_url", "call_status_url"):
         if params.has(url):
-            changes.values[url] = params.url(url)
+            # A blank address clears it, as blanking the field does in Wavix's own portal (the
+            # number then falls back to the account's default).
+            blank = params.str(url) == ""
+            changes.values[url] = None if blank else params.url(url)
     if params.has("transcription_threshold"):
         changes.values["transcription_threshold"] = params.int(
             "transcription_threshold", minimum=0, maximum=3600

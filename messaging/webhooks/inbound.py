@@ -1,0 +1,87 @@
+"""The inbound-message webhook: /hooks/inbound/<token>/ (no login; the token in the address
+names the channel). Checked in this order, each refusal storing nothing: the token (404), the
+channel's source-address allowlist (403), the body's size (413) and shape (400 naming the
+field). A good message is stored as it arrived and answered 200 at once; it is processed after
+the commit by a task. The provider's retry of a message it already delivered (the same message
+id) is answered 200 too, and stored once: the event's unique dedupe key settles it."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ..models import Channel, Message, WebhookEvent
+from ..providers import provider_for
+from ..providers.base import InboundMessage
+from ..providers.errors import BadPayload
+from .dlr import MAX_TOKEN, _bad, quiet, read_json, source_refused
+
+log = logging.getLogger(__name__)
+
+MAX_ID = Message._meta.get_field("provider_id").max_length
+MAX_NUMBER = Message._meta.get_field("recipient").max_length
+
+
+def _check(inbound: InboundMessage) -> tuple[str, str] | None:
+    """(field, rule) for what the provider's parser lets through but a message cannot hold."""
+    if len(inbound.provider_id) > MAX_ID:
+        return "message_id", f"must be at most {MAX_ID} characters"
+    if not inbound.recipient.isascii() or not inbound.recipient.isdigit():
+        return "to", "must be a phone number in E.164 (digits, an optional +)"
+    if len(inbound.recipient) > MAX_NUMBER:
+        return "to", f"must be at most {MAX_NUMBER} digits"
+    if not inbound.sender or len(inbound.sender) > MAX_NUMBER:
+        return "from", f"must be a phone number or a name of at most {MAX_NUMBER} characters"
+    if not inbound.sender.isprintable():
+        return "from", "must hold printable characters only"
+    return None
+
+
+def _enqueue(event_id: int) -> None:
+    from ..tasks import process_inbound
+
+    process_inbound.delay(event_id)
+
+
+@csrf_exempt
+@require_POST
+def inbound_message(request, token: str):
+    if len(token) > MAX_TOKEN:
+        raise Http404
+    channel = Channel.objects.filter(inbound_token=token).first()
+    if channel is None:
+        raise Http404
+    if (refused := source_refused(request, channel)) is not None:
+        return refused
+    read = read_json(request)
+    if isinstance(read, JsonResponse):
+        return read
+    text, payload = read
+    try:
+        inbound = provider_for(channel).parse_inbound(payload)
+    except BadPayload as exc:
+        log.info("bad inbound message on channel %s: %s", channel.pk, exc)
+        return quiet(JsonResponse({"error": str(exc), "field": exc.field}, status=400))
+    if (problem := _check(inbound)) is not None:
+        return _bad(*problem)
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                channel=channel,
+                kind=WebhookEvent.Kind.INBOUND,
+                remote_addr=request.META.get("REMOTE_ADDR") or None,
+                body=text,
+                payload=payload,
+                dedupe_key=inbound.provider_id,
+            )
+            event_id = event.pk
+            transaction.on_commit(lambda: _enqueue(event_id))
+    except IntegrityError:
+        # The provider retried a message it delivered already (its answer got lost).
+        log.info("inbound message %s on channel %s again", inbound.provider_id, channel.pk)
+        return JsonResponse({"ok": True, "duplicate": True})
+    return JsonResponse({"ok": True, "event": event_id})
