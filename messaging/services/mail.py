@@ -10,7 +10,6 @@ repeated blindly (it may have sent). An SMTP error is tried again (30 s, doublin
 from __future__ import annotations
 
 import smtplib
-import socket
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,8 +63,9 @@ def mail_notices_due() -> int:
     now = timezone.now()
     with scopes_disabled():
         due = list(
-            MailNotice.objects.filter(status=MailNotice.Status.QUEUED, due_at__lte=now)
-            .values_list("pk", flat=True)[:500]
+            MailNotice.objects.filter(status=MailNotice.Status.QUEUED, due_at__lte=now).values_list(
+                "pk", flat=True
+            )[:500]
         ) + list(
             MailNotice.objects.filter(
                 status=MailNotice.Status.RETRYING, retry_at__lte=now - timedelta(minutes=2)
@@ -94,7 +94,7 @@ class MailRunner(JobRunner):
         check_no_transaction("SMTP send")
         try:
             email.send()
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             if notice.attempt >= MAIL_ATTEMPTS:
                 return Outcome.failed(
                     f"The mail server refused or did not answer after {notice.attempt} "
@@ -107,7 +107,9 @@ class MailRunner(JobRunner):
                 delay=delay,
                 at=timezone.now() + timedelta(seconds=delay),
             )
-            raise Wait(retry, f"The mail server failed ({type(exc).__name__}); trying again.")
+            raise Wait(
+                retry, f"The mail server failed ({type(exc).__name__}); trying again."
+            ) from exc
         self.sent_at = timezone.now()
         return Outcome.succeeded(f"Sent to {len(notice.recipients.split())} address(es).")
 

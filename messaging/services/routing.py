@@ -248,9 +248,11 @@ def sms_numbers(tenant):
 
 def is_sms_number(tenant, number) -> bool:
     digits = str(number or "")
-    return digits.isdigit() and len(digits) <= 15 and sms_numbers(tenant).filter(
-        number=int(digits)
-    ).exists()
+    return (
+        digits.isdigit()
+        and len(digits) <= 15
+        and sms_numbers(tenant).filter(number=int(digits)).exists()
+    )
 
 
 def members_of(tenant):
@@ -276,9 +278,7 @@ def clean_emails(raw) -> str:
             validate_email(address)
         except ValidationError:
             shown = address if len(address) <= 60 else address[:60] + "…"
-            raise ValidationError(
-                {"emails": f"“{shown}” is not a valid e-mail address."}
-            ) from None
+            raise ValidationError({"emails": f"“{shown}” is not a valid e-mail address."}) from None
     return "\n".join(dict.fromkeys(found))
 
 
@@ -416,9 +416,11 @@ def destination_words(route: NumberRoute | None) -> str:
     digest = (
         f", a digest every {route.email_digest_minutes} min" if route.email_digest_minutes else ""
     )
-    return f"E-mail to {route.emails.split()[0]}" + (
-        f" and {count - 1} more" if count > 1 else ""
-    ) + digest
+    return (
+        f"E-mail to {route.emails.split()[0]}"
+        + (f" and {count - 1} more" if count > 1 else "")
+        + digest
+    )
 
 
 # Message queues --------------------------------------------------------------------------------

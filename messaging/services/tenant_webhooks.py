@@ -48,7 +48,7 @@ FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
-SIGNATURE_RECIPE = '''import hashlib, hmac, time
+SIGNATURE_RECIPE = """import hashlib, hmac, time
 
 def verify(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
     timestamp = headers["X-Portal-Timestamp"]
@@ -56,7 +56,7 @@ def verify(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
         return False  # too old: a replay
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body,
                         hashlib.sha256).hexdigest()
-    return hmac.compare_digest(headers["X-Portal-Signature"], "v1=" + expected)'''
+    return hmac.compare_digest(headers["X-Portal-Signature"], "v1=" + expected)"""
 
 
 # Endpoints -------------------------------------------------------------------------------------
@@ -75,15 +75,24 @@ def _check_url(raw) -> str:
     parts = urlsplit(url)
     if parts.scheme != "https" and not (settings.DEBUG or parts.hostname in LOCAL_HOSTS):
         raise ValidationError(
-            {"url": f"“{url[:80]}” is not HTTPS: events carry your messages, so only https:// "
-             "is accepted (http:// only for localhost)."}
+            {
+                "url": f"“{url[:80]}” is not HTTPS: events carry your messages, so only https:// "
+                "is accepted (http:// only for localhost)."
+            }
         )
     return url
 
 
 def endpoint_save(
-    *, tenant, name, url, is_active=True, send_inbound=True, send_status=True,
-    endpoint: TenantWebhook | None = None, actor=None,
+    *,
+    tenant,
+    name,
+    url,
+    is_active=True,
+    send_inbound=True,
+    send_status=True,
+    endpoint: TenantWebhook | None = None,
+    actor=None,
 ) -> tuple[TenantWebhook, str]:
     """Makes or edits an endpoint; (the endpoint, the new secret when made, else "")."""
     name = str(name or "").strip()
@@ -236,7 +245,7 @@ def test_event_send(*, endpoint: TenantWebhook, actor=None) -> WebhookDelivery:
 
 
 def delivery_redeliver(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
-    """"Deliver again": a failed delivery is tried again now, for another window; its past
+    """ "Deliver again": a failed delivery is tried again now, for another window; its past
     attempts stay in the log."""
     now = timezone.now()
     with scopes_disabled(), transaction.atomic():
@@ -314,8 +323,10 @@ class WebhookRunner(JobRunner):
 
     def finished(self, status: str) -> dict:
         if status == WebhookDelivery.Status.SUCCEEDED:
-            return {"delivered_at": getattr(self, "delivered_at", timezone.now()),
-                    "response_status": getattr(self, "status_code", None)}
+            return {
+                "delivered_at": getattr(self, "delivered_at", timezone.now()),
+                "response_status": getattr(self, "status_code", None),
+            }
         return {"response_status": getattr(self, "status_code", None)}
 
     def _post(self, endpoint, delivery, body: bytes) -> WebhookAttempt:
@@ -333,8 +344,12 @@ class WebhookRunner(JobRunner):
         started = time.monotonic()
         try:
             with requests.post(
-                endpoint.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS,
-                allow_redirects=False, stream=True,
+                endpoint.url,
+                data=body,
+                headers=headers,
+                timeout=TIMEOUT_SECONDS,
+                allow_redirects=False,
+                stream=True,
             ) as response:
                 attempt.status_code = response.status_code
                 raw = response.raw.read(BODY_EXCERPT, decode_content=True) or b""
@@ -346,8 +361,12 @@ class WebhookRunner(JobRunner):
         attempt.duration_ms = int((time.monotonic() - started) * 1000)
         self.status_code = attempt.status_code
         # The URL's host only: a query string may carry the tenant's own credentials.
-        log.info("webhook %s to %s: %s", delivery.event_id, urlsplit(endpoint.url).hostname,
-                 attempt.status_code or attempt.error)
+        log.info(
+            "webhook %s to %s: %s",
+            delivery.event_id,
+            urlsplit(endpoint.url).hostname,
+            attempt.status_code or attempt.error,
+        )
         return attempt
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from a shared module are used as arguments
 """The e-mail destination through a real SMTP server: one e-mail per message with the
 sender's name, the text, media links and the conversation's link; a digest collects a
 conversation's messages of N minutes into one; a notice is never sent twice."""
@@ -44,7 +45,9 @@ def test_one_email_per_message_with_name_text_media_and_link(mailed, smtp_server
     with scopes_disabled():
         Contact.objects.create(tenant=mailed.world.a, number="16468097065", name="Jane Roe")
     msg = inbound(
-        mailed.channel, to=mailed.sms[0], text="My router is down",
+        mailed.channel,
+        to=mailed.sms[0],
+        text="My router is down",
         media=["https://media.example/p.jpg"],
     )
     run_tasks(message_route, message=msg)

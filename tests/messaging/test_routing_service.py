@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from a shared module are used as arguments
 """Routing inbound messages: each destination, stickiness, queue pickup, reformatting, the
 unrouted list of both kinds and "route it"."""
 
@@ -66,10 +67,15 @@ def test_stickiness_sends_replies_to_the_starter_within_the_hours_then_to_the_ru
     rule(env, env.sms[0], destination="agent", agent=env.world.agent_a, stickiness_hours=4)
     with scopes_disabled():
         conv = Conversation.objects.create(
-            tenant=env.world.a, channel=env.channel, our_number=str(env.sms[0]),
-            remote="16468097065", assignee=env.world.admin_a, started_by=env.world.admin_a,
+            tenant=env.world.a,
+            channel=env.channel,
+            our_number=str(env.sms[0]),
+            remote="16468097065",
+            assignee=env.world.admin_a,
+            started_by=env.world.admin_a,
             sticky_until=timezone.now() + timedelta(hours=4),
-            last_message_at=timezone.now(), changed_at=timezone.now(),
+            last_message_at=timezone.now(),
+            changed_at=timezone.now(),
         )
     reply = routed(inbound(env.channel, to=env.sms[0])).conversation
     assert reply.pk == conv.pk and reply.assignee == env.world.admin_a
@@ -163,8 +169,11 @@ def test_a_rule_is_only_for_an_sms_number_of_the_pool(env):
         ({"destination": "webhook"}, "endpoint", "Choose the webhook"),
         ({"destination": "email", "emails": ""}, "emails", "at least one"),
         ({"destination": "email", "emails": "not-an-address"}, "emails", "“not-an-address”"),
-        ({"destination": "email", "emails": " ".join(f"a{i}@x.io" for i in range(11))},
-         "emails", "at most 10"),
+        (
+            {"destination": "email", "emails": " ".join(f"a{i}@x.io" for i in range(11))},
+            "emails",
+            "at most 10",
+        ),
         ({"stickiness_hours": 9999}, "stickiness_hours", "from 0 to 720"),
         ({"auto_close_days": -1}, "auto_close_days", "from 0 to 365"),
     ],

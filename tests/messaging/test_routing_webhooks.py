@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from a shared module are used as arguments
 """Tenant webhooks against a real local HTTP server: the signature checks out with the recipe
 the endpoint page shows, a 500 is retried with backoff until a 2xx, the delivery gives up after
 its window, "deliver again" sends a failed one anew, and the secret never reaches the logs."""
@@ -101,8 +102,14 @@ def test_it_gives_up_after_the_window_and_deliver_again_sends_it(hooked, run_tas
 def _succeeded(env):
     with scopes_disabled():
         return WebhookDelivery.objects.create(
-            tenant=env.world.a, endpoint=env.endpoint, event="ping", event_id="evt_done",
-            payload={}, due_at=timezone.now(), give_up_at=timezone.now(), status="succeeded",
+            tenant=env.world.a,
+            endpoint=env.endpoint,
+            event="ping",
+            event_id="evt_done",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="succeeded",
         )
 
 
