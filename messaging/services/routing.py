@@ -29,7 +29,7 @@ from dids.models import Did, NumberRange
 from dids.selectors import owner_of
 from tenants.models import Membership, Tenant
 
-from ..models import Conversation, Destination, Message, MessageQueue, NumberRoute, TenantWebhook
+from ..models import Conversation, Destination, Message, MessageQueue, NumberRoute
 from .conversations import conversation_for, conversation_touch, remote_party
 
 log = logging.getLogger(__name__)
@@ -475,12 +475,3 @@ def queue_delete(*, queue: MessageQueue, actor=None) -> None:
         )
     with transaction.atomic():
         queue.delete()
-
-
-def endpoint_in_use(endpoint: TenantWebhook) -> list[str]:
-    with scopes_disabled():
-        return list(
-            NumberRoute.objects.filter(
-                endpoint=endpoint, destination=Destination.WEBHOOK
-            ).values_list("number", flat=True)[:5]
-        )

@@ -38,7 +38,14 @@ from portal.jobs.runner import JobRunner, Outcome, Wait
 from portal.wavix.guard import check_no_transaction
 from portal.wavix.retry import Retry, RetryPolicy
 
-from ..models import Message, TenantWebhook, WebhookAttempt, WebhookDelivery
+from ..models import (
+    Destination,
+    Message,
+    NumberRoute,
+    TenantWebhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +143,17 @@ def endpoint_rotate_secret(*, endpoint: TenantWebhook, actor=None) -> str:
     return secret
 
 
-def endpoint_delete(*, endpoint: TenantWebhook, actor=None) -> None:
-    from .routing import endpoint_in_use
+def endpoint_in_use(endpoint: TenantWebhook) -> list[str]:
+    """Numbers whose rule sends their messages to the endpoint (the first five)."""
+    with scopes_disabled():
+        return list(
+            NumberRoute.objects.filter(
+                endpoint=endpoint, destination=Destination.WEBHOOK
+            ).values_list("number", flat=True)[:5]
+        )
 
+
+def endpoint_delete(*, endpoint: TenantWebhook, actor=None) -> None:
     numbers = endpoint_in_use(endpoint)
     if numbers:
         raise ValidationError(
