@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from dids.models import Did
 from tenants.api.base import TenantViewSet
 
 from ..models import Destination, MessageQueue, NumberRoute, TenantWebhook
@@ -62,11 +63,10 @@ class NumberRuleApiViewSet(TenantViewSet):
     lookup_value_regex = "[0-9]{1,15}"
     admin_actions = {"list", "retrieve", "update", "partial_update"}
 
+    model = Did  # the rows listed are the pool's SMS numbers, each with its rule
+
     def scoped_queryset(self):
         return services.sms_numbers(self.tenant)
-
-    def get_queryset(self):
-        return self.scoped_queryset()
 
     def get_object(self):
         number = str(self.kwargs["number"])
@@ -95,15 +95,22 @@ class NumberRuleApiViewSet(TenantViewSet):
         body = RuleSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        for name in ("destination", "email_digest_minutes", "stickiness_hours",
-                     "auto_close_days", "reformat"):
+        for name in (
+            "destination",
+            "email_digest_minutes",
+            "stickiness_hours",
+            "auto_close_days",
+            "reformat",
+        ):
             if name in data:
                 setattr(current, name, data[name])
         if "emails" in data:
             current.emails = "\n".join(data["emails"])
-        lookups = {"agent": services.members_of(self.tenant),
-                   "queue": MessageQueue.objects.filter(tenant=self.tenant),
-                   "endpoint": TenantWebhook.objects.filter(tenant=self.tenant)}
+        lookups = {
+            "agent": services.members_of(self.tenant),
+            "queue": MessageQueue.objects.filter(tenant=self.tenant),
+            "endpoint": TenantWebhook.objects.filter(tenant=self.tenant),
+        }
         errors = {}
         for name, queryset in lookups.items():
             if name in data:
