@@ -96,7 +96,7 @@ tenant_urlpatterns = [
     path("webhooks/<int:pk>/test/", webhooks.WebhookTestView.as_view(), name="webhook_test"),
     path("webhooks/<int:pk>/delete/", webhooks.WebhookDeleteView.as_view(), name="webhook_delete"),
     path(
-        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/again/",
+        "webhooks/deliveries/<int:pk>/again/",
         webhooks.DeliveryRedeliverView.as_view(),
         name="webhook_redeliver",
     ),

@@ -18,6 +18,7 @@ from ..services import routing as services
 
 class QueueListView(TenantMixin, FilteredListView):
     admin_only = True
+    model = MessageQueue
     filterset_class = QueueFilter
     template_name = "messaging/queue_list.html"
     table_template_name = "messaging/queue_table.html"
@@ -28,6 +29,7 @@ class QueueListView(TenantMixin, FilteredListView):
 
 class QueueFormView(TenantMixin, ServiceFormMixin, FormView):
     admin_only = True
+    model = MessageQueue
     form_class = QueueForm
     template_name = "messaging/queue_form.html"
     success_message = "Queue “{obj}” saved."
@@ -68,6 +70,7 @@ class QueueFormView(TenantMixin, ServiceFormMixin, FormView):
 
 class QueueDeleteView(TenantMixin, ObjectActionView):
     admin_only = True
+    model = MessageQueue
     success_message = "Queue “{obj}” deleted. Its open conversations stay with their agents."
 
     def get_object(self):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView
 
+from dids.models import Did
 from portal.views.base import FilteredListView, ServiceFormMixin, add_form_errors
 from tenants.views.base import TenantMixin
 
@@ -66,6 +67,7 @@ def _number_of(view) -> str:
 
 class NumberRuleEditView(TenantMixin, ServiceFormMixin, FormView):
     admin_only = True
+    model = Did  # the number named in the address is one of the pool's SMS-enabled DIDs
     form_class = RuleForm
     template_name = "messaging/routing_form.html"
     success_message = "The rule of {obj.number} is saved: {obj.get_destination_display}."
@@ -118,12 +120,6 @@ class NumberRuleBulkView(TenantMixin, FormView):
         kwargs = {**super().get_form_kwargs(), "tenant": self.tenant}
         kwargs["initial"] = vars(services.RuleData())
         return kwargs
-
-    def get(self, request, *args, **kwargs):
-        if not self.selected():
-            messages.error(request, "Tick at least one number to apply a rule to.")
-            return HttpResponseRedirect(reverse("tenant:routing_list", args=[self.tenant.slug]))
-        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         from django.core.exceptions import ValidationError

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views import View
 from django_scopes import scopes_disabled
 
+from dids.models import Did
 from dids.selectors import owner_of
 from portal.views.base import PaginatedListView, PlatformAdminMixin
 from tenants.models import Tenant
@@ -59,9 +60,18 @@ class TenantUnroutedView(TenantMixin, PaginatedListView):
 
 class TenantRouteItView(TenantMixin, View):
     admin_only = True
+    http_method_names = ["post"]
+    model = Did  # the number named in the address is one of the tenant's pool
+
+    def get_object(self):
+        number = str(self.kwargs["number"])[:MAX_NUMBER_CHARS]
+        owner = owner_of(int(number)) if number.isdigit() else None
+        if owner is None or owner.tenant_id != self.tenant.pk:
+            raise Http404("No such number in your pool.")
+        return number
 
     def post(self, request, *args, **kwargs):
-        number = str(kwargs["number"])[:MAX_NUMBER_CHARS]
+        number = self.object
         report = services.route_waiting_report(
             tenant=self.tenant, number=number, actor=request.user
         )
@@ -95,6 +105,8 @@ class PlatformUnroutedView(PlatformAdminMixin, PaginatedListView):
 
 
 class PlatformRouteItView(PlatformAdminMixin, View):
+    http_method_names = ["post"]
+
     def post(self, request, *args, **kwargs):
         number = str(kwargs["number"])[:MAX_NUMBER_CHARS]
         if not number.isdigit():

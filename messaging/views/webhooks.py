@@ -51,6 +51,7 @@ def _secret_page(view, endpoint, secret, made: bool):
 
 class WebhookListView(TenantMixin, FilteredListView):
     admin_only = True
+    model = TenantWebhook
     filterset_class = None
     template_name = "messaging/webhook_list.html"
     table_template_name = "messaging/webhook_table.html"
@@ -62,6 +63,7 @@ class WebhookListView(TenantMixin, FilteredListView):
 
 class WebhookFormView(TenantMixin, FormView):
     admin_only = True
+    model = TenantWebhook
     form_class = WebhookForm
     template_name = "messaging/webhook_form.html"
     object = None
@@ -107,6 +109,7 @@ class WebhookDetailView(TenantMixin, FilteredListView):
     """The endpoint, how to verify its events, and its delivery log."""
 
     admin_only = True
+    model = TenantWebhook
     filterset_class = DeliveryFilter
     template_name = "messaging/webhook_detail.html"
     table_template_name = "messaging/webhook_deliveries.html"
@@ -131,6 +134,7 @@ class WebhookDetailView(TenantMixin, FilteredListView):
 
 class WebhookRotateView(TenantMixin, ObjectActionView):
     admin_only = True
+    model = TenantWebhook
 
     def get_object(self):
         return _endpoint(self)
@@ -142,6 +146,7 @@ class WebhookRotateView(TenantMixin, ObjectActionView):
 
 class WebhookTestView(TenantMixin, ObjectActionView):
     admin_only = True
+    model = TenantWebhook
     success_message = "A test event is on its way: its delivery is at the top of the log."
 
     def get_object(self):
@@ -157,6 +162,7 @@ class WebhookTestView(TenantMixin, ObjectActionView):
 
 class WebhookDeleteView(TenantMixin, ObjectActionView):
     admin_only = True
+    model = TenantWebhook
     success_message = "Endpoint “{obj}” deleted with its delivery log."
 
     def get_object(self):
@@ -175,19 +181,19 @@ class WebhookDeleteView(TenantMixin, ObjectActionView):
 
 class DeliveryRedeliverView(TenantMixin, ObjectActionView):
     admin_only = True
+    model = WebhookDelivery
     success_message = "The delivery is sent again now; it is retried for another 24 hours."
 
     def get_object(self):
         return get_object_or_404(
-            WebhookDelivery.objects.filter(tenant=self.tenant, endpoint_id=self.kwargs["pk"]),
-            pk=self.kwargs["delivery_pk"],
+            WebhookDelivery.objects.filter(tenant=self.tenant), pk=self.kwargs["pk"]
         )
 
     def act(self, obj):
         return services.delivery_redeliver(delivery=obj, actor=self.request.user)
 
     def get_success_url(self, obj):
-        return reverse("tenant:webhook_detail", args=[self.tenant.slug, self.kwargs["pk"]])
+        return reverse("tenant:webhook_detail", args=[self.tenant.slug, obj.endpoint_id])
 
 
 # The demo receiver ------------------------------------------------------------------------------

@@ -27,13 +27,23 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
-from dids.models import E911Address, E911Job, SyncRun
+from dids.models import Did, E911Address, E911Job, SyncRun
 from dids.services import pool_save
-from messaging.models import Channel, OptOut, SenderCountry, SenderId
+from messaging.models import (
+    Channel,
+    MessageQueue,
+    NumberRoute,
+    OptOut,
+    SenderCountry,
+    SenderId,
+    TenantWebhook,
+    WebhookDelivery,
+)
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
 from ..factories import call_record, sip_trunk
+from ..messaging.factories import message
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 NESTED = "[" * 20_000  # far deeper than any parser may recurse
@@ -221,6 +231,27 @@ def walk_world(world, sandbox_account):
         )
         SenderCountry.objects.create(sender=sender, tenant=world.a, country="GB")
         OptOut.objects.create(tenant=world.a, recipient="447700900123")
+        # messaging: routing (part B): an SMS number with a rule, a queue, an endpoint with a
+        # failed delivery, a waiting message
+        Did.objects.create(account=account, number=16468097061, sms_enabled=True, status="active")
+        queue = MessageQueue.objects.create(tenant=world.a, name="Acme support")
+        NumberRoute.objects.create(
+            tenant=world.a, number="16468097061", destination="queue", queue=queue
+        )
+        endpoint = TenantWebhook.objects.create(
+            tenant=world.a, name="Acme CRM", url="https://crm.acme.example/h", secret="s"
+        )
+        WebhookDelivery.objects.create(
+            tenant=world.a,
+            endpoint=endpoint,
+            event="ping",
+            event_id="evt_acme",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="failed",
+        )
+        message(world.a, direction="inbound", recipient="16468097062", unrouted="no_destination")
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world
