@@ -32,10 +32,12 @@ class RuleForm(Form):
         label="E-mail addresses",
         help_text="One per line, at most 10.",
     )
+    # Not required: hidden (and so not sent) unless the destination is e-mail.
     email_digest_minutes = forms.IntegerField(
         min_value=0,
         max_value=1440,
         initial=0,
+        required=False,
         label="Digest every (minutes)",
         help_text="0: one e-mail per message; otherwise one e-mail per conversation with the "
         "messages of this many minutes.",
