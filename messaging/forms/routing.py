@@ -144,4 +144,4 @@ class WebhookForm(Form):
 
 
 class BulkRuleForm(RuleForm):
-    numbers = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+    """The same fields; the numbers ticked in the list travel as `numbers` beside them."""

@@ -54,7 +54,7 @@ def message_route(*, message: Message) -> None:
     with scopes_disabled():
         tenant = Tenant.objects.get(pk=owner.tenant_id)
         route = _route_of(tenant, number)
-    if route is None or _missing(route):
+    if route is None or route_gap(route):
         _wait(message, tenant=tenant, why=Message.Unrouted.NO_DESTINATION)
         return
     _deliver(message, tenant=tenant, number=number, route=route)
@@ -68,7 +68,7 @@ def _route_of(tenant, number: str) -> NumberRoute | None:
     )
 
 
-def _missing(route: NumberRoute) -> str:
+def route_gap(route: NumberRoute) -> str:
     """Why the rule cannot take a message now (blank: it can)."""
     dest = route.destination
     if not dest:
@@ -214,11 +214,11 @@ def _waiting_reason(message: Message) -> str:
         return "no tenant holds their number"
     with scopes_disabled():
         route = _route_of(message.tenant, message.recipient)
-    why = _missing(route) if route is not None else "The number has no inbound destination."
+    why = route_gap(route) if route is not None else "The number has no inbound destination."
     return why.rstrip(".").lower()[0] + why.rstrip(".")[1:]
 
 
-def waiting_numbers(*, tenant=None) -> list[dict]:
+def waiting_numbers(*, tenant=None):
     """The numbers with waiting messages: {number, count, oldest, newest}, tenant's
     no-destination ones or (no tenant) the no-owner ones, newest first."""
     from django.db.models import Count, Max, Min
@@ -229,10 +229,10 @@ def waiting_numbers(*, tenant=None) -> list[dict]:
             rows = rows.filter(tenant=tenant, unrouted=Message.Unrouted.NO_DESTINATION)
         else:
             rows = rows.filter(unrouted=Message.Unrouted.NO_OWNER)
-        return list(
+        return (
             rows.values("recipient")
             .annotate(count=Count("id"), oldest=Min("created_at"), newest=Max("created_at"))
-            .order_by("-newest")
+            .order_by("-newest", "recipient")
         )
 
 

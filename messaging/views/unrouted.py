@@ -40,7 +40,7 @@ class TenantUnroutedView(TenantMixin, PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = context["object_list"]
+        rows = context["object_list"] = list(context["object_list"])
         routes = {
             r.number: r
             for r in NumberRoute.objects.filter(
@@ -49,7 +49,7 @@ class TenantUnroutedView(TenantMixin, PaginatedListView):
         }
         for row in rows:
             route = routes.get(row["recipient"])
-            row["ready"] = route is not None and not services._missing(route)
+            row["ready"] = route is not None and not services.route_gap(route)
             row["words"] = services.destination_words(route)
             row["latest"] = _latest(
                 row["recipient"], tenant=self.tenant, unrouted=Message.Unrouted.NO_DESTINATION
@@ -90,7 +90,7 @@ class PlatformUnroutedView(PlatformAdminMixin, PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = context["object_list"]
+        rows = context["object_list"] = list(context["object_list"])
         owners = {}
         for row in rows:
             digits = row["recipient"]

@@ -237,3 +237,75 @@ def test_the_platform_routes_a_number_once_a_tenant_holds_it(ui, as_user):
     assert "0 message(s) delivered" in text and "no inbound destination" in text
     with scopes_disabled():
         assert Message.objects.get(pk=stray.pk).tenant == ui.world.a
+
+
+def test_the_demo_receiver_checks_the_signature_and_its_endpoint_page_shows_the_events(ui, client):
+    import json as jsonlib
+    import time
+
+    from messaging.services.tenant_webhooks import sign
+
+    url = reverse("hooks:demo_receiver", args=["tok123"])
+    endpoint, secret = endpoint_save(
+        tenant=ui.world.a, name="Demo", url=f"http://127.0.0.1:8000{url}"
+    )
+    body = jsonlib.dumps({"id": "evt_1", "type": "ping", "data": {"hello": "there"}}).encode()
+    stamp = str(int(time.time()))
+    unsigned = client.post(url, body, content_type="application/json")
+    assert unsigned.status_code == 401
+    forged = client.post(
+        url,
+        body,
+        content_type="application/json",
+        HTTP_X_PORTAL_TIMESTAMP=stamp,
+        HTTP_X_PORTAL_SIGNATURE=sign("wrong", stamp, body),
+    )
+    assert forged.status_code == 401
+    signed = client.post(
+        url,
+        body,
+        content_type="application/json",
+        HTTP_X_PORTAL_EVENT="ping",
+        HTTP_X_PORTAL_TIMESTAMP=stamp,
+        HTTP_X_PORTAL_SIGNATURE=sign(secret, stamp, body),
+    )
+    assert signed.status_code == 200
+    assert (
+        client.post(
+            reverse("hooks:demo_receiver", args=["nope"]), body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    page = ui.admin.get(ui.url("webhook_detail", endpoint.pk)).content.decode()
+    assert "What your system would receive" in page and "evt_1" in page
+
+
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"name": "", "url": "https://crm.example/h"}, "This field is required"),
+        ({"name": "x" * 101, "url": "https://crm.example/h"}, "at most 100 characters"),
+        ({"name": "CRM", "url": "javascript:alert(1)"}, "is not a valid URL"),
+    ],
+)
+def test_a_wrong_endpoint_form_is_shown_inline(ui, form, words):
+    page = ui.admin.post(ui.url("webhook_add"), form)
+    assert page.status_code == 200 and words in page.content.decode()
+    with scopes_disabled():
+        assert not TenantWebhook.objects.exists()
+
+
+def test_bulk_apply_with_a_number_outside_the_pool_writes_nothing(ui):
+    page = ui.admin.post(
+        ui.url("routing_bulk"),
+        {
+            "numbers": [ui.sms[0], ui.b_number],
+            "destination": "agent",
+            "agent": ui.world.agent_a.pk,
+            "stickiness_hours": 24,
+            "auto_close_days": 7,
+        },
+    )
+    assert page.status_code == 200 and "is not an SMS-enabled number" in page.content.decode()
+    with scopes_disabled():
+        assert not NumberRoute.objects.exists()
