@@ -96,6 +96,13 @@ def deliver_due_webhooks() -> int:
     return deliveries_due()
 
 
+@shared_task(name="messaging.tasks.purge_webhook_deliveries")
+def purge_webhook_deliveries() -> int:
+    from .services.tenant_webhooks import deliveries_purge
+
+    return deliveries_purge()
+
+
 @shared_task(name="messaging.tasks.send_mail_notice")
 def send_mail_notice(notice_id: int, attempt: int | None = None) -> str:
     from .services.mail import MailRunner

@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.deliver_due_webhooks",
         "schedule": timedelta(minutes=1),
     },
+    "messaging-webhooks-purge": {
+        "task": "messaging.tasks.purge_webhook_deliveries",
+        "schedule": timedelta(hours=6),
+    },
     # --- messaging: conversations (part C) --------------------------------------------------
 }
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
@@ -329,6 +333,8 @@ MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", def
 # --- messaging: routing, tenant webhooks, e-mail (part B) -----------------------------------
 # A tenant webhook's event is retried (30 s, doubling, at most an hour apart) this long.
 TENANT_WEBHOOK_GIVE_UP_HOURS = env.int("TENANT_WEBHOOK_GIVE_UP_HOURS", default=24)
+# Days the delivery log keeps a finished delivery.
+TENANT_WEBHOOK_LOG_DAYS = env.int("TENANT_WEBHOOK_LOG_DAYS", default=30)
 # --- messaging: conversations (part C) ------------------------------------------------------
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")

@@ -79,6 +79,8 @@ def route_gap(route: NumberRoute) -> str:
         return "The message queue of the rule was deleted."
     if dest == Destination.WEBHOOK and (route.endpoint is None or not route.endpoint.is_active):
         return "The webhook endpoint of the rule is missing or paused."
+    if dest == Destination.WEBHOOK and not route.endpoint.send_inbound:
+        return "The webhook endpoint of the rule does not take inbound messages."
     if dest == Destination.EMAIL and not route.emails.strip():
         return "The rule has no e-mail address."
     return ""
@@ -319,6 +321,11 @@ def _check_rule(tenant, data: RuleData) -> dict:
             errors["endpoint"] = "That webhook endpoint is not one of yours."
         elif not data.endpoint.is_active:
             errors["endpoint"] = f"The endpoint “{data.endpoint}” is paused: activate it first."
+        elif not data.endpoint.send_inbound:
+            errors["endpoint"] = (
+                f"The endpoint “{data.endpoint}” does not take inbound messages: turn on "
+                "“Inbound messages” on it first."
+            )
     if data.destination == Destination.EMAIL and not data.emails:
         errors["emails"] = "Give at least one e-mail address."
     for name, top in (("email_digest_minutes", 1440), ("stickiness_hours", 720)):

@@ -11,7 +11,8 @@ Signing: `X-Portal-Timestamp` (unix seconds) and `X-Portal-Signature: v1=<hex HM
 "<timestamp>.<raw body>" with the endpoint's secret>` (`SIGNATURE_RECIPE` is the snippet the
 endpoint page shows). A POST has a 5-second timeout, never inside a transaction; a 2xx answer
 delivers it; anything else is tried again 30 s later, doubling up to an hour, until
-`give_up_at` (TENANT_WEBHOOK_GIVE_UP_HOURS after it was made), then it fails.
+`give_up_at` (TENANT_WEBHOOK_GIVE_UP_HOURS after it was made), then it fails. The log keeps
+finished deliveries TENANT_WEBHOOK_LOG_DAYS.
 """
 
 from __future__ import annotations
@@ -383,6 +384,20 @@ class WebhookRunner(JobRunner):
             attempt.status_code or attempt.error,
         )
         return attempt
+
+
+def deliveries_purge() -> int:
+    """Finished deliveries older than TENANT_WEBHOOK_LOG_DAYS leave the log (their attempts
+    with them), so it stays the size a person reads."""
+    cutoff = timezone.now() - timedelta(days=settings.TENANT_WEBHOOK_LOG_DAYS)
+    with scopes_disabled():
+        old = WebhookDelivery.objects.filter(
+            created_at__lt=cutoff,
+            status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED],
+        )
+        ids = list(old.values_list("pk", flat=True)[:5000])
+        WebhookDelivery.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def deliveries_due() -> int:

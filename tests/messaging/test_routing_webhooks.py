@@ -172,3 +172,49 @@ def test_a_name_is_unique_per_tenant(hooked):
     with pytest.raises(ValidationError) as exc:
         endpoint_save(tenant=hooked.world.a, name="crm", url="https://x.example/h")
     assert "already exists" in exc.value.message_dict["name"][0]
+
+
+def test_a_rule_refuses_an_endpoint_that_takes_no_inbound_messages(senders_env):
+    endpoint, _ = endpoint_save(
+        tenant=senders_env.world.a,
+        name="Statuses only",
+        url="https://x.example/h",
+        send_inbound=False,
+    )
+    with pytest.raises(ValidationError) as exc:
+        number_route_save(
+            tenant=senders_env.world.a,
+            number=str(senders_env.sms[0]),
+            data=RuleData(destination="webhook", endpoint=endpoint),
+        )
+    assert "does not take inbound messages" in exc.value.message_dict["endpoint"][0]
+
+
+def test_old_finished_deliveries_leave_the_log(hooked, settings):
+    with scopes_disabled():
+        old = WebhookDelivery.objects.create(
+            tenant=hooked.world.a,
+            endpoint=hooked.endpoint,
+            event="ping",
+            event_id="evt_old",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="succeeded",
+        )
+        WebhookDelivery.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=settings.TENANT_WEBHOOK_LOG_DAYS + 1)
+        )
+        fresh = WebhookDelivery.objects.create(
+            tenant=hooked.world.a,
+            endpoint=hooked.endpoint,
+            event="ping",
+            event_id="evt_new",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="failed",
+        )
+    assert hooks.deliveries_purge() == 1
+    with scopes_disabled():
+        assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [fresh.pk]
