@@ -220,6 +220,14 @@ def _waiting_reason(message: Message) -> str:
     return why.rstrip(".").lower()[0] + why.rstrip(".")[1:]
 
 
+def waiting_count(*, tenant, number: str) -> int:
+    """The tenant's messages to `number` waiting for a destination."""
+    with scopes_disabled():
+        return Message.objects.filter(
+            tenant=tenant, recipient=str(number), unrouted=Message.Unrouted.NO_DESTINATION
+        ).count()
+
+
 def waiting_numbers(*, tenant=None):
     """The numbers with waiting messages: {number, count, oldest, newest}, tenant's
     no-destination ones or (no tenant) the no-owner ones, newest first."""

@@ -87,10 +87,14 @@ class NumberRuleEditView(TenantMixin, ServiceFormMixin, FormView):
         route = services.number_route_save(
             tenant=self.tenant, number=self.number, data=form.rule(), actor=self.request.user
         )
-        messages.success(
-            self.request,
-            f"+{route.number}: {services.destination_words(route)}.",
-        )
+        messages.success(self.request, f"+{route.number}: {services.destination_words(route)}.")
+        waiting = services.waiting_count(tenant=self.tenant, number=route.number)
+        if waiting and route.destination:
+            messages.info(
+                self.request,
+                f"{waiting} message(s) to +{route.number} wait in the unrouted list: “Route it” "
+                "there delivers them.",
+            )
         return route
 
     def form_valid(self, form):

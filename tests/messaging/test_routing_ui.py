@@ -216,11 +216,22 @@ def test_the_tenant_routes_its_waiting_messages(ui):
     routing.message_route(message=inbound_msg)
     page = ui.admin.get(ui.url("unrouted_list")).content.decode()
     assert "Anyone there?" in page and "Set its rule first" in page
-    routing.number_route_save(
-        tenant=ui.world.a,
-        number=str(ui.sms[1]),
-        data=RuleData(destination="agent", agent=ui.world.agent_a),
-    )
+    saved = ui.admin.post(
+        ui.url("routing_edit", ui.sms[1]),
+        {
+            "destination": "agent",
+            "agent": ui.world.agent_a.pk,
+            "stickiness_hours": 24,
+            "auto_close_days": 7,
+        },
+        follow=True,
+    ).content.decode()
+    assert "1 message(s) to" in saved and "wait in the unrouted list" in saved
+    with scopes_disabled():
+        from portal.models import AuditEntry
+
+        entry = AuditEntry.objects.filter(object_repr__startswith=f"+{ui.sms[1]}").first()
+        assert entry is not None and entry.actor_label == ui.world.admin_a.email
     done = ui.admin.post(ui.url("unrouted_route", ui.sms[1]), follow=True).content.decode()
     assert "1 message(s) delivered" in done and "No message waits" in done
 
