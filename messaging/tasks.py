@@ -104,4 +104,40 @@ def run_relay_job(job_id: int, attempt: int | None = None) -> str:
 
 # --- routing: tenant webhook deliveries, e-mails (part B) ------------------------------------
 
+
+@shared_task(name="messaging.tasks.deliver_webhook")
+def deliver_webhook(delivery_id: int, attempt: int | None = None) -> str:
+    from .services.tenant_webhooks import WebhookRunner
+
+    return WebhookRunner.run(delivery_id, attempt)
+
+
+@shared_task(name="messaging.tasks.deliver_due_webhooks")
+def deliver_due_webhooks() -> int:
+    from .services.tenant_webhooks import deliveries_due
+
+    return deliveries_due()
+
+
+@shared_task(name="messaging.tasks.purge_webhook_deliveries")
+def purge_webhook_deliveries() -> int:
+    from .services.tenant_webhooks import deliveries_purge
+
+    return deliveries_purge()
+
+
+@shared_task(name="messaging.tasks.send_mail_notice")
+def send_mail_notice(notice_id: int, attempt: int | None = None) -> str:
+    from .services.mail import MailRunner
+
+    return MailRunner.run(notice_id, attempt)
+
+
+@shared_task(name="messaging.tasks.send_due_mail_notices")
+def send_due_mail_notices() -> int:
+    from .services.mail import mail_notices_due
+
+    return mail_notices_due()
+
+
 # --- conversations: auto-close (part C) ------------------------------------------------------

@@ -3,7 +3,19 @@ the providers' webhooks (no login: the token in the URL) under /hooks/."""
 
 from django.urls import path  # noqa: F401
 
-from messaging.views import channels, compose, keywords, media, messages, optouts, senders
+from messaging.views import (
+    channels,
+    compose,
+    keywords,
+    media,
+    messages,
+    optouts,
+    queues,
+    routing,
+    senders,
+    unrouted,
+    webhooks,
+)
 from messaging.webhooks import dlr, inbound
 
 platform_urlpatterns = [
@@ -47,6 +59,12 @@ platform_urlpatterns = [
     path("messages/<int:pk>/", messages.PlatformMessageDetailView.as_view(), name="message_detail"),
     # --- opt-outs -----------------------------------------------------------------------------
     # --- unrouted inbound messages (numbers no tenant holds) (part B) --------------------------
+    path("unrouted/", unrouted.PlatformUnroutedView.as_view(), name="unrouted_list"),
+    path(
+        "unrouted/<int:number>/route/",
+        unrouted.PlatformRouteItView.as_view(),
+        name="unrouted_route",
+    ),
 ]
 
 tenant_urlpatterns = [
@@ -76,6 +94,29 @@ tenant_urlpatterns = [
     # --- keyword replies (STOP, START, HELP wording) (part A) ----------------------------------
     path("keyword-replies/", keywords.KeywordRepliesView.as_view(), name="keyword_replies"),
     # --- number routing, message queues, webhook endpoints, unrouted (part B) -----------------
+    path("routing/", routing.NumberRuleListView.as_view(), name="routing_list"),
+    path("routing/bulk/", routing.NumberRuleBulkView.as_view(), name="routing_bulk"),
+    path("routing/<int:number>/", routing.NumberRuleEditView.as_view(), name="routing_edit"),
+    path("queues/", queues.QueueListView.as_view(), name="queue_list"),
+    path("queues/new/", queues.QueueFormView.as_view(), name="queue_add"),
+    path("queues/<int:pk>/", queues.QueueFormView.as_view(), name="queue_edit"),
+    path("queues/<int:pk>/delete/", queues.QueueDeleteView.as_view(), name="queue_delete"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhook_list"),
+    path("webhooks/new/", webhooks.WebhookFormView.as_view(), name="webhook_add"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook_detail"),
+    path("webhooks/<int:pk>/edit/", webhooks.WebhookFormView.as_view(), name="webhook_edit"),
+    path("webhooks/<int:pk>/rotate/", webhooks.WebhookRotateView.as_view(), name="webhook_rotate"),
+    path("webhooks/<int:pk>/test/", webhooks.WebhookTestView.as_view(), name="webhook_test"),
+    path("webhooks/<int:pk>/delete/", webhooks.WebhookDeleteView.as_view(), name="webhook_delete"),
+    path(
+        "webhooks/deliveries/<int:pk>/again/",
+        webhooks.DeliveryRedeliverView.as_view(),
+        name="webhook_redeliver",
+    ),
+    path("unrouted/", unrouted.TenantUnroutedView.as_view(), name="unrouted_list"),
+    path(
+        "unrouted/<int:number>/route/", unrouted.TenantRouteItView.as_view(), name="unrouted_route"
+    ),
     # --- inbox and conversations, contacts, canned replies (part C) ---------------------------
 ]
 
@@ -86,4 +127,6 @@ webhook_urlpatterns = [
     path("dlr/<str:token>/", dlr.delivery_report, name="dlr"),
     # --- inbound messages (part A) ------------------------------------------------------------
     path("inbound/<str:token>/", inbound.inbound_message, name="inbound"),
+    # --- demo webhook receiver (part B)
+    path("demo-receiver/<str:token>/", webhooks.demo_receiver, name="demo_receiver"),
 ]

@@ -301,6 +301,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=2),
     },
     # --- messaging: routing, tenant webhooks, e-mail (part B) -------------------------------
+    # E-mail digests whose minutes are up; webhook deliveries whose task was lost.
+    "messaging-mail-digests": {
+        "task": "messaging.tasks.send_due_mail_notices",
+        "schedule": timedelta(minutes=1),
+    },
+    "messaging-webhooks-due": {
+        "task": "messaging.tasks.deliver_due_webhooks",
+        "schedule": timedelta(minutes=1),
+    },
+    "messaging-webhooks-purge": {
+        "task": "messaging.tasks.purge_webhook_deliveries",
+        "schedule": timedelta(hours=6),
+    },
     # --- messaging: conversations (part C) --------------------------------------------------
 }
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
@@ -323,6 +336,10 @@ MESSAGING_MEDIA_RETENTION_DAYS = env.int("MESSAGING_MEDIA_RETENTION_DAYS", defau
 MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", default=24)
 # --- messaging: inbound (part A) ------------------------------------------------------------
 # --- messaging: routing, tenant webhooks, e-mail (part B) -----------------------------------
+# A tenant webhook's event is retried (30 s, doubling, at most an hour apart) this long.
+TENANT_WEBHOOK_GIVE_UP_HOURS = env.int("TENANT_WEBHOOK_GIVE_UP_HOURS", default=24)
+# Days the delivery log keeps a finished delivery.
+TENANT_WEBHOOK_LOG_DAYS = env.int("TENANT_WEBHOOK_LOG_DAYS", default=30)
 # --- messaging: conversations (part C) ------------------------------------------------------
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")

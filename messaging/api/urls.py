@@ -6,6 +6,8 @@ from rest_framework.routers import SimpleRouter
 from messaging.api.channels import ChannelApiViewSet
 from messaging.api.messages import PlatformMessageApiViewSet, TenantMessageApiViewSet
 from messaging.api.optouts import OptOutApiViewSet
+from messaging.api.queues import QueueApiViewSet
+from messaging.api.routing import NumberRuleApiViewSet
 from messaging.api.senders import PlatformSenderIdApiViewSet, SenderIdApiViewSet
 
 platform = SimpleRouter()
@@ -25,3 +27,5 @@ tenant.register("sender-ids", SenderIdApiViewSet, basename="sender-id")
 tenant.register("opt-outs", OptOutApiViewSet, basename="opt-out")
 # --- conversations (list, detail with messages, reply, assign, close) (part C) -------------
 # --- message queues and number routing rules (part B) --------------------------------------
+tenant.register("queues", QueueApiViewSet, basename="queue")
+tenant.register("routing-rules", NumberRuleApiViewSet, basename="routing-rule")

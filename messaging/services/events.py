@@ -10,3 +10,6 @@ from .conversations import conversations_changed
 def message_status_changed(*, message_id: int, conversation_id: int | None, status: str) -> None:
     conversations_changed(conversation_ids=[conversation_id])
     # --- tenant webhooks: the delivery-status event (part B) --------------------------------
+    from .tenant_webhooks import status_event_publish
+
+    status_event_publish(message_id=message_id)

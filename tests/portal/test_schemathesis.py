@@ -53,6 +53,9 @@ RULES = {
     "channels": "one channel per Wavix account, which must exist; the settings' bounds",
     "senders": "the tenant's SMS-enabled numbers, the name rule, countries a sender may use",
     "opt-outs": "the recipient's number, the tenant's senders, one entry per pair",
+    # messaging: routing (part B)
+    "routing": "the tenant's SMS numbers, members, queues and endpoints; unique queue names; "
+    "a queue a number routes to stays",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -101,6 +104,13 @@ RULED = {
     ("DELETE", f"{TENANT}/sender-ids/{{id}}/"): "senders",
     ("POST", f"{TENANT}/opt-outs/"): "opt-outs",
     ("DELETE", f"{TENANT}/opt-outs/{{id}}/"): "opt-outs",
+    # messaging: routing (part B)
+    ("POST", f"{TENANT}/queues/"): "routing",
+    ("PUT", f"{TENANT}/queues/{{id}}/"): "routing",
+    ("PATCH", f"{TENANT}/queues/{{id}}/"): "routing",
+    ("DELETE", f"{TENANT}/queues/{{id}}/"): "routing",
+    ("PUT", f"{TENANT}/routing-rules/{{number}}/"): "routing",
+    ("PATCH", f"{TENANT}/routing-rules/{{number}}/"): "routing",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED

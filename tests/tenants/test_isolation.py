@@ -4,11 +4,21 @@ method; a view added later is covered the day it is added."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
+from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
-from messaging.models import Channel, KeywordReplies, Message, OptOut, SenderId
+from messaging.models import (
+    Channel,
+    KeywordReplies,
+    Message,
+    MessageQueue,
+    OptOut,
+    SenderId,
+    TenantWebhook,
+    WebhookDelivery,
+)
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
@@ -85,6 +95,24 @@ def objects_of_b(world) -> dict:
         opt_out = OptOut.objects.create(tenant=world.b, recipient="447700900123")
         # messaging: intake (part A)
         keyword_replies = KeywordReplies.objects.create(tenant=world.b, help_text="Globex help")
+        # messaging: routing (part B)
+        sms_did = Did.objects.create(
+            account=account, number=16468097092, sms_enabled=True, status="active"
+        )
+        queue = MessageQueue.objects.create(tenant=world.b, name="Globex support")
+        endpoint = TenantWebhook.objects.create(
+            tenant=world.b, name="Globex CRM", url="https://crm.globex.example/h", secret="s"
+        )
+        delivery = WebhookDelivery.objects.create(
+            tenant=world.b,
+            endpoint=endpoint,
+            event="ping",
+            event_id="evt_globex",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="failed",
+        )
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -101,6 +129,11 @@ def objects_of_b(world) -> dict:
             SenderId: sender,
             OptOut: opt_out,
             KeywordReplies: keyword_replies,
+            # messaging: routing (part B)
+            Did: sms_did,
+            MessageQueue: queue,
+            TenantWebhook: endpoint,
+            WebhookDelivery: delivery,
         }
 
 

@@ -27,23 +27,28 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
-from dids.models import E911Address, E911Job, SyncRun
+from dids.models import Did, E911Address, E911Job, SyncRun
 from dids.services import pool_save
 from messaging.models import (
     Channel,
     ChannelLogEntry,
     KeywordReplies,
     Message,
+    MessageQueue,
+    NumberRoute,
     OptOut,
     RelayJob,
     SenderCountry,
     SenderId,
+    TenantWebhook,
+    WebhookDelivery,
     WebhookEvent,
 )
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
 from ..factories import call_record, sip_trunk
+from ..messaging.factories import message
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 NESTED = "[" * 20_000  # far deeper than any parser may recurse
@@ -256,6 +261,27 @@ def walk_world(world, sandbox_account):
         RelayJob.objects.create(
             account=account, numbers=[{"number": "16468097060", "url": ""}], numbers_total=1
         )
+        # messaging: routing (part B): an SMS number with a rule, a queue, an endpoint with a
+        # failed delivery, a waiting message
+        Did.objects.create(account=account, number=16468097061, sms_enabled=True, status="active")
+        queue = MessageQueue.objects.create(tenant=world.a, name="Acme support")
+        NumberRoute.objects.create(
+            tenant=world.a, number="16468097061", destination="queue", queue=queue
+        )
+        endpoint = TenantWebhook.objects.create(
+            tenant=world.a, name="Acme CRM", url="https://crm.acme.example/h", secret="s"
+        )
+        WebhookDelivery.objects.create(
+            tenant=world.a,
+            endpoint=endpoint,
+            event="ping",
+            event_id="evt_acme",
+            payload={},
+            due_at=timezone.now(),
+            give_up_at=timezone.now(),
+            status="failed",
+        )
+        message(world.a, direction="inbound", recipient="16468097062", unrouted="no_destination")
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world
