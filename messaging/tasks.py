@@ -82,3 +82,10 @@ def push_opt_out(opt_out_id: int) -> bool:
 # --- routing: tenant webhook deliveries, e-mails (part B) ------------------------------------
 
 # --- conversations: auto-close (part C) ------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.auto_close_conversations")
+def auto_close_conversations() -> int:
+    from .services.conversations import conversations_auto_close
+
+    return conversations_auto_close()

@@ -337,11 +337,12 @@ def conversation_read(*, conversation: Conversation, actor) -> None:
         return
     if conversation.assignee_id not in (None, actor.pk):
         return
+    now = timezone.now()
     with scopes_disabled():
         Conversation.objects.filter(pk=conversation.pk, unread__gt=0).update(
-            unread=0, changed_at=timezone.now()
+            unread=0, changed_at=now
         )
-    conversation.unread = 0
+    conversation.unread, conversation.changed_at = 0, now
 
 
 def conversation_start(*, tenant, our_number, remote: str, text: str, actor) -> Conversation:
@@ -523,10 +524,11 @@ def conversations_visible(*, tenant, user, admin: bool):
     queryset = Conversation.objects.filter(tenant=tenant)
     if admin:
         return queryset
-    return queryset.filter(Q(assignee=user) | Q(assignee__isnull=True, queue__in=_queues_of(user)))
+    return queryset.filter(Q(assignee=user) | Q(assignee__isnull=True, queue__in=queues_of(user)))
 
 
-def _queues_of(user):
+def queues_of(user):
+    """The ids of the user's queues, as a subquery."""
     # A subquery, not a join through the members: a join repeats each conversation once per
     # member of its queue.
     from ..models import MessageQueue
@@ -542,7 +544,7 @@ def unread_count(*, tenant, user) -> int:
     with scopes_disabled():
         total = (
             Conversation.objects.filter(tenant=tenant, state=Conversation.State.OPEN, unread__gt=0)
-            .filter(Q(assignee=user) | Q(assignee__isnull=True, queue__in=_queues_of(user)))
+            .filter(Q(assignee=user) | Q(assignee__isnull=True, queue__in=queues_of(user)))
             .aggregate(n=Sum("unread"))["n"]
         )
     return total or 0
