@@ -36,6 +36,7 @@ class CannedListView(TenantMixin, FilteredListView):
 
 
 class CannedFormView(TenantMixin, ServiceFormMixin, FormView):
+    model = CannedReply
     admin_only = True
     form_class = CannedReplyForm
     template_name = "messaging/canned_form.html"
@@ -87,6 +88,7 @@ class CannedFormView(TenantMixin, ServiceFormMixin, FormView):
 
 
 class CannedDeleteView(TenantMixin, ObjectActionView):
+    model = CannedReply
     admin_only = True
     success_message = "Canned reply “{obj}” deleted."
 

@@ -33,6 +33,7 @@ class ContactListView(TenantMixin, FilteredListView):
 
 
 class ContactFormView(TenantMixin, ServiceFormMixin, FormView):
+    model = Contact
     form_class = ContactForm
     template_name = "messaging/contact_form.html"
 
@@ -73,6 +74,7 @@ class ContactFormView(TenantMixin, ServiceFormMixin, FormView):
 
 
 class ContactDeleteView(TenantMixin, ObjectActionView):
+    model = Contact
     admin_only = True
     success_message = "Contact {obj} deleted: the inbox shows the number again."
 

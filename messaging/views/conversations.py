@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -32,6 +32,8 @@ MESSAGES_PER_PAGE = 30
 
 
 class ConversationMixin:
+    model = Conversation
+
     def get_object(self):
         visible = services.conversations_visible(
             tenant=self.tenant, user=self.request.user, admin=self.access.is_admin
@@ -120,23 +122,27 @@ class ConversationChangesView(TenantMixin, TemplateView):
     page's `since` (the conversation's own row, one query), else its messages and state
     redrawn; when someone else picked it up, a note that it is theirs now."""
 
+    model = Conversation
     template_name = "messaging/conversation_body.html"
 
-    def get(self, request, *args, **kwargs):
-        conversation = (
-            Conversation.objects.filter(tenant=self.tenant, pk=kwargs["pk"])
-            .select_related("assignee", "queue", "started_by")
-            .first()
+    def get_object(self):
+        # The tenant's, not only the visible ones: one picked up by someone else is answered
+        # with who has it now (the page then stops polling).
+        return get_object_or_404(
+            Conversation.objects.filter(tenant=self.tenant).select_related(
+                "assignee", "queue", "started_by"
+            ),
+            pk=self.kwargs["pk"],
         )
-        if conversation is None:
-            raise Http404("No such conversation.")
+
+    def get(self, request, *args, **kwargs):
+        conversation = self.object
         since = parse_stamp(request.GET.get("since", ""))
         if since is not None and conversation.changed_at <= since:
             return HttpResponse(status=204)
         visible = services.conversations_visible(
             tenant=self.tenant, user=request.user, admin=self.access.is_admin
         )
-        self.object = conversation
         if not visible.filter(pk=conversation.pk).exists():
             return self.render_to_response({"gone": conversation, "tenant": self.tenant})
         if conversation.assignee_id == request.user.pk:

@@ -82,7 +82,8 @@ class InboxMixin(TenantMixin):
         return self.visible().filter(state=Conversation.State.CLOSED)
 
     def searched(self, queryset):
-        q = self.request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+        # A NUL cannot be in a PostgreSQL text (nor in any message): it matches nothing.
+        q = self.request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
         if not q:
             return queryset, ""
         digits = search_digits(q)

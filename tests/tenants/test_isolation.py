@@ -4,11 +4,20 @@ method; a view added later is covered the day it is added."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from dids.models import DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
-from messaging.models import Channel, Message, OptOut, SenderId
+from messaging.models import (
+    CannedReply,
+    Channel,
+    Contact,
+    Conversation,
+    Message,
+    OptOut,
+    SenderId,
+)
 from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
@@ -83,6 +92,18 @@ def objects_of_b(world) -> dict:
             tenant=world.b, channel=channel, kind="alphanumeric", value="Globex"
         )
         opt_out = OptOut.objects.create(tenant=world.b, recipient="447700900123")
+        # messaging: inbox (part C)
+        now = timezone.now()
+        conversation = Conversation.objects.create(
+            tenant=world.b,
+            channel=channel,
+            our_number="16468097090",
+            remote="16468097065",
+            last_message_at=now,
+            changed_at=now,
+        )
+        contact = Contact.objects.create(tenant=world.b, number="16468097065", name="Dana")
+        canned = CannedReply.objects.create(tenant=world.b, title="Thanks", text="Thank you!")
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -98,6 +119,10 @@ def objects_of_b(world) -> dict:
             Message: message(world.b, text="Globex's message"),
             SenderId: sender,
             OptOut: opt_out,
+            # messaging: inbox (part C)
+            Conversation: conversation,
+            Contact: contact,
+            CannedReply: canned,
         }
 
 
