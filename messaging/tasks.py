@@ -141,3 +141,10 @@ def send_due_mail_notices() -> int:
 
 
 # --- conversations: auto-close (part C) ------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.auto_close_conversations")
+def auto_close_conversations() -> int:
+    from .services.conversations import conversations_auto_close
+
+    return conversations_auto_close()

@@ -4,8 +4,12 @@ the providers' webhooks (no login: the token in the URL) under /hooks/."""
 from django.urls import path  # noqa: F401
 
 from messaging.views import (
+    canned,
     channels,
     compose,
+    contacts,
+    conversations,
+    inbox,
     keywords,
     media,
     messages,
@@ -118,6 +122,52 @@ tenant_urlpatterns = [
         "unrouted/<int:number>/route/", unrouted.TenantRouteItView.as_view(), name="unrouted_route"
     ),
     # --- inbox and conversations, contacts, canned replies (part C) ---------------------------
+    path("inbox/", inbox.InboxView.as_view(), name="inbox"),
+    path("inbox/changes/", inbox.InboxChangesView.as_view(), name="inbox_changes"),
+    path("inbox/new/", inbox.ConversationStartView.as_view(), name="conversation_start"),
+    path("conversations/<int:pk>/", conversations.ConversationView.as_view(), name="conversation"),
+    path(
+        "conversations/<int:pk>/changes/",
+        conversations.ConversationChangesView.as_view(),
+        name="conversation_changes",
+    ),
+    path(
+        "conversations/<int:pk>/reply/",
+        conversations.ConversationReplyView.as_view(),
+        name="conversation_reply",
+    ),
+    path(
+        "conversations/<int:pk>/pickup/",
+        conversations.ConversationPickupView.as_view(),
+        name="conversation_pickup",
+    ),
+    path(
+        "conversations/<int:pk>/transfer/",
+        conversations.ConversationTransferView.as_view(),
+        name="conversation_transfer",
+    ),
+    path(
+        "conversations/<int:pk>/close/",
+        conversations.ConversationCloseView.as_view(),
+        name="conversation_close",
+    ),
+    path(
+        "conversations/<int:pk>/reopen/",
+        conversations.ConversationReopenView.as_view(),
+        name="conversation_reopen",
+    ),
+    path("contacts/", contacts.ContactListView.as_view(), name="contact_list"),
+    path("contacts/new/", contacts.ContactFormView.as_view(), name="contact_add"),
+    path("contacts/import/", contacts.ContactImportView.as_view(), name="contact_import"),
+    path("contacts/export/", contacts.ContactExportView.as_view(), name="contact_export"),
+    path("contacts/<int:pk>/", contacts.ContactFormView.as_view(), name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contacts.ContactDeleteView.as_view(), name="contact_delete"),
+    path("canned-replies/", canned.CannedListView.as_view(), name="canned_list"),
+    path("canned-replies/new/", canned.CannedFormView.as_view(), name="canned_add"),
+    path("canned-replies/<int:pk>/", canned.CannedFormView.as_view(), name="canned_edit"),
+    path(
+        "canned-replies/<int:pk>/delete/", canned.CannedDeleteView.as_view(), name="canned_delete"
+    ),
 ]
 
 webhook_urlpatterns = [

@@ -315,6 +315,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
     # --- messaging: conversations (part C) --------------------------------------------------
+    # Open conversations silent for longer than their number's auto-close days are closed.
+    "auto-close-conversations": {
+        "task": "messaging.tasks.auto_close_conversations",
+        "schedule": timedelta(
+            minutes=env.int("CONVERSATION_AUTO_CLOSE_INTERVAL_MINUTES", default=15)
+        ),
+    },
 }
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
 # MESSAGING_RETRY_THEN seconds, up to the message's validity; how long a provider has to list a

@@ -4,6 +4,7 @@ platform's under /api/v1/, a tenant's under /api/v1/tenants/<tenant_slug>/."""
 from rest_framework.routers import SimpleRouter
 
 from messaging.api.channels import ChannelApiViewSet
+from messaging.api.conversations import ConversationApiViewSet
 from messaging.api.messages import PlatformMessageApiViewSet, TenantMessageApiViewSet
 from messaging.api.optouts import OptOutApiViewSet
 from messaging.api.queues import QueueApiViewSet
@@ -26,6 +27,7 @@ tenant.register("sender-ids", SenderIdApiViewSet, basename="sender-id")
 # --- opt-outs ------------------------------------------------------------------------------
 tenant.register("opt-outs", OptOutApiViewSet, basename="opt-out")
 # --- conversations (list, detail with messages, reply, assign, close) (part C) -------------
+tenant.register("conversations", ConversationApiViewSet, basename="conversation")
 # --- message queues and number routing rules (part B) --------------------------------------
 tenant.register("queues", QueueApiViewSet, basename="queue")
 tenant.register("routing-rules", NumberRuleApiViewSet, basename="routing-rule")

@@ -136,6 +136,12 @@ def _queue(tenant, checked: _Checked, text, urls, source, actor) -> Message:
         )
         message_record(message=message, status=Message.Status.QUEUED, reason=reason, at=now)
         outbox_enqueue(message=message)
+    # (part C) A message from compose or the API joins its conversation, after its commit; a
+    # conversation's own replies are attached by their service.
+    if source != MessageSource.CONVERSATION:
+        from .conversations import conversation_attach_outbound
+
+        conversation_attach_outbound(message=message, actor=actor)
     return message
 
 

@@ -25,10 +25,12 @@ from schemathesis.core.parameters import ParameterLocation
 
 from dids.models import E911Address, E911Drift, E911Job, E911ReconcileRun, SyncRun
 from dids.services import pool_save
+from messaging.models import Channel, Conversation
 from trunks.services import assignment_save
 
 from ..conftest import api_client
 from ..factories import call_record, sip_trunk
+from ..messaging.factories import message
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 
@@ -56,6 +58,8 @@ RULES = {
     # messaging: routing (part B)
     "routing": "the tenant's SMS numbers, members, queues and endpoints; unique queue names; "
     "a queue a number routes to stays",
+    # messaging: inbox (part C)
+    "conversations": "who may work it, one pickup wins, the reply's send rules, open or closed",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -111,6 +115,12 @@ RULED = {
     ("DELETE", f"{TENANT}/queues/{{id}}/"): "routing",
     ("PUT", f"{TENANT}/routing-rules/{{number}}/"): "routing",
     ("PATCH", f"{TENANT}/routing-rules/{{number}}/"): "routing",
+    # messaging: inbox (part C)
+    ("GET", f"{TENANT}/conversations/"): "conversations",
+    ("POST", f"{TENANT}/conversations/{{id}}/reply/"): "conversations",
+    ("POST", f"{TENANT}/conversations/{{id}}/assign/"): "conversations",
+    ("POST", f"{TENANT}/conversations/{{id}}/close/"): "conversations",
+    ("POST", f"{TENANT}/conversations/{{id}}/reopen/"): "conversations",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED
@@ -121,6 +131,13 @@ EXCLUDED: dict[tuple[str, str], list[str]] = {
 for path in ("audit-log", "cdrs", "e911-jobs", "members", "trunks"):
     EXCLUDED.setdefault(("GET", f"{TENANT}/{path}/{{id}}/"), []).append("negative_data_rejection")
 EXCLUDED[("PATCH", f"{TENANT}/members/{{id}}/")].append("negative_data_rejection")
+# messaging: inbox (part C): the same for a conversation named in the address
+for method, path in [
+    ("GET", "conversations/{id}"),
+    ("GET", "conversations/{id}/messages"),
+    *(("POST", f"conversations/{{id}}/{verb}") for verb in ("reply", "assign", "close", "reopen")),
+]:
+    EXCLUDED.setdefault((method, f"{TENANT}/{path}/"), []).append("negative_data_rejection")
 # A form-encoded body cannot carry a boolean: it arrives as an empty form, which changes
 # nothing of the number and is answered with it.
 EXCLUDED[("PATCH", f"{TENANT}/numbers/{{number}}/")] = ["negative_data_rejection"]
@@ -161,6 +178,18 @@ def api_world(world, sandbox_account):
         E911Drift.objects.create(account=account, number=16468097062, kind="unknown_to_portal")
         SyncRun.objects.create(account=account, status="succeeded")
         E911ReconcileRun.objects.create(account=account, status="succeeded")
+        # messaging: inbox (part C): a conversation with a message
+        channel = Channel.objects.create(name="Acme channel", wavix_account=account)
+        now = timezone.now()
+        conversation = Conversation.objects.create(
+            tenant=world.a,
+            channel=channel,
+            our_number="16468097061",
+            remote="16468097065",
+            last_message_at=now,
+            changed_at=now,
+        )
+        message(world.a, on=channel, conversation=conversation, direction="inbound")
     tokens = {
         "tenant": api_client(world.admin_a, world.a).raw_token,
         "platform": api_client(world.sysadmin).raw_token,

@@ -10,7 +10,10 @@ from django_scopes import scopes_disabled
 from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, NumberRange
 from dids.services import pool_save
 from messaging.models import (
+    CannedReply,
     Channel,
+    Contact,
+    Conversation,
     KeywordReplies,
     Message,
     MessageQueue,
@@ -113,6 +116,18 @@ def objects_of_b(world) -> dict:
             give_up_at=timezone.now(),
             status="failed",
         )
+        # messaging: inbox (part C)
+        now = timezone.now()
+        conversation = Conversation.objects.create(
+            tenant=world.b,
+            channel=channel,
+            our_number="16468097090",
+            remote="16468097065",
+            last_message_at=now,
+            changed_at=now,
+        )
+        contact = Contact.objects.create(tenant=world.b, number="16468097065", name="Dana")
+        canned = CannedReply.objects.create(tenant=world.b, title="Thanks", text="Thank you!")
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -134,6 +149,10 @@ def objects_of_b(world) -> dict:
             MessageQueue: queue,
             TenantWebhook: endpoint,
             WebhookDelivery: delivery,
+            # messaging: inbox (part C)
+            Conversation: conversation,
+            Contact: contact,
+            CannedReply: canned,
         }
 
 

@@ -30,8 +30,11 @@ from rest_framework.test import APIClient
 from dids.models import Did, E911Address, E911Job, SyncRun
 from dids.services import pool_save
 from messaging.models import (
+    CannedReply,
     Channel,
     ChannelLogEntry,
+    Contact,
+    Conversation,
     KeywordReplies,
     Message,
     MessageQueue,
@@ -282,6 +285,23 @@ def walk_world(world, sandbox_account):
             status="failed",
         )
         message(world.a, direction="inbound", recipient="16468097062", unrouted="no_destination")
+        # messaging: inbox (part C): a conversation waiting in a queue the agent is in, a
+        # contact and a canned reply
+        queue = MessageQueue.objects.create(tenant=world.a, name="Support")
+        queue.members.add(world.agent_a)
+        now = timezone.now()
+        Conversation.objects.create(
+            tenant=world.a,
+            channel=channel,
+            our_number="16468097061",
+            remote="16468097065",
+            queue=queue,
+            unread=1,
+            last_message_at=now,
+            changed_at=now,
+        )
+        Contact.objects.create(tenant=world.a, number="16468097065", name="Dana")
+        CannedReply.objects.create(tenant=world.a, title="Thanks", text="Thank you!")
     world.tenant_token = api_client(world.admin_a, world.a)
     world.platform_token = api_client(world.sysadmin)
     return world

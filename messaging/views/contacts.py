@@ -1,0 +1,130 @@
+"""Contacts of a tenant: the list (search, pages), one added or edited by hand, deleted
+(confirmed), the CSV import (a dry run first, a report per row) and the export. Every member
+may read them; tenant admins import and delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView
+
+from portal.exports import csv_response
+from portal.views.base import FilteredListView, ObjectActionView, ServiceFormMixin
+from tenants.views.base import TenantMixin
+
+from ..filters.contacts import ContactFilter
+from ..forms.contacts import ContactForm, ContactImportForm
+from ..models import Contact
+from ..services import contacts as services
+
+
+class ContactListView(TenantMixin, FilteredListView):
+    model = Contact
+    filterset_class = ContactFilter
+    template_name = "messaging/contact_list.html"
+    table_template_name = "messaging/contact_table.html"
+
+    def get_base_queryset(self):
+        return Contact.objects.filter(tenant=self.tenant)
+
+
+class ContactFormView(TenantMixin, ServiceFormMixin, FormView):
+    model = Contact
+    form_class = ContactForm
+    template_name = "messaging/contact_form.html"
+
+    def get_object(self):
+        return get_object_or_404(Contact.objects.filter(tenant=self.tenant), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        contact = getattr(self, "object", None)
+        if contact is None:
+            number = self.request.GET.get("number", "")[:40]
+            return {"number": f"+{number}" if number.isdigit() else number}
+        return {
+            "number": f"+{contact.number}",
+            "name": contact.name,
+            "company": contact.company,
+            "notes": contact.notes,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.contact_save(
+            tenant=self.tenant,
+            number=data["number"],
+            name=data["name"],
+            company=data["company"],
+            notes=data["notes"],
+            contact=getattr(self, "object", None),
+        )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self, "result", None) is not None:
+            messages.success(self.request, f"Contact {self.result} saved.")
+        return response
+
+    def get_success_url(self):
+        return reverse("tenant:contact_list", args=[self.tenant.slug])
+
+
+class ContactDeleteView(TenantMixin, ObjectActionView):
+    model = Contact
+    admin_only = True
+    success_message = "Contact {obj} deleted: the inbox shows the number again."
+
+    def get_object(self):
+        return get_object_or_404(Contact.objects.filter(tenant=self.tenant), pk=self.kwargs["pk"])
+
+    def act(self, obj):
+        label = str(obj)
+        services.contact_delete(contact=obj)
+        return label
+
+    def get_success_url(self, obj):
+        return reverse("tenant:contact_list", args=[self.tenant.slug])
+
+
+class ContactImportView(TenantMixin, FormView):
+    admin_only = True
+    form_class = ContactImportForm
+    template_name = "messaging/contact_import.html"
+
+    def form_valid(self, form):
+        data = form.content()
+        if not data:
+            form.add_error("file", "Choose a CSV file to check.")
+            return self.form_invalid(form)
+        apply = "apply" in self.request.POST and not form.cleaned_data.get("file")
+        try:
+            report = services.contacts_import(tenant=self.tenant, data=data, dry_run=not apply)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        if apply and report.ok:
+            messages.success(
+                self.request,
+                f"{report.added} contact(s) added, {report.updated} updated.",
+            )
+            return redirect("tenant:contact_list", self.tenant.slug)
+        checked = ContactImportForm(initial={"data": data.decode("utf-8-sig", "replace")})
+        return self.render_to_response(
+            self.get_context_data(form=checked, report=report, can_apply=report.ok)
+        )
+
+
+class ContactExportView(TenantMixin, View):
+    def get(self, request, *args, **kwargs):
+        queryset = Contact.objects.filter(tenant=self.tenant)
+        filterset = ContactFilter(request.GET or None, queryset=queryset, request=request)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        name = f"contacts-{self.tenant.slug}-{timezone.now():%Y%m%d}.csv"
+        return csv_response(
+            name, services.EXPORT_HEADER, services.contacts_export_rows(rows, tenant=self.tenant)
+        )
