@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
 
-from ..hooks import dlr_url
+from .. import allowlist
+from ..hooks import dlr_url, inbound_url
 from ..models import Channel
 from ..services import channels as services
 from ..services.channels import MAX_SEGMENTS, MAX_VALIDITY_DAYS, SETTINGS
@@ -28,6 +29,9 @@ class ChannelSerializer(serializers.ModelSerializer):
     dlr_url = serializers.SerializerMethodField(
         help_text="The delivery-report webhook's address (give it to the provider)."
     )
+    inbound_url = serializers.SerializerMethodField(
+        help_text="The inbound-message webhook's address (the portal sets it on the numbers)."
+    )
 
     class Meta:
         model = Channel
@@ -38,6 +42,7 @@ class ChannelSerializer(serializers.ModelSerializer):
             *SETTINGS,
             "paused_reason",
             "dlr_url",
+            "inbound_url",
             "last_error",
             "last_error_at",
             "created_at",
@@ -47,6 +52,9 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     def get_dlr_url(self, obj) -> str:
         return dlr_url(obj)
+
+    def get_inbound_url(self, obj) -> str:
+        return inbound_url(obj)
 
 
 class ChannelWriteSerializer(serializers.Serializer):
@@ -71,6 +79,14 @@ class ChannelWriteSerializer(serializers.Serializer):
     )
     media_text = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
     debug_log = serializers.BooleanField(required=False, default=False)
+    inbound_allowlist = serializers.CharField(
+        max_length=allowlist.MAX_LINES * (allowlist.MAX_LINE + 1),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Addresses or CIDR networks allowed to post webhooks, one per line; blank: "
+        f"any. Wavix posts from {allowlist.WAVIX_CALLBACK_ADDRESS}.",
+    )
 
 
 class PauseSerializer(serializers.Serializer):

@@ -142,3 +142,18 @@ def test_the_simulate_page_names_what_is_wrong(senders_env):
     from django.test import Client
 
     assert Client().get(url).status_code == 302  # signed-in users only
+
+
+def test_the_api_sets_the_allowlist_with_the_same_rule_and_shows_the_inbound_address(world):
+    from tests.conftest import api_client
+
+    channel = make_channel()
+    api = api_client(world.sysadmin)
+    url = f"/api/v1/channels/{channel.pk}/"
+    bad = api.patch(url, {"inbound_allowlist": "62.212.73.112\nnope"}, format="json")
+    assert bad.status_code == 400
+    assert "Line 2 “nope”" in str(bad.json()) and "inbound_allowlist" in str(bad.json())
+    good = api.patch(url, {"inbound_allowlist": "62.212.73.112"}, format="json")
+    assert good.status_code == 200
+    assert good.json()["inbound_allowlist"] == "62.212.73.112/32"
+    assert good.json()["inbound_url"].endswith(f"/hooks/inbound/{channel.inbound_token}/")
