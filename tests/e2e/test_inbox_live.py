@@ -80,7 +80,7 @@ def test_two_agents_see_it_live_one_picks_up_replies_and_sees_it_delivered(
     expect(other.get_by_test_id("conversation-row")).to_have_count(0, timeout=LIVE)
 
     page.get_by_test_id("canned-insert").select_option(label="On it")
-    expect(page.get_by_label("Reply")).to_have_value("Thanks, we’re looking into it.")
+    expect(page.get_by_label("Reply", exact=True)).to_have_value("Thanks, we’re looking into it.")
     expect(page.get_by_test_id("segment-encoding")).to_have_text("UCS-2")
     page.get_by_test_id("reply-send").click()
     expect(page.locator(".alert-success")).to_contain_text("Reply queued")
@@ -96,7 +96,7 @@ def test_two_agents_see_it_live_one_picks_up_replies_and_sees_it_delivered(
 
     # The person opts out (part A's STOP does this after the merge): a reply is refused.
     opt_out_add(tenant=world.a, recipient="+16468097065")
-    page.get_by_label("Reply").fill("One more thing")
+    page.get_by_label("Reply", exact=True).fill("One more thing")
     page.get_by_test_id("reply-send").click()
     expect(page.get_by_test_id("reply-refusal")).to_contain_text(
         "+16468097065 asked not to get messages"
