@@ -34,7 +34,12 @@ from tenants.views.base import TenantMixin
 from ..forms.inbox import StartForm
 from ..models import CannedReply, Conversation, Message, NumberRoute
 from ..services.contacts import contact_names
-from ..services.conversations import conversation_start, conversations_visible
+from ..services.conversations import (
+    conversation_start,
+    conversations_visible,
+    conversations_watched,
+    queues_of,
+)
 
 PAGE_SIZE = 25
 MAX_QUERY_CHARS = 100
@@ -75,8 +80,13 @@ class InboxMixin(TenantMixin):
         if tab == "mine":
             return Conversation.objects.filter(tenant=self.tenant, assignee=user, state=open_)
         if tab == "queues":
-            # An agent's visible unassigned ones are those of their queues; an admin's, all.
-            return self.visible().filter(assignee__isnull=True, state=open_)
+            # Each on its own index: an agent's queues' unassigned, or every unassigned one.
+            waiting = Conversation.objects.filter(
+                tenant=self.tenant, assignee__isnull=True, state=open_
+            )
+            if self.access.is_admin:
+                return waiting
+            return waiting.filter(queue__in=queues_of(user))
         if tab == "all":
             return Conversation.objects.filter(tenant=self.tenant, state=open_)
         return self.visible().filter(state=Conversation.State.CLOSED)
@@ -117,8 +127,9 @@ class InboxMixin(TenantMixin):
         return rows, after, q
 
     def since(self) -> str:
-        """The newest change the user can see, for the poll to ask "anything after this?"."""
-        newest = self.visible().aggregate(m=Max("changed_at"))["m"]
+        """The tenant's newest change (one row of the (tenant, changed_at) index), for the
+        poll to ask "anything I watch changed after this?"."""
+        newest = Conversation.objects.filter(tenant=self.tenant).aggregate(m=Max("changed_at"))["m"]
         return newest.isoformat() if newest else "1970-01-01T00:00:00+00:00"
 
 
@@ -166,7 +177,10 @@ class InboxChangesView(InboxMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         since = parse_stamp(request.GET.get("since", ""))
-        if since is not None and not self.visible().filter(changed_at__gt=since).exists():
+        watched = conversations_watched(
+            tenant=self.tenant, user=request.user, admin=self.access.is_admin
+        )
+        if since is not None and not watched.filter(changed_at__gt=since).exists():
             return HttpResponse(status=204)
         return super().get(request, *args, **kwargs)
 

@@ -105,10 +105,13 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
             "Dashboard",
             "Numbers",
             "E911",
+            "Inbox",
             "New message",
             "Messages",
             "Sender IDs",
             "Opt-outs",
+            "Contacts",
+            "Canned replies",
             "Users",
             "Trunks",
             "Call records",
@@ -145,7 +148,18 @@ def test_agent_sees_no_admin_pages(page, live_server, world, screenshot):
     expect(page).to_have_url(f"{live_server.url}/t/acme/")
     expect(heading(page)).to_have_text("Acme Telecom")
     expect(nav_links(tenant_nav(page))).to_have_text(
-        ["Dashboard", "Numbers", "E911", "New message", "Sender IDs", "Opt-outs", "Users"]
+        [
+            "Dashboard",
+            "Numbers",
+            "E911",
+            "Inbox",
+            "New message",
+            "Sender IDs",
+            "Opt-outs",
+            "Contacts",
+            "Canned replies",
+            "Users",
+        ]
     )
     expect(platform_nav(page)).to_have_count(0)
     screenshot("agent-dashboard")

@@ -45,6 +45,7 @@ def inbound(
     assignee=None,
     media=(),
     at=None,
+    our=OUR,
 ) -> Conversation:
     """An inbound message from `remote` to Acme's number, put in its conversation (in the
     queue, or with `assignee`), as part B's routing does."""
@@ -55,7 +56,7 @@ def inbound(
             channel=env.channel,
             direction=Message.Direction.INBOUND,
             sender=remote,
-            recipient=OUR,
+            recipient=our,
             text=text,
             media=list(media),
             is_mms=bool(media),
@@ -65,7 +66,7 @@ def inbound(
             created_at=at or timezone.now(),
         )
         conversation = conversation_for(
-            tenant=tenant, channel=env.channel, our_number=OUR, remote=remote
+            tenant=tenant, channel=env.channel, our_number=our, remote=remote
         )
         if conversation.assignee_id is None and conversation.queue_id is None:
             Conversation.objects.filter(pk=conversation.pk).update(
