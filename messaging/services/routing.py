@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -383,9 +383,19 @@ def number_route_save(*, tenant, number, data: RuleData, actor=None) -> NumberRo
         route.auto_close_days = data.auto_close_days
         route.reformat = data.reformat
         route.full_clean(validate_unique=False, validate_constraints=False)
-        route.save()
+        _save_once(route, "number", f"The rule of +{digits} was saved by someone else just now")
         route.starters.set(data.starters)
     return route
+
+
+def _save_once(instance, field: str, taken: str) -> None:
+    """Saves it; a row made at the same moment by another request (the unique constraint)
+    is the user's error, named, not a server error."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ValidationError({field: f"{taken}: reload and try again."}) from None
 
 
 def number_routes_apply(*, tenant, numbers, data: RuleData, actor=None) -> int:
@@ -469,7 +479,7 @@ def queue_save(
             queue = queue or MessageQueue(tenant=tenant)
             queue.name, queue.pickup = name, pickup
             queue.full_clean(validate_unique=False, validate_constraints=False)
-            queue.save()
+            _save_once(queue, "name", f"A queue named “{name}” already exists")
             queue.members.set(members)
     return queue
 

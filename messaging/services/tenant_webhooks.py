@@ -31,7 +31,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -129,8 +129,13 @@ def endpoint_save(
         endpoint.is_active = bool(is_active)
         endpoint.send_inbound, endpoint.send_status = bool(send_inbound), bool(send_status)
         endpoint.full_clean(validate_unique=False, validate_constraints=False)
-        with transaction.atomic():
-            endpoint.save()
+        try:
+            with transaction.atomic():
+                endpoint.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"name": f"An endpoint named “{name}” already exists: reload and try again."}
+            ) from None
     return endpoint, secret
 
 

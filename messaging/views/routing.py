@@ -4,8 +4,8 @@ in plain words, one number's rule, and the same rule on several numbers at once.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView
@@ -30,7 +30,7 @@ class NumberRuleListView(TenantMixin, FilteredListView):
 
     def get_base_queryset(self):
         destination = NumberRoute.objects.filter(
-            tenant=self.tenant, number=Cast_text(OuterRef("number"))
+            tenant=self.tenant, number=Cast(OuterRef("number"), output_field=CharField())
         ).values("destination")[:1]
         return services.sms_numbers(self.tenant).annotate(
             route_destination=Coalesce(Subquery(destination), Value(""))
@@ -51,13 +51,6 @@ class NumberRuleListView(TenantMixin, FilteredListView):
         return context
 
 
-def Cast_text(expression):  # noqa: N802 - reads as the SQL it is
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
-    return Cast(expression, output_field=CharField())
-
-
 def _number_of(view) -> str:
     number = str(view.kwargs["number"])
     if len(number) > MAX_NUMBER_CHARS or not services.is_sms_number(view.tenant, number):
@@ -70,7 +63,6 @@ class NumberRuleEditView(TenantMixin, ServiceFormMixin, FormView):
     model = Did  # the number named in the address is one of the pool's SMS-enabled DIDs
     form_class = RuleForm
     template_name = "messaging/routing_form.html"
-    success_message = "The rule of {obj.number} is saved: {obj.get_destination_display}."
 
     def get_object(self):
         self.number = _number_of(self)
@@ -96,10 +88,6 @@ class NumberRuleEditView(TenantMixin, ServiceFormMixin, FormView):
                 "there delivers them.",
             )
         return route
-
-    def form_valid(self, form):
-        self.success_message = ""
-        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "number": self.number}

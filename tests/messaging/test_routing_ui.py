@@ -320,3 +320,11 @@ def test_bulk_apply_with_a_number_outside_the_pool_writes_nothing(ui):
     assert page.status_code == 200 and "is not an SMS-enabled number" in page.content.decode()
     with scopes_disabled():
         assert not NumberRoute.objects.exists()
+
+
+def test_the_delivery_log_shows_its_last_page_for_a_page_past_the_end(ui):
+    endpoint, _ = endpoint_save(tenant=ui.world.a, name="CRM", url="https://crm.example/h")
+    for page in ("999", "abc", "9" * 5000):
+        answer = ui.admin.get(ui.url("webhook_detail", endpoint.pk), {"page": page})
+        assert answer.status_code == 200 and answer.context["page_obj"].number == 1
+        assert "this is page 1 of 1" in answer.content.decode()
