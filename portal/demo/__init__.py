@@ -17,6 +17,7 @@ from django.db import transaction
 
 from portal.audit import actor_context
 
+from .intake import seed_demo_intake
 from .tenants import seed_demo_tenants
 from .wavix import seed_demo_wavix
 
@@ -31,6 +32,7 @@ def seed_demo(*, wavix_base_url: str, stdout: TextIO) -> None:
     try:
         with transaction.atomic():
             seed_demo_tenants(stdout)
+            seed_demo_intake(stdout)
             if sandbox_enabled():
                 seed_demo_wavix(wavix_base_url, stdout)
             else:

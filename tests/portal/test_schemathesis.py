@@ -128,7 +128,7 @@ EXCLUDED: dict[tuple[str, str], list[str]] = {
 # This test names Acme and real objects in the address (see before_call), which replaces
 # the invalid tenant slug or id a negative case generated there: the request sent is valid,
 # and answered. Invalid addresses are walked by tests/tenants/test_robustness.py.
-for path in ("audit-log", "cdrs", "e911-jobs", "members", "trunks"):
+for path in ("audit-log", "cdrs", "e911-jobs", "members", "messages", "trunks"):
     EXCLUDED.setdefault(("GET", f"{TENANT}/{path}/{{id}}/"), []).append("negative_data_rejection")
 EXCLUDED[("PATCH", f"{TENANT}/members/{{id}}/")].append("negative_data_rejection")
 # messaging: inbox (part C): the same for a conversation named in the address

@@ -1,7 +1,8 @@
 """What `make run` does once the worker is up, on a portal whose inventory is still empty:
 sync every Wavix account's numbers, wait for the syncs (printing their progress), then queue
 the E911 and trunk checks against Wavix and send the demo messages (portal/demo/messaging.py,
-which need the inventory and the worker), so a newcomer's first page already shows the
+which need the inventory and the worker), then set the demo's inbound routing and
+conversations (portal/demo/routing.py, inbox.py), so a newcomer's first page already shows the
 inventory, the numbers with E911 and any drift, and messages in every final state. Later
 starts do nothing here: beat keeps everything current on its schedule."""
 
@@ -13,7 +14,9 @@ from django.db import transaction
 from dids import services
 from dids.models import Did, SyncRun
 from dids.services import reconcile
+from portal.demo.inbox import seed_demo_inbox
 from portal.demo.messaging import seed_demo_messages
+from portal.demo.routing import seed_demo_routing
 from portal.models import WavixAccount
 from trunks.tasks import reconcile_trunks
 
@@ -52,3 +55,6 @@ class Command(BaseCommand):
             transaction.on_commit(lambda: reconcile_trunks.delay())
         self.stdout.write("E911 and trunk checks against Wavix queued.")
         seed_demo_messages(self.stdout)
+        # The inbound side: routing rules on Acme's SMS numbers, then conversations.
+        seed_demo_routing(self.stdout)
+        seed_demo_inbox(self.stdout)
