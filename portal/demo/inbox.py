@@ -1,9 +1,9 @@
 """Demo inbox (part C): on Acme's SMS number, conversations in every state an agent meets —
-one waiting in the "Support" queue with unread messages, one picked up by Aaron, one
+one waiting in the "Support desk" queue with unread messages, one picked up by Aaron, one
 closed, one with an MMS picture, one Aaron started himself — contacts for some of the people,
 and three canned replies. The messages are made directly (no send): the demo shows the inbox
-at once. Looks part B's demo queue up by name, else makes its own. Idempotent: a tenant that
-has conversations already is left alone."""
+at once. Looks part B's demo queue up by name, else makes its own. Idempotent: once its canned
+replies exist it does nothing."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from messaging.models import (
 from messaging.services.conversations import conversation_for, conversation_touch
 from tenants.models import Tenant, User
 
-QUEUE = "Support"
+QUEUE = "Support desk"  # the routing demo's queue (portal/demo/routing.py)
 # (remote, contact name or "", state, owner e-mail or "" (queue), messages: (minutes ago,
 # "in"/"out", text, picture?))
 CONVERSATIONS = [
@@ -108,7 +108,9 @@ def seed_demo_inbox(stdout: TextIO | None = None) -> None:
         if sender is None:
             out.write("Demo inbox: Acme has no SMS number as a sender ID yet; no conversations.")
             return
-        if Conversation.objects.filter(tenant=tenant).exists():
+        # The demo's own canned replies mark it done (the demo messages sent before it already
+        # made conversations of their own).
+        if CannedReply.objects.filter(tenant=tenant, title=CANNED[0][0]).exists():
             return
     users = {u.email: u for u in User.objects.filter(email__endswith="@acme.example")}
     with scope(tenant=tenant):
