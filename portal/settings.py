@@ -417,6 +417,8 @@ SPECTACULAR_SETTINGS = {
         "OptOutSourceEnum": "messaging.models.OptOut.Source",
         "SenderKindEnum": "messaging.models.SenderKind",
         "ChannelKindEnum": "messaging.models.ChannelKind",
+        "ConversationStateEnum": "messaging.models.ConversationState",
+        "SenderCountryStateEnum": "messaging.models.SenderCountry.State",
     },
 }
 
