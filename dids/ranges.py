@@ -39,7 +39,14 @@ class Span:
         return isinstance(number, int) and self.start <= number <= self.end
 
     def __str__(self) -> str:
-        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+        # A range is written with both ends of one length (the syntax's rule), so a span that
+        # crosses a power of ten (two adjacent entries 9 and 10 merged) is written in pieces.
+        parts, start = [], self.start
+        while start <= self.end:
+            end = min(self.end, 10 ** len(str(start)) - 1)
+            parts.append(str(start) if start == end else f"{start}-{end}")
+            start = end + 1
+        return ";".join(parts)
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,9 @@ def test_garbage_raises_only_the_modules_error(text):
 def test_any_text_raises_only_the_modules_error(text):
     with contextlib.suppress(PoolSyntaxError):
         Pool.parse(text)
+
+
+def test_a_span_across_a_power_of_ten_is_written_so_it_reads_back():
+    pool = Pool.parse("99999998;99999999;100000000")
+    assert pool.format() == "99999998-99999999;100000000"
+    assert Pool.parse(pool.format()) == pool
