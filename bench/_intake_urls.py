@@ -12,3 +12,7 @@ def noop(request):
 
 
 urlpatterns = [path("bench/noop/", noop), path("", include("portal.urls"))]
+
+# The portal's error pages (a wrong token's 404 is the portal's, as in production).
+handler404 = "portal.api.errors.handler404"
+handler500 = "portal.api.errors.handler500"
