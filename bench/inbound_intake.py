@@ -29,6 +29,7 @@ from pathlib import Path
 
 from _messaging import ROOT, database_url, purge_broker, start_worker, stop
 from django.conf import settings
+from django.core.management import call_command
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -215,6 +216,8 @@ def main() -> None:
     server, workers = None, []
     try:
         channel = world()
+        # The production static files (the error pages name them), as a deploy builds them.
+        call_command("collectstatic", "--noinput", verbosity=0)
         purge_broker()
         server, base = start_gunicorn(folder / "bench-gunicorn.log")
         print(
