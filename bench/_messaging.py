@@ -116,8 +116,9 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def start_worker(name: str, **env: str) -> subprocess.Popen:
-    """A real Celery worker (one process) on this run's database and broker."""
+def start_worker(name: str, nice: int = 0, **env: str) -> subprocess.Popen:
+    """A real Celery worker (one process) on this run's database and broker; `nice` lowers its
+    CPU priority (the web first, as when the workers have cores of their own)."""
     environment = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -130,6 +131,7 @@ def start_worker(name: str, **env: str) -> subprocess.Popen:
     log = open(folder / f"bench-{name}.log", "w")  # noqa: SIM115
     return subprocess.Popen(
         [
+            *(("nice", "-n", str(nice)) if nice else ()),
             sys.executable,
             "-m",
             "celery",

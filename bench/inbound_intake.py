@@ -8,7 +8,12 @@ wrong-token and outside-the-allowlist posts (0 stored), the same messages replay
     bin/bench bench/inbound_intake.py                       # 10,000 messages
     BENCH_INBOUND=2000 bin/bench bench/inbound_intake.py     # a quick run
     BENCH_CONCURRENCY (16), BENCH_GUNICORN_WORKERS (4), BENCH_DRAIN_DURING (1; 0: the
-    workers start after the posts)
+    workers start after the posts), BENCH_WORKER_NICE (10; 0: the workers compete with the
+    web for the CPU as equals)
+
+On one machine the workers share its cores with gunicorn, PostgreSQL and the clients; they run
+at a lower CPU priority by default, as a deployment gives the web its own cores (README, at
+scale), so the figures are the intake's while routing drains behind it.
 
 Targets: intake at least 0.6x the no-op view's rate, p99 under 100 ms, 0 lost.
 """
@@ -54,6 +59,7 @@ CLIENT_PROCESSES = 2
 # 1: the 2 workers route while the posts arrive (they share this machine's cores with gunicorn
 # and the clients); 0: they start once the posts are in, so the intake is measured alone.
 DRAIN_DURING = os.environ.get("BENCH_DRAIN_DURING", "1") == "1"
+WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "10"))
 OUR_NUMBER = "16468097065"
 HOSTILE = min(1000, MESSAGES)
 
@@ -222,7 +228,8 @@ def main() -> None:
         server, base = start_gunicorn(folder / "bench-gunicorn.log")
         print(
             f"gunicorn with {GUNICORN_WORKERS} sync workers, {CONCURRENCY} concurrent clients "
-            f"in {CLIENT_PROCESSES} processes, {MESSAGES:,} requests each"
+            f"in {CLIENT_PROCESSES} processes, {MESSAGES:,} requests each; 2 Celery workers "
+            f"(nice {WORKER_NICE}) routing {'during' if DRAIN_DURING else 'after'} the posts"
         )
         senders = [f"1312555{n:04d}" for n in range(2000)]
         ids = [uuid.uuid4().hex for _ in range(MESSAGES)]
@@ -236,10 +243,10 @@ def main() -> None:
         baseline = blast(base, noop)
         report("no-op Django view", baseline)
         if DRAIN_DURING:
-            workers = [start_worker(f"intake{n}") for n in range(2)]
+            workers = [start_worker(f"intake{n}", nice=WORKER_NICE) for n in range(2)]
         intake = blast(base, inbound)
         if not DRAIN_DURING:
-            workers = [start_worker(f"intake{n}") for n in range(2)]
+            workers = [start_worker(f"intake{n}", nice=WORKER_NICE) for n in range(2)]
         report("inbound webhook", intake)
         print(
             f"intake at {intake['rate'] / baseline['rate']:.2f}x the no-op view's rate "

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.contrib.postgres.fields import BigIntegerRangeField
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import NumericRange
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value
 
 # The expression of the exclusion constraints' index, so the planner can use it.
 _INT8RANGE = Func(
@@ -47,6 +47,15 @@ class DidQuerySet(models.QuerySet):
 
     def held(self):
         return self.exclude(status="released")
+
+    def with_pooled(self):
+        """Annotates `pooled`: whether a tenant's pool holds each number. Ranges never
+        overlap, so it is the range with the greatest start not above the number (one probe of
+        the range index per number, as `owner_of`), in the same query."""
+        number_range = apps.get_model("dids", "NumberRange")
+        last = number_range._base_manager.filter(start__lte=OuterRef("number")).order_by("-start")
+        held = Q(number__lte=Subquery(last.values("end")[:1]))
+        return self.annotate(pooled=ExpressionWrapper(held, output_field=models.BooleanField()))
 
     def with_owner(self):
         """Annotates the tenant whose pool holds each number (one correlated lookup on the

@@ -80,17 +80,17 @@ def push_opt_out(opt_out_id: int) -> bool:
 # --- inbound: intake processing, keyword replies, inbound addresses (part A) -----------------
 
 
-@shared_task(name="messaging.tasks.process_inbound")
-def process_inbound(event_id: int) -> str:
-    from .services.inbound import inbound_process
+@shared_task(name="messaging.tasks.drain_inbound")
+def drain_inbound(channel_id: int) -> int:
+    from .services.intake import inbound_drain
 
-    return inbound_process(event_id=event_id)
+    return inbound_drain(channel_id=channel_id)
 
 
 @shared_task(name="messaging.tasks.process_pending_inbound")
 def process_pending_inbound() -> int:
-    """Inbound events whose task was lost (the worker died) are processed again."""
-    from .services.inbound import inbound_process_pending
+    """Inbound events nobody took (a lost kick, a lost worker) are processed."""
+    from .services.intake import inbound_process_pending
 
     return inbound_process_pending()
 
@@ -145,6 +145,6 @@ def send_due_mail_notices() -> int:
 
 @shared_task(name="messaging.tasks.auto_close_conversations")
 def auto_close_conversations() -> int:
-    from .services.conversations import conversations_auto_close
+    from .services.conversation_actions import conversations_auto_close
 
     return conversations_auto_close()

@@ -295,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     # --- messaging: inbound (part A) --------------------------------------------------------
-    # Inbound events whose processing task was lost (a worker died) are processed again.
+    # Inbound events nobody took (a lost kick, a lost worker's batch) are processed.
     "messaging-inbound-pending": {
         "task": "messaging.tasks.process_pending_inbound",
         "schedule": timedelta(minutes=2),
@@ -347,6 +347,10 @@ MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", def
 TENANT_WEBHOOK_GIVE_UP_HOURS = env.int("TENANT_WEBHOOK_GIVE_UP_HOURS", default=24)
 # Days the delivery log keeps a finished delivery.
 TENANT_WEBHOOK_LOG_DAYS = env.int("TENANT_WEBHOOK_LOG_DAYS", default=30)
+# Tenant webhooks may go to loopback and private-network addresses over http (make run's demo
+# receiver). Off by default in production: a tenant cannot make the portal call hosts on its
+# own network.
+TENANT_WEBHOOK_PRIVATE_HOSTS = env.bool("TENANT_WEBHOOK_PRIVATE_HOSTS", default=DEBUG)
 # --- messaging: conversations (part C) ------------------------------------------------------
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS")
 API_TOKEN_MAX_DAYS = env("API_TOKEN_MAX_DAYS")

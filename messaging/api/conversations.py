@@ -20,6 +20,7 @@ from tenants.models import Membership
 
 from ..filters.conversations import ConversationFilter
 from ..models import Conversation, Message, MessageQueue
+from ..services import conversation_actions as actions
 from ..services import conversations as services
 from ..services.sending import MAX_IDEMPOTENCY_KEY_CHARS, IdempotencyError, message_send_once
 from .messages import IDEMPOTENCY_HEADER, MAX_BODY_TEXT, MessageSerializer, _body_of
@@ -139,7 +140,7 @@ class ConversationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         return get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
 
     def _answer(self, conversation):
-        return Response(ConversationSerializer(services._fresh(conversation)).data)
+        return Response(ConversationSerializer(actions._fresh(conversation)).data)
 
     @extend_schema(responses=MessageSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
@@ -197,7 +198,7 @@ class ConversationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         if not body.is_valid():
             return 400, {"detail": "Invalid input.", "errors": body.errors}, None
         try:
-            message = services.conversation_reply(
+            message = actions.conversation_reply(
                 conversation=conversation,
                 actor=request.user,
                 text=body.validated_data["text"],
@@ -222,7 +223,7 @@ class ConversationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         user_id, queue_id = body.validated_data.get("user"), body.validated_data.get("queue")
         conversation = self.get_object()
         if user_id is None and queue_id is None:
-            services.conversation_pickup(conversation=conversation, actor=request.user)
+            actions.conversation_pickup(conversation=conversation, actor=request.user)
             return self._answer(conversation)
         if not self.scoped_queryset().filter(pk=conversation.pk).exists():
             raise Http404("No such conversation.")
@@ -242,7 +243,7 @@ class ConversationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
                 raise ValidationError(
                     {"queue": f"There is no queue {queue_id} in {self.tenant.name}."}
                 )
-        services.conversation_transfer(
+        actions.conversation_transfer(
             conversation=conversation, actor=request.user, to_user=to_user, to_queue=to_queue
         )
         return self._answer(conversation)
@@ -252,12 +253,12 @@ class ConversationApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
     def close(self, request, *args, **kwargs):
         """Closes it; a new inbound message opens it again."""
         conversation = self.get_object()
-        services.conversation_close(conversation=conversation, actor=request.user)
+        actions.conversation_close(conversation=conversation, actor=request.user)
         return self._answer(conversation)
 
     @extend_schema(request=None, responses=ConversationSerializer, filters=False)
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         conversation = self.get_object()
-        services.conversation_reopen(conversation=conversation, actor=request.user)
+        actions.conversation_reopen(conversation=conversation, actor=request.user)
         return self._answer(conversation)

@@ -126,7 +126,7 @@ class WebhookForm(Form):
     url = forms.CharField(
         label="URL",
         max_length=500,
-        help_text="Where the events are POSTed: https:// (http:// only for localhost).",
+        help_text="Where the events are POSTed: an https:// address on the internet.",
     )
     send_inbound = forms.BooleanField(
         required=False,

@@ -152,6 +152,12 @@ class WebhookEvent(models.Model):
         "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     processed_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="An inbound event taken by a worker's drain, until then (a lost worker's "
+        "events are taken again after it).",
+    )
     dedupe_key = models.CharField(
         max_length=100,
         null=True,

@@ -20,6 +20,7 @@ from portal.validation import full_clean
 from .. import allowlist
 from ..models import Channel, ChannelKind, Message, MessageSource, Outbox, new_token
 from ..providers import provider_class
+from .relay import relay_clear_account
 
 # The settings a system administrator edits, with the bounds the form and the API share.
 SETTINGS = (
@@ -166,8 +167,9 @@ def channel_resume(*, channel: Channel) -> Channel:
 
 @transaction.atomic
 def channel_delete(*, channel: Channel) -> None:
-    """Deletes a channel that has nothing waiting to go out. One with sent messages keeps
-    their history: it cannot be deleted (pause it instead)."""
+    """Deletes a channel that has nothing waiting to go out (its numbers' inbound address on
+    Wavix is cleared after). One with sent messages keeps their history: it cannot be deleted
+    (pause it instead)."""
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     queued = Outbox.objects.filter(channel=channel, status__in=ACTIVE_STATES).count()
     if not queued:
@@ -177,6 +179,7 @@ def channel_delete(*, channel: Channel) -> None:
             f"“{channel}” still has {queued} message{'s' if queued != 1 else ''} queued to "
             "send; wait until they are sent (or expire), or pause the channel instead."
         )
+    account_id = channel.wavix_account_id
     try:
         channel.delete()
     except ProtectedError:
@@ -184,12 +187,15 @@ def channel_delete(*, channel: Channel) -> None:
             f"“{channel}” has sent messages whose history refers to it, so it cannot be "
             "deleted; pause it instead."
         ) from None
+    # Its numbers' inbound address on Wavix pointed here: cleared once the channel is gone.
+    transaction.on_commit(lambda: relay_clear_account(account_id=account_id))
 
 
 @transaction.atomic
 def channel_rotate_token(*, channel: Channel, which: str = "dlr") -> Channel:
     """A new unguessable token for the channel's delivery-report (`dlr`) or inbound
-    (`inbound`) webhook: the old URL answers 404 at once. Give Wavix the new URL."""
+    (`inbound`) webhook: the old URL answers 404 at once. The views point Wavix at the new one
+    (`relay.relay_fix_drift`)."""
     if which not in TOKENS:
         raise ValidationError({"which": f"“{which}” is not a webhook; use dlr or inbound."})
     channel = Channel.objects.select_for_update().get(pk=channel.pk)

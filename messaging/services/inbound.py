@@ -1,7 +1,7 @@
-"""Processing an inbound message the webhook stored (`WebhookEvent`, kind inbound).
+"""Processing one inbound message the webhook stored (`WebhookEvent`, kind inbound); the
+intake (storing it, waking and running the channel's drain) is `intake`.
 
-`inbound_process` runs in a task after the webhook's commit, and again from the beat for an
-event still `received` a few minutes on (the worker running it died). It is idempotent:
+`inbound_process` handles one event and is idempotent:
 
     1. the event, locked: the message is made once (its provider id is unique per channel,
        so a second run finds it), keywords are handled, the event remembers the message;
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,9 +34,6 @@ from .history import message_record
 from .keywords import keyword_handle
 
 log = logging.getLogger(__name__)
-
-STALE_AFTER = timedelta(minutes=5)  # an event still received this long after: its task died
-PENDING_BATCH = 500
 
 
 def _owner(recipient: str) -> Tenant | None:
@@ -162,20 +158,3 @@ def inbound_process(*, event_id: int) -> str:
         done = f"Message {message.pk} received" + (f"; {note}" if note else ".")
         _finish(event_id, WebhookEvent.State.PROCESSED, done)
     return WebhookEvent.State.PROCESSED
-
-
-def inbound_process_pending(*, older_than: timedelta = STALE_AFTER) -> int:
-    """Processes inbound events left `received` (their task was lost); how many."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        WebhookEvent.objects.filter(
-            kind=WebhookEvent.Kind.INBOUND,
-            state=WebhookEvent.State.RECEIVED,
-            received_at__lt=cutoff,
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:PENDING_BATCH]
-    )
-    for event_id in ids:
-        inbound_process(event_id=event_id)
-    return len(ids)

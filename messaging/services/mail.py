@@ -22,11 +22,12 @@ from django_scopes import scopes_disabled
 
 from portal.jobs.runner import JobRunner, Outcome, Wait
 from portal.wavix.guard import check_no_transaction
-from portal.wavix.retry import Retry
+from portal.wavix.retry import RetryPolicy
 
 from ..models import Contact, Conversation, MailNotice, Message, NumberRoute
 
-MAIL_ATTEMPTS = 5
+# The mail server failed: 30 s, doubling, 5 attempts in all.
+MAIL_RETRIES = RetryPolicy(attempts=5, base=30, factor=2, cap=3600, jitter=0)
 
 
 def mail_notice_add(*, route: NumberRoute, conversation: Conversation, message: Message) -> None:
@@ -95,18 +96,12 @@ class MailRunner(JobRunner):
         try:
             email.send()
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            if notice.attempt >= MAIL_ATTEMPTS:
+            retry = MAIL_RETRIES.after(notice.attempt)
+            if retry is None:
                 return Outcome.failed(
                     f"The mail server refused or did not answer after {notice.attempt} "
                     f"attempts: {type(exc).__name__}."
                 )
-            delay = 30 * 2 ** (notice.attempt - 1)
-            retry = Retry(
-                attempt=notice.attempt + 1,
-                attempts=MAIL_ATTEMPTS,
-                delay=delay,
-                at=timezone.now() + timedelta(seconds=delay),
-            )
             raise Wait(
                 retry, f"The mail server failed ({type(exc).__name__}); trying again."
             ) from exc

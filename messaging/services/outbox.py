@@ -38,8 +38,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -57,10 +56,10 @@ from ..models import (
     MessageEvent,
     MessageStatus,
     Outbox,
-    RateSlot,
 )
 from ..providers import Outbound, ProviderError, SendResult, provider_for
 from .history import message_advance, message_record
+from .markers import mark, unmark
 
 log = logging.getLogger(__name__)
 
@@ -112,36 +111,12 @@ def _marker(channel_id: int, later: bool) -> str:
     return f"messaging:kick:{'later' if later else 'now'}:{channel_id}"
 
 
-def _mark(key: str, ttl: float) -> bool:
-    """Sets the kick marker unless it is set: True when this call set it. On Redis through
-    the cache (SET NX); without Redis on a `RateSlot` row, so both worker processes and the
-    web server share it."""
-    if settings.REDIS_URL:
-        return cache.add(key, 1, timeout=max(1, int(ttl)))
-    now = time.time()
-    if RateSlot.objects.filter(key=key, next_at__lte=now).update(next_at=now + ttl):
-        return True
-    try:
-        with transaction.atomic():
-            RateSlot.objects.create(key=key, next_at=now + ttl)
-        return True
-    except IntegrityError:
-        return False
-
-
-def _unmark(key: str) -> None:
-    if settings.REDIS_URL:
-        cache.delete(key)
-    else:
-        RateSlot.objects.filter(key=key).update(next_at=0.0)
-
-
 def outbox_kick(*, channel_id: int, countdown: float | None = None) -> bool:
     """Wakes the channel's sending (a queued message, a resumed channel, a retry now due):
     sends a pump task unless one is already waiting. True when one was sent."""
     later = bool(countdown and countdown > 0)
     ttl = (countdown or 0) + KICK_TTL if later else KICK_TTL
-    if not _mark(_marker(channel_id, later), ttl):
+    if not mark(_marker(channel_id, later), ttl):
         return False
     task = _pump_task()
     if later:
@@ -439,8 +414,8 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
     """Sends the channel's due messages at its rate for up to `seconds` (default:
     MESSAGING_PUMP_SECONDS); kicks the channel again if work is left. The number of sends
     attempted."""
-    _unmark(_marker(channel_id, later=False))
-    _unmark(_marker(channel_id, later=True))
+    unmark(_marker(channel_id, later=False))
+    unmark(_marker(channel_id, later=True))
     channel = Channel.objects.filter(pk=channel_id).first()
     if channel is None or not channel.is_active:
         return 0

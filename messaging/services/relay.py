@@ -28,7 +28,7 @@ from django_scopes import scopes_disabled
 from dids.listeners import NumbersChanged
 from dids.models import Did, NumberRange
 from dids.ranges import Pool
-from dids.selectors import chunked_spans_q, owner_of
+from dids.selectors import chunked_spans_q
 from portal.jobs.runner import JobRunner, Outcome
 from portal.models import WavixAccount
 from portal.wavix.client import WavixClient
@@ -41,16 +41,12 @@ log = logging.getLogger(__name__)
 BATCH = 50  # numbers per PATCH /v1/numbers
 
 
-def _pooled(number: int) -> bool:
-    return owner_of(number) is not None
-
-
 def wanted_url(channel: Channel | None, did: Did) -> str:
     """Where the number's inbound should go now: the channel's intake while it is an
-    SMS-enabled number in a pool, else nowhere."""
+    SMS-enabled number in a pool, else nowhere. `did` comes annotated by `with_pooled()`."""
     if channel is None or not did.sms_enabled or did.status == Did.Status.RELEASED:
         return ""
-    return inbound_url(channel) if _pooled(did.number) else ""
+    return inbound_url(channel) if did.pooled else ""
 
 
 def _channels() -> dict[int, Channel]:
@@ -61,7 +57,11 @@ def relay_start(*, account: WavixAccount, numbers: Iterable[int], reason: str) -
     """One job pointing (or clearing) the account's `numbers` that are not where they should
     be; None when all are. Enqueued when the transaction commits."""
     channel = Channel.objects.filter(wavix_account=account).first()
-    dids = Did.objects.filter(account=account, number__in=sorted(set(numbers))).exclude(wavix_id="")
+    dids = (
+        Did.objects.filter(account=account, number__in=sorted(set(numbers)))
+        .exclude(wavix_id="")
+        .with_pooled()
+    )
     todo = []
     for did in dids.order_by("number"):
         url = wanted_url(channel, did)
@@ -153,6 +153,20 @@ def relay_fix_drift(*, channel: Channel) -> RelayJob | None:
     )
 
 
+def relay_clear_account(*, account_id: int | None) -> RelayJob | None:
+    """After its channel is deleted: the account's numbers still pointed at an intake are
+    cleared on Wavix (nothing answers there any more)."""
+    account = WavixAccount.objects.filter(pk=account_id).first() if account_id else None
+    if account is None:
+        return None
+    numbers = Did.objects.filter(account=account).exclude(sms_relay_url="")
+    return relay_start(
+        account=account,
+        numbers=list(numbers.values_list("number", flat=True)),
+        reason="Its channel was deleted: the inbound address is cleared.",
+    )
+
+
 def relay_jobs_of(channel: Channel):
     return RelayJob.objects.filter(account_id=channel.wavix_account_id).order_by("-created_at")
 
@@ -181,7 +195,8 @@ class RelayRunner(JobRunner):
         return None
 
     def _batch(self, client: WavixClient, channel: Channel | None, numbers: list[int]) -> None:
-        dids = list(Did.objects.filter(account_id=self.job.account_id, number__in=numbers))
+        dids = Did.objects.filter(account_id=self.job.account_id, number__in=numbers)
+        dids = list(dids.with_pooled())
         by_url: dict[str, list[Did]] = defaultdict(list)
         for did in dids:
             if did.wavix_id:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import uuid
 from datetime import timedelta
@@ -37,7 +39,7 @@ from django_scopes import scope, scopes_disabled
 
 from portal.jobs.runner import JobRunner, Outcome, Wait
 from portal.wavix.guard import check_no_transaction
-from portal.wavix.retry import Retry, RetryPolicy
+from portal.wavix.retry import RetryPolicy
 
 from ..models import (
     Destination,
@@ -52,9 +54,8 @@ log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 5
 BODY_EXCERPT = 1000
-FIRST_RETRY_SECONDS = 30
-MAX_RETRY_SECONDS = 3600
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# A failed delivery: 30 s, doubling, at most an hour apart, until its give-up time.
+DELIVERY_RETRIES = RetryPolicy(attempts=0, base=30, factor=2, cap=3600, jitter=0)
 
 SIGNATURE_RECIPE = """import hashlib, hmac, time
 
@@ -70,6 +71,29 @@ def verify(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
 # Endpoints -------------------------------------------------------------------------------------
 
 
+def _non_public(address: str) -> bool:
+    try:
+        return not ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    except ValueError:
+        return False
+
+
+def refused_address(host: str | None) -> str:
+    """Why the portal may not call `host` (empty when it may): outside
+    TENANT_WEBHOOK_PRIVATE_HOSTS, a host that is or resolves to a loopback, private or
+    link-local address, so a tenant cannot make the portal call hosts on its own network."""
+    if settings.TENANT_WEBHOOK_PRIVATE_HOSTS or not host:
+        return ""
+    if host == "localhost" or host.endswith(".localhost") or _non_public(host):
+        return f"{host} is on the portal's own network"
+    try:
+        resolved = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return ""  # not resolvable now: the delivery says so when it tries
+    inside = sorted(a for a in resolved if _non_public(a))
+    return f"{host} resolves to {inside[0]}, on the portal's own network" if inside else ""
+
+
 def _check_url(raw) -> str:
     url = str(raw or "").strip()
     if not url:
@@ -81,12 +105,16 @@ def _check_url(raw) -> str:
     except ValidationError:
         raise ValidationError({"url": f"“{url[:80]}” is not a valid URL."}) from None
     parts = urlsplit(url)
-    if parts.scheme != "https" and not (settings.DEBUG or parts.hostname in LOCAL_HOSTS):
+    if parts.scheme != "https" and not settings.TENANT_WEBHOOK_PRIVATE_HOSTS:
         raise ValidationError(
             {
                 "url": f"“{url[:80]}” is not HTTPS: events carry your messages, so only https:// "
-                "is accepted (http:// only for localhost)."
+                "is accepted."
             }
+        )
+    if why := refused_address(parts.hostname):
+        raise ValidationError(
+            {"url": f"“{url[:80]}” is refused: {why}. Give an address on the internet."}
         )
     return url
 
@@ -301,16 +329,11 @@ def verify(secret: str, timestamp: str, signature: str, body: bytes, tolerance=3
     return hmac.compare_digest(str(signature), sign(secret, timestamp, body))
 
 
-def retry_delay(failed: int) -> int:
-    """Seconds before the attempt after attempt `failed` (1-based)."""
-    return min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (failed - 1))
-
-
 class WebhookRunner(JobRunner):
     model = WebhookDelivery
     task = "messaging.tasks.deliver_webhook"
-    # Only for a run whose worker was lost (the attempts themselves follow retry_delay until
-    # give_up_at): receivers dedupe by event id, so sending again is harmless.
+    # Only for a run whose worker was lost (the attempts themselves follow DELIVERY_RETRIES
+    # until give_up_at): receivers dedupe by event id, so sending again is harmless.
     retry_policy = RetryPolicy(attempts=200)
     lease = timedelta(minutes=2)
 
@@ -329,13 +352,11 @@ class WebhookRunner(JobRunner):
             self.delivered_at = attempt.at
             return Outcome.succeeded(f"Delivered: HTTP {attempt.status_code}.")
         why = f"HTTP {attempt.status_code}" if attempt.status_code else attempt.error
-        delay = retry_delay(delivery.attempt)
-        at = timezone.now() + timedelta(seconds=delay)
-        if at > delivery.give_up_at or not endpoint.is_active:
+        retry = DELIVERY_RETRIES.after(delivery.attempt, deadline=delivery.give_up_at)
+        if retry is None or not endpoint.is_active:
             reason = "the endpoint was paused" if not endpoint.is_active else self._gave_up()
             return Outcome.failed(f"{reason} (last: {why}).")
-        retry = Retry(attempt=delivery.attempt + 1, attempts=0, delay=delay, at=at)
-        local = timezone.localtime(at).strftime("%H:%M:%S")
+        local = timezone.localtime(retry.at).strftime("%H:%M:%S")
         raise Wait(retry, f"Attempt {delivery.attempt} failed ({why}); next at {local}.")
 
     def _gave_up(self) -> str:
@@ -363,6 +384,11 @@ class WebhookRunner(JobRunner):
         }
         attempt = WebhookAttempt(delivery=delivery, tenant_id=delivery.tenant_id, at=timezone.now())
         started = time.monotonic()
+        if why := refused_address(urlsplit(endpoint.url).hostname):
+            # Checked again at each delivery: the name may resolve elsewhere since it was saved.
+            attempt.error = f"Not sent: {why}."[:255]
+            self.status_code = None
+            return attempt
         try:
             with requests.post(
                 endpoint.url,

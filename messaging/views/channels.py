@@ -169,7 +169,9 @@ class ChannelRelayFixView(ChannelActionView):
 
 
 class ChannelDeleteView(ChannelActionView):
-    success_message = "Channel “{obj}” deleted."
+    success_message = (
+        "Channel “{obj}” deleted; its numbers' inbound address on Wavix is being cleared."
+    )
 
     def act(self, obj):
         services.channel_delete(channel=obj)

@@ -5,15 +5,19 @@ may read them; tenant admins import and delete."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
 from portal.exports import csv_response
-from portal.views.base import FilteredListView, ObjectActionView, ServiceFormMixin
+from portal.views.base import (
+    CsvImportView,
+    FilteredListView,
+    ObjectActionView,
+    ServiceFormMixin,
+)
 from tenants.views.base import TenantMixin
 
 from ..filters.contacts import ContactFilter
@@ -90,33 +94,19 @@ class ContactDeleteView(TenantMixin, ObjectActionView):
         return reverse("tenant:contact_list", args=[self.tenant.slug])
 
 
-class ContactImportView(TenantMixin, FormView):
+class ContactImportView(TenantMixin, CsvImportView):
     admin_only = True
     form_class = ContactImportForm
     template_name = "messaging/contact_import.html"
 
-    def form_valid(self, form):
-        data = form.content()
-        if not data:
-            form.add_error("file", "Choose a CSV file to check.")
-            return self.form_invalid(form)
-        apply = "apply" in self.request.POST and not form.cleaned_data.get("file")
-        try:
-            report = services.contacts_import(tenant=self.tenant, data=data, dry_run=not apply)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("file", message)
-            return self.form_invalid(form)
-        if apply and report.ok:
-            messages.success(
-                self.request,
-                f"{report.added} contact(s) added, {report.updated} updated.",
-            )
-            return redirect("tenant:contact_list", self.tenant.slug)
-        checked = ContactImportForm(initial={"data": data.decode("utf-8-sig", "replace")})
-        return self.render_to_response(
-            self.get_context_data(form=checked, report=report, can_apply=report.ok)
-        )
+    def run_import(self, data: bytes, dry_run: bool):
+        return services.contacts_import(tenant=self.tenant, data=data, dry_run=dry_run)
+
+    def applied(self, report) -> str:
+        return f"{report.added} contact(s) added, {report.updated} updated."
+
+    def get_success_url(self):
+        return reverse("tenant:contact_list", args=[self.tenant.slug])
 
 
 class ContactExportView(TenantMixin, View):

@@ -23,6 +23,7 @@ from tenants.views.base import TenantMixin
 
 from ..forms.inbox import ReplyForm, TransferForm
 from ..models import CannedReply, Conversation, Message, MessageQueue
+from ..services import conversation_actions as actions
 from ..services import conversations as services
 from ..services.contacts import contact_names
 from .compose import MAX_BODY_BYTES, segment_context
@@ -84,7 +85,7 @@ class ConversationView(ConversationMixin, TenantMixin, TemplateView):
     template_name = "messaging/conversation.html"
 
     def get(self, request, *args, **kwargs):
-        services.conversation_read(conversation=self.object, actor=request.user)
+        actions.conversation_read(conversation=self.object, actor=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -146,7 +147,7 @@ class ConversationChangesView(TenantMixin, TemplateView):
         if not visible.filter(pk=conversation.pk).exists():
             return self.render_to_response({"gone": conversation, "tenant": self.tenant})
         if conversation.assignee_id == request.user.pk:
-            services.conversation_read(conversation=conversation, actor=request.user)
+            actions.conversation_read(conversation=conversation, actor=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -187,7 +188,7 @@ class ConversationPickupView(ConversationActionView):
 
     def act(self):
         try:
-            services.conversation_pickup(conversation=self.object, actor=self.request.user)
+            actions.conversation_pickup(conversation=self.object, actor=self.request.user)
         except ValidationError:
             self.lost = True
             raise
@@ -202,14 +203,14 @@ class ConversationCloseView(ConversationActionView):
     done = "Conversation closed. A new message from this person opens it again."
 
     def act(self):
-        services.conversation_close(conversation=self.object, actor=self.request.user)
+        actions.conversation_close(conversation=self.object, actor=self.request.user)
 
 
 class ConversationReopenView(ConversationActionView):
     done = "Conversation reopened."
 
     def act(self):
-        services.conversation_reopen(conversation=self.object, actor=self.request.user)
+        actions.conversation_reopen(conversation=self.object, actor=self.request.user)
 
 
 class ConversationTransferView(ConversationActionView):
@@ -220,13 +221,13 @@ class ConversationTransferView(ConversationActionView):
         kind, _, pk = form.cleaned_data["to"].partition(":")
         if kind == "user":
             to = Membership.objects.select_related("user").get(tenant=self.tenant, user_id=pk).user
-            services.conversation_transfer(
+            actions.conversation_transfer(
                 conversation=self.object, actor=self.request.user, to_user=to
             )
             self.done = f"Transferred to {to}."
         else:
             queue = MessageQueue.objects.get(tenant=self.tenant, pk=pk)
-            services.conversation_transfer(
+            actions.conversation_transfer(
                 conversation=self.object, actor=self.request.user, to_queue=queue
             )
             self.done = f"Transferred to the queue {queue}: its agents see it now."
@@ -251,7 +252,7 @@ class ConversationReplyView(ConversationMixin, TenantMixin, View):
         if form.is_valid():
             upload = form.cleaned_data.get("files")
             try:
-                services.conversation_reply(
+                actions.conversation_reply(
                     conversation=self.object,
                     actor=request.user,
                     text=form.cleaned_data["text"],
@@ -265,4 +266,5 @@ class ConversationReplyView(ConversationMixin, TenantMixin, View):
         page = ConversationView()
         page.setup(request, *args, **kwargs)
         page.access, page.tenant, page.object = self.access, self.tenant, self.object
-        return page.render_to_response(page.get_context_data(form=form), status=400)
+        # The page again with the form's errors inline, as every form here answers.
+        return page.render_to_response(page.get_context_data(form=form))

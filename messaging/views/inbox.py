@@ -34,8 +34,8 @@ from tenants.views.base import TenantMixin
 from ..forms.inbox import StartForm
 from ..models import CannedReply, Conversation, Message, NumberRoute
 from ..services.contacts import contact_names
+from ..services.conversation_actions import conversation_start
 from ..services.conversations import (
-    conversation_start,
     conversations_visible,
     conversations_watched,
     queues_of,

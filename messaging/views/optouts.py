@@ -4,14 +4,19 @@ admins, confirmed), the CSV import (a dry run first, a report per row) and the e
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
 from portal.exports import csv_response
-from portal.views.base import FilteredListView, ObjectActionView, ServiceFormMixin
+from portal.views.base import (
+    CsvImportView,
+    FilteredListView,
+    ObjectActionView,
+    ServiceFormMixin,
+)
 from tenants.views.base import TenantMixin
 
 from ..filters.optouts import OptOutFilter
@@ -81,37 +86,21 @@ class OptOutRemoveView(TenantMixin, ObjectActionView):
         return reverse("tenant:optout_list", args=[self.tenant.slug])
 
 
-class OptOutImportView(TenantMixin, FormView):
+class OptOutImportView(TenantMixin, CsvImportView):
     admin_only = True
     form_class = OptOutImportForm
     template_name = "messaging/optout_import.html"
 
-    def form_valid(self, form):
-        from django.core.exceptions import ValidationError
-
-        data = form.content()
-        if not data:
-            form.add_error("file", "Choose a CSV file to check.")
-            return self.form_invalid(form)
-        apply = "apply" in self.request.POST and not form.cleaned_data.get("file")
-        try:
-            report = services.opt_outs_import(
-                tenant=self.tenant, data=data, dry_run=not apply, actor=self.request.user
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("file", message)
-            return self.form_invalid(form)
-        if apply and report.ok:
-            messages.success(
-                self.request,
-                f"{report.added} opt-out(s) imported; {report.existing} already there.",
-            )
-            return redirect("tenant:optout_list", self.tenant.slug)
-        checked = OptOutImportForm(initial={"data": data.decode("utf-8-sig", "replace")})
-        return self.render_to_response(
-            self.get_context_data(form=checked, report=report, can_apply=report.ok)
+    def run_import(self, data: bytes, dry_run: bool):
+        return services.opt_outs_import(
+            tenant=self.tenant, data=data, dry_run=dry_run, actor=self.request.user
         )
+
+    def applied(self, report) -> str:
+        return f"{report.added} opt-out(s) imported; {report.existing} already there."
+
+    def get_success_url(self):
+        return reverse("tenant:optout_list", args=[self.tenant.slug])
 
 
 class OptOutExportView(TenantMixin, View):

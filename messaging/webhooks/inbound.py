@@ -1,23 +1,24 @@
 """The inbound-message webhook: /hooks/inbound/<token>/ (no login; the token in the address
 names the channel). Checked in this order, each refusal storing nothing: the token (404), the
 channel's source-address allowlist (403), the body's size (413) and shape (400 naming the
-field). A good message is stored as it arrived and answered 200 at once; it is processed after
-the commit by a task. The provider's retry of a message it already delivered (the same message
-id) is answered 200 too, and stored once: the event's unique dedupe key settles it."""
+field). A good message is stored as it arrived and answered 200 at once; the channel's drain
+processes it after the commit (one task on its way per channel, however many arrive). The
+provider's retry of a message it already delivered (the same message id) is answered 200 too,
+and stored once: the event's unique dedupe key settles it."""
 
 from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..models import Channel, Message, WebhookEvent
+from ..models import Message
 from ..providers import provider_for
 from ..providers.base import InboundMessage
 from ..providers.errors import BadPayload
+from ..services.intake import inbound_store, intake_channel
 from .dlr import MAX_TOKEN, _bad, quiet, read_json, source_refused
 
 log = logging.getLogger(__name__)
@@ -41,18 +42,12 @@ def _check(inbound: InboundMessage) -> tuple[str, str] | None:
     return None
 
 
-def _enqueue(event_id: int) -> None:
-    from ..tasks import process_inbound
-
-    process_inbound.delay(event_id)
-
-
 @csrf_exempt
 @require_POST
 def inbound_message(request, token: str):
     if len(token) > MAX_TOKEN:
         raise Http404
-    channel = Channel.objects.filter(inbound_token=token).first()
+    channel = intake_channel(token)
     if channel is None:
         raise Http404
     if (refused := source_refused(request, channel)) is not None:
@@ -68,19 +63,14 @@ def inbound_message(request, token: str):
         return quiet(JsonResponse({"error": str(exc), "field": exc.field}, status=400))
     if (problem := _check(inbound)) is not None:
         return _bad(*problem)
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                channel=channel,
-                kind=WebhookEvent.Kind.INBOUND,
-                remote_addr=request.META.get("REMOTE_ADDR") or None,
-                body=text,
-                payload=payload,
-                dedupe_key=inbound.provider_id,
-            )
-            event_id = event.pk
-            transaction.on_commit(lambda: _enqueue(event_id))
-    except IntegrityError:
+    event_id = inbound_store(
+        channel_id=channel.pk,
+        remote_addr=request.META.get("REMOTE_ADDR") or None,
+        body=text,
+        payload=payload,
+        dedupe_key=inbound.provider_id,
+    )
+    if event_id is None:
         # The provider retried a message it delivered already (its answer got lost).
         log.info("inbound message %s on channel %s again", inbound.provider_id, channel.pk)
         return JsonResponse({"ok": True, "duplicate": True})

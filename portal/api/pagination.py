@@ -4,7 +4,7 @@
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from portal.params import ParamError, optional_int
+from portal.params import BIGINT_MAX, ParamError, optional_int
 
 
 class Pagination(PageNumberPagination):
@@ -18,7 +18,7 @@ class Pagination(PageNumberPagination):
         )
 
     def get_page_number(self, request, paginator):
-        return self._param(request, self.page_query_param, 1) or 1
+        return self._param(request, self.page_query_param, 1, BIGINT_MAX) or 1
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
@@ -44,4 +44,6 @@ class Pagination(PageNumberPagination):
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["maximum"] = BIGINT_MAX
         return parameters

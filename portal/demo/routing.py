@@ -11,6 +11,7 @@ import secrets
 import sys
 import uuid
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,7 +27,7 @@ from messaging.services.routing import (
     queue_save,
     sms_numbers,
 )
-from messaging.services.tenant_webhooks import endpoint_save
+from messaging.services.tenant_webhooks import endpoint_save, refused_address
 from tenants.models import Tenant, User
 
 QUEUE = "Support desk"
@@ -54,18 +55,21 @@ def seed_demo_routing(stdout: TextIO | None = None) -> None:
             tenant=acme, name=QUEUE, members=[alice, aaron]
         )
         endpoint = TenantWebhook.objects.filter(tenant=acme, name=ENDPOINT).first()
-    if endpoint is None:
+    if endpoint is None and not refused_address(urlsplit(settings.PORTAL_BASE_URL).hostname):
         token = secrets.token_urlsafe(16)
         url = settings.PORTAL_BASE_URL + reverse("hooks:demo_receiver", args=[token])
         endpoint, _ = endpoint_save(tenant=acme, name=ENDPOINT, url=url)
     rules = [
         RuleData(destination="agent", agent=aaron, starters=[aaron, alice]),
         RuleData(destination="queue", queue=queue, starters=[alice, aaron]),
-        RuleData(destination="webhook", endpoint=endpoint),
+        # The demo receiver is the portal itself: a webhook rule only where the portal may
+        # call its own address (TENANT_WEBHOOK_PRIVATE_HOSTS, on with DEBUG).
+        RuleData(destination="webhook", endpoint=endpoint) if endpoint else None,
         RuleData(destination="email", emails="support@acme.example", email_digest_minutes=0),
     ]
     for number, rule in zip(numbers, rules, strict=False):
-        number_route_save(tenant=acme, number=number, data=rule)
+        if rule is not None:
+            number_route_save(tenant=acme, number=number, data=rule)
     out.write(f"demo routing: rules on {', '.join('+' + n for n in numbers[:4])}\n")
     _waiting(channel, to=numbers[4], text="Hi, is anyone reading this number?")
     if owner_of(int(NOBODY_S_NUMBER)) is None:

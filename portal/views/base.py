@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView
 from django_scopes import scopes_disabled
 
 
@@ -181,3 +181,37 @@ class ObjectActionView(View):
             return HttpResponseRedirect(self.get_success_url(obj))
         messages.success(request, self.success_message.format(obj=result or obj))
         return HttpResponseRedirect(self.get_success_url(result or obj))
+
+
+class CsvImportView(FormView):
+    """A CSV import in two steps: the uploaded file is checked (a dry run, its report shown
+    with the text kept in the form), then applied from that text with "apply". A view names
+    its `form_class` (with `content()`, the file's or the kept text's bytes), and implements
+    `run_import(data, dry_run)` (the service's report, with `ok`), `applied(report)` (the
+    success message) and `get_success_url()`."""
+
+    def run_import(self, data: bytes, dry_run: bool):  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+    def applied(self, report) -> str:  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        data = form.content()
+        if not data:
+            form.add_error("file", "Choose a CSV file to check.")
+            return self.form_invalid(form)
+        apply = "apply" in self.request.POST and not form.cleaned_data.get("file")
+        try:
+            report = self.run_import(data, dry_run=not apply)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        if apply and report.ok:
+            messages.success(self.request, self.applied(report))
+            return HttpResponseRedirect(self.get_success_url())
+        checked = self.get_form_class()(initial={"data": data.decode("utf-8-sig", "replace")})
+        return self.render_to_response(
+            self.get_context_data(form=checked, report=report, can_apply=report.ok)
+        )

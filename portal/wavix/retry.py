@@ -1,5 +1,5 @@
-"""Retrying a task's Wavix work after a transient failure: the one policy the trunk pushes and
-the E911 jobs share.
+"""Retrying a job after a transient failure: the one policy every job shares (the Wavix jobs,
+and the tenant webhooks and e-mails with their own figures).
 
 The client already repeats a failed call a few times within a second or two (see
 `client.py`). When Wavix is still failing after that, the task gives up for now and is queued
@@ -8,6 +8,10 @@ jitter so tasks that failed together do not come back together, and never sooner
 Retry-After. Only transient errors are retried (no answer, 429, 5xx); a refusal (400/422, 401,
 403, 404) is final at once. After `attempts` attempts in all the work fails with Wavix's
 reason.
+
+`after()` is the schedule alone, for work whose failures are not Wavix's (a tenant's endpoint,
+the mail server): the caller has judged the failure worth retrying; `attempts` 0 means no
+limit but the `deadline` (a tenant webhook is retried for 24 hours).
 """
 
 from __future__ import annotations
@@ -62,17 +66,23 @@ class RetryPolicy:
     def next(self, exc: WavixError, failed: int) -> Retry | None:
         """The retry after attempt `failed` (1-based) failed with `exc`, or None when the
         error is final: a refusal, or the last attempt."""
-        if not is_transient(exc) or failed >= self.attempts:
+        if not is_transient(exc):
+            return None
+        return self.after(failed, retry_after=exc.retry_after)
+
+    def after(
+        self, failed: int, *, retry_after: float | None = None, deadline: datetime | None = None
+    ) -> Retry | None:
+        """The retry after attempt `failed` (1-based) failed, or None when none is left: that
+        was the last attempt, or the next would come after `deadline`."""
+        if self.attempts and failed >= self.attempts:
             return None
         spread = random.uniform(1 - self.jitter, 1 + self.jitter)  # noqa: S311 - not security
-        delay = max(self.backoff(failed) * spread, exc.retry_after or 0)
-        delay = max(1, math.ceil(delay))
-        return Retry(
-            attempt=failed + 1,
-            attempts=self.attempts,
-            delay=delay,
-            at=timezone.now() + timedelta(seconds=delay),
-        )
+        delay = max(1, math.ceil(max(self.backoff(failed) * spread, retry_after or 0)))
+        at = timezone.now() + timedelta(seconds=delay)
+        if deadline is not None and at > deadline:
+            return None
+        return Retry(attempt=failed + 1, attempts=self.attempts, delay=delay, at=at)
 
     def final_note(self, exc: WavixError, failed: int) -> str:
         """Wavix's reason for the failure that ends the work."""

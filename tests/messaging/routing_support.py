@@ -70,7 +70,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    """A tenant's endpoint on this machine: loopback addresses allowed, as in make run."""
+    settings.TENANT_WEBHOOK_PRIVATE_HOSTS = True
     server = Receiver()
     yield server
     server.close()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from messaging.models import Conversation, NumberRoute
-from messaging.services.conversations import conversation_start
+from messaging.services.conversation_actions import conversation_start
 
 
 @pytest.fixture

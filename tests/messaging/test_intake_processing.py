@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from messaging.models import Message, MessageEvent, WebhookEvent
-from messaging.services.inbound import inbound_process, inbound_process_pending
+from messaging.services.inbound import inbound_process
+from messaging.services.intake import inbound_process_pending
 
 from .intake_support import fixture, post_inbound
 

@@ -15,6 +15,7 @@ from dids.models import Did
 from dids.services.orders import order_sms_enable
 from messaging.hooks import inbound_url
 from messaging.models import Channel, RelayJob
+from messaging.services import channels as messaging_channels
 from messaging.services import relay
 from sandbox.wavix.models import SandboxNumber
 from sandbox.wavix.seed import seed_account
@@ -182,3 +183,34 @@ def test_a_new_channel_points_the_pooled_sms_numbers_at_itself(world, sandbox_ac
     assert not RelayJob.objects.exists()
     channel = run_tasks(channel_create, wavix_account=sandbox_account, name="Wavix new")
     assert [on_wavix(n) for n in sms[:2]] == [inbound_url(channel)] * 2
+
+
+def test_a_relay_jobs_pool_lookups_do_not_grow_with_its_numbers(relay_env, run_tasks):
+    """Whether each number is pooled is one annotation of the numbers' query, not a lookup per
+    number: starting a job for 3 numbers and for 20 costs the same queries."""
+    world, account, channel, sms, plain = relay_env
+    give(world.a, sms[:20], run_tasks)
+    with scopes_disabled():
+        Did.objects.filter(number__in=sms).update(sms_relay_url="")
+
+    def queries_for(numbers) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            relay.relay_start(account=account, numbers=numbers, reason="test")
+        return len(captured.captured_queries)
+
+    few, many = queries_for(sms[:3]), queries_for(sms[:20])
+    assert few == many
+
+
+def test_deleting_the_channel_clears_its_numbers_inbound_address(relay_env, run_tasks):
+    world, account, channel, sms, plain = relay_env
+    give(world.a, sms[:2], run_tasks)
+    assert on_wavix(sms[0]) == inbound_url(channel)
+    run_tasks(messaging_channels.channel_delete, channel=channel)
+    assert on_wavix(sms[0]) is None and on_wavix(sms[1]) is None
+    assert not Did.objects.filter(number__in=sms[:2]).exclude(sms_relay_url="").exists()
+    job = RelayJob.objects.order_by("-pk").first()
+    assert job.status == "succeeded" and "channel was deleted" in job.reason

@@ -16,6 +16,7 @@ from messaging.models import Channel, Message, MessageEvent, Outbox
 from messaging.providers.fake import FakeProvider
 from messaging.services import outbox
 from messaging.services.history import message_record
+from messaging.services.markers import unmark
 from messaging.services.outbox import (
     OutboxRunner,
     outbox_enqueue,
@@ -348,7 +349,7 @@ def test_many_messages_send_one_kick_while_it_waits(
     channel, fake, pump_task, django_capture_on_commit_callbacks
 ):
     pump_task.messages.clear()
-    outbox._unmark(outbox._marker(channel.pk, later=False))
+    unmark(outbox._marker(channel.pk, later=False))
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(20):
             queue(channel)

@@ -80,8 +80,14 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(live_wav
         with scopes_disabled():
             accepted = Message.objects.filter(channel=channel, status="accepted")
             assert wait_for(lambda: accepted.count() >= 3, 30), "the worker sent nothing"
-        in_flight = Outbox.objects.filter(channel=channel, status="running").count()
+        # Kill the worker while a send is in flight (each takes 300 ms, so the window between
+        # seeing the claimed row and the signal landing is a small part of it).
+        running = Outbox.objects.filter(channel=channel, status="running")
+        deadline = time.monotonic() + 10
+        while not running.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         workers[0].send_signal(signal.SIGKILL)
+        in_flight = running.count()
         workers[0].wait()
         workers.append(start_worker())
 

@@ -81,12 +81,12 @@ def test_two_processes_share_the_redis_rate(settings):
 
 
 def test_without_redis_the_database_slot_and_kick_marker_are_used(db, settings):
-    from messaging.services import outbox
+    from messaging.services.markers import mark, unmark
 
     settings.REDIS_URL = ""
     assert isinstance(rate.limiter(), rate.DatabaseLimiter)
     key = f"messaging:kick:now:test-{uuid.uuid4().hex}"
-    assert outbox._mark(key, 30) is True
-    assert outbox._mark(key, 30) is False  # a kick is waiting: no second one
-    outbox._unmark(key)
-    assert outbox._mark(key, 30) is True
+    assert mark(key, 30) is True
+    assert mark(key, 30) is False  # a kick is waiting: no second one
+    unmark(key)
+    assert mark(key, 30) is True

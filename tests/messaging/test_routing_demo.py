@@ -12,15 +12,14 @@ from tenants.models import Role
 from ..factories import member
 
 
-def test_the_demo_sets_each_destination_and_fills_both_unrouted_lists(senders_env, world):
+def demo_world(senders_env, world) -> None:
+    """Acme's demo people and two more SMS numbers in its pool, as the demo's inventory has."""
     from dids import services as dids_services
+    from dids.models import Did
 
     a = world.a
     member(a, Role.ADMIN, email="alice@acme.example")
     member(a, Role.AGENT, email="aaron@acme.example")
-    # Two more SMS numbers in Acme's pool, as the demo's inventory has.
-    from dids.models import Did
-
     more = sorted(
         Did.objects.filter(account=senders_env.account, sms_enabled=True).values_list(
             "number", flat=True
@@ -29,6 +28,11 @@ def test_the_demo_sets_each_destination_and_fills_both_unrouted_lists(senders_en
     assert len(more) == 2
     with scopes_disabled():
         dids_services.pool_save(tenant=a, name="More", text=";".join(map(str, more)))
+
+
+def test_the_demo_sets_each_destination_and_fills_both_unrouted_lists(senders_env, world, settings):
+    settings.TENANT_WEBHOOK_PRIVATE_HOSTS = True  # as with make run's DEBUG: the demo receiver
+    demo_world(senders_env, world)
     seed_demo_routing(StringIO())
     with scopes_disabled():
         kinds = sorted(NumberRoute.objects.values_list("destination", flat=True))
@@ -40,3 +44,11 @@ def test_the_demo_sets_each_destination_and_fills_both_unrouted_lists(senders_en
     seed_demo_routing(StringIO())
     with scopes_disabled():
         assert Message.objects.count() == 2
+
+
+def test_in_production_the_demo_makes_no_webhook_to_the_portal_itself(senders_env, world):
+    demo_world(senders_env, world)
+    seed_demo_routing(StringIO())  # TENANT_WEBHOOK_PRIVATE_HOSTS off, as with DEBUG off
+    with scopes_disabled():
+        kinds = set(NumberRoute.objects.values_list("destination", flat=True))
+    assert "webhook" not in kinds and {"agent", "queue"} <= kinds

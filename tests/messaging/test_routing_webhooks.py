@@ -168,6 +168,44 @@ def test_a_wrong_url_is_refused_with_the_rule(senders_env, url, words):
     assert words in exc.value.message_dict["url"][0]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1:8000/hook",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://[::1]/hook",
+        "https://169.254.169.254/latest/meta-data",
+    ],
+)
+def test_in_production_an_address_on_the_portals_own_network_is_refused(senders_env, settings, url):
+    settings.TENANT_WEBHOOK_PRIVATE_HOSTS = False
+    with pytest.raises(ValidationError) as exc:
+        endpoint_save(tenant=senders_env.world.a, name="CRM", url=url)
+    assert "on the portal's own network" in exc.value.message_dict["url"][0]
+
+
+def test_in_production_http_is_refused_even_for_localhost(senders_env, settings):
+    settings.TENANT_WEBHOOK_PRIVATE_HOSTS = False
+    with pytest.raises(ValidationError) as exc:
+        endpoint_save(tenant=senders_env.world.a, name="CRM", url="http://localhost:9/h")
+    assert "is not HTTPS" in exc.value.message_dict["url"][0]
+
+
+def test_an_endpoint_whose_address_turned_private_is_not_called(
+    hooked, run_tasks, hold_task, settings
+):
+    settings.TENANT_WEBHOOK_PRIVATE_HOSTS = False  # saved when allowed; delivered when not
+    held = hold_task("messaging.tasks", "deliver_webhook")
+    run_tasks(message_route, message=inbound(hooked.channel, to=hooked.sms[0]))
+    held.run_next()
+    assert hooked.receiver.got == []
+    with scopes_disabled():
+        attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None
+    assert attempt.error == "Not sent: 127.0.0.1 is on the portal's own network."
+
+
 def test_a_name_is_unique_per_tenant(hooked):
     with pytest.raises(ValidationError) as exc:
         endpoint_save(tenant=hooked.world.a, name="crm", url="https://x.example/h")

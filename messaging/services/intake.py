@@ -1,0 +1,222 @@
+"""The inbound intake: what the webhook stores, and the drain that processes it.
+
+The webhook reads its channel (`intake_channel`) and stores each event as it arrived
+(`inbound_store`), both in one statement, then wakes the channel's drain: one task on its way
+per channel at most, however many messages arrive (`inbound_kick`, a kick marker). The drain
+(`inbound_drain`) takes the channel's received events in batches, claimed with a lease so that
+drains on several workers share a backlog and a lost worker's batch is taken again after it,
+and processes each (`inbound.inbound_process`). The beat processes an event nobody took for a
+few minutes (`inbound_process_pending`: a lost kick).
+
+A web process that saw a drain on its way (the marker set) less than `KICK_MEMO` ago does not
+ask again: the drain, once it finds nothing, looks once more `DRAIN_GRACE` later (longer than
+the memo), so a message stored in that window is still taken by it.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from functools import cache
+
+from celery import current_app
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Channel, WebhookEvent
+from .inbound import inbound_process
+from .markers import mark, unmark
+
+STALE_AFTER = timedelta(minutes=5)  # an event nobody took this long after: its kick was lost
+PENDING_BATCH = 500
+DRAIN_BATCH = 50  # events a drain claims at a time
+DRAIN_LEASE = timedelta(minutes=2)  # a claimed batch is taken again after this (a lost worker)
+KICK_TTL = 30  # seconds a kick waiting in the broker holds off further kicks
+KICK_MEMO = 0.2  # seconds a web process trusts a drain it saw on its way
+DRAIN_GRACE = 0.5  # a drain that found nothing looks once more after this (> KICK_MEMO)
+
+_seen: dict[int, float] = {}  # channel id -> when this process last saw its drain on its way
+
+
+# --- the webhook's hot path --------------------------------------------------------------------
+
+
+@cache
+def _lookup_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
+    names = ("id", "kind", "inbound_allowlist")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Channel._meta.get_field(n).column) for n in names)
+    token = quote(Channel._meta.get_field("inbound_token").column)
+    # Names from the model's meta only; the token goes as a parameter.
+    sql = f"SELECT {columns} FROM {quote(Channel._meta.db_table)} WHERE {token} = %s"  # noqa: S608
+    return sql, names
+
+
+def intake_channel(token: str) -> Channel | None:
+    """The channel whose inbound webhook `token` names, with only what the intake reads (its
+    kind and allowlist; the rest, the credentials first, stays in the database). One indexed
+    statement, without the ORM's compiling: it runs for every message that arrives."""
+    sql, names = _lookup_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token])
+        row = cursor.fetchone()
+    return Channel.from_db(connection.alias, names, row) if row else None
+
+
+_STORED = (
+    "channel",
+    "kind",
+    "received_at",
+    "remote_addr",
+    "body",
+    "payload",
+    "state",
+    "note",
+    "dedupe_key",
+)
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    fields = [WebhookEvent._meta.get_field(name) for name in _STORED]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table, key = quote(WebhookEvent._meta.db_table), quote("dedupe_key")
+    # Names from the model's meta only; every value goes as a parameter.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT (channel_id, kind, {key}) WHERE {key} IS NOT NULL DO NOTHING RETURNING id"
+    )
+
+
+@cache
+def _stored_fields() -> tuple:
+    return tuple(WebhookEvent._meta.get_field(name) for name in _STORED)
+
+
+def inbound_store(
+    *, channel_id: int, remote_addr: str | None, body: str, payload, dedupe_key: str
+) -> int | None:
+    """Stores an inbound event as it arrived, in one statement, and wakes the channel's drain
+    when it commits; the event's id, or None when the channel has it already (the provider's
+    retry of a message it delivered).
+
+    One INSERT ... ON CONFLICT DO NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`,
+    settles a retry without an error or a savepoint), with each value prepared by its model
+    field as the ORM would: the ORM's `create` costs several times as much, and this runs for
+    every message that arrives."""
+    values = (
+        channel_id,
+        WebhookEvent.Kind.INBOUND,
+        timezone.now(),
+        remote_addr,
+        body,
+        payload,
+        WebhookEvent.State.RECEIVED,
+        "",
+        dedupe_key,
+    )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(_stored_fields(), values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    transaction.on_commit(lambda: _wake(channel_id))
+    return row[0]
+
+
+def _wake(channel_id: int) -> None:
+    """The web's kick, skipped while this process saw the channel's drain on its way less
+    than KICK_MEMO ago (the drain's grace covers that window; see the module's docstring)."""
+    now = time.monotonic()
+    if not _eager() and now - _seen.get(channel_id, float("-inf")) < KICK_MEMO:
+        return
+    _seen[channel_id] = now  # before the marker is read: the drain that clears it starts later
+    inbound_kick(channel_id=channel_id)
+
+
+def _eager() -> bool:
+    return bool(current_app.conf.task_always_eager)
+
+
+# --- the drain ---------------------------------------------------------------------------------
+
+
+def _marker(channel_id: int) -> str:
+    return f"messaging:inbound:kick:{channel_id}"
+
+
+def inbound_kick(*, channel_id: int) -> bool:
+    """Wakes the channel's drain: sends a drain task unless one is already on its way. True
+    when one was sent."""
+    if not mark(_marker(channel_id), KICK_TTL):
+        return False
+    # Looked up at call time: tasks import services, never back.
+    from ..tasks import drain_inbound
+
+    drain_inbound.delay(channel_id)
+    return True
+
+
+def _unclaimed(now) -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
+def _claim(*, channel_id: int | None = None, older_than=None, limit: int | None = None):
+    """In a short transaction: up to `limit` received events nobody holds (of the channel;
+    arrived `older_than` ago), oldest first, held for the lease; their ids. Rows another
+    drain is claiming are skipped."""
+    now = timezone.now()
+    events = WebhookEvent.objects.filter(
+        _unclaimed(now), kind=WebhookEvent.Kind.INBOUND, state=WebhookEvent.State.RECEIVED
+    )
+    if channel_id is not None:
+        events = events.filter(channel_id=channel_id)
+    if older_than is not None:
+        events = events.filter(received_at__lt=now - older_than)
+    with transaction.atomic():
+        ids = list(
+            events.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: limit or DRAIN_BATCH]
+        )
+        if ids:
+            WebhookEvent.objects.filter(pk__in=ids).update(claimed_until=now + DRAIN_LEASE)
+    return ids
+
+
+def inbound_drain(*, channel_id: int) -> int:
+    """Processes the channel's received events until none is left, DRAIN_GRACE after the
+    first time it found none; how many. A full batch kicks another drain, so a second worker
+    shares a backlog."""
+    unmark(_marker(channel_id))
+    done, looked_again = 0, _eager()
+    while True:
+        ids = _claim(channel_id=channel_id)
+        if not ids:
+            if looked_again:
+                return done
+            time.sleep(DRAIN_GRACE)
+            looked_again = True
+            continue
+        if len(ids) == DRAIN_BATCH:
+            inbound_kick(channel_id=channel_id)
+        for event_id in ids:
+            inbound_process(event_id=event_id)
+        done += len(ids)
+        looked_again = _eager()
+
+
+def inbound_process_pending(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Processes inbound events nobody took `older_than` after they arrived (their kick was
+    lost, or the worker holding them died and their lease passed); how many."""
+    ids = _claim(older_than=older_than, limit=PENDING_BATCH)
+    for event_id in ids:
+        inbound_process(event_id=event_id)
+    return len(ids)
