@@ -292,6 +292,8 @@ def main() -> None:
             f"{WebhookEvent.objects.count() - before} stored"
         )
         Channel.objects.filter(pk=channel.pk).update(inbound_allowlist="62.212.73.112")
+        # The web processes keep a channel they looked up this long (another process's change).
+        time.sleep(float(settings.MESSAGING_INTAKE_CHANNEL_SECONDS) + 0.5)
         forged = [
             (path, inbound_body(uuid.uuid4().hex, "13125550000", "x"), {}) for _ in range(HOSTILE)
         ]
@@ -301,6 +303,7 @@ def main() -> None:
             f"{WebhookEvent.objects.count() - before} stored"
         )
         Channel.objects.filter(pk=channel.pk).update(inbound_allowlist="")
+        time.sleep(float(settings.MESSAGING_INTAKE_CHANNEL_SECONDS) + 0.5)
         replay = random.sample(inbound, HOSTILE) * 2
         random.shuffle(replay)
         result = blast(base, replay)

@@ -20,3 +20,11 @@ class MessagingConfig(AppConfig):
         from .services.relay import on_numbers_changed
 
         listeners.register(on_numbers_changed)
+        # The intake's kept channels: forgotten when a channel changes in this process.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Channel
+        from .services.intake import intake_forget
+
+        post_save.connect(intake_forget, sender=Channel, dispatch_uid="intake-forget-save")
+        post_delete.connect(intake_forget, sender=Channel, dispatch_uid="intake-forget-delete")

@@ -334,6 +334,9 @@ MESSAGING_RETRY_THEN = env.float("MESSAGING_RETRY_THEN", default=3600)
 MESSAGING_UNKNOWN_SETTLE_SECONDS = env.float("MESSAGING_UNKNOWN_SETTLE_SECONDS", default=60)
 MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=120)
 MESSAGING_PUMP_SECONDS = env.float("MESSAGING_PUMP_SECONDS", default=10)
+# Seconds a web process keeps a channel the inbound webhook looked up (0: never): a change to
+# a channel applies within them in the other processes.
+MESSAGING_INTAKE_CHANNEL_SECONDS = env.float("MESSAGING_INTAKE_CHANNEL_SECONDS", default=2)
 # A message accepted or sent this long ago with no final report is looked up on the provider.
 MESSAGE_STATUS_LOOKUP_AFTER_MINUTES = env.int("MESSAGE_STATUS_LOOKUP_AFTER_MINUTES", default=60)
 # Where uploaded MMS files are kept (default: var/mms/), and for how long; how long an API

@@ -11,6 +11,12 @@ few minutes (`inbound_process_pending`: a lost kick).
 A web process that saw a drain on its way (the marker set) less than `KICK_MEMO` ago does not
 ask again: the drain, once it finds nothing, looks once more `DRAIN_GRACE` later (longer than
 the memo), so a message stored in that window is still taken by it.
+
+A web process keeps the channels it looked up for MESSAGING_INTAKE_CHANNEL_SECONDS (2), so a
+busy webhook writes its event in one statement: a change to a channel (its allowlist, a new
+inbound token, its deletion) applies at once in the process that made it and within those
+seconds in the others. A message posted to a channel deleted in that window is answered 404,
+as after it (the insert's foreign key refuses it).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from datetime import timedelta
 from functools import cache
 
 from celery import current_app
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -53,15 +60,38 @@ def _lookup_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
     return sql, names
 
 
+_channels: dict[str, tuple[float, Channel]] = {}  # token -> (looked up at, the channel)
+MAX_KEPT_CHANNELS = 1000
+
+
 def intake_channel(token: str) -> Channel | None:
     """The channel whose inbound webhook `token` names, with only what the intake reads (its
-    kind and allowlist; the rest, the credentials first, stays in the database). One indexed
-    statement, without the ORM's compiling: it runs for every message that arrives."""
+    kind and allowlist; the rest, the credentials first, stays in the database): kept by this
+    process for MESSAGING_INTAKE_CHANNEL_SECONDS, else one indexed statement without the ORM's
+    compiling (it runs for every message that arrives). An unknown token is never kept."""
+    keep = float(settings.MESSAGING_INTAKE_CHANNEL_SECONDS)
+    now = time.monotonic()
+    kept = _channels.get(token)
+    if kept is not None and now - kept[0] < keep:
+        return kept[1]
     sql, names = _lookup_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [token])
         row = cursor.fetchone()
-    return Channel.from_db(connection.alias, names, row) if row else None
+    if row is None:
+        _channels.pop(token, None)
+        return None
+    channel = Channel.from_db(connection.alias, names, row)
+    if keep > 0:
+        if len(_channels) >= MAX_KEPT_CHANNELS:
+            _channels.clear()
+        _channels[token] = (now, channel)
+    return channel
+
+
+def intake_forget(**kwargs) -> None:
+    """A channel was saved or deleted: this process looks its channels up again."""
+    _channels.clear()
 
 
 _STORED = (
@@ -101,7 +131,7 @@ def inbound_store(
 ) -> int | None:
     """Stores an inbound event as it arrived, in one statement, and wakes the channel's drain
     when it commits; the event's id, or None when the channel has it already (the provider's
-    retry of a message it delivered).
+    retry of a message it delivered). Channel.DoesNotExist when the channel was just deleted.
 
     One INSERT ... ON CONFLICT DO NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`,
     settles a retry without an error or a savepoint), with each value prepared by its model
@@ -122,9 +152,14 @@ def inbound_store(
         field.get_db_prep_save(value, connection)
         for field, value in zip(_stored_fields(), values, strict=True)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor), params)
-        row = cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(connection.vendor), params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        if Channel.objects.filter(pk=channel_id).exists():
+            raise
+        raise Channel.DoesNotExist(f"channel {channel_id} was deleted") from None
     if row is None:
         return None
     transaction.on_commit(lambda: _wake(channel_id))

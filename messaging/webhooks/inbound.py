@@ -14,11 +14,11 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..models import Message
+from ..models import Channel, Message
 from ..providers import provider_for
 from ..providers.base import InboundMessage
 from ..providers.errors import BadPayload
-from ..services.intake import inbound_store, intake_channel
+from ..services.intake import inbound_store, intake_channel, intake_forget
 from .dlr import MAX_TOKEN, _bad, quiet, read_json, source_refused
 
 log = logging.getLogger(__name__)
@@ -63,13 +63,17 @@ def inbound_message(request, token: str):
         return quiet(JsonResponse({"error": str(exc), "field": exc.field}, status=400))
     if (problem := _check(inbound)) is not None:
         return _bad(*problem)
-    event_id = inbound_store(
-        channel_id=channel.pk,
-        remote_addr=request.META.get("REMOTE_ADDR") or None,
-        body=text,
-        payload=payload,
-        dedupe_key=inbound.provider_id,
-    )
+    try:
+        event_id = inbound_store(
+            channel_id=channel.pk,
+            remote_addr=request.META.get("REMOTE_ADDR") or None,
+            body=text,
+            payload=payload,
+            dedupe_key=inbound.provider_id,
+        )
+    except Channel.DoesNotExist:
+        intake_forget()
+        raise Http404 from None
     if event_id is None:
         # The provider retried a message it delivered already (its answer got lost).
         log.info("inbound message %s on channel %s again", inbound.provider_id, channel.pk)

@@ -154,3 +154,46 @@ def test_an_allowlist_that_no_longer_parses_refuses_everyone(channel):
     channel.inbound_allowlist = "not an address"
     channel.save()
     assert post_inbound(channel, fixture("inbound")).status_code == 403
+
+
+# --- the channels a web process keeps (MESSAGING_INTAKE_CHANNEL_SECONDS) -----------------------
+
+
+def test_a_change_saved_in_this_process_applies_to_the_next_post(channel):
+    assert post_inbound(channel, fixture("inbound")).status_code == 200  # now kept
+    channel.inbound_allowlist = "62.212.73.112"
+    channel.save()
+    refused = post_inbound(channel, fixture("inbound", message_id="m-2"), remote_addr="10.9.9.9")
+    assert refused.status_code == 403
+    old = channel.inbound_token
+    channel_rotate_token(channel=channel, which="inbound")
+    assert post_inbound(old, fixture("inbound", message_id="m-3")).status_code == 404
+
+
+def test_a_change_made_elsewhere_applies_once_the_kept_channel_is_old(channel, settings):
+    import time
+
+    from messaging.models import Channel
+
+    settings.MESSAGING_INTAKE_CHANNEL_SECONDS = 0.3
+    assert post_inbound(channel, fixture("inbound")).status_code == 200
+    # Another process's change: no signal reaches this one.
+    Channel.objects.filter(pk=channel.pk).update(inbound_allowlist="62.212.73.112")
+    time.sleep(0.4)
+    body = fixture("inbound", message_id="m-2")
+    assert post_inbound(channel, body, remote_addr="10.9.9.9").status_code == 403
+    assert WebhookEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_to_a_channel_deleted_elsewhere_is_a_404_and_stores_nothing():
+    from django.db import connection
+
+    channel = make_channel()
+    assert post_inbound(channel, fixture("inbound")).status_code == 200  # now kept
+    WebhookEvent.objects.all().delete()
+    with connection.cursor() as cursor:  # another process's delete: no signal here
+        cursor.execute("DELETE FROM messaging_channel WHERE id = %s", [channel.pk])
+    response = post_inbound(channel, fixture("inbound", message_id="m-2"))
+    assert response.status_code == 404
+    assert not WebhookEvent.objects.exists()
