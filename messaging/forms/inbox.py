@@ -24,13 +24,17 @@ class ReplyForm(Form):
     )
 
 
+def _person(user) -> str:
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
 class TransferForm(Form):
     to = forms.ChoiceField(label="Transfer to")
 
     def __init__(self, *args, users=(), queues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [("", "Choose an agent or a queue")] + [
-            ("Agents", [(f"user:{u.pk}", str(u)) for u in users]),
+            ("Agents", [(f"user:{u.pk}", _person(u)) for u in users]),
             ("Queues", [(f"queue:{q.pk}", q.name) for q in queues]),
         ]
         self.fields["to"].error_messages["invalid_choice"] = (
