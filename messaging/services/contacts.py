@@ -26,21 +26,24 @@ HEADER_WORDS = {"number", "phone", "phone_number", "recipient"}
 LIMITS = {"name": 100, "company": 100, "notes": 2000}
 
 
-def contact_number(*, tenant, raw) -> str:
-    """E.164 digits of a typed number, or a ValidationError on `number` naming it."""
+def typed_number(*, tenant, raw, field: str = "number") -> int:
+    """A number a person typed, read with the tenant's default country; a ValidationError on
+    `field` naming the text and the rule otherwise."""
     text = str(raw or "").strip()
     if len(text) > phone.MAX_TYPED:
         raise ValidationError(
-            {
-                "number": f"“{text[:40]}…” is not a phone number: at most {phone.MAX_TYPED} "
-                "characters."
-            }
+            {field: f"“{text[:40]}…” is not a phone number: at most {phone.MAX_TYPED} characters."}
         )
     region = (tenant.default_country or "").upper() or None
     number, why = phone.reason(text, region=region)
     if why is not None:
-        raise ValidationError({"number": f"“{text}” is not a phone number: it {why}."})
-    return str(number)
+        raise ValidationError({field: f"“{text}” is not a phone number: it {why}."})
+    return number
+
+
+def contact_number(*, tenant, raw) -> str:
+    """E.164 digits of a typed number, or a ValidationError on `number` naming it."""
+    return str(typed_number(tenant=tenant, raw=raw))
 
 
 def _clean(tenant, number, name, company, notes) -> dict:

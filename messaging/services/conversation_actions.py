@@ -13,6 +13,7 @@ from django_scopes import scope, scopes_disabled
 from portal import phone
 
 from ..models import Conversation, Message
+from .contacts import typed_number
 from .conversations import (
     conversation_for,
     conversation_touch,
@@ -317,17 +318,7 @@ def _start_number(tenant, raw) -> str:
 
 def _start_remote(tenant, raw, *, reformat: bool) -> str:
     text = str(raw or "").strip()
-    if len(text) > phone.MAX_TYPED:
-        raise ValidationError(
-            {
-                "remote": f"“{text[:40]}…” is not a phone number: at most {phone.MAX_TYPED} "
-                "characters."
-            }
-        )
-    region = (tenant.default_country or "").upper() or None
-    number, why = phone.reason(text, region=region)
-    if why is not None:
-        raise ValidationError({"remote": f"“{text}” is not a phone number: it {why}."})
+    number = typed_number(tenant=tenant, raw=text, field="remote")
     if not phone.is_valid(number):
         raise ValidationError(
             {

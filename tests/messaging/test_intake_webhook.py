@@ -197,3 +197,13 @@ def test_a_post_to_a_channel_deleted_elsewhere_is_a_404_and_stores_nothing():
     response = post_inbound(channel, fixture("inbound", message_id="m-2"))
     assert response.status_code == 404
     assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["abc%00def", "abc%20def", "ab.cd"])
+def test_a_token_that_is_no_token_is_a_404_before_any_lookup(channel, token):
+    from django.test import Client
+
+    for kind in ("inbound", "dlr"):
+        response = Client().post(f"/hooks/{kind}/{token}/", "{}", content_type="application/json")
+        assert response.status_code == 404
+    assert not WebhookEvent.objects.exists()
