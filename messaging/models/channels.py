@@ -145,7 +145,6 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     body = models.TextField()
-    payload = models.JSONField(null=True, blank=True, help_text="The body, parsed.")
     state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
     note = models.CharField(max_length=255, blank=True)
     message = models.ForeignKey(

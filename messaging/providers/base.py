@@ -10,10 +10,13 @@ blindly).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
+
+from .errors import BadPayload
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,12 @@ class Provider:
         """The message the provider holds for this tag (or id), None when it has none."""
         raise NotImplementedError
 
+    def load(self, body: str) -> Any:
+        """A webhook body's text as the parsers take it: a JSON document by default (a
+        provider whose callbacks are another format reads them here). Raises BadPayload. The
+        webhook and the processing of a stored event both read the body through this."""
+        return json_body(body)
+
     def parse_delivery_report(self, payload: Any) -> DeliveryReport:
         """A delivery-report webhook body (parsed JSON). Raises BadPayload naming the field."""
         raise NotImplementedError
@@ -106,3 +115,15 @@ class Provider:
     def check(self) -> str:
         """A harmless call that proves the credentials work: a plain sentence, or raises."""
         raise NotImplementedError
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def json_body(body: str) -> Any:
+    """A JSON document (NaN and Infinity refused: no provider sends them), or BadPayload."""
+    try:
+        return json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise BadPayload("body", "must be a JSON object (UTF-8)") from None

@@ -105,7 +105,8 @@ def _store(event_id: int) -> tuple[Message | None, str]:
         if event.message is not None:  # stored by a run that died before routing
             return event.message, event.note
         try:
-            inbound = provider_for(event.channel).parse_inbound(event.payload)
+            provider = provider_for(event.channel)
+            inbound = provider.parse_inbound(provider.load(event.body))
         except (BadPayload, LookupError) as exc:
             _finish(event.pk, WebhookEvent.State.FAILED, f"Not processed: {exc}")
             return None, WebhookEvent.State.FAILED

@@ -27,7 +27,7 @@ from functools import cache
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -100,7 +100,6 @@ _STORED = (
     "received_at",
     "remote_addr",
     "body",
-    "payload",
     "state",
     "note",
     "dedupe_key",
@@ -127,7 +126,7 @@ def _stored_fields() -> tuple:
 
 
 def inbound_store(
-    *, channel_id: int, remote_addr: str | None, body: str, payload, dedupe_key: str
+    *, channel_id: int, remote_addr: str | None, body: str, dedupe_key: str
 ) -> int | None:
     """Stores an inbound event as it arrived, in one statement, and wakes the channel's drain
     when it commits; the event's id, or None when the channel has it already (the provider's
@@ -143,7 +142,6 @@ def inbound_store(
         timezone.now(),
         remote_addr,
         body,
-        payload,
         WebhookEvent.State.RECEIVED,
         "",
         dedupe_key,
@@ -153,9 +151,7 @@ def inbound_store(
         for field, value in zip(_stored_fields(), values, strict=True)
     ]
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(connection.vendor), params)
-            row = cursor.fetchone()
+        row = _insert(_insert_sql(connection.vendor), params, retry=bool(dedupe_key))
     except IntegrityError:
         if Channel.objects.filter(pk=channel_id).exists():
             raise
@@ -166,11 +162,33 @@ def inbound_store(
     return row[0]
 
 
+def _insert(sql: str, params: list, *, retry: bool):
+    """The insert's row, on this request's connection without first asking the server whether
+    the connection still works (Django's health check: a round trip on every request, as much
+    as the insert). A connection found dead (the server restarted) is opened again and the
+    insert tried once more: safe, as an event with a dedupe key is stored once however often
+    it is written. Inside a transaction the health check runs as everywhere."""
+    optimistic = retry and not connection.in_atomic_block and connection.connection is not None
+    if optimistic:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not optimistic:
+            raise
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def _wake(channel_id: int) -> None:
     """The web's kick, skipped while this process saw the channel's drain on its way less
     than KICK_MEMO ago (the drain's grace covers that window; see the module's docstring)."""
     now = time.monotonic()
-    if not _eager() and now - _seen.get(channel_id, float("-inf")) < KICK_MEMO:
+    if now - _seen.get(channel_id, float("-inf")) < KICK_MEMO and not _eager():
         return
     _seen[channel_id] = now  # before the marker is read: the drain that clears it starts later
     inbound_kick(channel_id=channel_id)

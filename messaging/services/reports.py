@@ -107,7 +107,8 @@ def dlr_event_process(*, event_id: int) -> str:
         if event is None or event.state != WebhookEvent.State.RECEIVED:
             return event.state if event is not None else "missing"
         try:
-            report = provider_for(event.channel).parse_delivery_report(event.payload)
+            provider = provider_for(event.channel)
+            report = provider.parse_delivery_report(provider.load(event.body))
         except (BadPayload, LookupError) as exc:
             state, note, message = WebhookEvent.State.FAILED, str(exc), None
         else:

@@ -19,7 +19,7 @@ from ..providers import provider_for
 from ..providers.base import InboundMessage
 from ..providers.errors import BadPayload
 from ..services.intake import inbound_store, intake_channel, intake_forget
-from .dlr import MAX_TOKEN, _bad, quiet, read_json, source_refused
+from .dlr import MAX_TOKEN, _bad, quiet, read_body, source_refused
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,13 @@ def inbound_message(request, token: str):
         raise Http404
     if (refused := source_refused(request, channel)) is not None:
         return refused
-    read = read_json(request)
+    provider = provider_for(channel)
+    read = read_body(request, provider)
     if isinstance(read, JsonResponse):
         return read
     text, payload = read
     try:
-        inbound = provider_for(channel).parse_inbound(payload)
+        inbound = provider.parse_inbound(payload)
     except BadPayload as exc:
         log.info("bad inbound message on channel %s: %s", channel.pk, exc)
         return quiet(JsonResponse({"error": str(exc), "field": exc.field}, status=400))
@@ -68,7 +69,6 @@ def inbound_message(request, token: str):
             channel_id=channel.pk,
             remote_addr=request.META.get("REMOTE_ADDR") or None,
             body=text,
-            payload=payload,
             dedupe_key=inbound.provider_id,
         )
     except Channel.DoesNotExist:

@@ -101,7 +101,7 @@ def test_a_run_that_died_after_storing_routes_without_a_second_message(
 
 def test_a_stored_body_that_no_longer_parses_fails_with_the_reason(senders_env, routed):
     event = WebhookEvent.objects.create(
-        channel=senders_env.channel, kind="inbound", body="{}", payload={"from": "1"}
+        channel=senders_env.channel, kind="inbound", body='{"from": "1"}'
     )
     assert inbound_process(event_id=event.pk) == "failed"
     event.refresh_from_db()

@@ -5,6 +5,7 @@ allowlist a 403, each storing nothing. The delivery-report webhook keeps the sam
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -207,3 +208,19 @@ def test_a_token_that_is_no_token_is_a_404_before_any_lookup(channel, token):
         response = Client().post(f"/hooks/{kind}/{token}/", "{}", content_type="application/json")
         assert response.status_code == 404
     assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_on_a_connection_the_database_dropped_is_stored_once_on_a_new_one():
+    """The intake trusts its kept connection (no health check round trip per message): when
+    the server has dropped it meanwhile, the message is still answered 200 and stored once."""
+    from django.db import connection
+
+    channel = make_channel()
+    assert post_inbound(channel, fixture("inbound")).status_code == 200
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, contextlib.suppress(Exception):
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")  # the server ends it
+    response = post_inbound(channel, fixture("inbound", message_id="m-2"))
+    assert response.status_code == 200 and "event" in response.json()
+    assert WebhookEvent.objects.filter(dedupe_key="m-2").count() == 1

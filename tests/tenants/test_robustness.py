@@ -253,14 +253,10 @@ def walk_world(world, sandbox_account):
             created_at=timezone.now(),
         )
         ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/messages")
-        WebhookEvent.objects.create(
-            channel=channel, kind="dlr", body="{}", payload={"status": "delivered"}
-        )
+        WebhookEvent.objects.create(channel=channel, kind="dlr", body='{"status": "delivered"}')
         # messaging: intake (part A) - the keyword wording, an inbound event, a relay job
         KeywordReplies.objects.create(tenant=world.a, help_text="Acme help")
-        WebhookEvent.objects.create(
-            channel=channel, kind="inbound", body="{}", payload={}, dedupe_key="walk-1"
-        )
+        WebhookEvent.objects.create(channel=channel, kind="inbound", body="{}", dedupe_key="walk-1")
         RelayJob.objects.create(
             account=account, numbers=[{"number": "16468097060", "url": ""}], numbers_total=1
         )
