@@ -11,8 +11,9 @@ from portal.forms import Form
 from portal.models import WavixAccount
 
 from .. import allowlist
-from ..models import Channel
+from ..models import Channel, ChannelKind
 from ..services.channels import TEST_TEXT_LIMIT
+from .kinds import KindForm, kind_form_class
 
 
 class ChannelForm(Form):
@@ -56,6 +57,21 @@ class ChannelForm(Form):
     debug_log = forms.BooleanField(
         label="Debug log", required=False, help_text=Channel.debug_log.field.help_text
     )
+    numbers = forms.CharField(
+        label="Numbers",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "16468097065-16468097066;16468097070",
+                "spellcheck": "false",
+            }
+        ),
+        help_text="The numbers this channel sends from and receives on, in the pool syntax "
+        "(ranges with “-”, separated by “;”). A number goes through one channel, and a tenant "
+        "uses it only when it is in the tenant's pool.",
+    )
     inbound_allowlist = forms.CharField(
         label="Inbound source addresses",
         required=False,
@@ -80,20 +96,46 @@ class ChannelForm(Form):
             raise forms.ValidationError(str(exc)) from None
         return text
 
+    kind = ChannelKind.WAVIX
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
+        if self.kind != ChannelKind.WAVIX:
             del self.fields["wavix_account"]
+            self.fields["inbound_allowlist"].widget.attrs["placeholder"] = ""
+            self.fields["inbound_allowlist"].help_text = (
+                "Addresses or networks (CIDR) allowed to post inbound messages and delivery "
+                "reports, one per line; blank: any address."
+            )
         else:
-            self.fields["wavix_account"].queryset = WavixAccount.objects.filter(
-                messaging_channel__isnull=True
-            ).order_by("-is_default", "name")
+            del self.fields["numbers"]
+            if editing:
+                del self.fields["wavix_account"]
+            else:
+                self.fields["wavix_account"].queryset = WavixAccount.objects.filter(
+                    messaging_channel__isnull=True
+                ).order_by("-is_default", "name")
+        if isinstance(self, KindForm):
+            self.prepare_secrets(editing=editing)
 
     def settings(self) -> dict:
-        data = dict(self.cleaned_data)
+        """The settings every channel has (the service's SETTINGS)."""
+        own = set(self.kind_field_names()) if isinstance(self, KindForm) else set()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in own}
         data.pop("wavix_account", None)
+        data.pop("numbers", None)
         data["media_text"] = data["media_text"].strip()
         return data
+
+
+def channel_form_for(kind: str) -> type[ChannelForm]:
+    """The channel form of a kind: the settings every channel has, then the kind's own."""
+    extra = kind_form_class(kind)
+    if extra is None:
+        return ChannelForm
+    order = [*ChannelForm.base_fields, *extra.base_fields]
+    attrs = {"kind": kind, "field_order": order, "kind_fields": tuple(extra.base_fields)}
+    return type(f"{extra.__name__}Channel", (ChannelForm, extra), attrs)
 
 
 class TestSendForm(Form):

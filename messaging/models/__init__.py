@@ -3,7 +3,15 @@ sender IDs, messages (with their history, the outbox, opt-outs), conversations (
 canned replies and keyword replies) and routing (queues, number rules, tenant webhooks,
 e-mails, inbound addresses)."""
 
-from .channels import Channel, ChannelKind, ChannelLogEntry, RateSlot, WebhookEvent, new_token
+from .channels import (
+    Channel,
+    ChannelKind,
+    ChannelLogEntry,
+    ChannelNumber,
+    RateSlot,
+    WebhookEvent,
+    new_token,
+)
 from .conversations import CannedReply, Contact, Conversation, ConversationState, KeywordReplies
 from .messages import (
     FINAL_STATUSES,
@@ -44,6 +52,7 @@ __all__ = [
     "Channel",
     "ChannelKind",
     "ChannelLogEntry",
+    "ChannelNumber",
     "Contact",
     "Conversation",
     "ConversationState",

@@ -3,6 +3,7 @@ slots, and the raw webhook events providers send."""
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.db import models
@@ -17,12 +18,16 @@ def new_token() -> str:
 
 class ChannelKind(models.TextChoices):
     WAVIX = "wavix", "Wavix"
+    DIDWW = "didww", "DIDWW"
+    APIDAZE = "apidaze", "Apidaze"
+    GATEWAY = "gateway", "HTTP SMS gateway"
 
 
 class Channel(models.Model):
     """A provider account the portal sends and receives messages through. The Wavix kind is
-    one per Wavix account and uses its API key; other kinds keep their credentials here,
-    encrypted."""
+    one per Wavix account, uses its API key and sends from the account's SMS-enabled numbers;
+    other kinds keep their credentials here, encrypted, and send from the numbers a system
+    administrator attaches to them (`numbers`, in the pool syntax; `ChannelNumber`)."""
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=ChannelKind.choices, default=ChannelKind.WAVIX)
@@ -38,6 +43,11 @@ class Channel(models.Model):
     )
     config = models.JSONField(
         default=dict, blank=True, help_text="The provider's settings that are not secret."
+    )
+    numbers = models.TextField(
+        blank=True,
+        help_text="Kinds other than Wavix: the numbers the channel sends from and receives on, "
+        "in the pool syntax (16468097065-16468097066;16468097070).",
     )
     is_active = models.BooleanField(
         "active", default=True, help_text="A paused channel keeps its messages queued."
@@ -91,6 +101,29 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def secrets(self) -> dict:
+        """The credentials (kinds other than Wavix), decrypted and parsed; {} when none."""
+        try:
+            value = json.loads(self.credentials or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+class ChannelNumber(models.Model):
+    """A number attached to a channel that is not a Wavix channel: its inventory row (a `Did`
+    without a Wavix account) and the channel it goes through. A number is on one channel at
+    most, and a tenant uses it only when it is in the tenant's pool, as every number."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="attached")
+    did = models.OneToOneField("dids.Did", on_delete=models.CASCADE, related_name="channel_link")
+
+    class Meta:
+        ordering = ["did__number"]
+
+    def __str__(self) -> str:
+        return f"{self.did} on {self.channel}"
 
 
 class ChannelLogEntry(models.Model):

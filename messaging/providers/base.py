@@ -86,9 +86,26 @@ class Provider:
     kind: ClassVar[str]
     label: ClassVar[str]
     capabilities: ClassVar[Capabilities] = Capabilities()
+    # The kind's own settings: `secret_names` are kept encrypted in Channel.credentials, the
+    # rest in Channel.config; `clean_settings` checks both before a channel is saved.
+    secret_names: ClassVar[tuple[str, ...]] = ()
+    # Included on the channel's page: how to point the provider at the portal (its webhook
+    # addresses, a template to paste); "" for none. Context: channel, dlr_url, inbound_url.
+    setup_template: ClassVar[str] = ""
 
     def __init__(self, channel) -> None:
         self.channel = channel
+
+    @classmethod
+    def clean_settings(cls, config: dict, credentials: dict) -> tuple[dict, dict]:
+        """The kind's settings checked and normalised: (config, credentials). Raises
+        django.core.exceptions.ValidationError naming each field (the form's names)."""
+        return config, credentials
+
+    def setup_notes(self, *, inbound_url: str, dlr_url: str) -> dict:
+        """What the channel page's setup include shows beyond the addresses (a template to
+        paste, checks of the portal's own address); {} by default."""
+        return {}
 
     def send(self, outbound: Outbound) -> SendResult:
         """Sends one message. Raises ProviderError."""

@@ -1,9 +1,13 @@
 """Channels: the provider accounts the portal sends and receives messages through. The Wavix
-kind is one per Wavix account (it uses the account's API key). Every write is one transaction
-with its audit entry (the model's signals); resuming wakes the channel's outbox on commit."""
+kind is one per Wavix account (it uses the account's API key); the other kinds (DIDWW,
+Apidaze, HTTP gateways) keep their own settings (`config`) and credentials (encrypted), checked
+by their provider, and send from the numbers attached to them (channel_numbers.py). Every
+write is one transaction with its audit entry (the model's signals); resuming wakes the
+channel's outbox on commit."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -73,6 +77,8 @@ def _check_settings(channel: Channel) -> None:
         errors["name"] = f"A channel named “{channel.name}” exists already; choose another name."
     if channel.kind == ChannelKind.WAVIX and channel.wavix_account_id is None:
         errors["wavix_account"] = "Choose the Wavix account this channel sends through."
+    if channel.kind != ChannelKind.WAVIX and channel.wavix_account_id is not None:
+        errors["wavix_account"] = "Only a Wavix channel sends through a Wavix account."
     if errors:
         raise ValidationError(errors)
 
@@ -84,23 +90,54 @@ def _save(channel: Channel) -> Channel:
     return channel
 
 
+def _kind_settings(channel: Channel, config: dict | None, credentials: dict | None) -> None:
+    """The kind's settings, checked by its provider: a credential left blank keeps the one
+    stored (a secret is never shown again, so an edit does not retype it)."""
+    if channel.kind == ChannelKind.WAVIX:
+        return
+    kept = channel.secrets()
+    given = {k: v for k, v in (credentials or {}).items() if v not in (None, "")}
+    base = dict(channel.config or {}) if config is None else dict(config)
+    checked, secrets_ = provider_class(channel.kind).clean_settings(base, {**kept, **given})
+    channel.config = checked
+    channel.credentials = json.dumps(secrets_, separators=(",", ":")) if secrets_ else ""
+
+
 @transaction.atomic
-def channel_create(*, wavix_account: WavixAccount, **fields: Any) -> Channel:
-    """A Wavix channel on `wavix_account` (one per account), with fresh webhook tokens."""
+def channel_create(
+    *,
+    kind: str = ChannelKind.WAVIX,
+    wavix_account: WavixAccount | None = None,
+    config: dict | None = None,
+    credentials: dict | None = None,
+    numbers: str = "",
+    **fields: Any,
+) -> Channel:
+    """A channel with fresh webhook tokens: a Wavix one on `wavix_account` (one per account),
+    or one of another kind with its settings and the numbers attached to it (pool syntax)."""
+    from .channel_numbers import channel_numbers_set
+
     unknown = set(fields) - set(SETTINGS)
     if unknown:
         raise TypeError(f"channel_create got unknown settings: {sorted(unknown)}")
-    if Channel.objects.filter(wavix_account=wavix_account).exists():
+    if kind not in ChannelKind.values:
+        raise ValidationError({"kind": f"“{str(kind)[:20]}” is not a kind of channel."})
+    if wavix_account is not None and Channel.objects.filter(wavix_account=wavix_account).exists():
         raise ValidationError(
             {
                 "wavix_account": f"The Wavix account “{wavix_account}” already has a channel; "
                 "a Wavix account has one channel."
             }
         )
-    channel = Channel(kind=ChannelKind.WAVIX, wavix_account=wavix_account, **fields)
+    channel = Channel(kind=kind, wavix_account=wavix_account, **fields)
+    _kind_settings(channel, config, credentials)
     _save(channel)
-    # The account's pooled SMS numbers start receiving here (those the inventory has).
-    transaction.on_commit(lambda: _point_numbers(channel.pk))
+    if kind == ChannelKind.WAVIX:
+        # The account's pooled SMS numbers start receiving here (those the inventory has).
+        transaction.on_commit(lambda: _point_numbers(channel.pk))
+    elif numbers:
+        channel_numbers_set(channel=channel, text=numbers)
+        channel.refresh_from_db()
     return channel
 
 
@@ -113,9 +150,19 @@ def _point_numbers(channel_id: int) -> None:
 
 
 @transaction.atomic
-def channel_update(*, channel: Channel, **fields: Any) -> Channel:
-    """Changes the channel's settings (the ones given). Pausing or resuming goes through
-    `channel_pause` / `channel_resume`, which say why and wake the outbox."""
+def channel_update(
+    *,
+    channel: Channel,
+    config: dict | None = None,
+    credentials: dict | None = None,
+    numbers: str | None = None,
+    **fields: Any,
+) -> Channel:
+    """Changes the channel's settings (the ones given; for kinds other than Wavix also their
+    own settings, credentials left blank kept, and the numbers attached). Pausing or resuming
+    goes through `channel_pause` / `channel_resume`, which say why and wake the outbox."""
+    from .channel_numbers import channel_numbers_set
+
     unknown = set(fields) - set(SETTINGS)
     if unknown:
         raise TypeError(f"channel_update got unknown settings: {sorted(unknown)}")
@@ -127,7 +174,12 @@ def channel_update(*, channel: Channel, **fields: Any) -> Channel:
         channel.paused_reason = "Paused by a system administrator."
     if channel.is_active:
         channel.paused_reason = ""
+    if config is not None or credentials is not None:
+        _kind_settings(channel, config, credentials)
     _save(channel)
+    if numbers is not None and (numbers.strip() or channel.kind != ChannelKind.WAVIX):
+        channel_numbers_set(channel=channel, text=numbers)
+        channel.refresh_from_db()
     if channel.is_active and not was_active:
         _kick_on_commit(channel)
     return channel
@@ -179,16 +231,21 @@ def channel_delete(*, channel: Channel) -> None:
             f"“{channel}” still has {queued} message{'s' if queued != 1 else ''} queued to "
             "send; wait until they are sent (or expire), or pause the channel instead."
         )
+    from .channel_numbers import channel_numbers_release
+
     account_id = channel.wavix_account_id
     try:
-        channel.delete()
+        with transaction.atomic():
+            channel_numbers_release(channel=channel)
+            channel.delete()
     except ProtectedError:
         raise ValidationError(
             f"“{channel}” has sent messages whose history refers to it, so it cannot be "
             "deleted; pause it instead."
         ) from None
-    # Its numbers' inbound address on Wavix pointed here: cleared once the channel is gone.
-    transaction.on_commit(lambda: relay_clear_account(account_id=account_id))
+    if account_id is not None:
+        # Its numbers' inbound address on Wavix pointed here: cleared once it is gone.
+        transaction.on_commit(lambda: relay_clear_account(account_id=account_id))
 
 
 @transaction.atomic
@@ -221,9 +278,11 @@ TEST_TEXT_LIMIT = 1600  # characters of a test message
 
 def channel_numbers(channel: Channel):
     """The numbers a channel sends from: the SMS-enabled, active numbers of its Wavix
-    account's inventory."""
+    account's inventory, or the numbers attached to it."""
     from dids.models import Did
 
+    if channel.kind != ChannelKind.WAVIX:
+        return Did.objects.filter(channel_link__channel=channel).order_by("number")
     if channel.wavix_account_id is None:
         return Did.objects.none()
     return Did.objects.filter(

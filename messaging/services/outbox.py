@@ -258,6 +258,20 @@ class OutboxRunner(JobRunner):
         """After an unknown outcome: the message by its tag. An Outcome when that settles the
         attempt (found, or wait and look again); None when it may be sent again."""
         entry: Outbox = self.job
+        if not provider.capabilities.status_lookup:
+            # The provider cannot be asked: sending again could send it twice.
+            reason = (
+                "The provider's answer was lost, and it cannot be asked whether it took the "
+                "message: it is not sent again, so that it is never sent twice."
+            )
+            message_advance(
+                message_id=message.pk,
+                status=MessageStatus.FAILED,
+                source=MessageEvent.Source.PORTAL,
+                reason=reason,
+            )
+            self.held().update(unknown_since=None)
+            return Outcome.failed(reason)
         try:
             found = provider.lookup(tag=message.tag, provider_id=message.provider_id)
         except ProviderError as exc:

@@ -36,6 +36,7 @@ from portal.wavix.errors import WavixError, WavixNotFound, WavixValidationError
 
 from ..models import (
     Channel,
+    ChannelKind,
     MonthlyVolume,
     SenderCountry,
     SenderId,
@@ -44,6 +45,7 @@ from ..models import (
     SenderUsecase,
 )
 from ..selectors import ALPHANUMERIC_REFUSED
+from .channel_numbers import number_channel, on_a_channel
 
 NAME_RULE = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 MAX_COUNTRIES = 60
@@ -97,16 +99,16 @@ def sender_number_choices(tenant) -> NumberChoices:
             "one of your numbers: ask your system administrator to add "
             "numbers to your pool.",
         )
-    active = dids.filter(status=Did.Status.ACTIVE, account__isnull=False)
+    active = dids.filter(status=Did.Status.ACTIVE)
     sms = active.filter(sms_enabled=True)
     if not sms.exists():
         return NumberChoices(
             [],
-            "None of your numbers is SMS-enabled on Wavix. A numeric sender "
+            "None of your numbers is SMS-enabled. A numeric sender "
             "ID must be an SMS-enabled number (Wavix enables SMS on US and "
             "Canadian numbers on request): ask your system administrator.",
         )
-    on_channel = sms.filter(account__messaging_channel__isnull=False)
+    on_channel = sms.filter(on_a_channel())
     if not on_channel.exists():
         return NumberChoices(
             [],
@@ -122,24 +124,20 @@ def sender_number_choices(tenant) -> NumberChoices:
 def _not_taken(dids):
     # The sender IDs of every tenant: a number is one sender ID at most (unique on the row).
     taken = SenderId._base_manager.filter(number__isnull=False).values("number")
-    return dids.exclude(number__in=taken).select_related("account__messaging_channel")
+    return dids.exclude(number__in=taken).select_related(
+        "account__messaging_channel", "channel_link__channel"
+    )
 
 
 def _eligible(tenant):
     dids, _ = _tenant_dids(tenant)
-    return _not_taken(
-        dids.filter(
-            status=Did.Status.ACTIVE,
-            sms_enabled=True,
-            account__isnull=False,
-            account__messaging_channel__isnull=False,
-        )
-    )
+    return _not_taken(dids.filter(on_a_channel(), status=Did.Status.ACTIVE, sms_enabled=True))
 
 
 def tenant_channel(tenant) -> Channel | None:
     """The channel a tenant's names are registered on: the messaging channel of the Wavix
-    account that holds most of its numbers."""
+    account that holds most of its numbers, else the channel most of its attached numbers
+    are on."""
     dids, pool = _tenant_dids(tenant)
     if not pool:
         return None
@@ -150,7 +148,18 @@ def tenant_channel(tenant) -> Channel | None:
         .order_by("-n", "account")
         .first()
     )
-    return Channel.objects.filter(wavix_account=best["account"]).first() if best else None
+    if best:
+        return Channel.objects.filter(wavix_account=best["account"]).first()
+    attached = (
+        dids.filter(channel_link__isnull=False)
+        .values("channel_link__channel")
+        .annotate(n=Count("id"))
+        .order_by("-n", "channel_link__channel")
+        .first()
+    )
+    if attached:
+        return Channel.objects.filter(pk=attached["channel_link__channel"]).first()
+    return None
 
 
 def sender_jobs(sender: SenderId):
@@ -241,7 +250,7 @@ def _numeric_value(tenant, value) -> tuple[str, Did]:
         raise ValidationError(
             {
                 "number": f"“{str(value)[:20]}” cannot be a sender ID: it must be an SMS-enabled "
-                f"number of yours on Wavix that is not a sender ID yet. {why}"
+                f"number of yours on a messaging channel that is not a sender ID yet. {why}"
             }
         )
     return digits, did
@@ -267,7 +276,7 @@ def sender_create(
     number = None
     if kind == SenderKind.NUMERIC:
         value, did = _numeric_value(tenant, value)
-        channel, number = did.account.messaging_channel, did.number
+        channel, number = number_channel(did), did.number
     else:
         value = str(value or "").strip()
         if not NAME_RULE.fullmatch(value):
@@ -490,6 +499,8 @@ class SenderJobRunner(JobRunner):
         return outcome
 
     def register_once(self, sender: SenderId) -> tuple[Outcome, set[str]]:
+        if self.job.channel.kind != ChannelKind.WAVIX:
+            return self.record_without_registry(sender)
         client = self.client()
         rows = list(SenderCountry.objects.filter(sender=sender))
         to_check = [r for r in rows if r.state == State.CHECKING]
@@ -508,6 +519,19 @@ class SenderJobRunner(JobRunner):
             failed = Outcome.failed(f"Wavix refused the registration: {exc.message}", str(exc))
             return failed, set(countries)
         return self.record_registration(sender, answer, self_service), set(countries)
+
+    def record_without_registry(self, sender: SenderId) -> tuple[Outcome, set[str]]:
+        """A channel other than Wavix has no sender-ID registry: the provider takes the
+        sender as the channel's account allows, so every chosen country is usable at once."""
+        provider = self.job.channel.get_kind_display()
+        note = f"No registration on {provider}: the account's own settings decide."[:255]
+        with transaction.atomic():
+            rows = SenderCountry.objects.select_for_update().filter(sender=sender)
+            countries = set(rows.values_list("country", flat=True))
+            rows.update(state=State.ALLOWLISTED, note=note)
+        return Outcome.succeeded(
+            f"Usable at once on {provider} (no registration there)."
+        ), countries
 
     def replace_on_wavix(self, client: WavixClient, sender: SenderId, countries) -> dict:
         """Wavix has no update: an earlier registration (ours, or one whose answer was lost)

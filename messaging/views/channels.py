@@ -27,9 +27,18 @@ from portal.views.base import (
 
 from ..filters.channel_log import ChannelLogFilter
 from ..filters.channels import ChannelFilter
-from ..forms.channels import ChannelForm, TestSendForm
+from ..forms.channels import TestSendForm, channel_form_for
 from ..hooks import dlr_url, inbound_url
-from ..models import Channel, ChannelLogEntry, Message, MessageEvent, MessageSource, Outbox
+from ..models import (
+    Channel,
+    ChannelKind,
+    ChannelLogEntry,
+    Message,
+    MessageEvent,
+    MessageSource,
+    Outbox,
+)
+from ..providers import provider_class
 from ..services import channels as services
 from ..services import relay
 from ..services.channels import SETTINGS, channel_numbers
@@ -63,7 +72,9 @@ class ChannelListView(PlatformAdminMixin, FilteredListView):
 
 
 class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
-    form_class = ChannelForm
+    """A channel's settings. A new one is of the kind chosen at the top of the page
+    (`?kind=`, Wavix by default); a channel keeps its kind."""
+
     template_name = "messaging/channel_form.html"
     success_message = "Channel “{obj}” saved."
 
@@ -74,20 +85,50 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
     def channel(self) -> Channel | None:
         return getattr(self, "object", None)
 
+    @property
+    def kind(self) -> str:
+        if self.channel is not None:
+            return self.channel.kind
+        asked = self.request.GET.get("kind", "")
+        return asked if asked in ChannelKind.values else ChannelKind.WAVIX
+
+    def get_form_class(self):
+        return channel_form_for(self.kind)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "editing": self.channel is not None}
 
     def get_initial(self):
         if self.channel is None:
             return super().get_initial()
-        return {name: getattr(self.channel, name) for name in SETTINGS}
+        initial = {name: getattr(self.channel, name) for name in SETTINGS}
+        initial["numbers"] = self.channel.numbers
+        form_class = self.get_form_class()
+        if hasattr(form_class, "initial_from"):
+            initial.update(form_class.initial_from(self.channel))
+        return initial
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**{"channel": self.channel, **kwargs})
+        context["kind"] = self.kind
+        context["kinds"] = ChannelKind.choices
+        form = context["form"]
+        own = set(form.kind_field_names()) if hasattr(form, "kind_field_names") else set()
+        context["common_fields"] = [f for f in form.visible_fields() if f.name not in own]
+        context["kind_fields"] = [f for f in form.visible_fields() if f.name in own]
+        context["kind_label"] = ChannelKind(self.kind).label
         if self.channel is not None:
             context["dlr_url"] = dlr_url(self.channel)
             context["numbers"] = channel_numbers(self.channel)[:50]
-            context.update(self.inbound_context())
+            context["inbound_url"] = inbound_url(self.channel)
+            if self.kind == ChannelKind.WAVIX:
+                context.update(self.inbound_context())
+            else:
+                provider = provider_class(self.kind)
+                context["setup_template"] = provider.setup_template
+                context["setup"] = provider(self.channel).setup_notes(
+                    inbound_url=context["inbound_url"], dlr_url=context["dlr_url"]
+                )
         return context
 
     def inbound_context(self) -> dict:
@@ -106,11 +147,20 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         }
 
     def perform(self, form):
+        own = {}
+        if hasattr(form, "kind_settings"):
+            config, credentials = form.kind_settings()
+            own = {"config": config, "credentials": credentials}
+        if self.kind != ChannelKind.WAVIX:
+            own["numbers"] = form.cleaned_data.get("numbers") or ""
         if self.channel is None:
             return services.channel_create(
-                wavix_account=form.cleaned_data["wavix_account"], **form.settings()
+                kind=self.kind,
+                wavix_account=form.cleaned_data.get("wavix_account"),
+                **own,
+                **form.settings(),
             )
-        return services.channel_update(channel=self.channel, **form.settings())
+        return services.channel_update(channel=self.channel, **own, **form.settings())
 
     def get_success_url(self):
         return reverse("platform:channel_edit", args=[self.result.pk])
@@ -151,12 +201,14 @@ class ChannelRotateTokenView(ChannelActionView):
 
 class ChannelRotateInboundView(ChannelActionView):
     success_message = (
-        "Channel “{obj}” has a new inbound address; its pooled numbers are being pointed at it."
+        "Channel “{obj}” has a new inbound address; the old one no longer answers (a Wavix "
+        "channel's pooled numbers are pointed at it by themselves)."
     )
 
     def act(self, obj):
         channel = services.channel_rotate_token(channel=obj, which="inbound")
-        relay.relay_fix_drift(channel=channel)
+        if channel.kind == ChannelKind.WAVIX:
+            relay.relay_fix_drift(channel=channel)
         return channel
 
 

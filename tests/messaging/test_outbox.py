@@ -258,6 +258,23 @@ def test_an_unknown_outcome_is_looked_up_by_tag_and_never_sent_again(channel, fa
     assert entry_of(message).unknown_since is None
 
 
+def test_an_unknown_outcome_on_a_provider_without_lookup_fails_and_is_never_sent_again(
+    channel, fake, monkeypatch
+):
+    from messaging.providers.base import Capabilities
+
+    monkeypatch.setattr(FakeProvider, "capabilities", Capabilities(status_lookup=False))
+    fake.script(fake.unknown())
+    message = queue(channel)
+    pump(channel)
+    make_due(message)
+    pump(channel)
+    message = fresh(message)
+    assert message.status == "failed" and "never sent twice" in message.reason
+    assert fake.attempts[message.tag] == 1 and fake.lookups == 0
+    assert entry_of(message).status == "failed"
+
+
 def test_a_send_that_never_landed_goes_again_only_after_the_settle_window(channel, fake, settings):
     settings.MESSAGING_UNKNOWN_SETTLE_SECONDS = 30
     fake.script(fake.dropped())

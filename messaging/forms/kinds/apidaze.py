@@ -1,0 +1,1 @@
+"""The apidaze channel's settings form (filled in with its provider)."""

@@ -1,0 +1,1 @@
+"""The didww channel's settings form (filled in with its provider)."""

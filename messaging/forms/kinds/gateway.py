@@ -1,0 +1,1 @@
+"""The gateway channel's settings form (filled in with its provider)."""
