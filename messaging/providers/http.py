@@ -14,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,6 +68,20 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, min(MAX_RETRY_AFTER, seconds))
 
 
+_sessions: dict[int, requests.Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def session_for(channel) -> requests.Session:
+    """The channel's pooled session (kept connections to its provider). Tests and the demo
+    mount a transport on it to answer from the provider's fake in-process."""
+    with _sessions_lock:
+        session = _sessions.get(channel.pk)
+        if session is None:
+            session = _sessions[channel.pk] = requests.Session()
+        return session
+
+
 def _where(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
@@ -89,7 +104,7 @@ class ProviderHTTP:
         self.name = name
         self.secrets = tuple(s for s in secrets if s)
         self.verify = verify
-        self.session = session or requests.Session()
+        self.session = session or session_for(channel)
 
     def request(
         self,
