@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from portal.phone import region_of
 
-from .models import OptOut
+from ..models import OptOut
 
 
 def opt_out_for(*, tenant, sender: str, recipient: str) -> OptOut | None:
