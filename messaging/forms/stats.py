@@ -91,12 +91,10 @@ class StatsPeriodForm(FilterFormMixin, forms.Form):
         data = super().clean()
         if data.get("period") != "custom" or self.errors:
             return data
+        # A day still to be chosen is no error (the page asks for it): the other was just
+        # picked, and the figures follow as soon as both are there.
         since, until = data.get("since"), data.get("until")
-        if since is None and until is not None:
-            self.add_error("since", "Give the first day of the period as well.")
-        elif until is None and since is not None:
-            self.add_error("until", "Give the last day of the period as well.")
-        elif since and until and until < since:
+        if since and until and until < since:
             self.add_error(
                 "until",
                 f"{_day(until)} is before the first day, {_day(since)}: the period must end "
@@ -120,9 +118,23 @@ class StatsPeriodForm(FilterFormMixin, forms.Form):
         if name != "custom":
             return named_period(name)
         since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
-        if since is None:
+        if since is None or until is None:
             return None
         return Period(since, until)
+
+    @property
+    def days_to_choose(self) -> str:
+        """What the page asks for while custom dates are incomplete."""
+        if not self.is_bound or not self.is_valid() or not self.is_custom:
+            return ""
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        if since is None and until is None:
+            return "Choose the first (From) and the last day (To) of the period."
+        if since is None:
+            return "Choose the first day of the period (From) too."
+        if until is None:
+            return "Choose the last day of the period (To) too."
+        return ""
 
     def chosen_channel(self) -> Channel | None:
         if "channel" not in self.fields or not self.is_bound or not self.is_valid():

@@ -68,9 +68,14 @@ def test_a_tenant_admin_changes_the_period_and_sees_totals_and_chart(
     assert chart_total(page, "Delivered") == 13
 
     page.get_by_label("Period").select_option(label="Custom dates")
-    expect(page.get_by_test_id("stats-choose")).to_be_visible()
+    expect(page.get_by_test_id("stats-choose")).to_have_text(
+        "Choose the first (From) and the last day (To) of the period."
+    )
     today = timezone.localdate()
     page.get_by_label("From").fill((today - timedelta(days=2)).isoformat())
+    expect(page.get_by_test_id("stats-choose")).to_have_text(
+        "Choose the last day of the period (To) too."
+    )
     page.get_by_label("To").fill((today - timedelta(days=5)).isoformat())
     errors = page.get_by_test_id("stats-errors")
     expect(errors).to_contain_text("To: ")
