@@ -166,8 +166,11 @@ def test_bad_custom_dates_are_refused_naming_the_field(world, traffic, params, f
     response = tenant_page(world.admin_a, period="custom", **params)
     assert response.status_code == 200
     page = response.content.decode()
-    errors = page.split('data-testid="stats-errors">')[1].split("</div></div>")[0]
-    assert f"{field}: " in errors and says in errors
+    summary = page.split('data-testid="stats-errors">')[1].split("</div>")[0]
+    assert f"correct <strong>{field}</strong> above" in summary
+    name = {"From": "since", "To": "until"}[field]
+    inline = page.split(f'data-testid="field-{name}"')[1].split('<div class="col-auto"')[0]
+    assert says in inline and "is-invalid" in inline
     assert 'data-testid="total-sent"' not in page  # no figures for a wrong period
     assert "is-invalid" in page
 
@@ -190,9 +193,9 @@ def test_custom_dates_still_to_choose_are_asked_for(world, traffic, params, asks
 def test_an_unknown_period_is_refused_not_a_server_error(world, traffic):
     response = tenant_page(world.admin_a, period="year")
     assert response.status_code == 200
-    assert "Period: Select a valid choice. year is not one of the available choices." in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    assert "correct <strong>Period</strong> above" in page
+    assert "Select a valid choice. year is not one of the available choices." in page
 
 
 def test_a_tenant_admin_sees_the_tenant_s_own_figures_only(world, traffic):
@@ -284,4 +287,7 @@ def test_hostile_values_are_refused_in_plain_words_not_a_server_error(world, val
         assert response.status_code == 200, url
         assert 'data-testid="stats-errors"' in response.content.decode()
         custom = client.get(url, {**params, "period": "custom"})
-        assert custom.status_code == 200 and "From: Enter a valid date." in custom.content.decode()
+        assert custom.status_code == 200
+        page = custom.content.decode()
+        from_field = page.split('data-testid="field-since"')[1].split('<div class="col-auto"')[0]
+        assert "Enter a valid date." in from_field
