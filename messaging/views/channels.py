@@ -30,7 +30,7 @@ from ..filters.channels import ChannelFilter
 from ..forms.channels import ChannelForm, TestSendForm
 from ..hooks import dlr_url, inbound_url
 from ..models import Channel, ChannelLogEntry, Message, MessageEvent, MessageSource, Outbox
-from ..selectors.stats import NONE_RECENT, recent_delivery
+from ..selectors import NONE_RECENT, recent_delivery
 from ..services import channels as services
 from ..services import relay
 from ..services.channels import SETTINGS, channel_numbers

@@ -12,7 +12,7 @@ from tenants.views.base import TenantMixin
 
 from ..forms.stats import StatsPeriodForm
 from ..models import Channel
-from ..selectors.stats import message_stats
+from ..selectors import message_stats
 
 
 class StatsMixin(PartialMixin):

@@ -1,5 +1,5 @@
 // The message statistics' chart: sent, delivered, not delivered and received per day, drawn
-// with the vendored Chart.js from the JSON that `json_script` wrote (selectors/stats.py). The
+// with the vendored Chart.js from the JSON that `json_script` wrote (messaging/selectors.py, message_stats). The
 // form, the totals and the chart are one partial: a period change (htmx) draws it again. No
 // inline script starts it (Content-Security-Policy).
 (() => {

@@ -29,6 +29,7 @@ from dids.models import (
 from messaging.models import (
     CannedReply,
     Channel,
+    ChannelCounter,
     ChannelLogEntry,
     Contact,
     Conversation,
@@ -36,6 +37,7 @@ from messaging.models import (
     KeywordReplies,
     MailNotice,
     Message,
+    MessageDay,
     MessageEvent,
     MessageQueue,
     NumberRoute,
@@ -166,6 +168,11 @@ def rows(world):
             IdempotencyKey.objects.create(
                 tenant=tenant, key=f"key-{i}", request_hash="h", status_code=201, response={}
             )
+            # messaging: statistics
+            MessageDay.objects.create(
+                day=now.date(), channel=channel, tenant=tenant, sent=1, computed_at=now
+            )
+            ChannelCounter.objects.create(channel=channel, throttled=i)
             # messaging: channels and the debug log
             ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
             WebhookEvent.objects.create(channel=channel, kind="dlr", body="{}", note=f"n{i}")
@@ -415,6 +422,9 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.Channel",
         "messaging.ChannelLogEntry",
         "messaging.WebhookEvent",
+        # messaging: statistics
+        "messaging.MessageDay",
+        "messaging.ChannelCounter",
         # messaging: sender IDs and opt-outs
         "messaging.SenderId",
         "messaging.SenderCountry",
