@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -429,10 +430,11 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
         throttled_add(channel_id=channel.pk, count=waits.count)
 
 
+@dataclass
 class Waits:
     """How many times the pump waited for the channel's rate limiter."""
 
-    count = 0
+    count: int = 0
 
 
 def _pump(channel: Channel, deadline: float, waits: Waits) -> int:
