@@ -17,8 +17,10 @@ import base64
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from . import didww_payloads, register
 from .base import Capabilities, DeliveryReport, InboundMessage, Outbound, Provider, SendResult
@@ -136,6 +138,7 @@ class DidwwProvider(Provider):
                 },
             ],
             "base_url": self.base_url,
+            "simulate_url": _simulate_url(),
         }
 
     # --- sending -------------------------------------------------------------------------
@@ -222,6 +225,13 @@ class DidwwProvider(Provider):
 
     def parse_inbound(self, payload: Any) -> InboundMessage:
         return didww_payloads.parse(payload)
+
+
+def _simulate_url() -> str:
+    """The fake DIDWW's "simulate inbound" page, where it is installed (make run)."""
+    if not settings.WAVIX_SANDBOX_ENABLED or not apps.is_installed("sandbox.didww"):
+        return ""
+    return reverse("didww_sandbox:simulate_inbound")
 
 
 def _resource(payload: Any) -> tuple[dict, dict]:

@@ -3,7 +3,7 @@ plus the operator's page under /didww-sandbox/_operator/."""
 
 from django.urls import path, re_path
 
-from .views import api, simulate
+from .views import api, operator, simulate
 
 app_name = "didww_sandbox"
 
@@ -14,5 +14,6 @@ urlpatterns = [
         simulate.SimulateInboundView.as_view(),
         name="simulate_inbound",
     ),
+    path("_operator/faults", operator.faults_view, name="operator_faults"),
     re_path(r"^(?P<rest>.*)$", api.unknown, name="unknown"),
 ]

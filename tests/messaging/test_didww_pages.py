@@ -86,3 +86,15 @@ def test_the_demo_seeds_one_channel_on_the_fake_and_points_the_trunk_back_at_it(
     assert trunk.callback_url == f"http://127.0.0.1:8000{path}"
     assert trunk.inbound_url.endswith(f"/hooks/inbound/{channel.inbound_token}/")
     assert "created" in out.getvalue()
+
+
+def test_with_the_sandbox_on_the_channel_page_links_to_the_fakes_inbound_page(world, settings):
+    settings.WAVIX_SANDBOX_ENABLED = True
+    client = login(world.sysadmin)
+    client.post(reverse("platform:channel_create") + "?kind=didww", FORM)
+    channel = Channel.objects.get()
+    page = client.get(reverse("platform:channel_edit", args=[channel.pk])).content.decode()
+    assert reverse("didww_sandbox:simulate_inbound") in page
+    settings.WAVIX_SANDBOX_ENABLED = False
+    page = client.get(reverse("platform:channel_edit", args=[channel.pk])).content.decode()
+    assert "didww-simulate" not in page

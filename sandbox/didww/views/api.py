@@ -16,6 +16,13 @@ from ..trunks import fault_draw, trunk_authenticate
 MAX_BODY = 64 * 1024
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return MAX_BODY + 1
+
+
 def _media_type(request: HttpRequest) -> str:
     return (request.content_type or "").split(";")[0].strip().lower()
 
@@ -37,7 +44,7 @@ def outbound_messages(request: HttpRequest) -> HttpResponse:
     if fault == SandboxTrunk.Fault.RATE_LIMIT:
         headers = {"Retry-After": str(trunk.fault_retry_after)}
         return ApiError(429, "Rate limit exceeded", headers=headers).response()
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+    if _declared_length(request) > MAX_BODY:
         return ApiError(400, "Invalid request: the body is too large", pointer="/data").response()
     try:
         message = message_submit(trunk=trunk, body=request.body)

@@ -92,3 +92,16 @@ def test_the_fake_is_not_there_while_the_sandbox_is_off(fake, settings):
     settings.WAVIX_SANDBOX_ENABLED = False
     assert fake(GOOD).status_code == 404
     assert not SandboxOutbound.objects.exists()
+
+
+def test_the_operator_sets_the_next_sends_faults_over_http(fake):
+    url = f"{BASE}/_operator/faults"
+    auth = (DEMO_USERNAME, DEMO_PASSWORD)
+    assert fake.session.put(url, json={"fault": "error"}).status_code == 401
+    refused = fake.session.put(url, json={"fault": "boom"}, auth=auth)
+    assert refused.status_code == 400 and "fault must be one of" in refused.text
+    answer = fake.session.put(url, json={"fault": "rate_limit", "count": 2}, auth=auth)
+    assert answer.json()["fault"] == "rate_limit" and answer.json()["count"] == 2
+    statuses = [fake(GOOD).status_code for _ in range(3)]
+    assert statuses == [429, 429, 201]
+    assert fake.session.get(url, auth=auth).json()["count"] == 0
