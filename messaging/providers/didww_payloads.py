@@ -132,6 +132,9 @@ def message_text(payload: dict) -> str:
             decoded = base64.b64decode("".join(data.split()), validate=True).decode("utf-8")
         except (binascii.Error, ValueError):
             raise BadPayload("data", "must be base64 of UTF-8 text", data) from None
+        if "\x00" in decoded:
+            # PostgreSQL keeps no NUL character in text (the webhook refuses one in the body).
+            raise BadPayload("data", "must not decode to NUL characters", data)
     else:
         if data is not None and not isinstance(data, str):
             raise BadPayload("data", "must be a base64 string", data)

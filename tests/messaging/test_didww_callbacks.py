@@ -136,6 +136,7 @@ def test_without_a_uuid_the_key_is_stable_for_a_retry_and_differs_for_another_me
         ('{"to":"13325550100","from":"16468097065","data":"not base64!"}', "data"),
         ('{"to":"13325550100","text":"hi"}', "from"),
         ("hello there", "body"),
+        ('{"to":"13325550100","from":"16468097065","data":"aGkAdGhlcmU="}', "data"),
         (json.dumps({"to": "1", "from": "2", "data": "A" * 60_000}), "data"),
     ],
 )
@@ -145,14 +146,21 @@ def test_a_bad_http_in_body_names_the_field(body, field):
     assert caught.value.field == field
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300))
+@given(
+    st.text(
+        # Any text a phone sends (no NUL: no database text holds one, the webhook refuses it).
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=300,
+    )
+)
 def test_any_text_arrives_exactly_through_the_seeds_template(text):
     assert parse(load(filled(text=text))).text == text
 
 
 @given(
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\\"),
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\\\x00"),
         min_size=1,
         max_size=200,
     ).filter(lambda t: not re.search(r'"\s*[,}]', t) and not t.endswith('"'))
