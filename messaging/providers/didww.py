@@ -76,9 +76,15 @@ def errors_reason(answer: Answer) -> str:
 
 
 def _base_url_error(value: str) -> str | None:
-    parts = urlsplit(value)
+    if not value.isprintable() or any(c.isspace() for c in value):
+        return "must be an https:// address, with no spaces"
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port  # both check what they read
+    except ValueError:
+        return "must be an https:// address"
     sandbox = settings.WAVIX_SANDBOX_ENABLED
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if parts.scheme not in ("https", "http") or not host:
         return "must be an https:// address"
     if parts.scheme == "http" and not sandbox:
         return "must be an https:// address (DIDWW serves its API over TLS only)"
@@ -113,8 +119,10 @@ class DidwwProvider(Provider):
             ("username", "username", MAX_USERNAME),
             ("password", "password", MAX_PASSWORD),
         ):
-            value = str(credentials.get(name) or "").strip()
-            if not value:
+            value = str(credentials.get(name) or "")
+            # A username is trimmed; a password is kept exactly as typed.
+            value = value.strip() if name == "username" else value
+            if not value.strip():
                 errors[name] = (
                     f"Give the HTTP OUT trunk's {label} (DIDWW shows it by the key icon)."
                 )

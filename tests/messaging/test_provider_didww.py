@@ -189,3 +189,28 @@ def test_settings_refuse_the_path_of_the_send_in_the_host(db):
             credentials={"username": "u", "password": "p"},
         )
     assert "without /outbound_messages" in caught.value.message_dict["base_url"][0]
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://[::1", "https://sms-out.didww.com:99999", "https://sms out.didww.com", "sms-out"],
+)
+def test_a_malformed_host_is_refused_naming_it(db, base_url):
+    with pytest.raises(ValidationError) as caught:
+        channel_create(
+            kind="didww",
+            name="DIDWW",
+            config={"base_url": base_url},
+            credentials={"username": "u", "password": "p"},
+        )
+    assert (
+        f"The address “{base_url}” must be an https:// address"
+        in (caught.value.message_dict["base_url"][0])
+    )
+
+
+def test_a_password_is_kept_exactly_as_typed(db):
+    channel = channel_create(
+        kind="didww", name="DIDWW", config={}, credentials={"username": " u ", "password": " p "}
+    )
+    assert channel.secrets() == {"username": "u", "password": " p "}
