@@ -3,7 +3,9 @@ HTTP: a system administrator creates the channel on the new channel page's DIDWW
 that is not https refused inline first; the fake's plain http one is allowed while the sandbox
 is on), copies the HTTP IN template from its page, pastes its Callback URL on the (fake)
 trunk, and a test send from an attached number is accepted, then reported sent and delivered
-by DIDWW's callbacks."""
+by DIDWW's callbacks. Inbound, a visitor sends a message with quotes and a new line from the
+fake's "simulate inbound" page (DIDWW's HTTP IN trunk, the text put in raw so the JSON breaks)
+and it appears in the tenant's message log as typed."""
 
 from __future__ import annotations
 
@@ -13,12 +15,16 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from dids import services as dids_services
+from messaging.hooks import inbound_url
 from messaging.models import Channel, Message
 from messaging.providers.didww import TEMPLATE
 from messaging.providers.http import session_for
+from messaging.services.channels import channel_create
 from sandbox.didww.trunks import DEMO_PASSWORD, DEMO_USERNAME, trunk_configure
+from tests.messaging.intake_support import routed  # noqa: F401 - the fixture
 
-from .test_roles import heading, log_in
+from .test_roles import heading, log_in, tenant_nav
 
 pytestmark = pytest.mark.e2e
 
@@ -98,3 +104,39 @@ def test_a_didww_channel_is_set_up_in_the_browser_and_a_test_send_is_delivered(
     with scopes_disabled():
         message = Message.objects.get()
     assert message.status == "delivered" and message.text == 'Hello "from" DIDWW'
+
+
+@pytest.mark.usefixtures("routed")
+def test_a_message_from_the_fakes_http_in_trunk_appears_in_the_tenants_log_as_typed(
+    page, live_server, world, fake_didww, screenshot
+):
+    channel = channel_create(
+        kind="didww",
+        name="DIDWW main",
+        config={"base_url": f"{live_server.url}/didww-sandbox"},
+        credentials={"username": DEMO_USERNAME, "password": DEMO_PASSWORD},
+        numbers="13325550100-13325550101",
+    )
+    with scopes_disabled():
+        dids_services.pool_save(tenant=world.a, text="13325550100")
+    # On DIDWW: the HTTP IN trunk's request URL is the channel's inbound webhook.
+    trunk_configure(username=DEMO_USERNAME, inbound_url=inbound_url(channel))
+
+    log_in(page, live_server.url, world.admin_a)
+    page.goto(f"{live_server.url}/didww-sandbox/_operator/simulate-inbound/")
+    expect(heading(page)).to_contain_text("Simulate an inbound message")
+    expect(page.get_by_label("Request URL")).to_have_value(inbound_url(channel))
+    page.get_by_label("To (the DID)").fill("+1 332 555 0100")
+    page.get_by_label("From").fill("+16468097065")
+    page.get_by_label("Text").fill('Is the "big" store open\non Sunday?')
+    page.get_by_test_id("simulate-send").click()
+    expect(page.get_by_test_id("simulate-result")).to_contain_text("the portal answered 200")
+    expect(page.get_by_test_id("simulate-body")).to_contain_text('"text":"Is the "big" store')
+    screenshot("didww-simulated")
+
+    page.goto(live_server.url)
+    tenant_nav(page).locator("a[href$='/messages/']").click()
+    expect(page.get_by_text('Is the "big" store open')).to_be_visible()
+    message = Message._base_manager.get(direction="inbound")
+    # Exactly as sent (a browser sends a textarea's new line as CR LF).
+    assert message.tenant == world.a and message.text == 'Is the "big" store open\r\non Sunday?'

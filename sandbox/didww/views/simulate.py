@@ -6,6 +6,8 @@ request and its answer is shown, the retries (up to an hour) go to the worker.""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -46,9 +48,13 @@ class SimulateInboundForm(Form):
     def clean(self):
         data = super().clean()
         for name in ("to", "sender"):
-            value = (data.get(name) or "").strip().lstrip("+")
-            if name in data and not (value.isascii() and value.isdigit()):
-                self.add_error(name, f"“{data[name]}” must be a number in E.164 (digits).")
+            if name not in data:
+                continue
+            value = re.sub(r"[\s().-]", "", data[name]).lstrip("+")
+            if not (value.isascii() and value.isdigit() and 7 <= len(value) <= 15):
+                self.add_error(name, f"“{data[name]}” must be a number in E.164 (7 to 15 digits).")
+            else:
+                data[name] = value  # as DIDWW writes it: digits without +
         return data
 
 
