@@ -102,14 +102,15 @@ def iso_time(attributes: dict, names: tuple[str, ...]) -> datetime | None:
 
 
 def rfc1123(payload: dict, name: str = "time") -> datetime | None:
-    """`{SMS_TIME}`: an RFC 1123 date (`Wed, 02 Dec 2026 06:00:00 GMT`)."""
+    """`{SMS_TIME}`: an RFC 1123 date (`Wed, 02 Dec 2026 06:00:00 GMT`), or ISO 8601."""
     value = text(payload, name, limit=64, required=False)
     if not value:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        parsed = None
+        # An ISO 8601 time is taken too (a template edited to another placeholder format).
+        parsed = iso_time({name: value}, (name,))
     if parsed is None:
         raise BadPayload(
             name, "must be an RFC 1123 date, e.g. Wed, 02 Dec 2026 06:00:00 GMT", value

@@ -100,6 +100,15 @@ def test_a_text_with_quotes_and_a_new_line_is_read_from_the_broken_document():
     assert inbound.received_at == datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
 
 
+def test_sms_time_is_read_as_rfc_1123_and_an_iso_time_is_taken_too():
+    assert parse(load(filled(text="x", time="Wed, 02 Dec 2026 07:30:15 +0100"))).received_at == (
+        datetime(2026, 12, 2, 6, 30, 15, tzinfo=UTC)
+    )
+    assert parse(load(filled(text="x", time="2026-12-02T06:30:15Z"))).received_at == (
+        datetime(2026, 12, 2, 6, 30, 15, tzinfo=UTC)
+    )
+
+
 def test_the_base64_data_is_preferred_over_the_raw_text():
     body = json.dumps(
         {"to": "13325550100", "from": "16468097065", "text": "caf?", "data": "Y2Fmw6k="}
