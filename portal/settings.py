@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
 if WAVIX_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox.wavix")
+    # The flag turns on every provider's fake, beside Wavix's: DIDWW's (sandbox/didww/).
+    INSTALLED_APPS.append("sandbox.didww")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

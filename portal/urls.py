@@ -82,6 +82,9 @@ urlpatterns = [
 # (WAVIX_SANDBOX_ENABLED); elsewhere the prefix is a 404 like any unknown address.
 if apps.is_installed("sandbox.wavix"):
     urlpatterns.append(path("wavix-sandbox/", include("sandbox.wavix.urls")))
+# Every provider's fake is installed with the same flag: DIDWW's under /didww-sandbox/.
+if apps.is_installed("sandbox.didww"):
+    urlpatterns.append(path("didww-sandbox/", include("sandbox.didww.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"

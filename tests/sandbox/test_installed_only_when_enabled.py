@@ -24,10 +24,15 @@ from django.test import Client, override_settings
 plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
     answer = Client().get("/wavix-sandbox/v1/profile", HTTP_HOST="portal.example.com", secure=True)
+    didww = Client().post(
+        "/didww-sandbox/outbound_messages", HTTP_HOST="portal.example.com", secure=True
+    )
 print(json.dumps({
     "installed": apps.is_installed("sandbox.wavix"),
+    "didww": apps.is_installed("sandbox.didww"),
     "tables": connection.introspection.table_names(),
     "status": answer.status_code,
+    "didww_status": didww.status_code,
 }))
 """
 
@@ -50,7 +55,8 @@ def report(env: dict) -> dict:
 
 
 def sandbox_tables(tables: list[str]) -> set[str]:
-    return {t for t in tables if t.startswith("wavix_sandbox_")}
+    # Every provider's fake is installed with the same flag (DIDWW's beside Wavix's).
+    return {t for t in tables if t.startswith(("wavix_sandbox_", "didww_sandbox_"))}
 
 
 def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_404(tmp_path):
@@ -64,10 +70,10 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     # No app's migrations are missing, and none depends on the sandbox's.
     assert "No changes detected" in manage(off, "makemigrations", "--check", "--dry-run").stdout
     state = report(off)
-    assert state["installed"] is False
+    assert state["installed"] is False and state["didww"] is False
     assert "tenants_tenant" in state["tables"]
     assert sandbox_tables(state["tables"]) == set()
-    assert state["status"] == 404
+    assert state["status"] == 404 and state["didww_status"] == 404
 
     # Turned on later: migrate adds the sandbox's tables and nothing else changes.
     on = {**off, "WAVIX_SANDBOX_ENABLED": "true"}
@@ -75,5 +81,7 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     after = report(on)
     assert after["installed"] is True
     assert "wavix_sandbox_sandboxaccount" in after["tables"]
+    assert "didww_sandbox_sandboxtrunk" in after["tables"]
     assert set(after["tables"]) - set(state["tables"]) == sandbox_tables(after["tables"])
     assert after["status"] == 401  # the sandbox answers, and asks for its key
+    assert after["didww_status"] == 401  # DIDWW's fake too, asking for the trunk's credentials
