@@ -197,3 +197,37 @@ def test_a_broken_body_that_is_no_template_is_a_400_naming_the_field(didww):
     response = post_inbound(didww, '{"to":"13325550100","text":"no sender"')
     assert response.status_code == 400 and response.json()["field"] == "from"
     assert not WebhookEvent.objects.exists()
+
+
+def test_a_callback_before_the_sends_answer_waits_for_its_message_then_applies(didww):
+    """DIDWW's callbacks carry only its id: one that arrives before the outbox recorded the
+    id waits (not ignored), and applies once the id is there."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from messaging.hooks import dlr_url
+    from messaging.models import Message, WebhookEvent
+    from messaging.services.reports import dlr_event_process
+
+    from .test_channels_support import make_message
+
+    message = make_message(didww, status=Message.Status.SENDING, provider_id=None)
+    body = fixture("status_success.json")
+    path = dlr_url(didww).split("://", 1)[1].split("/", 1)[1]
+    assert Client().post("/" + path, body, content_type="application/json").status_code == 200
+    event = WebhookEvent.objects.get(kind="dlr")
+    assert dlr_event_process(event_id=event.pk) == "received"
+    event.refresh_from_db()
+    assert "yet" in event.note and event.processed_at is None
+
+    Message._base_manager.filter(pk=message.pk).update(
+        provider_id="7a3c1f2e-5b6d-4e8f-9a0b-1c2d3e4f5a6b", status="accepted"
+    )
+    assert dlr_event_process(event_id=event.pk) == "processed"
+    assert Message._base_manager.get(pk=message.pk).status == "sent"
+
+    late = WebhookEvent.objects.create(channel=didww, kind="dlr", body=body.replace("7a3c", "0000"))
+    WebhookEvent.objects.filter(pk=late.pk).update(received_at=timezone.now() - timedelta(hours=1))
+    assert dlr_event_process(event_id=late.pk) == "ignored"
