@@ -4,10 +4,11 @@ forward (never back: `message_advance`), whether it came by webhook or because w
 A report is found by our `tag` first (sent with the message, so even a send whose answer was
 lost is found), then by the provider's id on the channel. A duplicate or late report changes
 nothing; the webhook event keeps a note saying so. A report for a message we do not know is
-answered (Wavix would retry it otherwise), logged, and kept as an ignored event. A report
-of a provider whose reports carry only its id (DIDWW's, a gateway's; not Wavix's, which carry
-our tag) can arrive before the send's answer, and so the id, is recorded: it waits, looked at again every EARLY_RETRY seconds for
-EARLY_WINDOW, before it is ignored.
+answered (Wavix would retry it otherwise), logged, and kept as an ignored event.
+
+A provider whose reports carry only its id (DIDWW, a gateway; not Wavix, whose reports carry
+our tag) can report before the send's answer, and so the id, is recorded: such a report waits,
+looked at again every EARLY_RETRY seconds for EARLY_WINDOW, before it is ignored.
 """
 
 from __future__ import annotations
