@@ -80,6 +80,9 @@ urlpatterns = [
 # (WAVIX_SANDBOX_ENABLED); elsewhere the prefix is a 404 like any unknown address.
 if apps.is_installed("sandbox.wavix"):
     urlpatterns.append(path("wavix-sandbox/", include("sandbox.wavix.urls")))
+# The flag installs every provider's fake: Apidaze's under /apidaze-sandbox/.
+if apps.is_installed("sandbox.apidaze"):
+    urlpatterns.append(path("apidaze-sandbox/", include("sandbox.apidaze.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"
