@@ -55,14 +55,17 @@ class SimulateInboundView(LoginRequiredMixin, FormView):
     form_class = SimulateInboundForm
     template_name = "apidaze_sandbox/simulate_inbound.html"
 
-    def numbers(self):
-        return ApidazeNumber.objects.select_related("account").order_by("number")[:500]
+    def numbers(self, *, with_webhook: bool = False):
+        numbers = ApidazeNumber.objects.select_related("account").order_by("number")
+        if with_webhook:
+            numbers = numbers.exclude(webhook_url="")
+        return numbers[:500]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "numbers": self.numbers()}
 
     def get_initial(self):
-        first = self.numbers().exclude(webhook_url="").first()
+        first = self.numbers(with_webhook=True).first()
         if first is None:
             return super().get_initial()
         return {"to": first.number, "webhook_url": first.webhook_url}
