@@ -265,6 +265,9 @@ class ApidazeProvider(Provider):
             ) from None
         if not pairs:
             raise BadPayload("body", "must be a JSON object or form fields")
+        if any("\x00" in name or "\x00" in value for name, value in pairs):
+            # An escaped NUL (%00): PostgreSQL keeps no NUL character in text.
+            raise BadPayload("body", "must not contain NUL characters")
         fields: dict[str, str] = {}
         for name, value in pairs:
             fields.setdefault(name, value)  # a repeated field: its first value

@@ -68,9 +68,13 @@ def faults_set(
 ) -> ApidazeAccount:
     """The next `count` sends of the account get `fault` (500, 503, 429 or timeout)."""
     if fault and fault not in ApidazeAccount.Fault.values:
-        raise Refused(400, f"fault: must be one of {', '.join(ApidazeAccount.Fault.values)}")
+        raise Refused(
+            400, f"fault: must be one of {', '.join(ApidazeAccount.Fault.values)}", "fault"
+        )
     if not 0 <= count <= 1000:
-        raise Refused(400, "count: must be between 0 and 1000")
+        raise Refused(400, "count: must be between 0 and 1000", "count")
+    if not 0 <= retry_after <= 3600:
+        raise Refused(400, "retry_after: must be between 0 and 3600 seconds", "retry_after")
     ApidazeAccount.objects.filter(pk=account.pk).update(
         fault=fault if count else "",
         fault_count=count if fault else 0,
@@ -116,10 +120,12 @@ def message_send(*, account: ApidazeAccount, fields: dict) -> ApidazeMessage:
     body, media = fields.get("body") or "", (fields.get("media_url") or "").strip()
     if not body.strip() and not media:
         raise Refused(400, "body: is required (or media_url, for an MMS).", "body")
-    if len(body) > 1600:
-        raise Refused(400, "body: must be at most 1600 characters.", "body")
-    if media and not media.startswith(("http://", "https://")):
-        raise Refused(400, "media_url: must be an http(s) address.", "media_url")
+    if len(body) > 1600 or "\x00" in body:
+        raise Refused(400, "body: must be at most 1600 characters, none of them NUL.", "body")
+    if media and (
+        not media.startswith(("http://", "https://")) or len(media) > 2000 or "\x00" in media
+    ):
+        raise Refused(400, "media_url: must be an http(s) address of at most 2000 characters.")
     recent = account.messages.filter(
         direction=ApidazeMessage.Direction.OUTBOUND,
         created_at__gte=timezone.now() - timedelta(seconds=1),

@@ -87,19 +87,20 @@ def operator_faults(request: HttpRequest):
     if (refused := _only(request, "POST")) is not None:
         return refused
     try:
-        body = json.loads(request.body[:MAX_BODY] or b"{}")
+        if len(request.body) > MAX_BODY:
+            raise ValueError
+        body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):
             raise ValueError
-        account = authenticate(str(body.get("api_key", "")), str(body.get("api_secret", "")))
-        count = int(body.get("count", 0))
+        account = authenticate(str(body.get("api_key", ""))[:100], str(body.get("api_secret", "")))
         account = faults_set(
             account=account,
-            fault=str(body.get("fault", "")),
-            count=count,
+            fault=str(body.get("fault", ""))[:10],
+            count=int(body.get("count", 0)),
             retry_after=int(body.get("retry_after", 1)),
         )
     except Refused as exc:
         return _error(exc)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return _error(Refused(400, "The body must be a JSON object with a whole-number count."))
     return JsonResponse({"fault": account.fault, "count": account.fault_count})

@@ -85,6 +85,7 @@ def test_without_an_id_the_same_post_twice_is_stored_once_and_another_text_is_no
         ('{"caller_id_number": ', "body"),
         ("&".join(f"f{i}=1" for i in range(60)), "body"),
         ('{"id": "x", "from": "1", "to": "abc", "text": "hi"}', "to"),
+        ("caller_id_number=1646&destination_number=13325550200&text=a%00b", "body"),
     ],
 )
 def test_a_bad_inbound_body_is_a_400_naming_the_field_and_nothing_is_kept(apidaze, body, field):
