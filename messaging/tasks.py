@@ -148,3 +148,13 @@ def auto_close_conversations() -> int:
     from .services.conversation_actions import conversations_auto_close
 
     return conversations_auto_close()
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.refresh_message_stats")
+def refresh_message_stats() -> dict:
+    from .services.stats import stats_refresh
+
+    return stats_refresh()

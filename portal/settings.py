@@ -4,6 +4,7 @@ The zero-setup defaults (SQLite, a broker on a SQLite file) serve `make run`; pr
 DATABASE_URL and CELERY_BROKER_URL/REDIS_URL and turns DEBUG off.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -316,6 +317,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.purge_webhook_deliveries",
         "schedule": timedelta(hours=6),
     },
+    # --- messaging: statistics ---------------------------------------------------------------
+    # Today's and yesterday's roll-up recounted, and older days whose messages changed.
+    "messaging-stats-refresh": {
+        "task": "messaging.tasks.refresh_message_stats",
+        "schedule": timedelta(minutes=1),
+    },
     # --- messaging: conversations (part C) --------------------------------------------------
     # Open conversations silent for longer than their number's auto-close days are closed.
     "auto-close-conversations": {
@@ -325,6 +332,17 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# Metrics for operators (/metrics, Prometheus's format): the bearer token a scraper sends (blank:
+# no /metrics at all); the folder where each web process keeps the metrics it measures, added up
+# at each scrape (prometheus_client reads PROMETHEUS_MULTIPROC_DIR from the environment when it
+# is imported, after the settings).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="") or str(
+    VAR_DIR / "prometheus"
+)
+Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
+
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
 # MESSAGING_RETRY_THEN seconds, up to the message's validity; how long a provider has to list a
 # message whose send got no answer before it is sent again; a worker's lease on a send; how

@@ -1,7 +1,7 @@
 """The messaging app's models, one module per part: channels (and the raw webhook events),
 sender IDs, messages (with their history, the outbox, opt-outs), conversations (with contacts,
-canned replies and keyword replies) and routing (queues, number rules, tenant webhooks,
-e-mails, inbound addresses)."""
+canned replies and keyword replies), routing (queues, number rules, tenant webhooks,
+e-mails, inbound addresses) and stats (the daily roll-up of messages)."""
 
 from .channels import (
     Channel,
@@ -44,12 +44,14 @@ from .senders import (
     SenderKind,
     SenderUsecase,
 )
+from .stats import ChannelCounter, MessageDay
 
 __all__ = [
     "FINAL_STATUSES",
     "STATUS_RANK",
     "CannedReply",
     "Channel",
+    "ChannelCounter",
     "ChannelKind",
     "ChannelLogEntry",
     "ChannelNumber",
@@ -62,6 +64,7 @@ __all__ = [
     "KeywordReplies",
     "MailNotice",
     "Message",
+    "MessageDay",
     "MessageEvent",
     "MessageQueue",
     "MessageSource",
