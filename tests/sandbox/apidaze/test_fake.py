@@ -218,7 +218,7 @@ def test_the_demo_channel_is_seeded_once_with_its_numbers_and_the_fake_pointed_a
     from messaging.hooks import dlr_url, inbound_url
     from messaging.models import Channel
     from messaging.services.channels import channel_numbers
-    from portal.demo.apidaze import seed_demo_apidaze
+    from sandbox.apidaze.demo import seed_demo_apidaze
     from sandbox.apidaze.models import ApidazeAccount, ApidazeNumber
 
     settings.WAVIX_SANDBOX_ENABLED = True
