@@ -53,7 +53,9 @@ def fake(live_server, settings, eager_celery, monkeypatch):
         session.close()
 
 
-def test_an_apidaze_channel_is_set_up_and_sends_and_receives(page, live_server, world, fake):
+def test_an_apidaze_channel_is_set_up_and_sends_and_receives(
+    page, live_server, world, fake, screenshot
+):
     log_in(page, live_server.url, world.sysadmin)
     page.goto(f"{live_server.url}/platform/channels/new/")
     page.get_by_test_id("channel-kinds").get_by_role("link", name="Apidaze").click()
@@ -84,6 +86,7 @@ def test_an_apidaze_channel_is_set_up_and_sends_and_receives(page, live_server, 
     )
     expect(page.get_by_test_id("apidaze-setup")).to_contain_text("10DLC registration")
     expect(page.locator("body")).not_to_contain_text(SECRET)
+    screenshot("channel-apidaze")
 
     # In Apidaze's console: the status callbacks and each number's messaging webhook.
     account_save(api_key=KEY, api_secret=SECRET, callback_url=dlr_url(channel))
