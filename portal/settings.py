@@ -84,10 +84,13 @@ INSTALLED_APPS = [
 # installed only when enabled: with it off (production) it has no tables, no URLs and no tasks.
 # A deploy check refuses it with DEBUG off.
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
+# The flag turns on every provider's fake (sandbox/<provider>/), each beside the Wavix one.
 if WAVIX_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox.wavix")
-    # The flag turns on every provider's fake, beside Wavix's: DIDWW's (sandbox/didww/).
+    # The flag turns on every provider's fake, beside Wavix's: DIDWW's (sandbox/didww/),
+    # Apidaze's (sandbox/apidaze/).
     INSTALLED_APPS.append("sandbox.didww")
+    INSTALLED_APPS.append("sandbox.apidaze")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

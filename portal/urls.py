@@ -85,6 +85,9 @@ if apps.is_installed("sandbox.wavix"):
 # Every provider's fake is installed with the same flag: DIDWW's under /didww-sandbox/.
 if apps.is_installed("sandbox.didww"):
     urlpatterns.append(path("didww-sandbox/", include("sandbox.didww.urls")))
+# The flag installs every provider's fake: Apidaze's under /apidaze-sandbox/.
+if apps.is_installed("sandbox.apidaze"):
+    urlpatterns.append(path("apidaze-sandbox/", include("sandbox.apidaze.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"

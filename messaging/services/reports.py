@@ -170,11 +170,18 @@ def dlr_events_process_pending(*, older_than: timedelta = timedelta(minutes=5)) 
 def stale_messages(*, now=None, limit: int = LOOKUP_BATCH) -> list[Message]:
     """Outbound messages accepted or sent longer ago than MESSAGE_STATUS_LOOKUP_AFTER_MINUTES
     with no final status yet: their report may have been lost."""
+    from ..providers import provider_class, registered_kinds
+
     minutes = getattr(settings, "MESSAGE_STATUS_LOOKUP_AFTER_MINUTES", 60)
     before = (now or timezone.now()) - timedelta(minutes=minutes)
+    # Only channels whose provider can be asked: the others' messages would fill the batch.
+    kinds = [k for k in registered_kinds() if provider_class(k).capabilities.status_lookup]
     return list(
         Message._base_manager.filter(
-            direction=Message.Direction.OUTBOUND, status__in=LOOKING_UP, updated_at__lt=before
+            direction=Message.Direction.OUTBOUND,
+            status__in=LOOKING_UP,
+            updated_at__lt=before,
+            channel__kind__in=kinds,
         )
         .select_related("channel")
         .order_by("updated_at", "id")[:limit]

@@ -102,3 +102,12 @@ def test_the_wavix_path_against_the_sandbox(sandbox_account, settings):
     message.refresh_from_db()
     assert message.status == "delivered"
     assert history(message)[-1] == ("delivered", "lookup")
+
+
+def test_messages_of_channels_that_cannot_be_asked_do_not_take_the_batch(dummy, didww):
+    from messaging.services.reports import stale_messages
+
+    for n in range(3):
+        make_message(didww, status="sent", age=OLD, tag=f"didww-{n}")
+    waiting = make_message(dummy, status="sent", age=OLD, tag="lookup-me")
+    assert [m.pk for m in stale_messages(limit=2)] == [waiting.pk]
