@@ -148,3 +148,13 @@ def auto_close_conversations() -> int:
     from .services.conversation_actions import conversations_auto_close
 
     return conversations_auto_close()
+
+
+# --- gateway balances ------------------------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.check_gateway_balances")
+def check_gateway_balances() -> int:
+    from .services.balance import balance_check_due
+
+    return balance_check_due()

@@ -83,8 +83,10 @@ INSTALLED_APPS = [
 # installed only when enabled: with it off (production) it has no tables, no URLs and no tasks.
 # A deploy check refuses it with DEBUG off.
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
+# The flag turns on every provider's fake: Wavix's and the HTTP SMS gateways' (sandbox/gateways/).
 if WAVIX_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox.wavix")
+    INSTALLED_APPS.append("sandbox.gateways")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -313,6 +315,12 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-webhooks-purge": {
         "task": "messaging.tasks.purge_webhook_deliveries",
         "schedule": timedelta(hours=6),
+    },
+    # --- messaging: gateway balances ------------------------------------------------------
+    # Each gateway channel's balance is checked when its own interval (5 min, hour, day) is up.
+    "check-gateway-balances": {
+        "task": "messaging.tasks.check_gateway_balances",
+        "schedule": timedelta(minutes=5),
     },
     # --- messaging: conversations (part C) --------------------------------------------------
     # Open conversations silent for longer than their number's auto-close days are closed.

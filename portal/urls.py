@@ -80,6 +80,8 @@ urlpatterns = [
 # (WAVIX_SANDBOX_ENABLED); elsewhere the prefix is a 404 like any unknown address.
 if apps.is_installed("sandbox.wavix"):
     urlpatterns.append(path("wavix-sandbox/", include("sandbox.wavix.urls")))
+if apps.is_installed("sandbox.gateways"):
+    urlpatterns.append(path("gateway-sandbox/", include("sandbox.gateways.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"

@@ -3,6 +3,7 @@ sender IDs, messages (with their history, the outbox, opt-outs), conversations (
 canned replies and keyword replies) and routing (queues, number rules, tenant webhooks,
 e-mails, inbound addresses)."""
 
+from .balance import ChannelBalance
 from .channels import (
     Channel,
     ChannelKind,
@@ -50,6 +51,7 @@ __all__ = [
     "STATUS_RANK",
     "CannedReply",
     "Channel",
+    "ChannelBalance",
     "ChannelKind",
     "ChannelLogEntry",
     "ChannelNumber",
