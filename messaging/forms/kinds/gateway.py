@@ -120,7 +120,9 @@ class GatewayForm(KindForm):
     def prepare_secrets(self, *, editing: bool) -> None:
         super().prepare_secrets(editing=editing)
         attrs = {"rows": 2, "autocomplete": "off", "spellcheck": "false"}
-        self.fields["headers"].widget = SecretTextarea(attrs=attrs)
+        # A preset's header shape is shown as the placeholder: the value itself is typed.
+        shape = self.initial.get("headers") or "Authorization: Basic …"
+        self.fields["headers"].widget = SecretTextarea(attrs={**attrs, "placeholder": shape})
 
     @classmethod
     def initial_from_query(cls, query) -> dict:

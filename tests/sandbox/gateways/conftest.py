@@ -18,7 +18,6 @@ from messaging.services.channels import channel_create
 from sandbox.gateways import services as fake
 from sandbox.gateways.credentials import HEADERS
 from sandbox.gateways.transport import GatewayTransport as SandboxTransport
-
 from tests.mail import smtp_server  # noqa: F401 - the fixture
 
 FAKE = "http://gateway-sandbox.test/gateway-sandbox"
