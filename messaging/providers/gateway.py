@@ -108,7 +108,11 @@ class GatewayProvider(Provider):
             except ValidationError as exc:
                 errors.setdefault(name, " ".join(exc.messages))
 
-        get = config.get
+        def get(name: str, default: Any = None) -> Any:
+            # Values from the API may be of any JSON type: checked as the text they read.
+            value = config.get(name, default)
+            return value if value is None or isinstance(value, bool) else str(value)
+
         check("url", lambda: gt.check_url("url", get("url") or ""))
         check("method", lambda: gt.check_method("method", get("method") or "POST"))
         method = clean.get("method", "POST")
@@ -132,7 +136,7 @@ class GatewayProvider(Provider):
         check("balance_minimum", lambda: _minimum(get("balance_minimum")))
         headers = ""
         try:
-            pairs = gt.parse_headers(credentials.get("headers") or "")
+            pairs = gt.parse_headers(str(credentials.get("headers") or ""))
             headers = "\n".join(f"{name}: {value}" for name, value in pairs)
         except gt.TemplateError as exc:
             errors["headers"] = exc.message
@@ -231,7 +235,10 @@ class GatewayProvider(Provider):
         text = body.strip()
         if text[:1] in ("{", "["):
             return json_body(text)
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:
+            raise BadPayload("body", f"must have at most {MAX_FORM_FIELDS} form fields") from None
         if not pairs:
             raise BadPayload("body", "must be a JSON object or form fields")
         return dict(pairs)

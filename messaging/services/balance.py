@@ -48,7 +48,7 @@ def balance_check(*, channel: Channel) -> ChannelBalance:
     """Asks the gateway for the balance now and records it; raises the alert (and sends its
     e-mail) when the balance has just fallen below the minimum, clears it when back above."""
     try:
-        amount, error = provider_for(channel).balance(), ""
+        amount, error = provider_for(channel).balance().quantize(Decimal("0.0001")), ""
     except ProviderError as exc:
         amount, error = None, exc.message
     minimum = minimum_of(channel)

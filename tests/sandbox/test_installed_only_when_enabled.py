@@ -24,7 +24,11 @@ from django.test import Client, override_settings
 plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
     answer = Client().get("/wavix-sandbox/v1/profile", HTTP_HOST="portal.example.com", secure=True)
+    gateway = Client().get(
+        "/gateway-sandbox/bulksms/v1/profile", HTTP_HOST="portal.example.com", secure=True
+    )
 print(json.dumps({
+    "gateway_status": gateway.status_code,
     "installed": apps.is_installed("sandbox.wavix"),
     "tables": connection.introspection.table_names(),
     "status": answer.status_code,
@@ -50,7 +54,8 @@ def report(env: dict) -> dict:
 
 
 def sandbox_tables(tables: list[str]) -> set[str]:
-    return {t for t in tables if t.startswith("wavix_sandbox_")}
+    # Every provider's fake: Wavix's and the HTTP SMS gateways'.
+    return {t for t in tables if t.startswith(("wavix_sandbox_", "gateways_sandbox_"))}
 
 
 def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_404(tmp_path):
@@ -67,7 +72,7 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     assert state["installed"] is False
     assert "tenants_tenant" in state["tables"]
     assert sandbox_tables(state["tables"]) == set()
-    assert state["status"] == 404
+    assert state["status"] == 404 and state["gateway_status"] == 404
 
     # Turned on later: migrate adds the sandbox's tables and nothing else changes.
     on = {**off, "WAVIX_SANDBOX_ENABLED": "true"}
@@ -77,3 +82,5 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     assert "wavix_sandbox_sandboxaccount" in after["tables"]
     assert set(after["tables"]) - set(state["tables"]) == sandbox_tables(after["tables"])
     assert after["status"] == 401  # the sandbox answers, and asks for its key
+    assert "gateways_sandbox_gatewayaccount" in after["tables"]
+    assert after["gateway_status"] == 401  # the BulkSMS fake asks for its credentials

@@ -4,6 +4,7 @@ render to JSON, a bad header line, a URL that is not http(s)), keeping nothing; 
 headers are stored encrypted, never shown again, and a blank on edit keeps them."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -107,3 +108,32 @@ def test_the_headers_are_never_shown_again_and_a_blank_keeps_them(admin):
     admin.post(url, form_data(headers="X-Api-Key: another-key-123"))
     channel.refresh_from_db()
     assert json.loads(channel.credentials) == {"headers": "X-Api-Key: another-key-123"}
+
+
+def test_settings_of_any_json_type_are_checked_not_crashed_on():
+    from django.core.exceptions import ValidationError
+
+    from messaging.providers.gateway import GatewayProvider
+
+    with pytest.raises(ValidationError) as refused:
+        GatewayProvider.clean_settings(
+            {"url": 12, "method": ["POST"], "content_type": None, "payload": {"a": 1}},
+            {"headers": 5},
+        )
+    errors = refused.value.message_dict
+    assert "“12”" in errors["url"][0] and "GET or POST" in errors["method"][0]
+    assert set(errors) >= {"url", "method", "payload", "headers"}
+
+
+def test_the_fake_gateways_page_sets_a_balance_and_refuses_a_bad_one(db, client):
+    from sandbox.gateways.services import account_of
+
+    page = client.get("/gateway-sandbox/")
+    assert page.status_code == 200 and "BurstSMS" in page.content.decode()
+    saved = client.post(
+        "/gateway-sandbox/",
+        {"gateway": "burstsms", "balance": "4.50", "dlr_url": "", "fail_next": "0"},
+    )
+    assert saved.status_code == 302 and account_of("burstsms").balance == Decimal("4.50")
+    bad = client.post("/gateway-sandbox/", {"gateway": "burstsms", "balance": "lots"})
+    assert bad.status_code == 400 and account_of("burstsms").balance == Decimal("4.50")
