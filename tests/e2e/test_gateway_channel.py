@@ -32,7 +32,7 @@ def fake_gateway(live_server, settings, eager_celery):
 
 
 def test_a_gateway_channel_from_the_bulksms_preset(
-    page, live_server, world, fake_gateway, hold_task
+    page, live_server, world, fake_gateway, hold_task, screenshot
 ):
     # The fake's report waits until the test lets it go (eager, it would come before the
     # gateway's answer to the send: a real gateway's comes seconds later).
@@ -67,6 +67,7 @@ def test_a_gateway_channel_from_the_bulksms_preset(
         "The gateway answered: the balance is 73.5."
     )
     expect(page.get_by_test_id("balance-value")).to_have_text("73.50")
+    screenshot("gateway-channel")
 
     dlr_url = page.get_by_test_id("dlr-url").input_value()
     account_set(gateway="bulksms", dlr_url=dlr_url)  # set on the gateway's side, as a user would
@@ -83,3 +84,4 @@ def test_a_gateway_channel_from_the_bulksms_preset(
 
     page.goto(f"{live_server.url}/platform/channels/")
     expect(page.get_by_test_id("channel-balance")).to_have_text(re.compile(r"7\d\.\d\d"))
+    screenshot("gateway-channel-list")

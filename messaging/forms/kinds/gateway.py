@@ -119,7 +119,7 @@ class GatewayForm(KindForm):
 
     def prepare_secrets(self, *, editing: bool) -> None:
         super().prepare_secrets(editing=editing)
-        attrs = {"rows": 2, "autocomplete": "off", "spellcheck": "false"}
+        attrs = {"rows": 2, "autocomplete": "off", "spellcheck": "false", "class": "form-control"}
         # A preset's header shape is shown as the placeholder: the value itself is typed.
         shape = self.initial.get("headers") or "Authorization: Basic …"
         self.fields["headers"].widget = SecretTextarea(attrs={**attrs, "placeholder": shape})

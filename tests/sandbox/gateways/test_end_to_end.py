@@ -6,6 +6,8 @@ stored once (a gateway without ids gets a stable derived one)."""
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -100,3 +102,19 @@ def test_an_inbound_json_post_uses_the_configured_fields(make_gateway):
     assert WebhookEvent.objects.get(kind="inbound").dedupe_key == "in-9"
     bad = post("hooks:inbound", channel, '{"uid": "x", "to": "1", "body": "a"}', "text/plain")
     assert bad.status_code == 400 and "sender" in bad.content.decode()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.text(max_size=400) | st.sampled_from(["[]", "[1, 2]", '{"id": {}}', "a=" * 150]))
+def test_any_callback_body_is_read_or_refused_naming_a_field(make_gateway_once, body):
+    provider = make_gateway_once
+    for parse in (provider.parse_delivery_report, provider.parse_inbound):
+        try:
+            parse(provider.load(body))
+        except BadPayload as refused:
+            assert refused.field
+
+
+@pytest.fixture
+def make_gateway_once(make_gateway):
+    return provider_for(make_gateway("burstsms").channel)
