@@ -6,11 +6,11 @@ stored once (a gateway without ids gets a stable derived one)."""
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from messaging.models import Message, WebhookEvent
 from messaging.providers import BadPayload, provider_for
