@@ -314,7 +314,9 @@ def _reason(answer: Answer) -> str:
         value = gt.value_at(document, path) if isinstance(document, dict | list) else None
         if isinstance(value, str) and value:
             return value
-    return answer.text.strip()[:120]
+    text = answer.text.strip()
+    # An HTML page (a proxy's, a framework's error page) says nothing a person can use here.
+    return "" if text.startswith("<") else text[:120]
 
 
 def _short(name: str, value: Any, limit: int) -> str:

@@ -136,3 +136,10 @@ def test_header_values_are_never_in_the_debug_log_nor_a_log_line(make_gateway, c
         cursor.execute("SELECT credentials FROM messaging_channel WHERE id = %s", [gw.channel.pk])
         stored = cursor.fetchone()[0]
     assert stored and token not in stored  # encrypted at rest
+
+
+def test_a_wrong_address_is_a_refusal_saying_the_status_not_an_html_page(make_gateway):
+    gw = make_gateway("bulksms", url="http://gateway-sandbox.test/gateway-sandbox/bulksms/v2/nope")
+    with pytest.raises(ProviderError) as refused:
+        provider_for(gw.channel).send(outbound())
+    assert refused.value.message == f"{gw.channel.name} refused it (HTTP 404)."
