@@ -22,6 +22,10 @@ PRESETS: dict[str, dict] = {
         # BulkSMS posts a list of messages, each status an object: {"type": "DELIVERED"}.
         "dlr_id_field": "id",
         "dlr_status_field": "status.type",
+        "inbound_from_field": "from",
+        "inbound_to_field": "to",
+        "inbound_text_field": "body",
+        "inbound_id_field": "id",
     },
     "clickatell": {
         "label": "Clickatell",
@@ -37,6 +41,10 @@ PRESETS: dict[str, dict] = {
         "balance_method": "GET",
         "dlr_id_field": "messageId",
         "dlr_status_field": "status",
+        "inbound_from_field": "fromNumber",
+        "inbound_to_field": "toNumber",
+        "inbound_text_field": "text",
+        "inbound_id_field": "messageId",
     },
     "burstsms": {
         "label": "BurstSMS",
@@ -52,6 +60,11 @@ PRESETS: dict[str, dict] = {
         "balance_method": "GET",
         "dlr_id_field": "message_id",
         "dlr_status_field": "status",
+        # Replies forwarded as form fields, with no id of their own: one is derived.
+        "inbound_from_field": "mobile",
+        "inbound_to_field": "longcode",
+        "inbound_text_field": "response",
+        "inbound_id_field": "message_id",
     },
 }
 

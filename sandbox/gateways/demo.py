@@ -2,8 +2,9 @@
 from the BulkSMS preset and pointed at the fake BulkSMS (`{base_url}/gateway-sandbox`), with
 the demo numbers +1 332 555 0300-0309 attached, its balance checked every 5 minutes, and the
 fake's balance just above the channel's minimum, so lowering it on the fake's page
-(/gateway-sandbox/) raises the low-balance alert. Idempotent: run again, it points the fake
-at the channel once more and changes nothing else.
+(/gateway-sandbox/) raises the low-balance alert, and the same page sends an inbound message
+to one of the numbers. Idempotent: run again, it points the fake at the channel once more and
+changes nothing else.
 
 The demo's one entry point into the messaging app (the pyproject's contract allows this
 module alone): the channel is made by the portal's own service, as a system administrator
@@ -52,5 +53,6 @@ def seed_demo_gateway(base_url: str, stdout: TextIO) -> Channel:
         account_set(gateway="bulksms", balance=BALANCE)
         stdout.write(f"Demo gateway channel “{NAME}” on the BulkSMS fake ({NUMBERS}).\n")
     dlr = reverse("hooks:dlr", kwargs={"token": channel.dlr_token})
-    account_set(gateway="bulksms", dlr_url=f"{base_url}{dlr}")
+    inbound = reverse("hooks:inbound", kwargs={"token": channel.inbound_token})
+    account_set(gateway="bulksms", dlr_url=f"{base_url}{dlr}", inbound_url=f"{base_url}{inbound}")
     return channel

@@ -21,6 +21,12 @@ class GatewayAccount(models.Model):
         blank=True,
         help_text="Where the gateway posts the delivery report of each message it took.",
     )
+    inbound_url = models.URLField(
+        "inbound messages address",
+        max_length=500,
+        blank=True,
+        help_text="Where the gateway posts the messages sent to its numbers.",
+    )
     fail_next = models.PositiveIntegerField(
         default=0, help_text="The next this many answers are the fault below."
     )

@@ -3,6 +3,7 @@ messages they take (a credit each), and the delivery report each posts after."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ def account_set(
     gateway: str,
     balance: Decimal | None = None,
     dlr_url: str | None = None,
+    inbound_url: str | None = None,
     fail_next: int | None = None,
     fail_status: int | None = None,
 ) -> GatewayAccount:
@@ -45,6 +47,7 @@ def account_set(
     for name, value in {
         "balance": balance,
         "dlr_url": dlr_url,
+        "inbound_url": inbound_url,
         "fail_next": fail_next,
         "fail_status": fail_status,
     }.items():
@@ -94,8 +97,6 @@ def _enqueue_report(message_pk: int) -> None:
 
 def report_body(message: GatewayMessage) -> tuple[str, str]:
     """The delivery report as the gateway posts it: (content type, body)."""
-    import json
-
     if message.account.gateway == Gateway.BULKSMS:
         status = {"id": "DELIVERED.null", "type": "DELIVERED", "subtype": None}
         body = [
@@ -123,10 +124,14 @@ def report_deliver(*, message_pk: int) -> bool:
     if not GatewayMessage.objects.filter(pk=message.pk, reported=False).update(reported=True):
         return False
     content_type, body = report_body(message)
+    return _post(message.account.dlr_url, content_type, body)
+
+
+def _post(url: str, content_type: str, body: str) -> bool:
     try:
         with http_session() as session:
             response = session.post(
-                message.account.dlr_url,
+                url,
                 data=body.encode(),
                 headers={"Content-Type": content_type, "User-Agent": "Gateway-Sandbox/1.0"},
                 timeout=TIMEOUT,
@@ -134,3 +139,35 @@ def report_deliver(*, message_pk: int) -> bool:
         return 200 <= response.status_code < 300
     except requests.RequestException:
         return False
+
+
+def inbound_body(gateway: str, *, sender: str, recipient: str, text: str) -> tuple[str, str]:
+    """A message to one of the gateway's numbers as the gateway posts it: (type, body)."""
+    if gateway == Gateway.BULKSMS:
+        item = {"id": secrets.token_hex(8), "type": "RECEIVED", "from": sender, "to": recipient}
+        return "application/json", json.dumps([{**item, "body": text}])
+    if gateway == Gateway.CLICKATELL:
+        body = {"messageId": secrets.token_hex(8), "fromNumber": sender, "toNumber": recipient}
+        return "application/json", json.dumps({**body, "text": text})
+    fields = {"mobile": sender, "longcode": recipient, "response": text}
+    return "application/x-www-form-urlencoded", urlencode(fields)
+
+
+def inbound_send(*, gateway: str, sender: str, recipient: str, text: str) -> None:
+    """Someone texts one of the gateway's numbers: the gateway posts it (in a task)."""
+    account = account_of(gateway)
+    if not account.inbound_url:
+        raise ValueError(f"The fake {account} has no inbound messages address to post to.")
+    digits = [v.strip().lstrip("+") for v in (sender, recipient)]
+    if not all(v.isdigit() and 8 <= len(v) <= 15 for v in digits):
+        raise ValueError("The sender and the recipient must be phone numbers in digits.")
+    if not text or len(text) > 1600:
+        raise ValueError("The text must have 1 to 1600 characters.")
+    from .tasks import deliver_inbound
+
+    transaction.on_commit(lambda: deliver_inbound.delay(gateway, digits[0], digits[1], text))
+
+
+def inbound_deliver(*, gateway: str, sender: str, recipient: str, text: str) -> bool:
+    content_type, body = inbound_body(gateway, sender=sender, recipient=recipient, text=text)
+    return _post(account_of(gateway).inbound_url, content_type, body)

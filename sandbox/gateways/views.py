@@ -20,7 +20,7 @@ from sandbox.wavix.faults import CLIENT_TIMEOUT_KEY
 
 from .credentials import EXPECTED
 from .models import Gateway, GatewayAccount
-from .services import account_of, account_set, fault_draw, message_take
+from .services import account_of, account_set, fault_draw, inbound_send, message_take
 
 MAX_BODY = 64 * 1024
 HANG_SECONDS = 20.0  # beyond the portal's read timeout
@@ -217,13 +217,26 @@ def burstsms_balance(request: HttpRequest, account: GatewayAccount) -> HttpRespo
 def operator(request: HttpRequest) -> HttpResponse:
     """Each fake account's balance, delivery-report address and faults, to set by hand."""
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "inbound":
+        try:
+            inbound_send(
+                gateway=request.POST.get("gateway", ""),
+                sender=request.POST.get("from", "")[:20],
+                recipient=request.POST.get("to", "")[:20],
+                text=request.POST.get("text", ""),
+            )
+        except ValueError as exc:
+            error = str(exc)
+        if not error:
+            return redirect(request.path)
+    elif request.method == "POST":
         gateway = request.POST.get("gateway", "")
         try:
             account_set(
                 gateway=gateway,
                 balance=Decimal(request.POST.get("balance", "").strip() or "0"),
                 dlr_url=request.POST.get("dlr_url", "").strip(),
+                inbound_url=request.POST.get("inbound_url", "").strip(),
                 fail_next=int(request.POST.get("fail_next") or 0),
                 fail_status=int(request.POST.get("fail_status") or 503),
             )

@@ -12,10 +12,12 @@ from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from messaging.hooks import inbound_url
 from messaging.models import Message, WebhookEvent
 from messaging.providers import BadPayload, provider_for
 from messaging.services.channels import channel_test_send
 from sandbox.gateways.models import GatewayMessage
+from sandbox.gateways.services import account_set, inbound_send
 
 
 @pytest.mark.parametrize("gateway", ["bulksms", "clickatell", "burstsms"])
@@ -77,7 +79,13 @@ def test_a_report_with_an_unknown_status_is_a_400_naming_the_field(make_gateway)
 
 
 def test_an_inbound_form_post_is_stored_once_with_a_derived_id(make_gateway):
-    channel = make_gateway("burstsms").channel
+    channel = make_gateway(
+        "burstsms",
+        inbound_from_field="from",
+        inbound_to_field="to",
+        inbound_text_field="text",  # absent: "message" is read
+        inbound_id_field="id",
+    ).channel
     body = urlencode({"from": "+13125550199", "to": "13325550300", "message": "Hi & bye"})
     form = "application/x-www-form-urlencoded"
     assert post("hooks:inbound", channel, body, form).status_code == 200
@@ -118,3 +126,22 @@ def test_any_callback_body_is_read_or_refused_naming_a_field(make_gateway_once, 
 @pytest.fixture
 def make_gateway_once(make_gateway):
     return provider_for(make_gateway("burstsms").channel)
+
+
+@pytest.mark.parametrize(
+    ("gateway", "derived"), [("bulksms", False), ("clickatell", False), ("burstsms", True)]
+)
+def test_a_message_texted_to_the_fake_reaches_the_channel_in_its_gateway_format(
+    make_gateway, run_tasks, gateway, derived
+):
+    channel = make_gateway(gateway).channel
+    account_set(gateway=gateway, inbound_url=inbound_url(channel))
+    run_tasks(
+        inbound_send, gateway=gateway, sender="+13125550199", recipient="13325550301", text="Hi"
+    )
+    event = WebhookEvent.objects.get(kind="inbound")
+    provider = provider_for(channel)
+    inbound = provider.parse_inbound(provider.load(event.body))
+    assert (inbound.sender, inbound.recipient, inbound.text) == ("13125550199", "13325550301", "Hi")
+    assert event.dedupe_key == inbound.provider_id
+    assert inbound.provider_id.startswith("h-") is derived
