@@ -25,6 +25,8 @@ def http_session() -> requests.Session:
 
 
 def account_of(gateway: str) -> GatewayAccount:
+    if gateway not in Gateway.values:
+        raise ValueError(f"“{gateway[:20]}” is not a fake gateway ({', '.join(Gateway.values)}).")
     account, _ = GatewayAccount.objects.get_or_create(gateway=gateway)
     return account
 
@@ -39,8 +41,6 @@ def account_set(
     fail_status: int | None = None,
 ) -> GatewayAccount:
     """Changes what is given of the fake account's state."""
-    if gateway not in Gateway.values:
-        raise ValueError(f"“{gateway}” is not a fake gateway ({', '.join(Gateway.values)}).")
     if fail_status is not None and fail_status not in FAULT_STATUSES:
         raise ValueError(f"The fault “{fail_status}” must be one of {FAULT_STATUSES}.")
     account = account_of(gateway)
