@@ -108,3 +108,25 @@ def test_the_beat_checks_a_channel_only_when_its_interval_is_up(low, make_gatewa
     assert ChannelBalance.objects.get(channel=daily.channel).checked_at < timezone.now() - (
         timedelta(hours=1)
     )
+
+
+def test_the_channel_list_reads_the_balances_without_a_query_per_row(world, make_gateway):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.sysadmin)
+    url = reverse("platform:channel_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = make_gateway("bulksms", numbers="13325550300")
+    balance_check(channel=first.channel)
+    client.get(url)
+    one = queries()
+    for n, gateway in ((1, "clickatell"), (2, "burstsms")):
+        balance_check(channel=make_gateway(gateway, numbers=f"1332555030{n}").channel)
+    assert queries() == one
+    assert client.get(url).content.decode().count('data-testid="channel-balance">100.00<') == 3
