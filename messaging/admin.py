@@ -8,13 +8,16 @@ from portal.admin import ReadOnlyAdmin, field_names
 from .models import (
     CannedReply,
     Channel,
+    ChannelCounter,
     ChannelLogEntry,
+    ChannelNumber,
     Contact,
     Conversation,
     IdempotencyKey,
     KeywordReplies,
     MailNotice,
     Message,
+    MessageDay,
     MessageEvent,
     MessageQueue,
     NumberRoute,
@@ -44,6 +47,17 @@ class ChannelAdmin(ReadOnlyAdmin):
     search_fields = ["name", "wavix_account__name"]
     list_select_related = ["wavix_account"]
     fields = field_names(Channel, without=("credentials", "dlr_token", "inbound_token"))
+
+
+@admin.register(ChannelNumber)
+class ChannelNumberAdmin(ReadOnlyAdmin):
+    """Read-only: numbers are attached on the channel's page (pool syntax, checked there)."""
+
+    list_display = ["did", "channel"]
+    list_filter = ["channel"]
+    search_fields = ["did__number", "channel__name"]
+    list_select_related = ["did", "channel"]
+    fields = field_names(ChannelNumber)
 
 
 @admin.register(ChannelLogEntry)
@@ -167,6 +181,47 @@ class RateSlotAdmin(ReadOnlyAdmin):
     list_display = ["key", "next_at"]
     list_filter = [RateSlotKindFilter]
     search_fields = ["key"]
+
+
+# --- statistics -----------------------------------------------------------------------------
+# Read-only: recounted from the messages every minute (messaging/services/stats.py); an edit
+# would be undone by the next recount.
+
+
+@admin.register(MessageDay)
+class MessageDayAdmin(ReadOnlyAdmin):
+    """One day of one channel and tenant in the statistics' roll-up."""
+
+    list_display = [
+        "day",
+        "channel",
+        "tenant",
+        "sent",
+        "sent_failed",
+        "delivered",
+        "failed",
+        "received",
+        "segments",
+        "charge",
+        "computed_at",
+    ]
+    list_filter = ["channel", "tenant"]
+    search_fields = ["channel__name", "tenant__slug", "tenant__name"]
+    list_select_related = ["channel", "tenant"]
+    date_hierarchy = "day"
+    readonly_fields = field_names(MessageDay)
+    show_full_result_count = False
+
+
+@admin.register(ChannelCounter)
+class ChannelCounterAdmin(ReadOnlyAdmin):
+    """How many times each channel's rate limiter made a send wait (the metrics' counter)."""
+
+    list_display = ["channel", "throttled"]
+    list_filter = ["channel"]
+    search_fields = ["channel__name"]
+    list_select_related = ["channel"]
+    readonly_fields = field_names(ChannelCounter)
 
 
 @admin.register(IdempotencyKey)

@@ -1,12 +1,20 @@
-"""Reads of the messaging app."""
+"""Reads of the messaging app: opt-outs and sender rules; the message statistics (the daily
+roll-up only, `MessageDay`: a fixed number of queries whatever the number of messages) and the
+channel list's last 24 hours (one grouped query for the whole page)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from portal.phone import region_of
 
-from .models import OptOut
+from .models import Direction, Message, MessageDay, MessageStatus, OptOut
+from .models.stats import ENDED_STATUSES, UNDELIVERED_STATUSES
 
 
 def opt_out_for(*, tenant, sender: str, recipient: str) -> OptOut | None:
@@ -55,3 +63,145 @@ def _home_countries(sender) -> set[str]:
     if region in ("US", "CA"):
         return {"US", "CA"}
     return {region} if region else set()
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+COUNTS = ("sent", "sent_failed", "delivered", "failed", "received", "segments", "charge")
+
+
+@dataclass
+class Totals:
+    sent: int = 0
+    sent_failed: int = 0
+    delivered: int = 0
+    failed: int = 0
+    received: int = 0
+    segments: int = 0
+    charge: Decimal = Decimal(0)
+
+    @classmethod
+    def of(cls, row: dict) -> Totals:
+        return cls(**{name: row.get(name) or 0 for name in COUNTS})
+
+    def add(self, other: Totals) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def messages(self) -> int:
+        """The messages the segments are of: sent and received."""
+        return self.sent + self.received
+
+    @property
+    def delivery_rate(self) -> float | None:
+        """Delivered of the sent messages whose outcome is known, in percent."""
+        known = self.delivered + self.failed
+        return round(100 * self.delivered / known, 1) if known else None
+
+
+@dataclass
+class Stats:
+    first: date
+    last: date
+    totals: Totals
+    chart: dict
+    by_channel: list[dict] = field(default_factory=list)
+    by_tenant: list[dict] = field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def _sums() -> dict:
+    return {name: Sum(name) for name in COUNTS}
+
+
+def _grouped(rows: QuerySet[MessageDay], *keys: str) -> list[dict]:
+    return list(rows.order_by().values(*keys).annotate(**_sums()))
+
+
+def _chart(per_day: dict[date, Totals], first: date, last: date) -> dict:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    empty = Totals()
+    series = {name: [] for name in ("sent", "delivered", "failed", "sent_failed", "received")}
+    for day in days:
+        totals = per_day.get(day, empty)
+        for name, values in series.items():
+            values.append(getattr(totals, name))
+    return {"labels": [d.strftime("%b %d") for d in days], **series}
+
+
+def message_stats(
+    *,
+    first: date,
+    last: date,
+    tenant=None,
+    channel=None,
+    by_channel: bool = False,
+    by_tenant: bool = False,
+) -> Stats:
+    """The figures of the days `first` to `last`: totals, a chart per day and, if asked, a
+    row per channel and per tenant. Inside a tenant's scope only its own rows are read. One
+    query, plus one for each table."""
+    rows = MessageDay.objects.filter(day__gte=first, day__lte=last)
+    if tenant is not None:
+        rows = rows.filter(tenant=tenant)
+    if channel is not None:
+        rows = rows.filter(channel=channel)
+    per_day = {row["day"]: Totals.of(row) for row in _grouped(rows, "day")}
+    totals = Totals()
+    for day_totals in per_day.values():
+        totals.add(day_totals)
+    stats = Stats(first=first, last=last, totals=totals, chart=_chart(per_day, first, last))
+    if by_channel:
+        stats.by_channel = [
+            {"id": r["channel_id"], "name": r["channel__name"], "totals": Totals.of(r)}
+            for r in _grouped(rows, "channel_id", "channel__name")
+        ]
+        stats.by_channel.sort(key=lambda r: r["name"].lower())
+    if by_tenant:
+        stats.by_tenant = [
+            {"id": r["tenant_id"], "name": r["tenant__name"], "totals": Totals.of(r)}
+            for r in _grouped(rows, "tenant_id", "tenant__name")
+        ]
+        stats.by_tenant.sort(key=lambda r: (r["id"] is None, (r["name"] or "").lower()))
+    return stats
+
+
+@dataclass(frozen=True)
+class RecentDelivery:
+    delivered: int
+    failed: int
+
+    @property
+    def rate(self) -> float | None:
+        known = self.delivered + self.failed
+        return round(100 * self.delivered / known, 1) if known else None
+
+
+NONE_RECENT = RecentDelivery(0, 0)
+
+
+def recent_delivery(*, channel_ids, hours: int = 24) -> dict[int, RecentDelivery]:
+    """Per channel, its outbound messages created in the last `hours` that were delivered and
+    that were not (could not be sent, or sent and not delivered; "no delivery report" is
+    neither): one grouped query over the channel, direction and time index."""
+    since = timezone.now() - timedelta(hours=hours)
+    # Failed after sending or before it: the status alone says it (the index holds it).
+    not_delivered = Q(status__in=UNDELIVERED_STATUSES + ENDED_STATUSES)
+    rows = (
+        Message._base_manager.filter(
+            channel_id__in=list(channel_ids),
+            direction=Direction.OUTBOUND,
+            created_at__gte=since,
+        )
+        .order_by()
+        .values("channel_id")
+        .annotate(
+            delivered=Count("pk", filter=Q(status=MessageStatus.DELIVERED)),
+            failed=Count("pk", filter=not_delivered),
+        )
+    )
+    return {r["channel_id"]: RecentDelivery(r["delivered"], r["failed"]) for r in rows}

@@ -150,6 +150,16 @@ def auto_close_conversations() -> int:
     return conversations_auto_close()
 
 
+# --- statistics ------------------------------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.refresh_message_stats")
+def refresh_message_stats() -> dict:
+    from .services.stats import stats_refresh
+
+    return stats_refresh()
+
+
 # --- gateway balances ------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from messaging.views import (
     queues,
     routing,
     senders,
+    stats,
     unrouted,
     webhooks,
 )
@@ -74,6 +75,8 @@ platform_urlpatterns = [
         unrouted.PlatformRouteItView.as_view(),
         name="unrouted_route",
     ),
+    # --- statistics (every channel, one with ?channel=) ---------------------------------------
+    path("statistics/", stats.PlatformStatsView.as_view(), name="message_stats"),
 ]
 
 tenant_urlpatterns = [
@@ -83,6 +86,8 @@ tenant_urlpatterns = [
     path("messages/", messages.TenantMessageListView.as_view(), name="message_list"),
     path("messages/export.csv", messages.TenantMessageExportView.as_view(), name="message_export"),
     path("messages/<int:pk>/", messages.TenantMessageDetailView.as_view(), name="message_detail"),
+    # --- statistics (tenant admins) -----------------------------------------------------------
+    path("statistics/", stats.TenantStatsView.as_view(), name="message_stats"),
     # --- sender IDs ---------------------------------------------------------------------------
     path("sender-ids/", senders.SenderListView.as_view(), name="sender_list"),
     path("sender-ids/new/", senders.SenderCreateView.as_view(), name="sender_add"),

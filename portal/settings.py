@@ -4,6 +4,7 @@ The zero-setup defaults (SQLite, a broker on a SQLite file) serve `make run`; pr
 DATABASE_URL and CELERY_BROKER_URL/REDIS_URL and turns DEBUG off.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,9 +84,11 @@ INSTALLED_APPS = [
 # installed only when enabled: with it off (production) it has no tables, no URLs and no tasks.
 # A deploy check refuses it with DEBUG off.
 WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
-# The flag turns on every provider's fake: Wavix's and the HTTP SMS gateways' (sandbox/gateways/).
 if WAVIX_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox.wavix")
+    # The flag turns on every provider's fake, beside Wavix's: DIDWW's (sandbox/didww/) and
+    # the HTTP SMS gateways' (sandbox/gateways/).
+    INSTALLED_APPS.append("sandbox.didww")
     INSTALLED_APPS.append("sandbox.gateways")
 
 MIDDLEWARE = [
@@ -316,6 +319,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.purge_webhook_deliveries",
         "schedule": timedelta(hours=6),
     },
+    # --- messaging: statistics ---------------------------------------------------------------
+    # Today's and yesterday's roll-up recounted, and older days whose messages changed.
+    "messaging-stats-refresh": {
+        "task": "messaging.tasks.refresh_message_stats",
+        "schedule": timedelta(minutes=1),
+    },
     # --- messaging: gateway balances ------------------------------------------------------
     # Each gateway channel's balance is checked when its own interval (5 min, hour, day) is up.
     "check-gateway-balances": {
@@ -331,6 +340,17 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# Metrics for operators (/metrics, Prometheus's format): the bearer token a scraper sends (blank:
+# no /metrics at all); the folder where each web process keeps the metrics it measures, added up
+# at each scrape (prometheus_client reads PROMETHEUS_MULTIPROC_DIR from the environment when it
+# is imported, after the settings).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="") or str(
+    VAR_DIR / "prometheus"
+)
+Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
+
 # Messaging. The outbox: seconds before each retry after a transient failure, then every
 # MESSAGING_RETRY_THEN seconds, up to the message's validity; how long a provider has to list a
 # message whose send got no answer before it is sent again; a worker's lease on a send; how

@@ -8,6 +8,7 @@ from dids.urls import tenant_urlpatterns as dids_tenant
 from messaging.urls import platform_urlpatterns as messaging_platform
 from messaging.urls import tenant_urlpatterns as messaging_tenant
 from messaging.urls import webhook_urlpatterns as messaging_webhooks
+from messaging.views import metrics
 from portal.api.docs import ApiDocsView, ApiSchemaView
 from portal.dashboards import home, platform, tenant
 from portal.views import audit, pages, wavix
@@ -63,6 +64,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("invitations/", include(tenants_invitations)),
     path("healthz", pages.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", pages.favicon),
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
@@ -80,6 +82,9 @@ urlpatterns = [
 # (WAVIX_SANDBOX_ENABLED); elsewhere the prefix is a 404 like any unknown address.
 if apps.is_installed("sandbox.wavix"):
     urlpatterns.append(path("wavix-sandbox/", include("sandbox.wavix.urls")))
+# Every provider's fake is installed with the same flag: DIDWW's under /didww-sandbox/.
+if apps.is_installed("sandbox.didww"):
+    urlpatterns.append(path("didww-sandbox/", include("sandbox.didww.urls")))
 if apps.is_installed("sandbox.gateways"):
     urlpatterns.append(path("gateway-sandbox/", include("sandbox.gateways.urls")))
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0006_channel_numbers'),
+        ('messaging', '0007_message_stats'),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """The messaging app's models, one module per part: channels (and the raw webhook events),
 sender IDs, messages (with their history, the outbox, opt-outs), conversations (with contacts,
-canned replies and keyword replies) and routing (queues, number rules, tenant webhooks,
-e-mails, inbound addresses)."""
+canned replies and keyword replies), routing (queues, number rules, tenant webhooks,
+e-mails, inbound addresses) and stats (the daily roll-up of messages)."""
 
 from .balance import ChannelBalance
 from .channels import (
@@ -45,6 +45,7 @@ from .senders import (
     SenderKind,
     SenderUsecase,
 )
+from .stats import ChannelCounter, MessageDay
 
 __all__ = [
     "FINAL_STATUSES",
@@ -52,6 +53,7 @@ __all__ = [
     "CannedReply",
     "Channel",
     "ChannelBalance",
+    "ChannelCounter",
     "ChannelKind",
     "ChannelLogEntry",
     "ChannelNumber",
@@ -64,6 +66,7 @@ __all__ = [
     "KeywordReplies",
     "MailNotice",
     "Message",
+    "MessageDay",
     "MessageEvent",
     "MessageQueue",
     "MessageSource",

@@ -157,6 +157,13 @@ class Message(models.Model):
             models.Index(fields=["channel", "status"]),
             models.Index(fields=["recipient"]),
             models.Index(fields=["conversation", "-created_at"]),
+            # The channel list's last 24 hours (delivered / failed), read from the index alone;
+            # the statistics' refresh finds the older days whose messages changed.
+            models.Index(
+                fields=["channel", "direction", "created_at", "status"],
+                name="message_channel_recent_idx",
+            ),
+            models.Index(fields=["updated_at"], name="message_updated_idx"),
             models.Index(
                 fields=["unrouted", "-created_at"],
                 condition=~models.Q(unrouted=""),

@@ -28,6 +28,9 @@ class Capabilities:
     max_media_bytes: int = 5 * 1024 * 1024
     mms_countries: tuple[str, ...] = ("US", "CA")
     status_lookup: bool = False  # can look a message up by its id or tag
+    # Its delivery reports carry our tag (Wavix's do): a report whose message is not found is
+    # about no message of ours. Without it a report may come before the send's answer (the id).
+    reports_carry_tag: bool = False
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ class Scripted:
 class FakeProvider(Provider):
     kind = "fake"
     label = "Fake (tests)"
-    capabilities = Capabilities(mms=True, alphanumeric=True, max_rate=1000.0, status_lookup=True)
+    capabilities = Capabilities(
+        mms=True, alphanumeric=True, max_rate=1000.0, status_lookup=True, reports_carry_tag=True
+    )
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
     _ids: ClassVar[itertools.count] = itertools.count(1)

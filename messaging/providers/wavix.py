@@ -109,7 +109,12 @@ class WavixProvider(Provider):
     kind = "wavix"
     label = "Wavix"
     capabilities = Capabilities(
-        mms=True, alphanumeric=True, max_rate=100.0, max_media=5, status_lookup=True
+        mms=True,
+        alphanumeric=True,
+        max_rate=100.0,
+        max_media=5,
+        status_lookup=True,
+        reports_carry_tag=True,
     )
 
     # --- sending: the outbox's part --------------------------------------------------------

@@ -94,4 +94,7 @@ def _fill_missing(message_id: int, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if value is None:
             continue
-        Message.objects.filter(pk=message_id, **{f"{name}__isnull": True}).update(**{name: value})
+        # updated_at too: the statistics recount the message's day (a late report's charge).
+        Message.objects.filter(pk=message_id, **{f"{name}__isnull": True}).update(
+            **{name: value, "updated_at": timezone.now()}
+        )

@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -60,6 +61,7 @@ from ..models import (
 from ..providers import Outbound, ProviderError, SendResult, provider_for
 from .history import message_advance, message_record
 from .markers import mark, unmark
+from .stats import throttled_add
 
 log = logging.getLogger(__name__)
 
@@ -434,7 +436,22 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
     if channel is None or not channel.is_active:
         return 0
     budget = seconds if seconds is not None else float(settings.MESSAGING_PUMP_SECONDS)
-    deadline = time.monotonic() + budget
+    waits = Waits()
+    try:
+        return _pump(channel, time.monotonic() + budget, waits)
+    finally:
+        # The metrics' throttle counter: one write per pump, not one per wait.
+        throttled_add(channel_id=channel.pk, count=waits.count)
+
+
+@dataclass
+class Waits:
+    """How many times the pump waited for the channel's rate limiter."""
+
+    count: int = 0
+
+
+def _pump(channel: Channel, deadline: float, waits: Waits) -> int:
     eager = bool(current_app.conf.task_always_eager)
     done = 0
     checked = time.monotonic()
@@ -446,6 +463,7 @@ def outbox_pump(*, channel_id: int, seconds: float | None = None) -> int:
                 return done
         wait = rate.slot_wait(channel.pk, float(channel.rate))
         if wait:
+            waits.count += 1
             time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
             continue
         entry = OutboxRunner.claim_next(channel.pk)

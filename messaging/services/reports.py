@@ -5,6 +5,10 @@ A report is found by our `tag` first (sent with the message, so even a send whos
 lost is found), then by the provider's id on the channel. A duplicate or late report changes
 nothing; the webhook event keeps a note saying so. A report for a message we do not know is
 answered (Wavix would retry it otherwise), logged, and kept as an ignored event.
+
+A provider whose reports carry only its id (DIDWW, a gateway; not Wavix, whose reports carry
+our tag) can report before the send's answer, and so the id, is recorded: such a report waits,
+looked at again every EARLY_RETRY seconds for EARLY_WINDOW, before it is ignored.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from .history import message_advance
 log = logging.getLogger(__name__)
 
 LOOKUP_BATCH = 200  # messages looked up per run of the periodic task
+EARLY_WINDOW = timedelta(minutes=10)  # an id-only report waits this long for its message
+EARLY_RETRY = 20  # seconds between looks meanwhile (then the beat's sweep looks)
 LOOKING_UP = (Message.Status.ACCEPTED, Message.Status.SENT)
 
 
@@ -114,12 +120,35 @@ def dlr_event_process(*, event_id: int) -> str:
         else:
             message = report_apply(channel=event.channel, report=report)
             state, note = _note(message, report)
-            if message is None:
+            if message is None and _may_be_early(event, provider):
+                state = WebhookEvent.State.RECEIVED
+                note = (
+                    f"No message has the id {report.provider_id!r} yet (the send's answer may "
+                    "not be recorded yet): looked at again shortly."
+                )
+                transaction.on_commit(lambda: _again(event_id))
+            elif message is None:
                 log.info("delivery report on channel %s for an unknown message", event.channel_id)
         event.state, event.note, event.message = state, note[:255], message
-        event.processed_at = timezone.now()
+        if state != WebhookEvent.State.RECEIVED:
+            event.processed_at = timezone.now()
         event.save(update_fields=["state", "note", "message", "processed_at"])
     return state
+
+
+def _may_be_early(event: WebhookEvent, provider) -> bool:
+    recent = timezone.now() - event.received_at < EARLY_WINDOW
+    return recent and not provider.capabilities.reports_carry_tag
+
+
+def _again(event_id: int) -> None:
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return  # run inline it would look again at once: the beat's sweep looks later
+    from ..tasks import process_delivery_report
+
+    process_delivery_report.apply_async((event_id,), countdown=EARLY_RETRY)
 
 
 def dlr_events_process_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:

@@ -94,7 +94,7 @@ def _is_member(route: NumberRoute) -> bool:
 def _wait(message: Message, *, tenant, why: str) -> None:
     with scopes_disabled():
         Message.objects.filter(pk=message.pk, conversation__isnull=True).update(
-            tenant=tenant, unrouted=why
+            tenant=tenant, unrouted=why, updated_at=timezone.now()
         )
     message.tenant, message.unrouted = tenant, why
 
@@ -115,7 +115,10 @@ def _deliver(message: Message, *, tenant, number: str, route: NumberRoute) -> No
         kept = _owner_kept(conversation, route)
         if not kept:
             _assign(conversation, route)
-        Message.objects.filter(pk=locked.pk).update(tenant=tenant, unrouted="")
+        # updated_at: the statistics move the message to the tenant's figures.
+        Message.objects.filter(pk=locked.pk).update(
+            tenant=tenant, unrouted="", updated_at=timezone.now()
+        )
         locked.tenant, locked.unrouted = tenant, ""
         conversation_touch(conversation=conversation, message=locked)
         # An agent who holds the conversation gets its follow-ups alone; the webhook and the

@@ -39,6 +39,7 @@ from ..models import (
     Outbox,
 )
 from ..providers import provider_class
+from ..selectors import NONE_RECENT, recent_delivery
 from ..services import channels as services
 from ..services import relay
 from ..services.channels import SETTINGS, channel_numbers
@@ -73,6 +74,15 @@ class ChannelListView(PlatformAdminMixin, FilteredListView):
             )
             .order_by("name")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The page's channels in one grouped query, not one per row.
+        channels = context["object_list"]
+        recent = recent_delivery(channel_ids=[c.pk for c in channels])
+        for channel in channels:
+            channel.recent_delivery = recent.get(channel.pk, NONE_RECENT)
+        return context
 
 
 class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):

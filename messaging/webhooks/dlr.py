@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .. import allowlist
+from ..metrics import timed_intake
 from ..models import Channel, WebhookEvent
 from ..providers import provider_for
 from ..providers.errors import BadPayload
@@ -86,6 +87,7 @@ def _enqueue(event_id: int) -> None:
 
 
 @csrf_exempt
+@timed_intake("dlr")
 @require_POST
 def delivery_report(request, token: str):
     if len(token) > MAX_TOKEN:

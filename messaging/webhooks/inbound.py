@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..metrics import timed_intake
 from ..models import Channel, Message
 from ..providers import provider_for
 from ..providers.base import InboundMessage
@@ -43,6 +44,7 @@ def _check(inbound: InboundMessage) -> tuple[str, str] | None:
 
 
 @csrf_exempt
+@timed_intake("inbound")
 @require_POST
 def inbound_message(request, token: str):
     if len(token) > MAX_TOKEN:

@@ -28,6 +28,7 @@ from django.http.request import validate_host
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from urllib3.response import HTTPResponse
 
 from .faults import CLIENT_TIMEOUT_KEY
 
@@ -162,7 +163,14 @@ class SandboxTransport(BaseAdapter):
         response.headers = CaseInsensitiveDict(captured["headers"])
         response.encoding = get_encoding_from_headers(response.headers)
         response._content = content
-        response.raw = io.BytesIO(content)
+        # As a real answer's: a urllib3 response, which a streaming reader reads in bounded
+        # chunks (`raw.read(n, decode_content=True)`, as messaging/providers/http.py does).
+        response.raw = HTTPResponse(
+            body=io.BytesIO(content),
+            headers=captured["headers"],
+            status=response.status_code,
+            preload_content=False,
+        )
         response.url = request.url
         response.request = request
         response.connection = self

@@ -11,6 +11,9 @@ from dids.models import Did
 from messaging.models import Channel
 from sandbox.wavix.seed import seed_account
 
+# messaging: the DIDWW channel on its fake (didww_support.py)
+from .didww_support import didww  # noqa: F401
+
 # messaging: intake (part A) - the inbound tests' fixtures (routing stood in for, receive)
 from .intake_support import receive, routed  # noqa: F401
 

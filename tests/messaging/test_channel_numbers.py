@@ -62,7 +62,9 @@ def test_a_number_on_another_channel_is_refused(other):
     channel_numbers_set(channel=other, text="16465550300")
     with pytest.raises(ValidationError) as caught:
         channel_numbers_set(channel=second, text="16465550300;16465550301")
-    assert "+16465550300 is attached to the channel “Other provider” already" in " ".join(caught.value.messages)
+    assert "+16465550300 is attached to the channel “Other provider” already" in " ".join(
+        caught.value.messages
+    )
     assert attached(second) == [] and attached(other) == [16465550300]
 
 

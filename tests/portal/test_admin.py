@@ -29,13 +29,16 @@ from dids.models import (
 from messaging.models import (
     CannedReply,
     Channel,
+    ChannelCounter,
     ChannelLogEntry,
+    ChannelNumber,
     Contact,
     Conversation,
     IdempotencyKey,
     KeywordReplies,
     MailNotice,
     Message,
+    MessageDay,
     MessageEvent,
     MessageQueue,
     NumberRoute,
@@ -165,6 +168,15 @@ def rows(world):
             RateSlot.objects.create(key=f"channel:{channel.pk}")
             IdempotencyKey.objects.create(
                 tenant=tenant, key=f"key-{i}", request_hash="h", status_code=201, response={}
+            )
+            # messaging: statistics
+            MessageDay.objects.create(
+                day=now.date(), channel=channel, tenant=tenant, sent=1, computed_at=now
+            )
+            ChannelCounter.objects.create(channel=channel, throttled=i)
+            ChannelNumber.objects.create(
+                channel=channel,
+                did=Did.objects.create(number=16465559000 + i, sms_enabled=True),
             )
             # messaging: channels and the debug log
             ChannelLogEntry.objects.create(channel=channel, method="POST", url="https://x/v3/m")
@@ -415,6 +427,10 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "messaging.Channel",
         "messaging.ChannelLogEntry",
         "messaging.WebhookEvent",
+        # messaging: statistics
+        "messaging.MessageDay",
+        "messaging.ChannelCounter",
+        "messaging.ChannelNumber",
         # messaging: sender IDs and opt-outs
         "messaging.SenderId",
         "messaging.SenderCountry",

@@ -24,14 +24,19 @@ from django.test import Client, override_settings
 plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
     answer = Client().get("/wavix-sandbox/v1/profile", HTTP_HOST="portal.example.com", secure=True)
+    didww = Client().post(
+        "/didww-sandbox/outbound_messages", HTTP_HOST="portal.example.com", secure=True
+    )
     gateway = Client().get(
         "/gateway-sandbox/bulksms/v1/profile", HTTP_HOST="portal.example.com", secure=True
     )
 print(json.dumps({
     "gateway_status": gateway.status_code,
     "installed": apps.is_installed("sandbox.wavix"),
+    "didww": apps.is_installed("sandbox.didww"),
     "tables": connection.introspection.table_names(),
     "status": answer.status_code,
+    "didww_status": didww.status_code,
 }))
 """
 
@@ -54,8 +59,10 @@ def report(env: dict) -> dict:
 
 
 def sandbox_tables(tables: list[str]) -> set[str]:
-    # Every provider's fake: Wavix's and the HTTP SMS gateways'.
-    return {t for t in tables if t.startswith(("wavix_sandbox_", "gateways_sandbox_"))}
+    # Every provider's fake is installed with the same flag (DIDWW's and the HTTP SMS
+    # gateways' beside Wavix's).
+    prefixes = ("wavix_sandbox_", "didww_sandbox_", "gateways_sandbox_")
+    return {t for t in tables if t.startswith(prefixes)}
 
 
 def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_404(tmp_path):
@@ -69,10 +76,11 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     # No app's migrations are missing, and none depends on the sandbox's.
     assert "No changes detected" in manage(off, "makemigrations", "--check", "--dry-run").stdout
     state = report(off)
-    assert state["installed"] is False
+    assert state["installed"] is False and state["didww"] is False
     assert "tenants_tenant" in state["tables"]
     assert sandbox_tables(state["tables"]) == set()
-    assert state["status"] == 404 and state["gateway_status"] == 404
+    assert state["status"] == 404 and state["didww_status"] == 404
+    assert state["gateway_status"] == 404
 
     # Turned on later: migrate adds the sandbox's tables and nothing else changes.
     on = {**off, "WAVIX_SANDBOX_ENABLED": "true"}
@@ -80,7 +88,9 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     after = report(on)
     assert after["installed"] is True
     assert "wavix_sandbox_sandboxaccount" in after["tables"]
+    assert "didww_sandbox_sandboxtrunk" in after["tables"]
     assert set(after["tables"]) - set(state["tables"]) == sandbox_tables(after["tables"])
     assert after["status"] == 401  # the sandbox answers, and asks for its key
+    assert after["didww_status"] == 401  # DIDWW's fake too, asking for the trunk's credentials
     assert "gateways_sandbox_gatewayaccount" in after["tables"]
     assert after["gateway_status"] == 401  # the BulkSMS fake asks for its credentials

@@ -14,11 +14,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Only when the inventory is still empty (first start).",
+            help="Only when no number held on Wavix is in the inventory yet (first start).",
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and Did.objects.exists():
+        if if_empty and Did.objects.filter(account__isnull=False).exists():
             return
         for account in WavixAccount.objects.all():
             run = services.sync_start(account=account, trigger="manual")

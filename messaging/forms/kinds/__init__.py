@@ -28,7 +28,9 @@ class KindForm(Form):
             field = self.fields.get(name)
             if field is None:
                 continue
-            field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+            # Styled as the input it replaces (the base form has given it its class).
+            attrs = {"autocomplete": "off", "class": field.widget.attrs.get("class", "")}
+            field.widget = forms.PasswordInput(render_value=False, attrs=attrs)
             if editing:
                 field.required = False
                 field.help_text = (

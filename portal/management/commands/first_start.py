@@ -16,6 +16,7 @@ from dids.models import Did, SyncRun
 from dids.services import reconcile
 from portal.demo.inbox import seed_demo_inbox
 from portal.demo.messaging import seed_demo_messages
+from portal.demo.providers import seed_demo_provider_routes
 from portal.demo.routing import seed_demo_routing
 from portal.models import WavixAccount
 from trunks.tasks import reconcile_trunks
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, timeout: int = 300, **options):
-        if Did.objects.exists():
+        # Numbers attached to the demo's other channels are in the inventory from the start.
+        if Did.objects.filter(account__isnull=False).exists():
             return
         accounts = list(WavixAccount.objects.all())
         runs = [services.sync_start(account=a, trigger="manual") for a in accounts]
@@ -57,4 +59,5 @@ class Command(BaseCommand):
         seed_demo_messages(self.stdout)
         # The inbound side: routing rules on Acme's SMS numbers, then conversations.
         seed_demo_routing(self.stdout)
+        seed_demo_provider_routes(self.stdout)
         seed_demo_inbox(self.stdout)

@@ -1,0 +1,23 @@
+"""gunicorn reads this file from the folder it starts in (README: running in production).
+
+The metrics of the web processes (portal/metrics.py) are files in PROMETHEUS_MULTIPROC_DIR, one
+per worker process: the folder is emptied when gunicorn starts, and a worker that exits is
+marked dead so its live gauges leave the sums (its counters and histograms stay in them)."""
+
+import os
+
+
+def on_starting(server):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    from django.conf import settings
+
+    settings.PROMETHEUS_MULTIPROC_DIR  # noqa: B018 - reading it sets the folder up
+    from portal.metrics import multiprocess_reset
+
+    multiprocess_reset()
+
+
+def child_exit(server, worker):
+    from portal.metrics import multiprocess_exited
+
+    multiprocess_exited(worker.pid)
