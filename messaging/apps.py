@@ -10,7 +10,7 @@ class MessagingConfig(AppConfig):
         # --- sender IDs: the usage checker (a number used by a sender ID is in use) -------
         from dids import usage
 
-        from .providers import apidaze, didww, wavix  # noqa: F401
+        from .providers import apidaze, didww, gateway, wavix  # noqa: F401
         from .services.senders import sender_number_uses
 
         usage.register(sender_number_uses)

@@ -158,3 +158,13 @@ def refresh_message_stats() -> dict:
     from .services.stats import stats_refresh
 
     return stats_refresh()
+
+
+# --- gateway balances ------------------------------------------------------------------------
+
+
+@shared_task(name="messaging.tasks.check_gateway_balances")
+def check_gateway_balances() -> int:
+    from .services.balance import balance_check_due
+
+    return balance_check_due()

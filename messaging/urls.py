@@ -38,6 +38,11 @@ platform_urlpatterns = [
     path("channels/<int:pk>/delete/", channels.ChannelDeleteView.as_view(), name="channel_delete"),
     path("channels/<int:pk>/test/", channels.ChannelTestView.as_view(), name="channel_test"),
     path(
+        "channels/<int:pk>/balance/",
+        channels.ChannelBalanceCheckView.as_view(),
+        name="channel_balance_check",
+    ),
+    path(
         "channels/<int:pk>/test/<int:message_pk>/",
         channels.ChannelTestMessageView.as_view(),
         name="channel_test_message",

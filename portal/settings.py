@@ -88,9 +88,10 @@ WAVIX_SANDBOX_ENABLED = env.bool("WAVIX_SANDBOX_ENABLED", default=DEBUG)
 if WAVIX_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox.wavix")
     # The flag turns on every provider's fake, beside Wavix's: DIDWW's (sandbox/didww/),
-    # Apidaze's (sandbox/apidaze/).
+    # Apidaze's (sandbox/apidaze/) and the HTTP SMS gateways' (sandbox/gateways/).
     INSTALLED_APPS.append("sandbox.didww")
     INSTALLED_APPS.append("sandbox.apidaze")
+    INSTALLED_APPS.append("sandbox.gateways")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -325,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-stats-refresh": {
         "task": "messaging.tasks.refresh_message_stats",
         "schedule": timedelta(minutes=1),
+    },
+    # --- messaging: gateway balances ------------------------------------------------------
+    # Each gateway channel's balance is checked when its own interval (5 min, hour, day) is up.
+    "check-gateway-balances": {
+        "task": "messaging.tasks.check_gateway_balances",
+        "schedule": timedelta(minutes=5),
     },
     # --- messaging: conversations (part C) --------------------------------------------------
     # Open conversations silent for longer than their number's auto-close days are closed.

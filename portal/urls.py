@@ -88,6 +88,8 @@ if apps.is_installed("sandbox.didww"):
 # The flag installs every provider's fake: Apidaze's under /apidaze-sandbox/.
 if apps.is_installed("sandbox.apidaze"):
     urlpatterns.append(path("apidaze-sandbox/", include("sandbox.apidaze.urls")))
+if apps.is_installed("sandbox.gateways"):
+    urlpatterns.append(path("gateway-sandbox/", include("sandbox.gateways.urls")))
 
 # Addresses under /api/ answer errors in JSON, like the API's own errors.
 handler400 = "portal.api.errors.handler400"

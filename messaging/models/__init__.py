@@ -3,6 +3,7 @@ sender IDs, messages (with their history, the outbox, opt-outs), conversations (
 canned replies and keyword replies), routing (queues, number rules, tenant webhooks,
 e-mails, inbound addresses) and stats (the daily roll-up of messages)."""
 
+from .balance import ChannelBalance
 from .channels import (
     Channel,
     ChannelKind,
@@ -51,6 +52,7 @@ __all__ = [
     "STATUS_RANK",
     "CannedReply",
     "Channel",
+    "ChannelBalance",
     "ChannelCounter",
     "ChannelKind",
     "ChannelLogEntry",

@@ -163,9 +163,10 @@ class ProviderHTTP:
             raise ProviderError(error, transient=True, outcome_unknown=sending) from None
         finally:
             elapsed = time.monotonic() - started
-            self._record(
-                method, url, json_body if json_body is not None else data, answer, error, elapsed
-            )
+            sent = json_body if json_body is not None else data
+            if isinstance(sent, bytes):  # a body the caller encoded: logged as its text
+                sent = sent.decode("utf-8", errors="replace")
+            self._record(method, url, sent, answer, error, elapsed)
         return self._judge(answer, sending=sending, reason=reason, accept=accept)
 
     def _judge(self, answer: Answer, *, sending: bool, reason, accept) -> Answer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -67,7 +67,11 @@ class ChannelListView(PlatformAdminMixin, FilteredListView):
         )
         return (
             Channel.objects.select_related("wavix_account")
-            .annotate(queued=Coalesce(Subquery(queued), 0))
+            .annotate(
+                queued=Coalesce(Subquery(queued), 0),
+                balance_value=F("balance__balance"),
+                balance_alerting=F("balance__alerting"),
+            )
             .order_by("name")
         )
 
@@ -110,6 +114,9 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
 
     def get_initial(self):
         if self.channel is None:
+            form_class = self.get_form_class()
+            if hasattr(form_class, "initial_from_query"):
+                return {**super().get_initial(), **form_class.initial_from_query(self.request.GET)}
             return super().get_initial()
         initial = {name: getattr(self.channel, name) for name in SETTINGS}
         initial["numbers"] = self.channel.numbers
@@ -127,6 +134,7 @@ class ChannelFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
         context["common_fields"] = [f for f in form.visible_fields() if f.name not in own]
         context["kind_fields"] = [f for f in form.visible_fields() if f.name in own]
         context["kind_label"] = ChannelKind(self.kind).label
+        context["presets"] = getattr(form, "presets", ())
         if self.channel is not None:
             context["dlr_url"] = dlr_url(self.channel)
             context["numbers"] = channel_numbers(self.channel)[:50]
@@ -227,6 +235,22 @@ class ChannelRelayFixView(ChannelActionView):
 
     def act(self, obj):
         relay.relay_fix_drift(channel=obj)
+        return obj
+
+
+class ChannelBalanceCheckView(ChannelActionView):
+    """ "Run test" of a gateway's balance check: the gateway is asked now (outside any
+    transaction, within the client's timeouts) and its parsed balance or the error shown."""
+
+    def act(self, obj):
+        from ..services.balance import balance_check
+
+        if obj.kind != ChannelKind.GATEWAY or not (obj.config or {}).get("balance_url"):
+            raise ValidationError("This channel has no balance check address.")
+        row = balance_check(channel=obj)
+        if row.error:
+            raise ValidationError(f"The balance check failed: {row.error}")
+        self.success_message = f"The gateway answered: the balance is {row.balance.normalize():f}."
         return obj
 
 

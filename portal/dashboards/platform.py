@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from dids.models import Did, SyncRun
+from messaging.services.balance import low_balances
 from portal.models import AuditEntry
 from portal.views.base import PlatformAdminMixin
 from tenants.models import Membership, Tenant, User
@@ -43,6 +44,7 @@ class PlatformDashboardView(PlatformAdminMixin, TemplateView):
                 "chart_values": [per_day.get(d, 0) for d in days],
                 "trunks": trunk_selectors.trunk_overview(),
                 "calls": trunk_selectors.recent_calls(chart=True),
+                "low_balances": low_balances(),
                 **kwargs,
             }
         )

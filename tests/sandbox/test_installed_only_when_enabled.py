@@ -27,7 +27,11 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
     didww = Client().post(
         "/didww-sandbox/outbound_messages", HTTP_HOST="portal.example.com", secure=True
     )
+    gateway = Client().get(
+        "/gateway-sandbox/bulksms/v1/profile", HTTP_HOST="portal.example.com", secure=True
+    )
 print(json.dumps({
+    "gateway_status": gateway.status_code,
     "installed": apps.is_installed("sandbox.wavix"),
     "didww": apps.is_installed("sandbox.didww"),
     "tables": connection.introspection.table_names(),
@@ -74,6 +78,7 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     assert "tenants_tenant" in state["tables"]
     assert sandbox_tables(state["tables"]) == set()
     assert state["status"] == 404 and state["didww_status"] == 404
+    assert state["gateway_status"] == 404
 
     # Turned on later: migrate adds the sandbox's tables and nothing else changes.
     on = {**off, "WAVIX_SANDBOX_ENABLED": "true"}
@@ -86,3 +91,5 @@ def test_a_deploy_with_the_sandbox_off_migrates_without_its_tables_and_answers_4
     assert set(after["tables"]) - set(state["tables"]) == sandbox_tables(after["tables"])
     assert after["status"] == 401  # the sandbox answers, and asks for its key
     assert after["didww_status"] == 401  # DIDWW's fake too, asking for the trunk's credentials
+    assert "gateways_sandbox_gatewayaccount" in after["tables"]
+    assert after["gateway_status"] == 401  # the BulkSMS fake asks for its credentials
