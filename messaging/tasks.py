@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from celery import shared_task
 
 # --- outbox ----------------------------------------------------------------------------------
@@ -161,6 +163,19 @@ def refresh_message_stats() -> dict:
 
 
 # --- gateway balances ------------------------------------------------------------------------
+
+
+@shared_task(
+    name="messaging.tasks.send_balance_alert",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_balance_alert(channel_id: int) -> bool:
+    from .services.balance import balance_alert_mail
+
+    return balance_alert_mail(channel_id=channel_id)
 
 
 @shared_task(name="messaging.tasks.check_gateway_balances")

@@ -66,28 +66,35 @@ def balance_check(*, channel: Channel) -> ChannelBalance:
                 row.alerted_at = now
             row.alerting = below
         row.save()
-    if crossed:
-        _alert_mail(channel, row, minimum)
+    if crossed and (channel.config or {}).get("balance_email"):
+        # A task: a mail server that is slow or down neither holds the page nor loses the
+        # alert (the task tries again).
+        from ..tasks import send_balance_alert
+
+        transaction.on_commit(lambda: send_balance_alert.delay(channel.pk))
     return row
 
 
-def _alert_mail(channel: Channel, row: ChannelBalance, minimum: Decimal) -> None:
-    address = (channel.config or {}).get("balance_email") or ""
-    if not address:
-        return
-    try:
-        send_mail(
-            subject=f"Low SMS balance on {channel.name}: {row.balance}",
-            message=(
-                f"The balance of the channel {channel.name} is {row.balance}, below the "
-                f"minimum of {minimum}.\n\nTop up the gateway account; this alert is sent "
-                "again only after the balance has been back above the minimum."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-        )
-    except Exception:  # a mail server down must not lose the recorded alert
-        log.exception("The low-balance e-mail for channel %s could not be sent", channel.pk)
+def balance_alert_mail(*, channel_id: int) -> bool:
+    """The low-balance e-mail of a channel still below its minimum; False when there is
+    nothing to send (back above meanwhile, no address). Raises when the mail server fails."""
+    channel = Channel.objects.filter(pk=channel_id).first()
+    row = ChannelBalance.objects.filter(channel_id=channel_id).first()
+    address = ((channel.config or {}).get("balance_email") or "") if channel else ""
+    if channel is None or row is None or not row.alerting or not address:
+        return False
+    minimum = minimum_of(channel)
+    send_mail(
+        subject=f"Low SMS balance on {channel.name}: {row.balance:.2f}",
+        message=(
+            f"The balance of the channel {channel.name} is {row.balance:.2f}, below the "
+            f"minimum of {minimum:.2f}.\n\nTop up the gateway account; this alert is sent "
+            "again only after the balance has been back above the minimum."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[address],
+    )
+    return True
 
 
 def balance_check_due() -> int:

@@ -62,10 +62,10 @@ def test_the_channel_list_shows_the_balance_and_a_dash_when_never_checked(world,
 
 
 def test_a_low_balance_alerts_once_by_mail_and_on_the_dashboard_until_back_above(
-    world, low, smtp_server
+    world, low, smtp_server, run_tasks
 ):
     account_set(gateway="bulksms", balance=Decimal("9.50"))
-    balance_check(channel=low.channel)
+    run_tasks(balance_check, channel=low.channel)
     assert len(smtp_server.to("noc@portal.example")) == 1
     mail = smtp_server.to("noc@portal.example")[0]
     assert low.channel.name in mail["Subject"] and "9.5" in mail["Subject"]
@@ -75,25 +75,27 @@ def test_a_low_balance_alerts_once_by_mail_and_on_the_dashboard_until_back_above
     assert "is 9.50, below its minimum of 10" in page
 
     account_set(gateway="bulksms", balance=Decimal("8"))
-    balance_check(channel=low.channel)
+    run_tasks(balance_check, channel=low.channel)
     assert len(smtp_server.messages) == 1  # still low: no second e-mail
     assert "is 8, below its minimum of 10" in dashboard(world)
     rows = login(world.sysadmin).get(reverse("platform:channel_list")).content.decode()
     assert '8.00 <span class="badge text-bg-warning"' in rows
 
     account_set(gateway="bulksms", balance=Decimal("25"))
-    balance_check(channel=low.channel)
+    run_tasks(balance_check, channel=low.channel)
     assert 'data-testid="low-balance"' not in dashboard(world)
 
     account_set(gateway="bulksms", balance=Decimal("3"))
-    balance_check(channel=low.channel)
+    run_tasks(balance_check, channel=low.channel)
     assert len(smtp_server.messages) == 2  # a new crossing: told again
 
 
-def test_without_the_dashboard_notice_only_the_mail_tells(world, make_gateway, smtp_server):
+def test_without_the_dashboard_notice_only_the_mail_tells(
+    world, make_gateway, smtp_server, run_tasks
+):
     gw = make_gateway("clickatell", balance_minimum="50", balance_email="ops@portal.example")
     account_set(gateway="clickatell", balance=Decimal("5"))
-    balance_check(channel=gw.channel)
+    run_tasks(balance_check, channel=gw.channel)
     assert len(smtp_server.to("ops@portal.example")) == 1
     assert 'data-testid="low-balance"' not in dashboard(world)
     assert ChannelBalance.objects.get(channel=gw.channel).alerting
