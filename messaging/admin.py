@@ -8,6 +8,7 @@ from portal.admin import ReadOnlyAdmin, field_names
 from .models import (
     CannedReply,
     Channel,
+    ChannelBalance,
     ChannelCounter,
     ChannelLogEntry,
     ChannelNumber,
@@ -47,6 +48,18 @@ class ChannelAdmin(ReadOnlyAdmin):
     search_fields = ["name", "wavix_account__name"]
     list_select_related = ["wavix_account"]
     fields = field_names(Channel, without=("credentials", "dlr_token", "inbound_token"))
+
+
+@admin.register(ChannelBalance)
+class ChannelBalanceAdmin(ReadOnlyAdmin):
+    """Read-only: a gateway channel's last balance check and its alert (checked by the beat or
+    "Run test" on the channel's page)."""
+
+    list_display = ["channel", "balance", "alerting", "checked_at", "error"]
+    list_filter = ["alerting"]
+    search_fields = ["channel__name"]
+    list_select_related = ["channel"]
+    fields = field_names(ChannelBalance)
 
 
 @admin.register(ChannelNumber)

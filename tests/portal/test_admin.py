@@ -29,6 +29,7 @@ from dids.models import (
 from messaging.models import (
     CannedReply,
     Channel,
+    ChannelBalance,
     ChannelCounter,
     ChannelLogEntry,
     ChannelNumber,
@@ -174,6 +175,7 @@ def rows(world):
                 day=now.date(), channel=channel, tenant=tenant, sent=1, computed_at=now
             )
             ChannelCounter.objects.create(channel=channel, throttled=i)
+            ChannelBalance.objects.create(channel=channel, balance=10 + i, checked_at=now)
             ChannelNumber.objects.create(
                 channel=channel,
                 did=Did.objects.create(number=16465559000 + i, sms_enabled=True),
@@ -430,6 +432,7 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         # messaging: statistics
         "messaging.MessageDay",
         "messaging.ChannelCounter",
+        "messaging.ChannelBalance",
         "messaging.ChannelNumber",
         # messaging: sender IDs and opt-outs
         "messaging.SenderId",
