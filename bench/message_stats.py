@@ -6,23 +6,15 @@ days) and for a tenant admin, the channel list (its last 24 hours) and /metrics.
 queries of one request (they must not grow with the data) and the p50 and p95 latency over 50
 requests with Django's test client. Target: p95 under 150 ms.
 
-    TEST_PG_PORT=58432 TEST_REDIS_PORT=58379 bin/bench bench/statistics.py
-    BENCH_MESSAGES=100000 bin/bench bench/statistics.py                     # quick
+    TEST_PG_PORT=58432 TEST_REDIS_PORT=58379 bin/bench bench/message_stats.py
+    BENCH_MESSAGES=100000 bin/bench bench/message_stats.py                  # quick
 """
 
+import os
+import statistics
 import sys
-from pathlib import Path
-
-# This script's folder leaves the path: its name would shadow the standard library's
-# `statistics` for every module (the medians below, and any library that uses it).
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(HERE.parent))
-
-import os  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
+import time
+import uuid
 from datetime import timedelta  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
