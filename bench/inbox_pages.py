@@ -9,7 +9,6 @@ p95 latency over 100 requests each with Django's test client. Target: p95 under 
 """
 
 import os
-import statistics
 import sys
 import time
 import uuid
@@ -24,11 +23,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _pages import measure, plain_static_files  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
     setup_databases,
     setup_test_environment,
     teardown_databases,
@@ -204,31 +202,11 @@ def load(tenant, channel, queue, users) -> None:
     )
 
 
-def measure(client: Client, url: str, expect: int = 200) -> tuple[int, float, float]:
-    client.get(url)  # warm: the first visit records the user's last tenant
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == expect, (url, response.status_code)
-    # Read now: the list is sliced from the connection's log, which each request clears.
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(REQUESTS):
-        t0 = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return queries, statistics.median(times), times[int(len(times) * 0.95) - 1]
-
-
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/inbox_pages.py needs PostgreSQL; bin/bench starts one.")
     setup_test_environment()
-    # Production's manifest storage needs collectstatic; the pages are measured, not the files.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    plain_static_files()
     old = setup_databases(verbosity=0, interactive=False)
     try:
         tenant, channel, queue, users = world()
@@ -265,7 +243,7 @@ def main() -> None:
         worst = 0.0
         print(f"{'page':<38} {'as':<6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
         for who, label, url, expect in pages:
-            queries, p50, p95 = measure(clients[who], url, expect)
+            queries, p50, p95 = measure(clients[who], url, REQUESTS, expect)
             worst = max(worst, p95)
             print(f"{label:<38} {who:<6} {queries:>7} {p50:>8.1f} {p95:>8.1f}")
         verdict = "met" if worst < TARGET_P95_MS else "MISSED"

@@ -11,11 +11,10 @@ requests with Django's test client. Target: p95 under 150 ms.
 """
 
 import os
-import statistics
 import sys
 import time
 import uuid
-from datetime import timedelta  # noqa: E402
+from datetime import timedelta
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["WAVIX_SANDBOX_ENABLED"] = "true"
@@ -24,11 +23,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from _pages import measure, plain_static_files  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
     setup_databases,
     setup_test_environment,
     teardown_databases,
@@ -111,29 +110,11 @@ def timed(label: str, call) -> None:
     print(f"{label}: {time.perf_counter() - start:.2f} s ({result})")
 
 
-def measure(client: Client, url: str, **headers) -> tuple[int, float, float]:
-    client.get(url, **headers)  # warm: the first visit records the user's last tenant
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **headers)
-    assert response.status_code == 200, (url, response.status_code)
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(REQUESTS):
-        t0 = time.perf_counter()
-        client.get(url, **headers)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return queries, statistics.median(times), times[int(len(times) * 0.95) - 1]
-
-
 def main() -> None:
     if connection.vendor != "postgresql":
-        sys.exit("bench/statistics.py needs PostgreSQL; bin/bench starts one.")
+        sys.exit("bench/message_stats.py needs PostgreSQL; bin/bench starts one.")
     setup_test_environment()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    plain_static_files()
     settings.METRICS_TOKEN = TOKEN
     old = setup_databases(verbosity=0, interactive=False)
     try:
@@ -169,7 +150,7 @@ def main() -> None:
         worst = 0.0
         print(f"{'page':<38} {'as':<6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
         for who, label, url, headers in pages:
-            queries, p50, p95 = measure(clients[who], url, **headers)
+            queries, p50, p95 = measure(clients[who], url, REQUESTS, **headers)
             worst = max(worst, p95)
             print(f"{label:<38} {who:<6} {queries:>7} {p50:>8.1f} {p95:>8.1f}")
         verdict = "met" if worst < TARGET_P95_MS else "MISSED"

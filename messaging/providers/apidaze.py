@@ -27,21 +27,18 @@ goes through `ProviderHTTP`, with the key and the secret (both in the address) r
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from . import register
+from . import fields, register
 from .apidaze_domain import domain_checks
 from .base import Capabilities, DeliveryReport, InboundMessage, Outbound, Provider, SendResult
-from .base import json_body as read_json
 from .errors import BadPayload, ProviderError
 from .http import Answer, ProviderHTTP
-from .wavix import _digits, _object, _text, _time
 
 DEFAULT_BASE_URL = "https://api.apidaze.io"
 MAX_TEXT = 10_000  # characters of an inbound text kept
@@ -97,14 +94,6 @@ def _media(payload: dict) -> tuple[str, ...]:
     if len(items) > MAX_MEDIA:
         raise BadPayload("media_url", f"must name at most {MAX_MEDIA} files")
     return tuple(items)
-
-
-def _derived_id(sender: str, recipient: str, at: str, text: str, media: tuple) -> str:
-    """Apidaze's inbound posts may carry no id; the dedupe key must still be stable for a
-    retry of the same post, so it is a hash of what the post says. Two posts identical in
-    sender, number, time and text (no time given: the same text twice) count as one."""
-    seen = "\x1f".join((sender, recipient, at, text, *media))
-    return "sha256-" + hashlib.sha256(seen.encode()).hexdigest()[:40]
 
 
 def _base_url(value: Any) -> str:
@@ -254,43 +243,27 @@ class ApidazeProvider(Provider):
 
     def load(self, body: str) -> Any:
         """A callback's body: a JSON object, or form fields (Apidaze's format is uncertain,
-        so both are read; a body starting with "{" is JSON)."""
-        if body.lstrip().startswith("{"):
-            return read_json(body)
-        try:
-            pairs = parse_qsl(body.strip(), keep_blank_values=True, max_num_fields=MAX_FIELDS)
-        except ValueError:
-            raise BadPayload(
-                "body", f"must be a JSON object or at most {MAX_FIELDS} form fields"
-            ) from None
-        if not pairs:
-            raise BadPayload("body", "must be a JSON object or form fields")
-        if any("\x00" in name or "\x00" in value for name, value in pairs):
-            # An escaped NUL (%00): PostgreSQL keeps no NUL character in text.
-            raise BadPayload("body", "must not contain NUL characters")
-        fields: dict[str, str] = {}
-        for name, value in pairs:
-            fields.setdefault(name, value)  # a repeated field: its first value
-        return fields
+        so both are read)."""
+        return fields.json_or_form(body, max_fields=MAX_FIELDS)
 
     def parse_delivery_report(self, payload: Any) -> DeliveryReport:
-        body = _object(payload)
-        status = _text(body, "status", limit=20).strip().lower()
+        body = fields.json_object(payload)
+        status = fields.text(body, "status", limit=20).strip().lower()
         if status not in STATUSES:
             raise BadPayload("status", f"must be one of {', '.join(STATUSES)}", status)
-        error = _text(body, "error", required=False, limit=255)
+        error = fields.text(body, "error", required=False, limit=255)
         return DeliveryReport(
-            provider_id=_text(body, _first(body, "message_id", "id"), limit=64),
+            provider_id=fields.text(body, _first(body, "message_id", "id"), limit=64),
             status=STATUSES[status],
-            at=_time(body, "timestamp"),
+            at=fields.time_of(body, "timestamp"),
             reason=error,
             raw=body,
         )
 
     def parse_inbound(self, payload: Any) -> InboundMessage:
-        body = _object(payload)
-        sender = _digits(body, _first(body, "caller_id_number", "from"))
-        recipient = _digits(body, _first(body, "destination_number", "to"))
+        body = fields.json_object(payload)
+        sender = fields.digits(body, _first(body, "caller_id_number", "from"))
+        recipient = fields.digits(body, _first(body, "destination_number", "to"))
         text_name = _first(body, "text", "body")
         text = body.get(text_name) or ""
         if not isinstance(text, str):
@@ -300,11 +273,13 @@ class ApidazeProvider(Provider):
         media = _media(body)
         if not text and not media:
             raise BadPayload("text", "is required (or media_url, for an MMS)")
-        at = _time(body, "timestamp")
-        provider_id = _text(body, _first(body, "id", "message_id"), required=False, limit=64)
+        at = fields.time_of(body, "timestamp")
+        provider_id = fields.text(body, _first(body, "id", "message_id"), required=False, limit=64)
         if not provider_id:
             stamp = str(body.get("timestamp") or "")
-            provider_id = _derived_id(sender, recipient, stamp, text, media)
+            # Apidaze's inbound posts may carry no id: one derived from the post, stable
+            # for its retry (no time given: the same text twice counts as one).
+            provider_id = fields.derived_id(sender, recipient, stamp, text, *media)
         return InboundMessage(
             provider_id=provider_id,
             sender=sender,

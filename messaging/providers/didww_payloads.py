@@ -6,14 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import email.utils
-import hashlib
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 from .base import InboundMessage, json_body
 from .errors import BadPayload
+from .fields import derived_id
 
 MAX_TEXT = 10_000  # characters of an inbound text kept
 MAX_DATA = 4 * (MAX_TEXT * 4 // 3 + 3)  # base64 characters of MAX_TEXT in 4-byte UTF-8
@@ -152,8 +151,7 @@ def dedupe_id(*, sender: str, recipient: str, time: str, body: str) -> str:
     of one delivery carry the same sender, recipient, time and text, so they are stored once.
     Two messages alike in all four within the same second are taken for one (the template with
     the uuid avoids that)."""
-    key = json.dumps([sender, recipient, time, body], ensure_ascii=False)
-    return "sha256-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:48]
+    return derived_id(sender, recipient, time, body)
 
 
 def parse(payload: Any) -> InboundMessage:

@@ -7,16 +7,14 @@ names. No status lookup: an unknown outcome fails rather than risk a second send
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qsl
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .. import gateway_templates as gt
-from . import register
+from . import fields, register
 from .base import (
     Capabilities,
     DeliveryReport,
@@ -24,7 +22,6 @@ from .base import (
     Outbound,
     Provider,
     SendResult,
-    json_body,
 )
 from .errors import BadPayload, ProviderError
 from .http import Answer, ProviderHTTP
@@ -153,7 +150,7 @@ class GatewayProvider(Provider):
     def headers(self) -> dict[str, str]:
         return dict(gt.parse_headers(self.channel.secrets().get("headers") or ""))
 
-    def http(self) -> ProviderHTTP:
+    def http(self, read_timeout: float | None = None) -> ProviderHTTP:
         # Each header's value is a secret, and so is its credential alone (after "Basic ").
         values = list(self.headers().values())
         secrets = [*values, *(v.split()[-1] for v in values)]
@@ -162,6 +159,7 @@ class GatewayProvider(Provider):
             name=self.channel.name or "The gateway",
             secrets=tuple(secrets),
             verify=_bool(self.config.get("verify_tls", True)),
+            read_timeout=read_timeout,
         )
 
     # --- sending ---------------------------------------------------------------------------
@@ -209,13 +207,13 @@ class GatewayProvider(Provider):
 
     # --- the balance -----------------------------------------------------------------------
 
-    def balance(self) -> Decimal:
+    def balance(self, read_timeout: float | None = None) -> Decimal:
         """The account's balance as the gateway answers it. Raises ProviderError."""
         config = self.config
         url = config.get("balance_url") or ""
         if not url:
             raise ProviderError("The channel has no balance check address.", transient=False)
-        answer = self.http().request(
+        answer = self.http(read_timeout).request(
             config.get("balance_method", "GET"), url, headers=self.headers(), reason=_reason
         )
         try:
@@ -232,16 +230,7 @@ class GatewayProvider(Provider):
 
     def load(self, body: str) -> Any:
         """A JSON document, or form fields (`id=...&status=...`) as a dict."""
-        text = body.strip()
-        if text[:1] in ("{", "["):
-            return json_body(text)
-        try:
-            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
-        except ValueError:
-            raise BadPayload("body", f"must have at most {MAX_FORM_FIELDS} form fields") from None
-        if not pairs:
-            raise BadPayload("body", "must be a JSON object or form fields")
-        return dict(pairs)
+        return fields.json_or_form(body, max_fields=MAX_FORM_FIELDS)
 
     def _field(self, name: str) -> str:
         return self.config.get(name) or FIELD_DEFAULTS[name]
@@ -278,8 +267,7 @@ class GatewayProvider(Provider):
             # A gateway that gives no id: one derived from what the message is (and its time,
             # when the gateway sends one), so the gateway's retry of it is stored once.
             when = str(body.get("time") or body.get("timestamp") or "")
-            digest = hashlib.sha256("\n".join((sender, recipient, when, text)).encode())
-            provider_id = f"h-{digest.hexdigest()[:40]}"
+            provider_id = fields.derived_id(sender, recipient, when, text, prefix="h-")
         return InboundMessage(
             provider_id=provider_id, sender=sender, recipient=recipient, text=text, raw=body
         )

@@ -32,6 +32,7 @@ log = logging.getLogger("messaging.providers")
 
 CONNECT_TIMEOUT = 5.0  # seconds: a handshake that takes longer will not succeed
 READ_TIMEOUT = 15.0
+CHECK_READ_TIMEOUT = 5.0  # a check a person waits for in the page ("Run test")
 MAX_ANSWER = 256 * 1024  # bytes of an answer read; a provider's answer is far smaller
 MAX_RETRY_AFTER = 3600.0
 REASON_LIMIT = 200  # characters of a provider's reason kept in a message's history
@@ -99,11 +100,13 @@ class ProviderHTTP:
         secrets: tuple[str, ...] = (),
         verify: bool = True,
         session: requests.Session | None = None,
+        read_timeout: float | None = None,  # None: READ_TIMEOUT
     ) -> None:
         self.channel = channel
         self.name = name
         self.secrets = tuple(s for s in secrets if s)
         self.verify = verify
+        self.read_timeout = read_timeout
         self.session = session or session_for(channel)
 
     def request(
@@ -136,7 +139,7 @@ class ProviderHTTP:
                 params=params,
                 headers=dict(headers or {}),
                 auth=auth,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                timeout=(CONNECT_TIMEOUT, self.read_timeout or READ_TIMEOUT),
                 verify=self.verify,
                 allow_redirects=False,
                 stream=True,

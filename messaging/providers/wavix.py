@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from django.utils.dateparse import parse_datetime
 
 from portal.wavix import errors as wavix_errors
 from portal.wavix.client import MESSAGES_PATH, WavixClient
 
 from .. import debuglog
-from . import register
+from . import fields, register
 from .base import Capabilities, DeliveryReport, InboundMessage, Outbound, Provider, SendResult
 from .errors import BadPayload, ProviderError
 
@@ -31,77 +27,6 @@ STATUSES = {
     "dlr_expired": "dlr_expired",
 }
 MAX_TEXT = 10_000  # characters of an inbound text kept (Wavix's own limit is far below)
-
-
-def _text(payload: dict, name: str, *, required: bool = True, limit: int = 100) -> str:
-    value = payload.get(name)
-    if value is None or value == "":
-        if required:
-            raise BadPayload(name, "is required")
-        return ""
-    if not isinstance(value, str | int):
-        raise BadPayload(name, "must be a string", value)
-    value = str(value)
-    if len(value) > limit:
-        raise BadPayload(name, f"must be at most {limit} characters", value)
-    return value
-
-
-def _digits(payload: dict, name: str) -> str:
-    value = _text(payload, name, limit=20).strip().lstrip("+")
-    return value
-
-
-def _int(payload: dict, name: str) -> int | None:
-    value = payload.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise BadPayload(name, "must be a whole number", value)
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadPayload(name, "must be a whole number", value) from None
-    if not 0 <= number <= 10_000:
-        raise BadPayload(name, "must be between 0 and 10000", value)
-    return number
-
-
-def _money(payload: dict, name: str) -> Decimal | None:
-    value = payload.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadPayload(name, "must be a number", value)
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise BadPayload(name, "must be a number", value) from None
-    if not amount.is_finite() or abs(amount) >= 10_000_000:
-        raise BadPayload(name, "must be a finite amount below 10,000,000", value)
-    return amount
-
-
-def _time(payload: dict, name: str) -> datetime | None:
-    """An ISO 8601 time; one without a zone is UTC (as Wavix sends some)."""
-    value = payload.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or len(value) > 40:
-        raise BadPayload(name, "must be an ISO 8601 time", value)
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise BadPayload(name, "must be an ISO 8601 time", value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _object(payload: Any) -> dict:
-    if not isinstance(payload, dict):
-        raise BadPayload("body", "must be a JSON object")
-    return payload
 
 
 @register
@@ -205,9 +130,9 @@ class WavixProvider(Provider):
             )
         status = STATUSES.get(str(answer.get("status") or "accepted"), "accepted")
         try:
-            segments = _int(answer, "segments")
-            charge = _money(answer, "charge")
-            fees = _money(answer, "carrier_fees")
+            segments = fields.whole(answer, "segments")
+            charge = fields.money(answer, "charge")
+            fees = fields.money(answer, "carrier_fees")
         except BadPayload:
             segments = charge = fees = None
         return SendResult(
@@ -221,29 +146,29 @@ class WavixProvider(Provider):
         )
 
     def parse_delivery_report(self, payload: Any) -> DeliveryReport:
-        body = _object(payload)
-        status = _text(body, "status", limit=20)
+        body = fields.json_object(payload)
+        status = fields.text(body, "status", limit=20)
         if status not in STATUSES:
             raise BadPayload("status", f"must be one of {', '.join(STATUSES)}", status)
         # Older senders name the count `segments`.
-        segments = _int(body, "segments_count")
+        segments = fields.whole(body, "segments_count")
         if segments is None:
-            segments = _int(body, "segments")
+            segments = fields.whole(body, "segments")
         error = body.get("error")
         return DeliveryReport(
-            provider_id=_text(body, "message_id"),
+            provider_id=fields.text(body, "message_id"),
             status=STATUSES[status],
-            at=_time(body, "delivered") or _time(body, "sent"),
+            at=fields.time_of(body, "delivered") or fields.time_of(body, "sent"),
             segments=segments,
-            charge=_money(body, "charge"),
-            carrier_fees=_money(body, "carrier_fees"),
+            charge=fields.money(body, "charge"),
+            carrier_fees=fields.money(body, "carrier_fees"),
             reason=str(error)[:255] if error else "",
-            tag=_text(body, "tag", required=False),
+            tag=fields.text(body, "tag", required=False),
             raw=body,
         )
 
     def parse_inbound(self, payload: Any) -> InboundMessage:
-        body = _object(payload)
+        body = fields.json_object(payload)
         message_body = body.get("message_body")
         if message_body is None:
             message_body = {}
@@ -260,12 +185,12 @@ class WavixProvider(Provider):
         if len(media) > 10:
             raise BadPayload("message_body.media", "must hold at most 10 URLs")
         return InboundMessage(
-            provider_id=_text(body, "message_id"),
-            sender=_digits(body, "from"),
-            recipient=_digits(body, "to"),
+            provider_id=fields.text(body, "message_id"),
+            sender=fields.digits(body, "from"),
+            recipient=fields.digits(body, "to"),
             text=text,
             media=tuple(media),
-            received_at=_time(body, "received_at"),
+            received_at=fields.time_of(body, "received_at"),
             raw=body,
         )
 

@@ -44,11 +44,13 @@ def balance_due(*, channel: Channel, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= checked_at + every - timedelta(seconds=30)
 
 
-def balance_check(*, channel: Channel) -> ChannelBalance:
+def balance_check(*, channel: Channel, read_timeout: float | None = None) -> ChannelBalance:
     """Asks the gateway for the balance now and records it; raises the alert (and sends its
-    e-mail) when the balance has just fallen below the minimum, clears it when back above."""
+    e-mail) when the balance has just fallen below the minimum, clears it when back above.
+    `read_timeout`: shorter where a person waits for the answer ("Run test")."""
     try:
-        amount, error = provider_for(channel).balance().quantize(Decimal("0.0001")), ""
+        answer = provider_for(channel).balance(read_timeout)
+        amount, error = answer.quantize(Decimal("0.0001")), ""
     except ProviderError as exc:
         amount, error = None, exc.message
     minimum = minimum_of(channel)

@@ -25,7 +25,6 @@ import time
 from datetime import timedelta
 from functools import cache
 
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
@@ -33,7 +32,7 @@ from django.utils import timezone
 
 from ..models import Channel, WebhookEvent
 from .inbound import inbound_process
-from .markers import mark, unmark
+from .markers import mark, runs_inline, unmark
 
 STALE_AFTER = timedelta(minutes=5)  # an event nobody took this long after: its kick was lost
 PENDING_BATCH = 500
@@ -188,14 +187,10 @@ def _wake(channel_id: int) -> None:
     """The web's kick, skipped while this process saw the channel's drain on its way less
     than KICK_MEMO ago (the drain's grace covers that window; see the module's docstring)."""
     now = time.monotonic()
-    if now - _seen.get(channel_id, float("-inf")) < KICK_MEMO and not _eager():
+    if now - _seen.get(channel_id, float("-inf")) < KICK_MEMO and not runs_inline():
         return
     _seen[channel_id] = now  # before the marker is read: the drain that clears it starts later
     inbound_kick(channel_id=channel_id)
-
-
-def _eager() -> bool:
-    return bool(current_app.conf.task_always_eager)
 
 
 # --- the drain ---------------------------------------------------------------------------------
@@ -249,7 +244,7 @@ def inbound_drain(*, channel_id: int) -> int:
     first time it found none; how many. A full batch kicks another drain, so a second worker
     shares a backlog."""
     unmark(_marker(channel_id))
-    done, looked_again = 0, _eager()
+    done, looked_again = 0, runs_inline()
     while True:
         ids = _claim(channel_id=channel_id)
         if not ids:
@@ -263,7 +258,7 @@ def inbound_drain(*, channel_id: int) -> int:
         for event_id in ids:
             inbound_process(event_id=event_id)
         done += len(ids)
-        looked_again = _eager()
+        looked_again = runs_inline()
 
 
 def inbound_process_pending(*, older_than: timedelta = STALE_AFTER) -> int:

@@ -37,7 +37,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
@@ -60,7 +59,7 @@ from ..models import (
 )
 from ..providers import Outbound, ProviderError, SendResult, provider_for
 from .history import message_advance, message_record
-from .markers import mark, unmark
+from .markers import mark, runs_inline, unmark
 from .stats import throttled_add
 
 log = logging.getLogger(__name__)
@@ -452,7 +451,7 @@ class Waits:
 
 
 def _pump(channel: Channel, deadline: float, waits: Waits) -> int:
-    eager = bool(current_app.conf.task_always_eager)
+    eager = runs_inline()
     done = 0
     checked = time.monotonic()
     while time.monotonic() < deadline:

@@ -39,6 +39,7 @@ from ..models import (
     Outbox,
 )
 from ..providers import provider_class
+from ..providers.http import CHECK_READ_TIMEOUT
 from ..selectors import NONE_RECENT, recent_delivery
 from ..services import channels as services
 from ..services import relay
@@ -239,15 +240,16 @@ class ChannelRelayFixView(ChannelActionView):
 
 
 class ChannelBalanceCheckView(ChannelActionView):
-    """ "Run test" of a gateway's balance check: the gateway is asked now (outside any
-    transaction, within the client's timeouts) and its parsed balance or the error shown."""
+    """ "Run test" of a gateway's balance check: the gateway is asked now, the person waiting
+    (outside any transaction, with the short read timeout of a check, CHECK_READ_TIMEOUT),
+    and its parsed balance or the error shown."""
 
     def act(self, obj):
         from ..services.balance import balance_check
 
         if obj.kind != ChannelKind.GATEWAY or not (obj.config or {}).get("balance_url"):
             raise ValidationError("This channel has no balance check address.")
-        row = balance_check(channel=obj)
+        row = balance_check(channel=obj, read_timeout=CHECK_READ_TIMEOUT)
         if row.error:
             raise ValidationError(f"The balance check failed: {row.error}")
         self.success_message = f"The gateway answered: the balance is {row.balance.normalize():f}."

@@ -41,6 +41,27 @@ def test_run_test_shows_the_parsed_balance(world, low):
     assert 'data-testid="balance-value">57.25<' in page
 
 
+def test_run_test_waits_the_short_read_timeout_of_a_check_and_the_beat_the_usual_one(
+    world, low, monkeypatch
+):
+    import requests
+
+    from messaging.providers.http import CHECK_READ_TIMEOUT, READ_TIMEOUT
+
+    waited = []
+    real = requests.Session.request
+
+    def spy(self, method, url, **kwargs):
+        waited.append(kwargs["timeout"][1])
+        return real(self, method, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", spy)
+    client = login(world.sysadmin)
+    client.post(reverse("platform:channel_balance_check", args=[low.channel.pk]))
+    balance_check(channel=low.channel)
+    assert waited == [CHECK_READ_TIMEOUT, READ_TIMEOUT] and CHECK_READ_TIMEOUT < READ_TIMEOUT
+
+
 def test_run_test_shows_the_error_sentence_when_the_gateway_fails(world, low):
     account_set(gateway="bulksms", fail_next=1, fail_status=503)
     page = (

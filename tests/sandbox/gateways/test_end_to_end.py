@@ -101,6 +101,15 @@ def test_an_inbound_form_post_is_stored_once_with_a_derived_id(make_gateway):
     assert event.dedupe_key == inbound.provider_id and inbound.provider_id.startswith("h-")
 
 
+def test_an_inbound_form_post_with_an_escaped_nul_is_refused_naming_the_body(make_gateway):
+    channel = make_gateway("burstsms").channel
+    body = "from=13125550199&to=13325550300&text=Hi%00there"
+    response = post("hooks:inbound", channel, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json()["field"] == "body" and "NUL" in response.json()["error"]
+    assert not WebhookEvent.objects.exists()
+
+
 def test_an_inbound_json_post_uses_the_configured_fields(make_gateway):
     channel = make_gateway(
         "bulksms", inbound_from_field="sender", inbound_text_field="body", inbound_id_field="uid"
