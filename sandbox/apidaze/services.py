@@ -8,7 +8,6 @@ receiver (the portal, under `make run`) writes to the same database."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -17,9 +16,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import callbacks
 from .models import ApidazeAccount, ApidazeCallback, ApidazeMessage, ApidazeNumber
 
-TIMEOUT = (3.05, 5.0)  # connect, read: a receiver should answer quickly
 RETRY_DELAYS = (10, 60)  # seconds before the 2nd and 3rd attempt
 CARRIER_SECONDS = 2  # between the send and its status callback, as on a real network
 FAILING_SUFFIX = "9999"  # a recipient ending so is unreachable: its callback says "failed"
@@ -211,7 +210,14 @@ def callback_deliver(*, callback_id: int) -> bool:
     if not claimed:
         return False
     attempts = callback.attempts + 1
-    status, error = _post(callback)
+    posted = callbacks.post(
+        http_session(),
+        callback.url,
+        callback.body,
+        content_type=callback.content_type,
+        user_agent="Apidaze-Sandbox/1.0",
+    )
+    status, error = posted.status, posted.error
     state = ApidazeCallback.State.PENDING
     if not error:
         state = ApidazeCallback.State.DELIVERED
@@ -223,19 +229,3 @@ def callback_deliver(*, callback_id: int) -> bool:
     if state == ApidazeCallback.State.PENDING:
         _enqueue(callback.pk, RETRY_DELAYS[attempts - 1])
     return state == ApidazeCallback.State.DELIVERED
-
-
-def _post(callback: ApidazeCallback) -> tuple[int | None, str]:
-    headers = {"Content-Type": callback.content_type, "User-Agent": "Apidaze-Sandbox/1.0"}
-    started = time.monotonic()
-    try:
-        with http_session() as session:
-            response = session.post(
-                callback.url, data=callback.body.encode(), headers=headers, timeout=TIMEOUT
-            )
-    except requests.RequestException as exc:
-        return None, f"{type(exc).__name__}: {exc}"
-    elapsed = int((time.monotonic() - started) * 1000)
-    if not 200 <= response.status_code < 300:
-        return response.status_code, f"HTTP {response.status_code} after {elapsed} ms"
-    return response.status_code, ""

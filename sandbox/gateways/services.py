@@ -12,9 +12,9 @@ import requests
 from django.db import transaction
 from django.db.models import F
 
+from .. import callbacks
 from .models import Gateway, GatewayAccount, GatewayMessage
 
-TIMEOUT = (3.05, 5.0)
 FAULT_STATUSES = (0, 429, 500, 502, 503, 504)
 REPORT_DELAY = 2  # seconds between taking a message and reporting it delivered
 
@@ -128,17 +128,10 @@ def report_deliver(*, message_pk: int) -> bool:
 
 
 def _post(url: str, content_type: str, body: str) -> bool:
-    try:
-        with http_session() as session:
-            response = session.post(
-                url,
-                data=body.encode(),
-                headers={"Content-Type": content_type, "User-Agent": "Gateway-Sandbox/1.0"},
-                timeout=TIMEOUT,
-            )
-        return 200 <= response.status_code < 300
-    except requests.RequestException:
-        return False
+    posted = callbacks.post(
+        http_session(), url, body, content_type=content_type, user_agent="Gateway-Sandbox/1.0"
+    )
+    return not posted.error
 
 
 def inbound_body(gateway: str, *, sender: str, recipient: str, text: str) -> tuple[str, str]:

@@ -4,19 +4,17 @@ they are, a short timeout, each attempt counted on the row, then retried on a ba
 
 from __future__ import annotations
 
-import time
-
 import requests
 from django.db import transaction
 from django.db.models import F
 
+from ... import callbacks
 from ..models import SandboxDelivery, SandboxOutbound, SandboxTrunk
 
-TIMEOUT = (3.05, 5.0)  # connect, read
 # Seconds before each retry; an HTTP IN delivery's add up to just under an hour.
 INBOUND_RETRIES = (10, 30, 60, 120, 300, 600, 900, 1200)
 CALLBACK_RETRIES = (10, 60, 300)
-HEADERS = {"User-Agent": "DIDWW-Sandbox/1.0"}
+AGENT = "DIDWW-Sandbox/1.0"
 CONTENT_TYPES = {
     SandboxDelivery.Kind.INBOUND: "application/json",
     SandboxDelivery.Kind.STATUS: "application/vnd.api+json",
@@ -38,21 +36,6 @@ def delivery_create(
     return delivery
 
 
-def _post(delivery: SandboxDelivery) -> tuple[int | None, str, float]:
-    started = time.monotonic()
-    headers = {**HEADERS, "Content-Type": CONTENT_TYPES[delivery.kind]}
-    try:
-        with http_session() as session:
-            response = session.post(
-                delivery.url, data=delivery.body.encode("utf-8"), headers=headers, timeout=TIMEOUT
-            )
-        status = response.status_code
-        error = "" if 200 <= status < 300 else f"HTTP {status}"
-    except requests.RequestException as exc:
-        status, error = None, f"{type(exc).__name__}: {exc}"[:300]
-    return status, error, time.monotonic() - started
-
-
 def delivery_attempt(*, delivery_id: int) -> bool:
     """One attempt at a pending request; True once it is delivered. The attempt is claimed
     first (a compare-and-set on the count), so a task run twice never posts twice; the POST
@@ -66,7 +49,14 @@ def delivery_attempt(*, delivery_id: int) -> bool:
     if not claimed:
         return False
     attempts = delivery.attempts + 1
-    status, error, _ = _post(delivery)
+    posted = callbacks.post(
+        http_session(),
+        delivery.url,
+        delivery.body,
+        content_type=CONTENT_TYPES[delivery.kind],
+        user_agent=AGENT,
+    )
+    status, error = posted.status, posted.error
     delays = INBOUND_RETRIES if delivery.kind == SandboxDelivery.Kind.INBOUND else CALLBACK_RETRIES
     state = SandboxDelivery.State.PENDING
     if not error:

@@ -3,18 +3,18 @@ attempt recorded on the message, retries on a fixed delay table, a visible final
 
 from __future__ import annotations
 
-import time
+import json
 
 import requests
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ... import callbacks
 from ..models import SandboxMessage, SandboxWebhook, SandboxWebhookAttempt
 
-TIMEOUT = (3.05, 5.0)  # connect, read: a receiver should answer 200 quickly
 RETRY_DELAYS = (10, 60, 300)  # seconds before the 2nd, 3rd and 4th attempt
-HEADERS = {"User-Agent": "Wavix-Sandbox/1.0", "Content-Type": "application/json"}
+AGENT = "Wavix-Sandbox/1.0"
 
 
 def http_session() -> requests.Session:
@@ -34,18 +34,12 @@ def webhook_create(
 def _post(webhook: SandboxWebhook) -> SandboxWebhookAttempt:
     """The POST, and the attempt describing it (not saved yet)."""
     attempt = SandboxWebhookAttempt(webhook=webhook, attempted_at=timezone.now())
-    started = time.monotonic()
-    try:
-        with http_session() as session:
-            response = session.post(
-                webhook.url, json=webhook.payload, headers=HEADERS, timeout=TIMEOUT
-            )
-        attempt.status_code = response.status_code
-        if not 200 <= response.status_code < 300:
-            attempt.error = f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        attempt.error = f"{type(exc).__name__}: {exc}"[:300]
-    attempt.duration_ms = int((time.monotonic() - started) * 1000)
+    body = json.dumps(webhook.payload)
+    posted = callbacks.post(
+        http_session(), webhook.url, body, content_type="application/json", user_agent=AGENT
+    )
+    attempt.status_code, attempt.error = posted.status, posted.error
+    attempt.duration_ms = posted.duration_ms
     return attempt
 
 
