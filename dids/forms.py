@@ -2,9 +2,12 @@ import hashlib
 
 from django import forms
 
-from portal.forms import FilterFormMixin, Form
+from portal import phone
+from portal.forms import FilterFormMixin, Form, ModelForm
+from portal.jobs.models import JobStatus
 
-from . import e911
+from . import e911, validation
+from .models import ValidationJob, ValidatorSettings
 
 
 def text_fingerprint(text: str) -> str:
@@ -123,4 +126,127 @@ class E911FilterForm(FilterFormMixin, forms.Form):
             ("pending", "Being changed"),
             ("failed", "Failed"),
         ],
+    )
+
+
+# The number validator ---------------------------------------------------------------------
+
+
+class ValidateNumberForm(Form):
+    """One number, validated as a job; the result is laid out as Wavix's table."""
+
+    type = forms.ChoiceField(
+        label="Validation type",
+        choices=list(validation.TYPE_LABELS.items()),
+        initial="validation",
+        widget=forms.RadioSelect,
+    )
+    number = forms.CharField(
+        label="Phone number",
+        max_length=phone.MAX_TYPED,
+        help_text="With its country code (+44 7537 151866); a national number is read in your "
+        "default country.",
+    )
+
+
+class ValidateListForm(Form):
+    """Many numbers, pasted or in a CSV file (first column, or a column named number or
+    phone). The page first shows what was read and the cost; "Validate" sends it."""
+
+    type = forms.ChoiceField(
+        label="Validation type",
+        choices=list(validation.TYPE_LABELS.items()),
+        initial="validation",
+        widget=forms.RadioSelect,
+    )
+    numbers = forms.CharField(
+        label="Numbers",
+        required=False,
+        max_length=validation.MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        help_text="One number a line (commas or semicolons may separate them), at most "
+        f"{validation.MAX_NUMBERS:,}.",
+    )
+    file = forms.FileField(
+        label="Or a CSV file",
+        required=False,
+        help_text="At most 1 MB and 10,000 rows: the first column, or the column named "
+        "“number” or “phone”.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > validation.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"“{upload.name[:60]}” is {upload.size:,} bytes; a file may have at most "
+                f"{validation.MAX_UPLOAD_BYTES:,} (1 MB)."
+            )
+        return upload
+
+    def parse(self, region: str | None) -> validation.ParsedNumbers | None:
+        """The numbers read from the file or the text; None with the form's error set."""
+        upload, text = self.cleaned_data.get("file"), self.cleaned_data.get("numbers", "")
+        try:
+            if upload:
+                data = upload.read(validation.MAX_UPLOAD_BYTES + 1)
+                parsed = validation.parse_csv(data, region=region)
+            else:
+                parsed = validation.parse_text(text, region=region)
+        except validation.InputTooLarge as exc:
+            self.add_error("file" if upload else "numbers", str(exc))
+            return None
+        if not parsed.numbers and not parsed.errors:
+            self.add_error("numbers", "Paste at least one number, or choose a CSV file.")
+            return None
+        if len(parsed.numbers) > validation.MAX_NUMBERS:
+            self.add_error(
+                "file" if upload else "numbers",
+                f"{len(parsed.numbers):,} numbers were read; a job validates at most "
+                f"{validation.MAX_NUMBERS:,}.",
+            )
+            return None
+        return parsed
+
+
+class ValidatorSettingsForm(ModelForm):
+    class Meta:
+        model = ValidatorSettings
+        fields = ["check_recipients", "recent_days"]
+
+
+class ValidationPriceForm(Form):
+    format = forms.DecimalField(label="Format", min_value=0, max_digits=8, decimal_places=4)
+    analysis = forms.DecimalField(label="Analysis", min_value=0, max_digits=8, decimal_places=4)
+    validation = forms.DecimalField(label="Validation", min_value=0, max_digits=8, decimal_places=4)
+
+
+class ValidationResultFilterForm(FilterFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=40)
+    valid = forms.ChoiceField(
+        label="Valid",
+        required=False,
+        choices=[("", "Any"), ("yes", "Valid"), ("no", "Invalid")],
+    )
+    type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[
+            ("", "Any type"),
+            ("mobile", "Mobile"),
+            ("landline", "Landline"),
+            ("toll-free", "Toll-free"),
+            ("voip", "VoIP"),
+        ],
+    )
+
+
+class ValidationJobFilterForm(FilterFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=40)
+    type = forms.ChoiceField(
+        label="Validation type",
+        required=False,
+        choices=[("", "Any type"), *ValidationJob.Type.choices],
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *JobStatus.choices]
     )

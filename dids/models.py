@@ -12,6 +12,7 @@ import uuid
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Manager, Q, Value
 from django_scopes import ScopedManager
@@ -560,3 +561,164 @@ class E911Drift(models.Model):
         from .e911 import one_line
 
         return one_line(self.wavix_address) if self.wavix_address else ""
+
+
+# The number validator ---------------------------------------------------------------------
+
+
+class ValidationPrice(models.Model):
+    """What one lookup of a type costs, set by system administrators: the validator's form
+    shows "N numbers × price = total" before anything is sent. Wavix's own charge is recorded
+    on each result."""
+
+    class Type(models.TextChoices):
+        FORMAT = "format", "Format"
+        ANALYSIS = "analysis", "Analysis"
+        VALIDATION = "validation", "Validation"
+
+    type = models.CharField(max_length=16, choices=Type.choices, unique=True)
+    price = models.DecimalField(max_digits=8, decimal_places=4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["type"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.price}"
+
+
+class ValidatorSettings(models.Model):
+    """A tenant's use of the validator when sending: with `check_recipients` on, a message to
+    a number whose latest result within `recent_days` is invalid or unallocated is refused."""
+
+    tenant = models.OneToOneField(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="validator_settings"
+    )
+    check_recipients = models.BooleanField(
+        "check recipients when sending",
+        default=False,
+        help_text="Refuse a message to a number the validator recently found invalid or "
+        "unallocated.",
+    )
+    recent_days = models.PositiveSmallIntegerField(
+        "recent means the last (days)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+    audit_label = "Validator settings"
+
+    class Meta:
+        verbose_name_plural = "validator settings"
+
+    def __str__(self) -> str:
+        return f"Validator settings of {self.tenant_id}"
+
+
+class ValidationJob(Job):
+    """Validating one number or a list with Wavix's number validator: up to 1,000 numbers in
+    one synchronous request, more asynchronously (Wavix's `request_uuid`, polled by the task
+    until nothing is pending). Each number's result is a ValidationResult."""
+
+    Type = ValidationPrice.Type
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    type = models.CharField(max_length=16, choices=Type.choices)
+    single = models.BooleanField(default=False, help_text="One number typed in the form.")
+    numbers = models.JSONField(default=list, help_text="E.164 digits, as integers.")
+    total = models.PositiveIntegerField(default=0)
+    run_async = models.BooleanField("asynchronous", default=False)
+    request_uuid = models.CharField(max_length=64, blank=True)
+    polls = models.PositiveIntegerField(default=0)
+    validated = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    price = models.DecimalField(
+        max_digits=8, decimal_places=4, help_text="The price per lookup shown when started."
+    )
+    estimated_cost = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+    total_cost = models.DecimalField(
+        max_digits=12, decimal_places=4, default=0, help_text="What Wavix charged."
+    )
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "validation job"
+
+    def __str__(self) -> str:
+        if self.single and self.numbers:
+            return f"{self.get_type_display()} of +{self.numbers[0]}"
+        return f"{self.get_type_display()} of {self.total} number{'s' if self.total != 1 else ''}"
+
+    @property
+    def progress_done(self) -> int:
+        return self.validated
+
+    @property
+    def progress_total(self) -> int:
+        return self.total
+
+    @property
+    def polling(self) -> bool:
+        """Waiting for Wavix's asynchronous request between two polls (not a failure)."""
+        return self.status == JobStatus.RETRYING and bool(self.request_uuid) and not self.error
+
+
+class ValidationResult(models.Model):
+    """What Wavix's number validator said about one number in one job. Which fields are
+    filled depends on the job's type (`dids.validation.FIELDS`)."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(ValidationJob, on_delete=models.CASCADE, related_name="results")
+    number = models.BigIntegerField(help_text="E.164 digits.")
+    valid = models.BooleanField()
+    number_type = models.CharField("type", max_length=20, blank=True)
+    carrier = models.CharField(max_length=120, blank=True)
+    ported = models.BooleanField(null=True)
+    reachable = models.BooleanField(null=True)
+    roaming = models.BooleanField(null=True)
+    risky = models.BooleanField("risky destination", null=True)
+    unallocated = models.BooleanField("unallocated range", null=True)
+    timezone = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    national_format = models.CharField(max_length=40, blank=True)
+    e164_format = models.CharField(max_length=20, blank=True)
+    mcc = models.CharField("MCC", max_length=3, blank=True)
+    mnc = models.CharField("MNC", max_length=3, blank=True)
+    cost = models.DecimalField(max_digits=8, decimal_places=4, default=0)
+    error_code = models.CharField(max_length=3, blank=True, default="000")
+    validated_at = models.DateTimeField()
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            # A number's result is saved once per job, however often a poll returns it.
+            models.UniqueConstraint(fields=["job", "number"], name="validationresult_once_per_job")
+        ]
+        indexes = [
+            # The latest result for (tenant, number): the send-time check.
+            models.Index(fields=["tenant", "number", "-validated_at"], name="validation_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.number}: {'valid' if self.valid else 'invalid'}"
+
+    @property
+    def mcc_mnc(self) -> str:
+        return f"{self.mcc} {self.mnc}".strip()

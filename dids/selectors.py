@@ -5,18 +5,31 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from portal import phone
+from portal.models import WavixAccount
 from portal.phone import search_digits
 from tenants.models import Tenant
 
 from . import e911
-from .models import Did, DidNote, DidPool, E911Address, NumberRange
+from .models import (
+    Did,
+    DidNote,
+    DidPool,
+    E911Address,
+    NumberRange,
+    ValidationPrice,
+    ValidationResult,
+    ValidatorSettings,
+)
 from .ranges import MAX_DIGITS, Pool, Span
+from .validation import DEFAULT_PRICES
 
 
 def owner_of(number: int) -> NumberRange | None:
@@ -424,3 +437,64 @@ def attach_sms_counts(pools) -> None:
         counts[pool_id] = counts.get(pool_id, 0) + sms
     for pool in pools:
         pool.sms_count = counts.get(pool.pk, 0)
+
+
+# The number validator ---------------------------------------------------------------------
+
+
+def tenant_wavix_account(tenant: Tenant):
+    """The Wavix account a tenant works through: the one holding most of the tenant's numbers,
+    else the platform's default account (a tenant with no number yet), else None."""
+    ranges = NumberRange._base_manager.filter(tenant=tenant)
+    busiest = (
+        Did.objects.held()
+        .in_ranges_of(ranges)
+        .exclude(account=None)
+        .values("account")
+        .annotate(n=Count("id"))
+        .order_by("-n", "account")
+        .first()
+    )
+    if busiest is not None:
+        return WavixAccount.objects.filter(pk=busiest["account"]).first()
+    return WavixAccount.objects.filter(is_default=True).first()
+
+
+def validation_prices() -> dict:
+    """{type: price per lookup}: what system administrators set, else the guide's defaults."""
+    return DEFAULT_PRICES | dict(ValidationPrice.objects.values_list("type", "price"))
+
+
+def validator_settings(tenant: Tenant):
+    """The tenant's settings row, or an unsaved one with the defaults (the check off)."""
+    with scopes_disabled():
+        found = ValidatorSettings.objects.filter(tenant=tenant).first()
+    return found or ValidatorSettings(tenant=tenant)
+
+
+def latest_validation(tenant: Tenant, number: int, *, days: int):
+    """The tenant's latest result for the number within the last `days`, or None."""
+    since = timezone.now() - timedelta(days=days)
+    with scopes_disabled():  # the tenant is named explicitly
+        return (
+            ValidationResult.objects.filter(tenant=tenant, number=number, validated_at__gte=since)
+            .order_by("-validated_at")
+            .first()
+        )
+
+
+def recipient_refusal(tenant: Tenant, number: int | str) -> str | None:
+    """Why a message to `number` is refused by the tenant's send-time check (its latest
+    recent result is invalid or unallocated), or None: messaging asks before queueing."""
+    settings = validator_settings(tenant)
+    if not settings.check_recipients:
+        return None
+    result = latest_validation(tenant, int(number), days=settings.recent_days)
+    if result is None or (result.valid and not result.unallocated):
+        return None
+    found = "in an unallocated range" if result.unallocated else "invalid"
+    when = timezone.localtime(result.validated_at)
+    return (
+        f"+{result.number} was found {found} by the number validator on "
+        f"{when.day} {when:%b %Y}; messages to it are refused (your validator settings)."
+    )

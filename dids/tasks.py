@@ -11,6 +11,7 @@ from .services.imports import apply_rows, import_check
 from .services.orders import OrderRunner
 from .services.reconcile import ReconcileRunner, reconcile_start
 from .services.sync import SyncRunner, sync_start
+from .services.validator_jobs import ValidationRunner
 
 
 @shared_task(name="dids.tasks.sync_inventory")
@@ -65,3 +66,10 @@ def pool_import_check(job_id: int) -> str:
 def pool_import_apply(job_id: int) -> str:
     """Applies a checked pool import (a queued one only)."""
     return apply_rows(job_id)
+
+
+@shared_task(name="dids.tasks.validation_run_job")
+def validation_run_job(job_id: int, attempt: int | None = None) -> str:
+    """Validates a job's numbers with Wavix, polling an asynchronous request until it is done
+    (`ValidationRunner`)."""
+    return ValidationRunner.run(job_id, attempt)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dids.views import buy, e911, inventory, numbers, pools
+from dids.views import buy, e911, inventory, numbers, pools, validator
 
 platform_urlpatterns = [
     path("numbers/", pools.PoolListView.as_view(), name="pool_list"),
@@ -36,6 +36,18 @@ platform_urlpatterns = [
     path("pools/<int:pk>/delete/", pools.PoolDeleteView.as_view(), name="pool_delete"),
     path("numbers/e911/", e911.E911DriftListView.as_view(), name="e911_drift"),
     path("numbers/e911/reconcile/", e911.E911ReconcileStartView.as_view(), name="e911_reconcile"),
+    path("validator/", validator.PlatformValidationJobListView.as_view(), name="validator"),
+    path("validator/prices/", validator.ValidationPriceView.as_view(), name="validator_prices"),
+    path(
+        "validator/jobs/<int:pk>/",
+        validator.PlatformValidationJobView.as_view(),
+        name="validation_job",
+    ),
+    path(
+        "validator/jobs/<int:pk>/export.csv",
+        validator.PlatformValidationExportView.as_view(),
+        name="validation_export",
+    ),
 ]
 
 tenant_urlpatterns = [
@@ -47,4 +59,16 @@ tenant_urlpatterns = [
     path("e911/set/", e911.E911SetView.as_view(), name="e911_set"),
     path("e911/remove/", e911.E911RemoveView.as_view(), name="e911_remove"),
     path("e911/jobs/<int:pk>/", e911.E911JobView.as_view(), name="e911_job"),
+    path("validator/", validator.ValidationJobListView.as_view(), name="validator"),
+    path("validator/number/", validator.ValidateNumberView.as_view(), name="validate_number"),
+    path("validator/list/", validator.ValidateListView.as_view(), name="validate_list"),
+    path(
+        "validator/settings/", validator.ValidatorSettingsView.as_view(), name="validator_settings"
+    ),
+    path("validator/jobs/<int:pk>/", validator.ValidationJobView.as_view(), name="validation_job"),
+    path(
+        "validator/jobs/<int:pk>/export.csv",
+        validator.ValidationExportView.as_view(),
+        name="validation_export",
+    ),
 ]

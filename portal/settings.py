@@ -470,6 +470,10 @@ DID_POOL_IMPORT_INLINE_BYTES = env.int("DID_POOL_IMPORT_INLINE_BYTES", default=1
 # Wavix. The key the sandbox (WAVIX_SANDBOX_ENABLED, above) always accepts.
 WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
 WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
+# The number validator: a synchronous request of up to 1,000 numbers takes Wavix about 30
+# seconds, so it has a longer timeout; an asynchronous one is polled this often.
+WAVIX_VALIDATION_TIMEOUT_SECONDS = env.float("WAVIX_VALIDATION_TIMEOUT_SECONDS", default=60.0)
+WAVIX_VALIDATION_POLL_SECONDS = env.int("WAVIX_VALIDATION_POLL_SECONDS", default=5)
 # SIP trunks: Wavix takes single addresses, so a network among a trunk's allowed addresses is
 # sent as all its addresses. The most addresses one network may cover (32: IPv4 /27, IPv6 /123;
 # a network is at most the largest power of two within it) and one trunk in all. Then the days

@@ -475,15 +475,16 @@ class SandboxCdr(models.Model):
 
 
 class SandboxValidationRequest(models.Model):
-    """An asynchronous bulk validation. The first poll answers "in progress", later polls the
-    results, so a client's polling loop is exercised deterministically."""
+    """An asynchronous bulk validation: each poll validates the next share of `phone_numbers`
+    into `results` (services/validator.py), so a client's polling loop sees the progress."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account = models.ForeignKey(
         SandboxAccount, on_delete=models.CASCADE, related_name="validations"
     )
     type = models.CharField(max_length=10)
-    results = models.JSONField(default=list)
+    phone_numbers = models.JSONField(default=list)
+    results = models.JSONField(default=list, blank=True)
     polls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,7 +4,7 @@ import uuid
 
 from django.http import HttpRequest, JsonResponse
 
-from .. import numbering
+from .. import lookup
 from ..errors import not_found
 from ..http import body, endpoint, ok, query
 from ..models import SandboxAccount
@@ -23,7 +23,7 @@ def validate_one(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
     params = query(request)
     phone_number = params.str("phone_number", required=True, blank=False)
     depth = params.str("type", required=True, choices=DEPTHS)
-    return ok(numbering.validate(phone_number, depth))
+    return ok(lookup.validate(phone_number, depth))
 
 
 def validate_many(request: HttpRequest, account: SandboxAccount) -> JsonResponse:

@@ -205,8 +205,11 @@ def test_cdr_and_validator_endpoints_answer_as_the_spec_says(seeded):
     assert many["status"] == "success" and [i["valid"] for i in many["items"]] == [True, False]
     request_id = seeded.post("/v1/validation", json={**body, "async": True}).json()["request_id"]
     first = seeded.get(f"/v1/validation/{request_id}").json()
-    assert first["status"] == "in progress" and first["pending"] == 2
-    done = seeded.get(f"/v1/validation/{request_id}").json()
+    assert first["status"] == "in progress" and first["pending"] == 1
+    assert [i["phone_number"] for i in first["items"]] == ["13125559876"]
+    polls = [seeded.get(f"/v1/validation/{request_id}").json() for _ in range(3)]
+    assert [p["pending"] for p in polls] == [1, 0, 0]
+    done = polls[-1]
     assert done["status"] == "success" and len(done["items"]) == 2
 
 
