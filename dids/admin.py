@@ -28,6 +28,10 @@ from .models import (
     NumberRange,
     PoolImport,
     SyncRun,
+    ValidationJob,
+    ValidationPrice,
+    ValidationResult,
+    ValidatorSettings,
 )
 
 
@@ -314,3 +318,50 @@ class E911DriftAdmin(NumberSearchMixin, ReadOnlyAdmin):
     autocomplete_fields = ["account", "tenant"]
     date_hierarchy = "found_at"
     readonly_fields = field_names(E911Drift)
+
+
+# The number validator: jobs and results are written by the task, prices and settings in the
+# portal's pages (with their checks and audit).
+
+
+@admin.register(ValidationJob)
+class ValidationJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "tenant",
+        "type",
+        "status",
+        "total",
+        "validated",
+        "invalid",
+        "total_cost",
+        "run_async",
+        "created_by",
+    ]
+    list_filter = ["type", "status", "run_async", "tenant"]
+    search_fields = ["tenant__name", "tenant__slug", "created_by__email", "request_uuid", "error"]
+    list_select_related = ["tenant", "created_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = field_names(ValidationJob)
+
+
+@admin.register(ValidationResult)
+class ValidationResultAdmin(NumberSearchMixin, ReadOnlyAdmin):
+    list_display = ["number", "tenant", "job", "valid", "number_type", "carrier", "validated_at"]
+    list_filter = ["valid", "number_type", "unallocated", "tenant"]
+    search_fields = ["=number", "carrier"]
+    list_select_related = ["tenant", "job"]
+    readonly_fields = field_names(ValidationResult)
+
+
+@admin.register(ValidationPrice)
+class ValidationPriceAdmin(ReadOnlyAdmin):
+    list_display = ["type", "price", "updated_at"]
+    readonly_fields = field_names(ValidationPrice)
+
+
+@admin.register(ValidatorSettings)
+class ValidatorSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["tenant", "check_recipients", "recent_days", "updated_at"]
+    list_select_related = ["tenant"]
+    readonly_fields = field_names(ValidatorSettings)

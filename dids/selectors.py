@@ -498,3 +498,67 @@ def recipient_refusal(tenant: Tenant, number: int | str) -> str | None:
         f"+{result.number} was found {found} by the number validator on "
         f"{when.day} {when:%b %Y}; messages to it are refused (your validator settings)."
     )
+
+
+def filter_validation_results(queryset, data: dict):
+    """Results filtered by valid (yes/no), type and a number prefix or carrier text."""
+    if data.get("valid") in ("yes", "no"):
+        queryset = queryset.filter(valid=data["valid"] == "yes")
+    if data.get("type"):
+        queryset = queryset.filter(number_type=data["type"])
+    q = (data.get("q") or "").strip()
+    digits = search_digits(q)
+    if digits:
+        queryset = queryset.filter(prefix_q(digits))
+    elif q:
+        queryset = queryset.filter(carrier__icontains=q)
+    return queryset
+
+
+VALIDATION_EXPORT_HEADER = [
+    "number",
+    "valid",
+    "type",
+    "carrier",
+    "ported",
+    "reachable",
+    "roaming",
+    "risky",
+    "unallocated",
+    "timezone",
+    "country",
+    "national_format",
+    "mcc",
+    "mnc",
+    "cost",
+    "error_code",
+    "validated_at",
+]
+
+
+def _yes_no(value) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def validation_export_rows(job):
+    """A job's results as CSV rows, streamed (numbers as E.164 digits)."""
+    for r in job.results.order_by("number").iterator(chunk_size=2000):
+        yield [
+            str(r.number),
+            _yes_no(r.valid),
+            r.number_type,
+            r.carrier,
+            _yes_no(r.ported),
+            _yes_no(r.reachable),
+            _yes_no(r.roaming),
+            _yes_no(r.risky),
+            _yes_no(r.unallocated),
+            r.timezone,
+            r.country,
+            r.national_format,
+            r.mcc,
+            r.mnc,
+            r.cost,
+            r.error_code,
+            r.validated_at.isoformat(),
+        ]

@@ -9,7 +9,11 @@ from dids.models import (
     E911ReconcileRun,
     NumberRange,
     SyncRun,
+    ValidationJob,
+    ValidationResult,
 )
+from dids.validation import MAX_NUMBERS, TYPES
+from portal import phone
 from portal.params import BIGINT_MAX
 
 
@@ -328,3 +332,103 @@ class E911ReconcileRunSerializer(serializers.ModelSerializer):
         fields = ["id", "account", "status", "trigger", "queued_at", "finished_at", "records"]
         fields += ["drift", "error"]
         read_only_fields = fields
+
+
+# The number validator ---------------------------------------------------------------------
+
+
+class ValidationResultSerializer(serializers.ModelSerializer):
+    """One number's result; which fields are filled depends on the job's type (Wavix's
+    table: format < analysis < validation). Booleans are null when not returned."""
+
+    number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ValidationResult
+        fields = [
+            "number",
+            "valid",
+            "number_type",
+            "carrier",
+            "ported",
+            "reachable",
+            "roaming",
+            "risky",
+            "unallocated",
+            "timezone",
+            "country",
+            "national_format",
+            "e164_format",
+            "mcc",
+            "mnc",
+            "cost",
+            "error_code",
+            "validated_at",
+        ]
+
+    def get_number(self, obj) -> str:
+        return f"+{obj.number}"
+
+
+class ValidationJobSerializer(ErrorDetailForSystemAdmins, serializers.ModelSerializer):
+    """A validation job: `validated` of `total` so far (an asynchronous one fills up as Wavix
+    answers the polls), `estimated_cost` (total × the price shown) and `total_cost` (what Wavix
+    charged). `error` says why it failed, in plain words."""
+
+    created_by = serializers.CharField(source="created_by.email", allow_null=True)
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ValidationJob
+        fields = [
+            "id",
+            "type",
+            "single",
+            "status",
+            "total",
+            "validated",
+            "invalid",
+            "percent",
+            "run_async",
+            "polls",
+            "price",
+            "estimated_cost",
+            "total_cost",
+            "error",
+            "note",
+            "created_by",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ValidationJobDetailSerializer(ValidationJobSerializer):
+    """A job with its first results (all of a job of up to `RESULTS_SHOWN` numbers); the
+    `results/` action pages through them all."""
+
+    RESULTS_SHOWN = 100
+    results = serializers.SerializerMethodField()
+
+    class Meta(ValidationJobSerializer.Meta):
+        fields = [*ValidationJobSerializer.Meta.fields, "results"]
+
+    def get_results(self, obj) -> list[dict]:
+        rows = obj.results.order_by("number")[: self.RESULTS_SHOWN]
+        return ValidationResultSerializer(rows, many=True).data
+
+
+class ValidationStartSerializer(serializers.Serializer):
+    """`numbers`: a list of numbers (E.164, or national in the tenant's default country), at
+    most 10,000; duplicates are collapsed; every entry must be a number."""
+
+    type = serializers.ChoiceField(choices=TYPES)
+    numbers = serializers.ListField(
+        child=serializers.CharField(max_length=phone.MAX_TYPED, allow_blank=True),
+        allow_empty=False,
+        max_length=MAX_NUMBERS,
+    )
+
+
+class ValidateOneSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TYPES)
+    number = serializers.CharField(max_length=phone.MAX_TYPED)

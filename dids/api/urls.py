@@ -14,6 +14,7 @@ from dids.api.views import (
     PoolApiViewSet,
     PoolUsageApiViewSet,
     SyncRunApiViewSet,
+    ValidationJobApiViewSet,
 )
 
 platform = SimpleRouter()
@@ -29,3 +30,4 @@ tenant.register("pool-usage", PoolUsageApiViewSet, basename="pool-usage")
 tenant.register("e911", E911ApiViewSet, basename="e911")
 tenant.register("e911-jobs", E911JobApiViewSet, basename="e911-job")
 tenant.register("e911-drift", E911DriftApiViewSet, basename="e911-drift")
+tenant.register("validation-jobs", ValidationJobApiViewSet, basename="validation-job")

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_scopes import scope
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -17,12 +18,15 @@ from dids.models import (
     E911ReconcileRun,
     NumberRange,
     SyncRun,
+    ValidationJob,
 )
 from dids.ranges import MAX_DIGITS
 from dids.services import e911 as e911_services
 from dids.services import reconcile
+from dids.services import validator as validator_services
 from portal import phone
 from portal.api.views import PlatformViewSet
+from portal.exports import csv_response
 from portal.models import WavixAccount
 from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
@@ -356,3 +360,97 @@ class E911ReconcileRunApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         ]
         data = s.E911ReconcileRunSerializer(runs, many=True).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
+class ValidationJobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Number validation jobs (tenant admins). POST a list (`type`, `numbers`; 202, a job:
+    up to 1,000 numbers in one Wavix request, more asynchronously), or POST `validate/` one
+    `number`. `results/` pages through the results (filters: valid=yes|no, type); `export/`
+    is the CSV."""
+
+    model = ValidationJob
+    serializer_class = s.ValidationJobSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve", "create", "validate", "results", "export"}
+
+    def scoped_queryset(self):
+        return ValidationJob.objects.select_related("created_by").order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.ValidationJobDetailSerializer
+        return super().get_serializer_class()
+
+    def _numbers(self, entries: list[str]) -> list[int]:
+        region = self.tenant.default_country or None
+        numbers, errors = {}, []  # a dict keeps the order and collapses duplicates
+        for index, entry in enumerate(entries, 1):
+            number, why = phone.reason(entry, region=region)
+            if why is not None:
+                shown = entry[:40]
+                errors.append(f"Entry {index}, “{shown}”, is not a phone number: it {why}.")
+            else:
+                numbers[number] = None
+        if errors:
+            raise ValidationError({"numbers": errors[:50]})
+        return list(numbers)
+
+    def _started(self, job):
+        data = s.ValidationJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.ValidationStartSerializer, responses={202: s.ValidationJobSerializer})
+    def create(self, request, tenant_slug=None):
+        """Validate a list of numbers (a job)."""
+        body = s.ValidationStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = validator_services.validation_start(
+            tenant=self.tenant,
+            kind=body.validated_data["type"],
+            numbers=self._numbers(body.validated_data["numbers"]),
+            user=request.user,
+        )
+        return self._started(job)
+
+    @extend_schema(request=s.ValidateOneSerializer, responses={202: s.ValidationJobSerializer})
+    @action(detail=False, methods=["post"])
+    def validate(self, request, tenant_slug=None):
+        """Validate one number (a job; its detail lays out the result)."""
+        body = s.ValidateOneSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = validator_services.validation_start(
+            tenant=self.tenant,
+            kind=body.validated_data["type"],
+            numbers=self._numbers([body.validated_data["number"]]),
+            single=True,
+            user=request.user,
+        )
+        return self._started(job)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("valid", str), OpenApiParameter("type", str)],
+        responses=s.ValidationResultSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def results(self, request, tenant_slug=None, pk=None):
+        """The job's results, by number."""
+        valid = request.query_params.get("valid", "")
+        if valid and valid not in ("yes", "no"):
+            raise ValidationError({"valid": [f"“{valid[:20]}” is not a filter: use yes or no."]})
+        data = {"valid": valid, "type": request.query_params.get("type", "")[:20]}
+        results = self.get_object().results.order_by("number")
+        rows = selectors.filter_validation_results(results, data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.ValidationResultSerializer(page, many=True).data)
+
+    @extend_schema(responses={(200, "text/csv"): str})
+    @action(detail=True, methods=["get"])
+    def export(self, request, tenant_slug=None, pk=None):
+        """The job's results as CSV (formula cells neutralised)."""
+        job, tenant = self.get_object(), self.tenant
+
+        def rows():
+            with scope(tenant=tenant):
+                yield from selectors.validation_export_rows(job)
+
+        return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())

@@ -27,7 +27,7 @@ from dids.forms import (
 from dids.models import ValidationJob, ValidationResult
 from dids.services import validator as services
 from portal import phone
-from portal.exports import csv_response, number_cell
+from portal.exports import csv_response
 from portal.views.base import PaginatedListView, PartialMixin, PlatformAdminMixin, add_form_errors
 from tenants.views.base import TenantMixin
 
@@ -57,20 +57,6 @@ def filter_jobs(queryset, data: dict):
         )
     elif q:
         queryset = queryset.filter(created_by__email__icontains=q)
-    return queryset
-
-
-def filter_results(queryset, data: dict):
-    if data.get("valid") in ("yes", "no"):
-        queryset = queryset.filter(valid=data["valid"] == "yes")
-    if data.get("type"):
-        queryset = queryset.filter(number_type=data["type"])
-    q = (data.get("q") or "").strip()
-    digits = phone.search_digits(q)
-    if digits:
-        queryset = queryset.filter(selectors.prefix_q(digits))
-    elif q:
-        queryset = queryset.filter(carrier__icontains=q)
     return queryset
 
 
@@ -238,7 +224,8 @@ class ValidationJobView(TenantMixin, _JobPage, DetailView):
 def job_context(request, job: ValidationJob, per_page: int) -> dict:
     """The results of a job: one number as Wavix's table, a list filtered and paged."""
     form = ValidationResultFilterForm(request.GET or None)
-    results = filter_results(job.results.all().order_by("number"), _cleaned(form))
+    results = job.results.order_by("number")
+    results = selectors.filter_validation_results(results, _cleaned(form))
     context = {"filter": _Filter(form), "table_template": "dids/_validator_results.html"}
     if job.single:
         result = job.results.first()
@@ -269,61 +256,13 @@ def _seed_table(job: ValidationJob, result: ValidationResult | None) -> list[dic
     return rows
 
 
-EXPORT_HEADER = [
-    "number",
-    "valid",
-    "type",
-    "carrier",
-    "ported",
-    "reachable",
-    "roaming",
-    "risky",
-    "unallocated",
-    "timezone",
-    "country",
-    "national_format",
-    "mcc",
-    "mnc",
-    "cost",
-    "error_code",
-    "validated_at",
-]
-
-
-def _yes_no(value) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
-def export_rows(job: ValidationJob):
-    for r in job.results.order_by("number").iterator(chunk_size=2000):
-        yield [
-            number_cell(r.number),
-            _yes_no(r.valid),
-            r.number_type,
-            r.carrier,
-            _yes_no(r.ported),
-            _yes_no(r.reachable),
-            _yes_no(r.roaming),
-            _yes_no(r.risky),
-            _yes_no(r.unallocated),
-            r.timezone,
-            r.country,
-            r.national_format,
-            r.mcc,
-            r.mnc,
-            r.cost,
-            r.error_code,
-            r.validated_at.isoformat(),
-        ]
-
-
 def export_response(job: ValidationJob, tenant):
     def rows():
         # Streamed after the view returns: re-enter the tenant's scope for the reads.
         with scope(tenant=tenant):
-            yield from export_rows(job)
+            yield from selectors.validation_export_rows(job)
 
-    return csv_response(f"validation-{job.pk}.csv", EXPORT_HEADER, rows())
+    return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())
 
 
 class ValidationExportView(TenantMixin, View):
@@ -437,6 +376,6 @@ class PlatformValidationExportView(PlatformAdminMixin, View):
 
         def rows():
             with scopes_disabled():
-                yield from export_rows(job)
+                yield from selectors.validation_export_rows(job)
 
-        return csv_response(f"validation-{job.pk}.csv", EXPORT_HEADER, rows())
+        return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())

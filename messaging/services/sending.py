@@ -3,9 +3,10 @@
 `message_send` checks everything a send needs and explains every refusal, keyed by the field
 that is wrong: the tenant is active; the sender ID is the tenant's and allowed for the
 destination country; the recipient is a valid number (national input read in the tenant's
-default country) who has not opted out of this sender; MMS rules (at most the provider's
-number of files, US/CA only, a numeric sender, size and type limits); the channel's maximum
-segments. Then, in one transaction, the message, its first history entry and its outbox row:
+default country) who has not opted out of this sender and, when the tenant turns the check
+on, was not recently found invalid or unallocated by the number validator; MMS rules (at most
+the provider's number of files, US/CA only, a numeric sender, size and type limits); the
+channel's maximum segments. Then, in one transaction, the message, its first history entry and its outbox row:
 the outbox sends it later, outside any transaction (this service never calls a provider).
 
 `message_send_once` is the API's: the same `Idempotency-Key` and body give the first answer
@@ -29,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from dids.selectors import recipient_refusal
 from portal import phone
 from tenants.models import Tenant
 
@@ -164,6 +166,9 @@ def _check(*, tenant, sender_id, recipient, text, media, files, ignore_opt_out=F
         count = segments.count(text)
     sender = _sender(tenant, sender_id, errors)
     number, country = _recipient(tenant, recipient, errors)
+    if number and (refusal := recipient_refusal(tenant, number)):
+        # The tenant's send-time check: its number validator found this recipient invalid.
+        errors.setdefault("recipient", []).append(refusal)
     if sender is not None and country:
         refusal = sender_refusal(sender=sender, country=country)
         if refusal:
