@@ -6,8 +6,9 @@ destination country; the recipient is a valid number (national input read in the
 default country) who has not opted out of this sender and, when the tenant turns the check
 on, was not recently found invalid or unallocated by the number validator; MMS rules (at most
 the provider's number of files, US/CA only, a numeric sender, size and type limits); the
-channel's maximum segments. Then, in one transaction, the message, its first history entry and its outbox row:
-the outbox sends it later, outside any transaction (this service never calls a provider).
+channel's maximum segments. Then, in one transaction, the message, its first history entry
+and its outbox row: the outbox sends it later, outside any transaction (this service never
+calls a provider).
 
 `message_send_once` is the API's: the same `Idempotency-Key` and body give the first answer
 again, never a second message; concurrent duplicates are settled by the key's unique
