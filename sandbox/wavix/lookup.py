@@ -66,7 +66,8 @@ def _offset(zone: str) -> str:
 
 def _timezone(parsed) -> str | None:
     zones = [z for z in timezone.time_zones_for_number(parsed) if z != "Etc/Unknown"]
-    return _offset(zones[0]) if zones else None
+    # A number of many zones (a toll-free one) has no place, so no timezone.
+    return _offset(zones[0]) if 0 < len(zones) <= 4 else None
 
 
 def _carrier(parsed, digits: str, kind: str) -> str:
