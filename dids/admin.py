@@ -357,11 +357,15 @@ class ValidationResultAdmin(NumberSearchMixin, ReadOnlyAdmin):
 @admin.register(ValidationPrice)
 class ValidationPriceAdmin(ReadOnlyAdmin):
     list_display = ["type", "price", "updated_at"]
+    list_filter = ["type"]
+    search_fields = ["type"]
     readonly_fields = field_names(ValidationPrice)
 
 
 @admin.register(ValidatorSettings)
 class ValidatorSettingsAdmin(ReadOnlyAdmin):
     list_display = ["tenant", "check_recipients", "recent_days", "updated_at"]
+    list_filter = ["check_recipients"]
+    search_fields = ["tenant__name", "tenant__slug"]
     list_select_related = ["tenant"]
     readonly_fields = field_names(ValidatorSettings)

@@ -20,6 +20,7 @@ from portal.audit import actor_context
 from .intake import seed_demo_intake
 from .providers import seed_demo_providers
 from .tenants import seed_demo_tenants
+from .validator import seed_demo_validator
 from .wavix import seed_demo_wavix
 
 
@@ -37,6 +38,7 @@ def seed_demo(*, wavix_base_url: str, stdout: TextIO) -> None:
             if sandbox_enabled():
                 seed_demo_wavix(wavix_base_url, stdout)
                 seed_demo_providers(wavix_base_url.removesuffix("/wavix-sandbox"), stdout)
+                seed_demo_validator(stdout)
             else:
                 stdout.write(
                     "The Wavix sandbox is off (WAVIX_SANDBOX_ENABLED=false): no Wavix account, "

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management import call_command
 
-from . import payloads
+from . import lookup, payloads
 from .accounts import account_for_key
 from .models import SandboxAccount
 from .seed import seed_cdrs
@@ -74,3 +74,9 @@ def transport() -> SandboxTransport:
     """A requests adapter that has this process answer for the sandbox (mount it on a Wavix
     session for the sandbox's base URL)."""
     return SandboxTransport()
+
+
+def validation_items(*, numbers: list[int], depth: str) -> list[dict]:
+    """What the sandbox's number validator answers for these numbers: the demo's finished
+    validation jobs are the sandbox's own answers."""
+    return [lookup.validate(str(n), depth) for n in numbers]

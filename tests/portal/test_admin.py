@@ -25,6 +25,10 @@ from dids.models import (
     NumberOrder,
     PoolImport,
     SyncRun,
+    ValidationJob,
+    ValidationPrice,
+    ValidationResult,
+    ValidatorSettings,
 )
 from messaging.models import (
     CannedReply,
@@ -122,6 +126,14 @@ def rows(world):
                 job=job,
             )
             E911ReconcileRun.objects.create(account=account, requested_by=user)
+            validation = ValidationJob.objects.create(
+                tenant=tenant, account=account, type="format", numbers=[first], total=1, price=0
+            )
+            ValidationResult.objects.create(
+                tenant=tenant, job=validation, number=first, valid=True, validated_at=now
+            )
+            ValidationPrice.objects.create(type=["format", "analysis"][i], price="0.002")
+            ValidatorSettings.objects.create(tenant=tenant)
             E911Drift.objects.create(
                 account=account, tenant=tenant, number=first + 1, kind="missing_on_wavix"
             )

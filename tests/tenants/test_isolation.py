@@ -7,7 +7,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from dids.models import Did, DidPool, E911Address, E911Drift, E911Job, NumberRange
+from dids.models import (
+    Did,
+    DidPool,
+    E911Address,
+    E911Drift,
+    E911Job,
+    NumberRange,
+    ValidationJob,
+    ValidationResult,
+    ValidatorSettings,
+)
 from dids.services import pool_save
 from messaging.models import (
     CannedReply,
@@ -81,6 +91,7 @@ def objects_of_b(world) -> dict:
         from_number="16468097180",
         duration=60,
     )
+    now_ = timezone.now()
     with scopes_disabled():
         job = E911Job.objects.create(tenant=world.b, kind="set", numbers=[16468097090], total=1)
         address = dict(street_number="100", street="Main St", city="Springfield", state="IL")
@@ -90,6 +101,14 @@ def objects_of_b(world) -> dict:
         drift = E911Drift.objects.create(
             account=account, tenant=world.b, number=16468097091, kind="unknown_to_portal"
         )
+        # numbers: the number validator (issue 15, part A)
+        validation = ValidationJob.objects.create(
+            tenant=world.b, type="format", numbers=[16468097090], total=1, price=0
+        )
+        validation_result = ValidationResult.objects.create(
+            tenant=world.b, job=validation, number=16468097090, valid=True, validated_at=now_
+        )
+        validator_settings = ValidatorSettings.objects.create(tenant=world.b)
         # messaging: sender IDs and opt-outs
         channel = Channel.objects.create(name="B channel", wavix_account=account)
         sender = SenderId.objects.create(
@@ -140,6 +159,10 @@ def objects_of_b(world) -> dict:
             E911Job: job,
             E911Address: e911,
             E911Drift: drift,
+            # numbers: the number validator (issue 15, part A)
+            ValidationJob: validation,
+            ValidationResult: validation_result,
+            ValidatorSettings: validator_settings,
             Message: message(world.b, text="Globex's message"),
             SenderId: sender,
             OptOut: opt_out,
