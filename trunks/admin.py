@@ -3,9 +3,9 @@
 All read-only here. A trunk is changed in the portal, which validates the settings, bumps its
 revision and pushes it whole to Wavix; an edit here would never reach Wavix and would silently
 drift. A share is a tenant's DID pool on the trunk, written with the pool rules by the trunk
-service. Foreign trunks, reconciles, CDRs and CDR pulls are written by tasks, and so are transcripts,
-transcription requests and speech searches (their jobs). The trunk's
-digest password is encrypted at rest and excluded from every form and list.
+service. Foreign trunks, reconciles, CDRs and CDR pulls are written by tasks, and so are
+transcripts, transcription requests and speech searches (their jobs). The trunk's digest
+password is encrypted at rest and excluded from every form and list.
 """
 
 from __future__ import annotations
