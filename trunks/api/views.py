@@ -253,6 +253,8 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
             )
         except speech_services.RecordingUnavailable as exc:
             code = status.HTTP_410_GONE if exc.gone else status.HTTP_503_SERVICE_UNAVAILABLE
+            if exc.not_recorded:
+                code = status.HTTP_404_NOT_FOUND
             return Response({"detail": exc.reason}, status=code)
         headers = stream.headers
         response = StreamingHttpResponse(

@@ -43,9 +43,9 @@ WAITING = "Waiting for Wavix to finish the transcript."
 class RecordingUnavailable(Exception):
     """The recording cannot be played: `reason` says why in plain words."""
 
-    def __init__(self, reason: str, *, gone: bool = False) -> None:
+    def __init__(self, reason: str, *, gone: bool = False, not_recorded: bool = False) -> None:
         super().__init__(reason)
-        self.reason, self.gone = reason, gone
+        self.reason, self.gone, self.not_recorded = reason, gone, not_recorded
 
 
 # --- transcripts ------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def recording_open(*, call: Cdr, byte_range: str | None, user=None) -> Recording
     """The call's recording from Wavix as a stream (the caller checked who may listen); a
     listen from the start is written to the audit log."""
     if not call.recorded:
-        raise RecordingUnavailable("This call was not recorded.")
+        raise RecordingUnavailable("This call was not recorded.", not_recorded=True)
     if not byte_range or byte_range.replace(" ", "").startswith("bytes=0-"):
         # A seek asks again from further on: only a listen from the start is one listen.
         audit.record(call, "update", None, None, "Listened to the call's recording")

@@ -75,7 +75,7 @@ class RecordingMixin(CallMixin, View):
             stream = services.recording_open(call=self.object, byte_range=wanted, user=request.user)
         except services.RecordingUnavailable as exc:
             context = {"call": self.object, "reason": exc.reason, **self.urls(self.object)}
-            status = 410 if exc.gone else 503
+            status = 410 if exc.gone else 404 if exc.not_recorded else 503
             return render(request, "trunks/recording_unavailable.html", context, status=status)
         headers = stream.headers
         response = StreamingHttpResponse(
