@@ -138,9 +138,14 @@ class TranscriptionRunner(JobRunner):
     task = "trunks.tasks.transcribe_call"
 
     def perform(self) -> Outcome:
-        job = self.job
+        # A job works outside any request: across the scope, explicitly (its row names the
+        # tenant and the call).
         with scopes_disabled():
-            call = Cdr.objects.select_related("account").get(pk=job.call_id)
+            return self._perform()
+
+    def _perform(self) -> Outcome:
+        job = self.job
+        call = Cdr.objects.select_related("account").get(pk=job.call_id)
         client = WavixClient.for_account(call.account)
         if not job.requested:
             client.retranscribe(
@@ -157,8 +162,7 @@ class TranscriptionRunner(JobRunner):
         except WavixNotFound:
             data = None  # not finished yet
         if data and data.get("status") == "completed":
-            with scopes_disabled():
-                transcript_store(call=call, data=data)
+            transcript_store(call=call, data=data)
             return Outcome.succeeded(note="The transcript is ready.")
         if data and data.get("status") == "failed":
             return self._failed(call, "Wavix could not transcribe this call.")

@@ -81,6 +81,11 @@ class SpeechSearchRunner(JobRunner):
         return {"pages_done": 0, "pages_total": 0}
 
     def perform(self) -> Outcome:
+        # Outside any request: across the scope, explicitly; every query names the tenant.
+        with scopes_disabled():
+            return self._perform()
+
+    def _perform(self) -> Outcome:
         search = self.job
         with scopes_disabled():
             accounts = WavixAccount.objects.filter(
