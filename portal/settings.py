@@ -486,6 +486,12 @@ if not 1 <= TRUNK_MAX_NETWORK_ADDRESSES <= TRUNK_MAX_ALLOWED_ADDRESSES:
         f"(got {TRUNK_MAX_NETWORK_ADDRESSES} and {TRUNK_MAX_ALLOWED_ADDRESSES})."
     )
 CDR_INITIAL_DAYS = env.int("CDR_INITIAL_DAYS", default=30)
+# A transcription request without Wavix's webhook polls for the transcript this often, and
+# gives up after this many polls.
+TRANSCRIPTION_POLL_SECONDS = env.int("TRANSCRIPTION_POLL_SECONDS", default=20)
+TRANSCRIPTION_MAX_POLLS = env.int("TRANSCRIPTION_MAX_POLLS", default=30)
+# The longest date range of a speech search, in days.
+SPEECH_SEARCH_MAX_DAYS = env.int("SPEECH_SEARCH_MAX_DAYS", default=92)
 TRUNK_SIP_HOST = env.str("TRUNK_SIP_HOST", default="sip.wavix.net")
 # E911 address validation runs while the user waits: a tighter timeout than other calls.
 E911_VALIDATE_TIMEOUT_SECONDS = env.float("E911_VALIDATE_TIMEOUT_SECONDS", default=8.0)

@@ -19,6 +19,7 @@ from tenants.urls import tenant_urlpatterns as tenants_tenant
 from tenants.views import account
 from trunks.urls import platform_urlpatterns as trunks_platform
 from trunks.urls import tenant_urlpatterns as trunks_tenant
+from trunks.urls import webhook_urlpatterns as trunks_webhooks
 
 platform_urlpatterns = [
     path("", platform.PlatformDashboardView.as_view(), name="dashboard"),
@@ -69,6 +70,7 @@ urlpatterns = [
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
+    path("hooks/transcriptions/", include((trunks_webhooks, "trunk_hooks"))),
     path("hooks/", include((messaging_webhooks, "hooks"))),
     path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path(

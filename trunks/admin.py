@@ -3,8 +3,9 @@
 All read-only here. A trunk is changed in the portal, which validates the settings, bumps its
 revision and pushes it whole to Wavix; an edit here would never reach Wavix and would silently
 drift. A share is a tenant's DID pool on the trunk, written with the pool rules by the trunk
-service. Foreign trunks, reconciles, CDRs and CDR pulls are written by tasks. The trunk's
-digest password is encrypted at rest and excluded from every form and list.
+service. Foreign trunks, reconciles, CDRs and CDR pulls are written by tasks, and so are
+transcripts, transcription requests and speech searches (their jobs). The trunk's digest
+password is encrypted at rest and excluded from every form and list.
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ from django.contrib import admin
 from dids.admin import NumberSearchMixin
 from portal.admin import ReadOnlyAdmin, field_names
 
-from .models import SETTINGS, Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+from .models import (
+    SETTINGS,
+    Cdr,
+    CdrPull,
+    ForeignTrunk,
+    SipTrunk,
+    SpeechHit,
+    SpeechSearch,
+    Transcript,
+    TranscriptionJob,
+    TrunkAssignment,
+    TrunkReconcile,
+)
 
 
 @admin.register(SipTrunk)
@@ -170,3 +183,52 @@ class CdrPullAdmin(ReadOnlyAdmin):
     list_select_related = ["account"]
     autocomplete_fields = ["account"]
     readonly_fields = field_names(CdrPull)
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(ReadOnlyAdmin):
+    """Calls' transcripts as Wavix made them, fetched by a job."""
+
+    list_display = ["call", "tenant", "language", "score", "transcribed_at", "fetched_at"]
+    list_filter = ["language", "tenant"]
+    search_fields = ["call__call_id", "summary"]
+    list_select_related = ["call", "tenant"]
+    autocomplete_fields = ["tenant"]
+    readonly_fields = field_names(Transcript)
+
+
+@admin.register(TranscriptionJob)
+class TranscriptionJobAdmin(ReadOnlyAdmin):
+    """Requests to transcribe a call, run by the job runner. The webhook token is not shown."""
+
+    list_display = ["call", "tenant", "status", "requested", "polls", "created_at"]
+    list_filter = ["status", "tenant"]
+    search_fields = ["call__call_id", "error"]
+    list_select_related = ["call", "tenant"]
+    autocomplete_fields = ["tenant"]
+    exclude = ["token"]
+    readonly_fields = [f for f in field_names(TranscriptionJob) if f != "token"]
+
+
+@admin.register(SpeechSearch)
+class SpeechSearchAdmin(ReadOnlyAdmin):
+    """Tenants' searches of their call transcripts, run by the job runner."""
+
+    list_display = ["id", "tenant", "direction", "date_from", "date_to", "status", "hit_count"]
+    list_filter = ["status", "direction", "tenant"]
+    search_fields = ["tenant__name", "error"]
+    list_select_related = ["tenant"]
+    autocomplete_fields = ["tenant"]
+    readonly_fields = field_names(SpeechSearch)
+
+
+@admin.register(SpeechHit)
+class SpeechHitAdmin(ReadOnlyAdmin):
+    """The calls a speech search found."""
+
+    list_display = ["search", "call", "tenant"]
+    list_filter = ["tenant"]
+    search_fields = ["call__call_id"]
+    list_select_related = ["search", "call", "tenant"]
+    autocomplete_fields = ["tenant"]
+    readonly_fields = field_names(SpeechHit)

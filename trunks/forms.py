@@ -4,7 +4,8 @@ from django.conf import settings as django_settings
 from portal.forms import Form
 from portal.models import WavixAccount
 
-from .models import SipTrunk
+from . import speech
+from .models import Cdr, SipTrunk
 from .rules import widest_prefix
 
 _TEXTAREA = {"rows": 3, "class": "font-monospace"}
@@ -157,3 +158,56 @@ class CallerIdForm(Form):
         super().__init__(*args, **kwargs)
         if example:  # one of the tenant's own numbers, never someone else's
             self.fields["caller_ids"].widget.attrs["placeholder"] = f"+{example}"
+
+
+class SpeechSearchForm(Form):
+    """A speech search: dates, direction, and per speaker the words or phrases the call must
+    contain (all), may contain (any) or must not contain, one per line."""
+
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    direction = forms.ChoiceField(label="Calls", choices=Cdr.Direction.choices)
+
+    SPEAKER_LABELS = {"agent": "Said by the agent", "client": "Said by the client"}
+    SPEAKER_LABELS["any"] = "Said by anyone"
+    KIND_LABELS = {"must": "All of", "match": "Any of", "exclude": "None of"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound = speech.MAX_PHRASES * (speech.MAX_PHRASE_CHARS + 2)
+        for speaker in speech.SPEAKERS:
+            for kind in speech.CRITERIA:
+                self.fields[f"{speaker}_{kind}"] = forms.CharField(
+                    label=f"{self.SPEAKER_LABELS[speaker]}: {self.KIND_LABELS[kind].lower()}",
+                    required=False,
+                    max_length=bound,
+                    strip=False,
+                    widget=forms.Textarea(attrs={"rows": 2, "placeholder": "one per line"}),
+                    help_text="One word or phrase per line.",
+                )
+
+    def phrase_fields(self):
+        """Rows of (speaker label, [bound fields must, match, exclude])."""
+        return [
+            (self.SPEAKER_LABELS[s], [self[f"{s}_{k}"] for k in speech.CRITERIA])
+            for s in speech.SPEAKERS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        criteria: dict[str, dict[str, list[str]]] = {}
+        for speaker in speech.SPEAKERS:
+            for kind in speech.CRITERIA:
+                name = f"{speaker}_{kind}"
+                try:
+                    found = speech.phrases(data.get(name) or "")
+                except speech.PhraseError as exc:
+                    shown = f" (“{exc.value[:40]}”)" if exc.value else ""
+                    self.add_error(name, f"{self.fields[name].label}{shown}: {exc.rule}.")
+                    continue
+                if found:
+                    criteria.setdefault(speaker, {})[kind] = found
+        if not criteria and not self.errors:
+            raise forms.ValidationError("Give at least one word or phrase to look for.")
+        data["criteria"] = criteria
+        return data

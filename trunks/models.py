@@ -271,6 +271,14 @@ class TrunkAssignment(models.Model):
         return f"{self.trunk} · {self.tenant}"
 
 
+class TranscriptionState(models.TextChoices):
+    NONE = "none", "Not transcribed"
+    REQUESTED = "requested", "Requested"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Transcribed"
+    FAILED = "failed", "Failed"
+
+
 class Cdr(models.Model):
     """One call as Wavix recorded it. `tenant` is the owner of the call's own number (the
     caller of a placed call, the callee of a received one); empty when no tenant holds it."""
@@ -306,6 +314,12 @@ class Cdr(models.Model):
     per_minute = models.DecimalField(max_digits=10, decimal_places=4, default=0)
     destination = models.CharField(max_length=255, blank=True)
     sip_trunk = models.CharField(max_length=32, blank=True, help_text="Wavix's trunk login.")
+    # Filled by the pull (Wavix's recordings list, its transcript search) and by the
+    # transcription flow (services/speech.py).
+    recorded = models.BooleanField(default=False)
+    transcription = models.CharField(
+        max_length=12, choices=TranscriptionState.choices, default=TranscriptionState.NONE
+    )
 
     objects = ScopedManager(tenant="tenant")
 
@@ -361,3 +375,130 @@ class CdrPull(Job):
 
     def __str__(self) -> str:
         return f"{self.account} {self.direction} through {self.pulled_through}"
+
+
+class Transcript(models.Model):
+    """A call's transcript as Wavix made it: turns of {speaker: agent|client, start_ms,
+    end_ms, text}, the agent being the tenant's own side of the call."""
+
+    class Speaker(models.TextChoices):
+        AGENT = "agent", "Agent"
+        CLIENT = "client", "Client"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    call = models.OneToOneField(Cdr, on_delete=models.CASCADE, related_name="transcript")
+    language = models.CharField(max_length=8, blank=True)
+    turns = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    charge = models.DecimalField(max_digits=10, decimal_places=4, default=0)
+    transcribed_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-fetched_at"]
+
+    def __str__(self) -> str:
+        return f"Transcript of {self.call_id}"
+
+
+class TranscriptionJob(Job):
+    """A request to transcribe a call (again), a job on the runner
+    (`services.speech.TranscriptionRunner`): asks Wavix with the portal's webhook address
+    (its unguessable `token`), then fetches the transcript when the webhook says so, or polls
+    for it on a countdown if no webhook comes."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey(Cdr, on_delete=models.CASCADE, related_name="transcription_jobs")
+    language = models.CharField(max_length=2, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested = models.BooleanField(default=False, help_text="Wavix accepted the request.")
+    webhook_status = models.CharField(max_length=16, blank=True)
+    polls = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=Q(status__in=["queued", "running", "retrying"]),
+                name="transcriptionjob_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transcription of {self.call_id} ({self.status})"
+
+
+class SpeechSearch(Job):
+    """A search of the tenant's call transcripts, a job on the runner
+    (`services.speech_search.SpeechSearchRunner`): Wavix's search is account-wide and paged,
+    so the job walks its pages and keeps the tenant's calls only."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date_from = models.DateField()
+    date_to = models.DateField()
+    direction = models.CharField(max_length=8, choices=Cdr.Direction.choices)
+    # {agent|client|any: {must|match|exclude: [phrase, ...]}}
+    criteria = models.JSONField(default=dict)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(default=0)
+    hit_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "speech searches"
+
+    def __str__(self) -> str:
+        return f"Speech search {self.pk} ({self.date_from} to {self.date_to})"
+
+    @property
+    def progress_done(self) -> int:
+        return self.pages_done
+
+    @property
+    def progress_total(self) -> int:
+        return self.pages_total
+
+    @property
+    def phrases(self) -> list[str]:
+        """Every phrase the calls must or may contain (what the results highlight)."""
+        found = []
+        for lists in self.criteria.values():
+            for kind in ("must", "match"):
+                found.extend(p for p in lists.get(kind, []) if p not in found)
+        return found
+
+
+class SpeechHit(models.Model):
+    """A call of the tenant that a speech search found."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    search = models.ForeignKey(SpeechSearch, on_delete=models.CASCADE, related_name="hits")
+    call = models.ForeignKey(Cdr, on_delete=models.CASCADE, related_name="+")
+    phrases = models.JSONField(default=list, blank=True, help_text="The phrases it contains.")
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-call__started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["search", "call"], name="speechhit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id}: {self.call_id}"

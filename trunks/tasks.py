@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import cdrs, sync
+from .services import cdrs, speech, speech_search, sync
 
 
 @shared_task(name="trunks.tasks.sync_trunk")
@@ -23,3 +23,16 @@ def reconcile_trunks(account_id: int | None = None) -> int:
 def pull_cdrs(account_id: int | None = None) -> int:
     """The periodic CDR pull (CDR_PULL_INTERVAL_MINUTES): new calls of every account."""
     return cdrs.pull_accounts(account_id=account_id)
+
+
+@shared_task(name="trunks.tasks.transcribe_call")
+def transcribe_call(job_id: int, attempt: int | None = None) -> str:
+    """A call's transcription request on the job runner: asks Wavix, then fetches the
+    transcript when the webhook wakes it or its poll comes due."""
+    return speech.TranscriptionRunner.run(job_id, attempt)
+
+
+@shared_task(name="trunks.tasks.search_speech")
+def search_speech(job_id: int, attempt: int | None = None) -> str:
+    """A speech search on the job runner: Wavix's pages, the tenant's calls kept."""
+    return speech_search.SpeechSearchRunner.run(job_id, attempt)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from trunks.views import cdrs, reconcile, sharing, trunks
+from trunks import webhooks
+from trunks.views import cdrs, reconcile, sharing, speech, trunks
 
 platform_urlpatterns = [
     path("trunks/", trunks.TrunkListView.as_view(), name="trunk_list"),
@@ -34,6 +35,13 @@ platform_urlpatterns = [
     ),
     path("calls/", cdrs.PlatformCdrListView.as_view(), name="cdr_list"),
     path("calls/export.csv", cdrs.PlatformCdrExportView.as_view(), name="cdr_export"),
+    path("calls/<int:pk>/", speech.PlatformCallDetailView.as_view(), name="cdr_detail"),
+    path("calls/<int:pk>/recording", speech.PlatformRecordingView.as_view(), name="cdr_recording"),
+    path(
+        "calls/<int:pk>/transcribe/",
+        speech.PlatformTranscribeView.as_view(),
+        name="cdr_transcribe",
+    ),
 ]
 
 tenant_urlpatterns = [
@@ -41,4 +49,20 @@ tenant_urlpatterns = [
     path("trunks/<int:pk>/", sharing.TenantTrunkDetailView.as_view(), name="trunk_detail"),
     path("calls/", cdrs.TenantCdrListView.as_view(), name="cdr_list"),
     path("calls/export.csv", cdrs.TenantCdrExportView.as_view(), name="cdr_export"),
+    path("calls/<int:pk>/", speech.TenantCallDetailView.as_view(), name="cdr_detail"),
+    path("calls/<int:pk>/recording", speech.TenantRecordingView.as_view(), name="cdr_recording"),
+    path(
+        "calls/<int:pk>/transcribe/", speech.TenantTranscribeView.as_view(), name="cdr_transcribe"
+    ),
+    path("calls/search/", speech.SpeechSearchView.as_view(), name="speech_search"),
+    path(
+        "calls/search/<int:pk>/",
+        speech.SpeechSearchDetailView.as_view(),
+        name="speech_search_detail",
+    ),
+]
+
+# Wavix's transcription webhook (no login: the unguessable token in the address).
+webhook_urlpatterns = [
+    path("<slug:token>/", webhooks.transcription, name="transcription"),
 ]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -132,6 +132,34 @@ class Page:
             total_pages=int(pagination.get("total_pages") or page),
             extra=extra,
         )
+
+
+@dataclass
+class RecordingStream:
+    """A recording file being read from Wavix: its status (200, or 206 for a range), the
+    headers a player needs, and its bytes in chunks. Close it when done."""
+
+    response: requests.Response
+    chunk_size: int = 64 * 1024
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers passed on to a browser (never Wavix's others)."""
+        wanted = ("Content-Type", "Content-Length", "Content-Range", "Accept-Ranges")
+        return {h: self.response.headers[h] for h in wanted if h in self.response.headers}
+
+    def chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_content(self.chunk_size)
+        finally:
+            self.response.close()
+
+    def close(self) -> None:
+        self.response.close()
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -339,9 +367,11 @@ class WavixClient:
         params: Mapping[str, object] | None = None,
         body: Any = None,
         retry: _Retry | None = None,
+        raw: bool = False,
     ) -> Any:
         """One operation: attempts with retries as `retry` allows, then Wavix's JSON (None for
-        an empty answer) or a typed error. Refused inside a database transaction (guard.py)."""
+        an empty answer) or a typed error. Refused inside a database transaction (guard.py).
+        `raw`: the answer itself (its headers are wanted), a redirect included."""
         check_no_transaction(f"Wavix {method} {path}")
         if self._key_unreadable:
             raise WavixKeyUnreadable(
@@ -358,10 +388,12 @@ class WavixClient:
             outcome = self._attempt(method, path, query, body, attempt)
             if isinstance(outcome, WavixError):
                 error: WavixError | None = outcome
+            elif raw and 300 <= outcome.status_code < 400:
+                error = None
             else:
                 error = self._error_for(outcome, method, path)
             if error is None:
-                return self._decode(outcome, method, path)
+                return outcome if raw else self._decode(outcome, method, path)
             delay = self._retry_delay(error, retry, attempt)
             if delay is None:
                 # Raised here, outside any `except`: no requests exception (whose text holds
@@ -796,6 +828,134 @@ class WavixClient:
         params = _cdr_params(date_from, date_to, direction, filters)
         return self.iter_pages("/v1/cdrs", "items", params, per_page=per_page)
 
+    # --- recordings and transcripts -----------------------------------------------------------
+
+    def get_cdr(self, call_id: str, *, show_transcription: bool = False) -> dict:
+        """One call: with `recording_url` when it was recorded, and with `show_transcription`
+        its transcription reference."""
+        params = {"show_transcription": True} if show_transcription else None
+        return self._request("GET", f"/v1/cdrs/{_segment(call_id)}", params=params)
+
+    def get_transcription(self, call_id: str) -> dict:
+        """The call's transcript: `turns` of {type (the speaker's number), s, e, text}."""
+        return self._request("GET", f"/v1/cdrs/{_segment(call_id)}/transcription")
+
+    def retranscribe(
+        self, call_id: str, *, webhook_url: str | None = None, language: str | None = None
+    ) -> dict | None:
+        """Asks Wavix to transcribe the recorded call (again); it POSTs `{uuid, status}` to
+        `webhook_url` when done. Repeating it only starts the same work again: a write."""
+        body: dict[str, Any] = {}
+        if language:
+            body["language"] = language
+        if webhook_url:
+            body["webhook_url"] = webhook_url
+        return self._request("PUT", f"/v1/cdrs/{_segment(call_id)}/retranscribe", body=body)
+
+    def search_transcriptions(
+        self,
+        *,
+        date_from: date | datetime | str,
+        date_to: date | datetime | str,
+        direction: str,
+        transcription: Mapping[str, Any] | None = None,
+        page: int = 1,
+        per_page: int = 100,
+        **filters: Any,
+    ) -> Page:
+        """One page of the account's transcribed calls whose transcript matches
+        `transcription` ({agent|client|any: {must, match, exclude}}), account-wide."""
+        _check_per_page(per_page)
+        body = {
+            **_cdr_params(date_from, date_to, direction, filters),
+            "transcription": _transcription_filter(transcription),
+            "page": page,
+            "per_page": per_page,
+        }
+        # A search changes nothing: repeating it is as safe as a GET.
+        answer = self._request("POST", "/v1/cdrs", body=body, retry=_Retry.READ)
+        return Page.from_body(answer, "items", page=page, per_page=per_page)
+
+    def iter_transcription_search(self, **kwargs: Any) -> Iterator[Page]:
+        """Every page of a search, first to last, one request each."""
+        number = 1
+        while True:
+            page = self.search_transcriptions(page=number, **kwargs)
+            yield page
+            if not page.items or number >= page.total_pages:
+                return
+            number += 1
+
+    def list_recordings(
+        self,
+        *,
+        date_from: date | datetime | str | None = None,
+        date_to: date | datetime | str | None = None,
+        page: int = 1,
+        per_page: int = 100,
+        **filters: Any,
+    ) -> Page:
+        """One page of the account's call recordings (filters: from, to, call_uuid,
+        sip_trunks)."""
+        params = {**_recording_days(date_from, date_to), **filters}
+        return self._page("/v1/recordings", "recordings", params, page, per_page)
+
+    def iter_recordings(self, *, per_page: int = 100, **kwargs: Any) -> Iterator[Page]:
+        params = {**_recording_days(kwargs.pop("date_from", None), kwargs.pop("date_to", None))}
+        return self.iter_pages("/v1/recordings", "recordings", {**params, **kwargs}, per_page)
+
+    def open_recording(self, call_id: str, *, byte_range: str | None = None) -> RecordingStream:
+        """The call's recording file as a stream: Wavix answers with its address
+        (`Location`), which is then read with `Range` passed on. The key goes only to
+        Wavix's own host (never to a file host it points to) and never into the answer."""
+        located = self._request(
+            "GET", f"/v1/recordings/{_segment(call_id)}", raw=True, retry=_Retry.READ
+        )
+        location = located.headers.get("Location", "")
+        if not location:
+            raise WavixError("no Location for the recording", method="GET", path="/v1/recordings")
+        return self._open_file(urljoin(self.base_url + "/", location), byte_range)
+
+    def _open_file(self, url: str, byte_range: str | None) -> RecordingStream:
+        check_no_transaction("Wavix recording file")
+        same_host = urlsplit(url).netloc == urlsplit(self.base_url).netloc
+        params, headers = self._authenticated({}) if same_host else ({}, {})
+        headers = {**headers, "Accept": "audio/*"}
+        if byte_range:
+            headers["Range"] = byte_range
+        shown = urlsplit(url).path  # a pre-signed address's query is a secret too
+        started = time.monotonic()
+        try:
+            response = self.session.get(
+                url,
+                params=params or None,
+                headers=headers,
+                stream=True,
+                # Tight: a viewer waits on it; the read timeout is per chunk, not the whole file.
+                timeout=(min(CONNECT_TIMEOUT, 3.0), self.timeout),
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            raise WavixNetworkError(
+                self._scrub(f"{type(exc).__name__}: {exc}"),
+                outcome_unknown=False,
+                method="GET",
+                path=shown,
+            ) from None
+        log_call(
+            method="GET",
+            target=shown,
+            outcome=str(response.status_code),
+            failed=response.status_code >= 400,
+            duration=time.monotonic() - started,
+            attempt=1,
+        )
+        if response.status_code >= 400 and response.status_code != 416:
+            error = self._error_for(response, "GET", shown)
+            response.close()
+            raise error  # type: ignore[misc]
+        return RecordingStream(response)
+
     # --- number validation --------------------------------------------------------------------
 
     def validate_number(self, phone_number: str, kind: str = "validation") -> dict:
@@ -870,6 +1030,30 @@ def _numbers(numbers: list[str]) -> list[str]:
     return [str(n) for n in numbers]
 
 
+SPEAKERS = ("agent", "client", "any")
+CRITERIA = ("must", "match", "exclude")
+
+
+def _transcription_filter(given: Mapping[str, Any] | None) -> dict[str, dict[str, list[str]]]:
+    """The spec's TranscriptionFilter: every speaker present (it requires them), each with
+    the lists given."""
+    given = given or {}
+    out: dict[str, dict[str, list[str]]] = {}
+    for speaker in SPEAKERS:
+        lists = given.get(speaker) or {}
+        out[speaker] = {c: [str(p) for p in lists[c]] for c in CRITERIA if lists.get(c)}
+    return out
+
+
+def _recording_days(date_from, date_to) -> dict[str, str]:
+    days = {}
+    if date_from is not None:
+        days["from_date"] = _day(date_from)
+    if date_to is not None:
+        days["to_date"] = _day(date_to)
+    return days
+
+
 def _cdr_params(
     date_from: date | datetime | str,
     date_to: date | datetime | str,
@@ -881,4 +1065,11 @@ def _cdr_params(
     return {"from": _day(date_from), "to": _day(date_to), "type": direction, **filters}
 
 
-__all__ = ["Page", "WavixAccount", "WavixClient", "new_session", "session_for_account"]
+__all__ = [
+    "Page",
+    "RecordingStream",
+    "WavixAccount",
+    "WavixClient",
+    "new_session",
+    "session_for_account",
+]

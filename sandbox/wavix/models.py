@@ -493,3 +493,25 @@ class SandboxValidationRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class SandboxTranscription(models.Model):
+    """A call's transcription once someone asked for one (`retranscribe`): in progress, then
+    completed a few seconds later (or failed). A recorded call without a row has the
+    transcript the sandbox made up for it, if any (`speech.transcribed_at_first`)."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    cdr = models.OneToOneField(SandboxCdr, on_delete=models.CASCADE, related_name="transcription")
+    uuid = models.UUIDField(default=uuid.uuid4)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    language = models.CharField(max_length=2, default="en")
+    webhook_url = models.URLField(max_length=500, blank=True)
+    requested_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.cdr_id} {self.status}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from .services.messaging import message_advance
+from .services.speech import complete as transcription_complete
 from .services.webhooks import webhook_deliver
 
 # The pause between carrier steps (sent, then the final status), as on a real network.
@@ -21,3 +22,8 @@ def progress_message(message_id: str) -> None:
 @shared_task(name="wavix_sandbox.deliver_webhook")
 def deliver_webhook(webhook_id: int) -> None:
     webhook_deliver(webhook_id=webhook_id)
+
+
+@shared_task(name="wavix_sandbox.complete_transcription")
+def complete_transcription(transcription_id: int) -> None:
+    transcription_complete(transcription_id=transcription_id)

@@ -16,6 +16,7 @@ from .views import (
     profile,
     senders,
     simulate,
+    speech,
     trunks,
 )
 from .views import validation as validator
@@ -67,6 +68,12 @@ urlpatterns = [
     path("v1/e911-records", e911.records, name="e911_records"),
     path("v1/e911-records/validate-address", e911.validate, name="e911_validate"),
     path("v1/cdrs", cdrs.cdrs, name="cdrs"),
+    path("v1/cdrs/<str:call_id>", speech.cdr, name="cdr"),
+    path("v1/cdrs/<str:call_id>/transcription", speech.transcription, name="transcription"),
+    path("v1/cdrs/<str:call_id>/retranscribe", speech.retranscribe, name="retranscribe"),
+    path("v1/recordings", speech.recordings, name="recordings"),
+    path("v1/recordings/<str:call_id>", speech.recording, name="recording"),
+    path("v1/recordings/<str:call_id>/file", speech.file, name="recording_file"),
     path("v1/validation", validator.validation, name="validation"),
     path("v1/validation/<str:request_id>", validator.validation_results, name="validation_results"),
     path("_operator/inbound", operator.inbound_view, name="operator_inbound"),

@@ -9,6 +9,7 @@ wavix-supplement.json (the operations the spec lacks, from Wavix's docs and SDKs
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import re
 from collections.abc import Callable
@@ -71,7 +72,11 @@ MINIMAL_ANSWERS: dict[tuple[str, str], Callable[[], tuple[int, Any]]] = {
     ("patch", "/v1/numbers/{id}"): lambda: (200, number_example()),
     # The guide's empty answer: the supplement also allows the SDKs' {"success": true}.
     ("delete", "/v1/e911-records"): lambda: (204, None),
+    # The recording's address is the answer's Location header (below), not a body.
+    ("get", "/v1/recordings/{call_id}"): lambda: (200, None),
 }
+# Where the spec's recording answer points: the file itself is no Wavix API operation.
+RECORDING_FILE = "/files/recording.wav"
 
 
 def documented_answer(method: str, template: str) -> tuple[int, Any]:
@@ -98,7 +103,10 @@ class SpecWavix(BaseAdapter):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         path = urlsplit(request.url).path.removeprefix(urlsplit(BASE_URL).path)
         method = request.method.lower()
-        status, body = documented_answer(method, template_for(path, method))
+        if path == RECORDING_FILE:
+            return self.recording_file(request)
+        template = template_for(path, method)
+        status, body = documented_answer(method, template)
         response = requests.Response()
         response.status_code = status
         response.reason = "OK"
@@ -110,7 +118,18 @@ class SpecWavix(BaseAdapter):
             response.headers["Content-Type"] = "application/json"
         else:
             response._content = b""
+        if template == "/v1/recordings/{call_id}":
+            response.headers["Location"] = BASE_URL + RECORDING_FILE
         self.exchanges.append((request, response))
+        return response
+
+    @staticmethod
+    def recording_file(request: requests.PreparedRequest) -> requests.Response:
+        response = requests.Response()
+        response.status_code, response.reason, response.url = 200, "OK", request.url
+        response.request = request
+        response.headers = CaseInsensitiveDict({"Content-Type": "audio/wav"})
+        response.raw = io.BytesIO(b"RIFF....WAVE")
         return response
 
     def close(self) -> None:
@@ -141,6 +160,7 @@ TRUNK = {
     "transcription_threshold": 0,
 }
 DESTINATIONS = [{"destination": "sip:acme@pbx.example", "priority": 1, "transport": 1}]
+CALL_ID = "99df5ffd-962a-410f-bcce-d08f1f7f328c"
 SENDER_ID = "fc34ba88-1eee-476e-b09e-dae63dc441e0"
 
 
@@ -288,6 +308,46 @@ CALLS: list[tuple[str, Callable[[WavixClient], Any], type | tuple[type, ...]]] =
         ),
         list,
     ),
+    # --- recordings and transcripts ---
+    ("get_cdr", lambda c: c.get_cdr(CALL_ID, show_transcription=True), dict),
+    ("get_transcription", lambda c: c.get_transcription(CALL_ID), dict),
+    (
+        "retranscribe",
+        lambda c: c.retranscribe(
+            CALL_ID, webhook_url="https://portal.example/hooks/transcriptions/t0k3n/", language="en"
+        ),
+        dict,
+    ),
+    (
+        "search_transcriptions",
+        lambda c: c.search_transcriptions(
+            date_from=date(2026, 6, 1),
+            date_to=date(2026, 6, 30),
+            direction="placed",
+            transcription={"agent": {"must": ["invoice"]}, "any": {"exclude": ["refund"]}},
+            per_page=50,
+        ),
+        Page,
+    ),
+    (
+        "iter_transcription_search",
+        lambda c: list(
+            c.iter_transcription_search(
+                date_from=date(2026, 6, 1),
+                date_to=date(2026, 6, 30),
+                direction="received",
+                transcription={"client": {"match": ["appointment", "booking"]}},
+            )
+        ),
+        list,
+    ),
+    (
+        "list_recordings",
+        lambda c: c.list_recordings(date_from=date(2026, 6, 1), date_to=date(2026, 6, 30)),
+        Page,
+    ),
+    ("iter_recordings", lambda c: list(c.iter_recordings(date_from=date(2026, 6, 1))), list),
+    ("open_recording", lambda c: b"".join(c.open_recording(CALL_ID).chunks()), bytes),
     ("validate_number", lambda c: c.validate_number("971569483322", kind="analysis"), dict),
     ("validate_numbers", lambda c: c.validate_numbers(["971501390098", "971504359195"]), dict),
     ("get_validation", lambda c: c.get_validation("12542c5c-1a17-4d12-a163-5b68543e75f6"), dict),

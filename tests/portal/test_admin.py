@@ -66,7 +66,18 @@ from tenants import services as tenant_services
 from tenants.models import User
 from tenants.services.invitations import invitation_create
 from tenants.support import SUPPORT_GROUP
-from trunks.models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+from trunks.models import (
+    Cdr,
+    CdrPull,
+    ForeignTrunk,
+    SipTrunk,
+    SpeechHit,
+    SpeechSearch,
+    Transcript,
+    TranscriptionJob,
+    TrunkAssignment,
+    TrunkReconcile,
+)
 
 from ..conftest import login
 
@@ -150,7 +161,7 @@ def rows(world):
                 tenant=tenant, text=f"{first + 50}-{first + 59}", name=f"On PBX {i}"
             )
             TrunkAssignment.objects.create(tenant=tenant, trunk=trunk, pool=share_pool, max_calls=5)
-            Cdr.objects.create(
+            call = Cdr.objects.create(
                 account=account,
                 tenant=tenant,
                 trunk=trunk,
@@ -161,7 +172,19 @@ def rows(world):
                 to_number="12125550100",
                 disposition="answered",
                 duration=60,
+                recorded=True,
             )
+            # trunks: recordings, transcripts and speech search
+            Transcript.objects.create(tenant=tenant, call=call, language="en", summary="Billing")
+            TranscriptionJob.objects.create(tenant=tenant, call=call, token=f"tok-{i}")
+            search = SpeechSearch.objects.create(
+                tenant=tenant,
+                date_from=now.date(),
+                date_to=now.date(),
+                direction="placed",
+                criteria={"any": {"must": ["invoice"]}},
+            )
+            SpeechHit.objects.create(tenant=tenant, search=search, call=call, phrases=["invoice"])
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
             # messaging: messages, their history and the outbox
             channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
@@ -437,6 +460,10 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "trunks.TrunkAssignment",
         "trunks.Cdr",
         "trunks.CdrPull",
+        "trunks.Transcript",
+        "trunks.TranscriptionJob",
+        "trunks.SpeechSearch",
+        "trunks.SpeechHit",
         "messaging.Message",
         "messaging.MessageEvent",
         "messaging.Outbox",

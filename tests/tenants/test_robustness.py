@@ -47,6 +47,7 @@ from messaging.models import (
     WebhookDelivery,
     WebhookEvent,
 )
+from trunks.models import SpeechHit, SpeechSearch, Transcript, TranscriptionJob
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
@@ -218,7 +219,19 @@ def walk_world(world, sandbox_account):
     trunk = sip_trunk(account, label="Acme trunk", sync_state="in_sync")
     with scopes_disabled():
         assignment_save(trunk=trunk, tenant=world.a, numbers="16468097180-16468097189", max_calls=2)
-        call_record(account, tenant=world.a, trunk=trunk, started_at=timezone.now())
+        call = call_record(account, tenant=world.a, trunk=trunk, started_at=timezone.now())
+        # trunks: a transcript, a transcription request, a speech search with a hit
+        turns = [{"speaker": "agent", "start_ms": 0, "end_ms": 800, "text": "Your invoice"}]
+        Transcript.objects.create(tenant=world.a, call=call, turns=turns)
+        TranscriptionJob.objects.create(tenant=world.a, call=call, token="walk-token")
+        search = SpeechSearch.objects.create(
+            tenant=world.a,
+            date_from=timezone.localdate(),
+            date_to=timezone.localdate(),
+            direction="placed",
+            criteria={"agent": {"must": ["invoice"]}},
+        )
+        SpeechHit.objects.create(tenant=world.a, search=search, call=call)
         job = E911Job.objects.create(tenant=world.a, kind="set", numbers=[16468097060], total=1)
         E911Address.objects.create(
             tenant=world.a,

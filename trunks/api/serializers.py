@@ -1,10 +1,21 @@
 from rest_framework import serializers
 
 from portal.params import BIGINT_MAX
+from trunks import speech
 from trunks.forms import MAX_NUMBER_CHARS
-from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
+from trunks.models import (
+    SETTINGS,
+    Cdr,
+    SipTrunk,
+    SpeechHit,
+    SpeechSearch,
+    Transcript,
+    TranscriptionJob,
+    TrunkAssignment,
+)
 from trunks.rules import MAX_PASSWORD_LENGTH
 from trunks.selectors import connection_of
+from trunks.services.speech import LANGUAGES
 
 INT_MAX = 2**31 - 1  # the range of the columns
 
@@ -199,5 +210,100 @@ class CdrSerializer(serializers.ModelSerializer):
             "destination",
             "sip_trunk",
             "trunk",
+            "recorded",
+            "transcription",
         ]
         read_only_fields = fields
+
+
+# --- recordings, transcripts and speech search -------------------------------------------------
+
+
+class TurnSerializer(serializers.Serializer):
+    speaker = serializers.ChoiceField(choices=["agent", "client"])
+    start_ms = serializers.IntegerField()
+    end_ms = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class TranscriptSerializer(serializers.ModelSerializer):
+    turns = TurnSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Transcript
+        fields = ["call", "language", "turns", "summary", "score", "charge", "transcribed_at"]
+        read_only_fields = fields
+
+
+class TranscriptionJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TranscriptionJob
+        fields = ["id", "call", "status", "language", "requested", "error", "created_at"]
+        read_only_fields = fields
+
+
+class TranscribeSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=[c for c, _ in LANGUAGES], required=False, default=""
+    )
+    fetch_only = serializers.BooleanField(required=False, default=False)
+
+
+class PhraseListsSerializer(serializers.Serializer):
+    must = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
+    match = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
+    exclude = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
+
+    def validate(self, attrs):
+        out = {}
+        for kind, values in attrs.items():
+            try:
+                out[kind] = speech.phrases("\n".join(values))
+            except speech.PhraseError as exc:
+                shown = f" (“{exc.value[:40]}”)" if exc.value else ""
+                raise serializers.ValidationError({kind: [f"{exc.rule}{shown}."]}) from None
+        return out
+
+
+class CriteriaSerializer(serializers.Serializer):
+    agent = PhraseListsSerializer(required=False)
+    client = PhraseListsSerializer(required=False)
+    any = PhraseListsSerializer(required=False)
+
+
+class SpeechHitSerializer(serializers.ModelSerializer):
+    call = CdrSerializer(read_only=True)
+
+    class Meta:
+        model = SpeechHit
+        fields = ["call", "phrases"]
+        read_only_fields = fields
+
+
+class SpeechSearchSerializer(serializers.ModelSerializer):
+    criteria = CriteriaSerializer()
+
+    class Meta:
+        model = SpeechSearch
+        fields = [
+            "id",
+            "date_from",
+            "date_to",
+            "direction",
+            "criteria",
+            "status",
+            "pages_done",
+            "pages_total",
+            "hit_count",
+            "error",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "pages_done",
+            "pages_total",
+            "hit_count",
+            "error",
+            "created_at",
+        ]

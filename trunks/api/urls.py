@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
+    SpeechSearchApiViewSet,
     TenantCdrApiViewSet,
     TenantTrunkApiViewSet,
     TrunkApiViewSet,
@@ -19,3 +20,4 @@ platform.register("cdrs", CdrApiViewSet, basename="cdr")
 tenant = SimpleRouter()
 tenant.register("trunks", TenantTrunkApiViewSet, basename="tenant-trunk")
 tenant.register("cdrs", TenantCdrApiViewSet, basename="tenant-cdr")
+tenant.register("speech-searches", SpeechSearchApiViewSet, basename="speech-search")

@@ -1,10 +1,12 @@
 """Trunks, shares and call records in the API: writes go through the same services as the
 browser, so the same rules and messages apply."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from portal.api.views import PlatformViewSet
@@ -13,7 +15,17 @@ from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 from trunks import selectors, services
 from trunks.filters import CdrFilter, TrunkFilter
-from trunks.models import SETTINGS, Cdr, SipTrunk, TrunkAssignment
+from trunks.models import (
+    SETTINGS,
+    Cdr,
+    SipTrunk,
+    SpeechHit,
+    SpeechSearch,
+    Transcript,
+    TrunkAssignment,
+)
+from trunks.services import speech as speech_services
+from trunks.services.speech_search import speech_search_start
 
 from . import serializers as s
 
@@ -196,7 +208,7 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
     model = Cdr
     serializer_class = s.CdrSerializer
     filterset_class = CdrFilter
-    admin_actions = {"list", "retrieve"}
+    admin_actions = {"list", "retrieve", "transcript", "transcribe", "recording"}
 
     def scoped_queryset(self):
         return selectors.cdr_queryset()
@@ -205,3 +217,91 @@ class TenantCdrApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
         """The trunk filter matches the tenant's own trunks only, as the portal's list does:
         another tenant's trunk id answers like an unknown one (no calls)."""
         return {"trunks": selectors.tenant_trunks()}
+
+    @extend_schema(responses={200: s.TranscriptSerializer})
+    @action(detail=True, methods=["get"])
+    def transcript(self, request, pk=None, **kwargs):
+        """The call's transcript: turns with the speaker (agent, client), times and text."""
+        transcript = Transcript.objects.filter(call=self.get_object()).first()
+        if transcript is None:
+            raise NotFound("This call has no transcript in the portal yet.")
+        return Response(s.TranscriptSerializer(transcript).data)
+
+    @extend_schema(request=s.TranscribeSerializer, responses={202: s.TranscriptionJobSerializer})
+    @action(detail=True, methods=["post"])
+    def transcribe(self, request, pk=None, **kwargs):
+        """Ask Wavix to transcribe the call (again), or with `fetch_only` to read the
+        transcript it has; watch the call's `transcription`."""
+        body = s.TranscribeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = speech_services.transcription_request(
+                call=self.get_object(), user=request.user, **body.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(s.TranscriptionJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "audio/*"): bytes, (206, "audio/*"): bytes})
+    @action(detail=True, methods=["get"])
+    def recording(self, request, pk=None, **kwargs):
+        """The call's recording, streamed through the portal (`Range` honoured)."""
+        wanted = (request.headers.get("Range") or "")[:100] or None
+        try:
+            stream = speech_services.recording_open(
+                call=self.get_object(), byte_range=wanted, user=request.user
+            )
+        except speech_services.RecordingUnavailable as exc:
+            code = status.HTTP_410_GONE if exc.gone else status.HTTP_503_SERVICE_UNAVAILABLE
+            if exc.not_recorded:
+                code = status.HTTP_404_NOT_FOUND
+            return Response({"detail": exc.reason}, status=code)
+        headers = stream.headers
+        response = StreamingHttpResponse(
+            stream.chunks(), status=stream.status, content_type=headers.pop("Content-Type", "")
+        )
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+class SpeechSearchApiViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
+):
+    """Speech searches of the tenant's call transcripts: create one (it runs as a job), then
+    read its state and, once succeeded, its calls (`hits`)."""
+
+    model = SpeechSearch
+    api_noun = ("speech search", "speech searches")
+    serializer_class = s.SpeechSearchSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve", "create", "hits"}
+
+    def scoped_queryset(self):
+        return SpeechSearch.objects.all()
+
+    def create(self, request, *args, **kwargs):
+        body = s.SpeechSearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            search = speech_search_start(
+                tenant=self.tenant,
+                user=request.user,
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                direction=data["direction"],
+                criteria=data["criteria"],
+            )
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"criteria": exc.messages}
+            raise ValidationError(detail) from None
+        return Response(s.SpeechSearchSerializer(search).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: s.SpeechHitSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def hits(self, request, pk=None, **kwargs):
+        """The search's calls (the tenant's only), with the phrases each contains."""
+        hits = SpeechHit.objects.filter(search=self.get_object()).select_related("call__trunk")
+        page = self.paginate_queryset(hits)
+        return self.get_paginated_response(s.SpeechHitSerializer(page, many=True).data)

@@ -28,6 +28,7 @@ from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 
 from ..models import Cdr, CdrPull, SipTrunk, TrunkAssignment
+from .speech import mark_recorded_and_transcribed
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +136,15 @@ def pull(*, account: WavixAccount, client: WavixClient, today: date | None = Non
     added = 0
     with scopes_disabled():
         context = _Context(account)
+        start = min(_start(account, direction, today) for direction in DIRECTIONS)
         for direction in DIRECTIONS:
             job = CdrPullRunner.queue(account=account, direction=direction)
             added += CdrPullRunner.pull(job.pk, client=client, today=today, context=context)
+    # Which of those calls were recorded and transcribed: Wavix's lists, a request a page.
+    try:
+        mark_recorded_and_transcribed(account=account, client=client, start=start, end=today)
+    except WavixError as exc:
+        log.warning("recordings of %s not marked: %s", account, exc)
     return added
 
 
@@ -205,10 +212,7 @@ def _pull_direction(
     account: WavixAccount, client: WavixClient, direction: str, today: date, context: _Context
 ) -> int:
     cursor, _ = CdrPull.objects.get_or_create(account=account, direction=direction)
-    if cursor.pulled_through:
-        start = min(cursor.pulled_through - timedelta(days=1), today)
-    else:
-        start = today - timedelta(days=settings.CDR_INITIAL_DAYS)
+    start = _start(account, direction, today)
     added = 0
     try:
         for page in client.iter_cdrs(date_from=start, date_to=today, direction=direction):
@@ -225,3 +229,12 @@ def _pull_direction(
         pulled_through=today, last_run_at=timezone.now(), last_added=added, last_error=""
     )
     return added
+
+
+def _start(account: WavixAccount, direction: str, today: date) -> date:
+    """The first day a pull reads: the last day pulled again (it was only partly over), or
+    CDR_INITIAL_DAYS back the first time."""
+    cursor = CdrPull.objects.filter(account=account, direction=direction).first()
+    if cursor and cursor.pulled_through:
+        return min(cursor.pulled_through - timedelta(days=1), today)
+    return today - timedelta(days=settings.CDR_INITIAL_DAYS)

@@ -1,4 +1,4 @@
-"""GET /v1/cdrs: call detail records."""
+"""GET /v1/cdrs: call detail records (POST, the transcript search, is in speech.py)."""
 
 import uuid
 
@@ -8,6 +8,7 @@ from .. import payloads, selectors
 from ..http import endpoint, ok, paginate, query
 from ..models import SandboxAccount
 from ..params import Invalid
+from .speech import search_post
 
 DISPOSITIONS = ("answered", "noanswer", "busy", "failed", "all")
 
@@ -36,4 +37,4 @@ def cdrs_list(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
     return ok(paginate(request, rows, "items", payloads.cdr))
 
 
-cdrs = endpoint(GET=cdrs_list)
+cdrs = endpoint(GET=cdrs_list, POST=search_post)
