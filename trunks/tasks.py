@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import cdrs, sync
+from .services import cdrs, dialer, sync
 
 
 @shared_task(name="trunks.tasks.sync_trunk")
@@ -23,3 +23,10 @@ def reconcile_trunks(account_id: int | None = None) -> int:
 def pull_cdrs(account_id: int | None = None) -> int:
     """The periodic CDR pull (CDR_PULL_INTERVAL_MINUTES): new calls of every account."""
     return cdrs.pull_accounts(account_id=account_id)
+
+
+@shared_task(name="trunks.tasks.run_campaign")
+def run_campaign(campaign_id: int, attempt: int | None = None, tick: int | None = None) -> str:
+    """One tick of a voice campaign's dispatcher (places the calls its rate allows, follows
+    those in progress, queues the next tick). A tick sent for an older chain does nothing."""
+    return dialer.campaign_tick(campaign_id, attempt=attempt, tick=tick)

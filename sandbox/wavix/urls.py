@@ -8,6 +8,7 @@ from .errors import not_found
 from .http import endpoint
 from .views import (
     buy,
+    campaigns,
     cdrs,
     e911,
     messages,
@@ -67,6 +68,8 @@ urlpatterns = [
     path("v1/e911-records", e911.records, name="e911_records"),
     path("v1/e911-records/validate-address", e911.validate, name="e911_validate"),
     path("v1/cdrs", cdrs.cdrs, name="cdrs"),
+    path("v1/voice-campaigns", campaigns.campaigns, name="voice_campaigns"),
+    path("v1/voice-campaigns/<int:campaign_id>", campaigns.campaign, name="voice_campaign"),
     path("v1/validation", validator.validation, name="validation"),
     path("v1/validation/<str:request_id>", validator.validation_results, name="validation_results"),
     path("_operator/inbound", operator.inbound_view, name="operator_inbound"),

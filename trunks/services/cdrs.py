@@ -28,6 +28,7 @@ from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 
 from ..models import Cdr, CdrPull, SipTrunk, TrunkAssignment
+from .dialer import match_calls
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ def pull(*, account: WavixAccount, client: WavixClient, today: date | None = Non
         for direction in DIRECTIONS:
             job = CdrPullRunner.queue(account=account, direction=direction)
             added += CdrPullRunner.pull(job.pk, client=client, today=today, context=context)
+    # The voice campaigns' finished calls, matched to the records just pulled.
+    match_calls(account=account)
     return added
 
 
