@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from messaging import selectors as messaging_selectors
@@ -23,9 +22,8 @@ from tenants.models import Tenant, User
 from .. import selectors
 from ..contact_lists import ContactList
 from ..models import CallFlow, CampaignContact, VoiceCampaign
+from .dialer import OPTED_OUT, CampaignRunner, campaign_count
 
-OPTED_OUT = "Opted out of the tenant's messages and calls."
-OPTED_OUT_SENDER = "Opted out of calls and messages from this caller ID."
 CANCELLED = "Cancelled before the call was placed."
 
 # --- call flows (system administrators) ------------------------------------------------------
@@ -159,8 +157,6 @@ def _contact(campaign: VoiceCampaign, row, opted_out: set[str], names: dict) -> 
 def _kick(campaign: VoiceCampaign) -> None:
     """The dispatcher's next tick, when this transaction commits (not tied to a chain: the
     tick it sends is taken by whichever run claims the campaign next)."""
-    from .dialer import CampaignRunner  # the dispatcher imports this module's messages
-
     CampaignRunner.enqueue(campaign.pk)
 
 
@@ -212,21 +208,3 @@ def campaign_cancel(*, campaign: VoiceCampaign) -> VoiceCampaign:
     campaign_count(campaign=campaign)
     _kick(campaign)
     return campaign
-
-
-def campaign_count(*, campaign: VoiceCampaign) -> dict[str, int]:
-    """Recounts the contacts per status (one grouped query) and stores the counters."""
-    counts = {s: 0 for s in CampaignContact.Status.values}
-    rows = (
-        CampaignContact._base_manager.filter(campaign_id=campaign.pk)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for status, n in rows:
-        counts[status] = n
-    counts["total"] = sum(counts.values())
-    VoiceCampaign._base_manager.filter(pk=campaign.pk).update(**counts)
-    for field, value in counts.items():
-        setattr(campaign, field, value)
-    return counts

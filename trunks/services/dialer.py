@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -57,9 +57,10 @@ from portal.wavix.errors import (
 )
 
 from ..models import CampaignContact, Cdr, VoiceCampaign
-from .campaigns import OPTED_OUT, campaign_count
 
 log = logging.getLogger(__name__)
+
+OPTED_OUT = "Opted out: on the tenant's opt-out list (for all its senders or this caller ID)."
 
 Status = CampaignContact.Status
 TICK_SECONDS = 10.0  # one run's dispatch time: a worker is back for other work this often
@@ -342,6 +343,24 @@ class CampaignRunner(JobRunner):
             tick = VoiceCampaign._base_manager.filter(pk=self.job.pk).values_list("tick", flat=True)
             send_tick(self.job.pk, tick=tick.first(), countdown=outcome.countdown)
         return "continuing"
+
+
+def campaign_count(*, campaign: VoiceCampaign) -> dict[str, int]:
+    """Recounts the contacts per status (one grouped query) and stores the counters."""
+    counts = {s: 0 for s in CampaignContact.Status.values}
+    rows = (
+        CampaignContact._base_manager.filter(campaign_id=campaign.pk)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for status, n in rows:
+        counts[status] = n
+    counts["total"] = sum(counts.values())
+    VoiceCampaign._base_manager.filter(pk=campaign.pk).update(**counts)
+    for field, value in counts.items():
+        setattr(campaign, field, value)
+    return counts
 
 
 # --- results matched to call records ---------------------------------------------------------
