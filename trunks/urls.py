@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trunks.views import cdrs, reconcile, sharing, trunks
+from trunks.views import campaigns, cdrs, reconcile, sharing, trunks
 
 platform_urlpatterns = [
     path("trunks/", trunks.TrunkListView.as_view(), name="trunk_list"),
@@ -34,6 +34,14 @@ platform_urlpatterns = [
     ),
     path("calls/", cdrs.PlatformCdrListView.as_view(), name="cdr_list"),
     path("calls/export.csv", cdrs.PlatformCdrExportView.as_view(), name="cdr_export"),
+    path("call-flows/", campaigns.CallFlowListView.as_view(), name="callflow_list"),
+    path("call-flows/new/", campaigns.CallFlowFormView.as_view(), name="callflow_create"),
+    path("call-flows/<int:pk>/edit/", campaigns.CallFlowFormView.as_view(), name="callflow_edit"),
+    path(
+        "call-flows/<int:pk>/delete/",
+        campaigns.CallFlowDeleteView.as_view(),
+        name="callflow_delete",
+    ),
 ]
 
 tenant_urlpatterns = [
@@ -41,4 +49,23 @@ tenant_urlpatterns = [
     path("trunks/<int:pk>/", sharing.TenantTrunkDetailView.as_view(), name="trunk_detail"),
     path("calls/", cdrs.TenantCdrListView.as_view(), name="cdr_list"),
     path("calls/export.csv", cdrs.TenantCdrExportView.as_view(), name="cdr_export"),
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path(
+        "campaigns/<int:pk>/export.csv",
+        campaigns.CampaignExportView.as_view(),
+        name="campaign_export",
+    ),
+    path("campaigns/<int:pk>/pause/", campaigns.CampaignPauseView.as_view(), name="campaign_pause"),
+    path(
+        "campaigns/<int:pk>/resume/",
+        campaigns.CampaignResumeView.as_view(),
+        name="campaign_resume",
+    ),
+    path(
+        "campaigns/<int:pk>/cancel/",
+        campaigns.CampaignCancelView.as_view(),
+        name="campaign_cancel",
+    ),
 ]

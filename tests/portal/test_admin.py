@@ -62,7 +62,17 @@ from tenants import services as tenant_services
 from tenants.models import User
 from tenants.services.invitations import invitation_create
 from tenants.support import SUPPORT_GROUP
-from trunks.models import Cdr, CdrPull, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+from trunks.models import (
+    CallFlow,
+    CampaignContact,
+    Cdr,
+    CdrPull,
+    ForeignTrunk,
+    SipTrunk,
+    TrunkAssignment,
+    TrunkReconcile,
+    VoiceCampaign,
+)
 
 from ..conftest import login
 
@@ -151,6 +161,15 @@ def rows(world):
                 duration=60,
             )
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
+            # voice: call flows and campaigns
+            flow = CallFlow.objects.create(account=account, wavix_id=101 + i, label=f"Flow {i}")
+            flow.tenants.add(tenant)
+            campaign = VoiceCampaign.objects.create(
+                tenant=tenant, flow=flow, name=f"Reminders {i}", caller_id=first, rate=10
+            )
+            CampaignContact.objects.create(
+                campaign=campaign, tenant=tenant, number="12125550100", cdr=Cdr.objects.last()
+            )
             # messaging: messages, their history and the outbox
             channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
             message = Message.objects.create(

@@ -26,7 +26,7 @@ from portal.models import AuditEntry
 from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
 from tenants.services.invitations import invitation_create
-from trunks.models import Cdr, TrunkAssignment
+from trunks.models import CallFlow, CampaignContact, Cdr, TrunkAssignment, VoiceCampaign
 from trunks.services import assignment_save
 
 from ..conftest import api_client, login
@@ -128,6 +128,15 @@ def objects_of_b(world) -> dict:
         )
         contact = Contact.objects.create(tenant=world.b, number="16468097065", name="Dana")
         canned = CannedReply.objects.create(tenant=world.b, title="Thanks", text="Thank you!")
+        # voice: campaigns
+        flow = CallFlow.objects.create(account=account, wavix_id=101, label="Globex reminder")
+        flow.tenants.add(world.b)
+        campaign = VoiceCampaign.objects.create(
+            tenant=world.b, flow=flow, name="Globex calls", caller_id=16468097180, rate=10
+        )
+        campaign_contact = CampaignContact.objects.create(
+            campaign=campaign, tenant=world.b, number="16468097065"
+        )
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -153,6 +162,10 @@ def objects_of_b(world) -> dict:
             Conversation: conversation,
             Contact: contact,
             CannedReply: canned,
+            # voice: campaigns
+            CallFlow: flow,
+            VoiceCampaign: campaign,
+            CampaignContact: campaign_contact,
         }
 
 

@@ -6,6 +6,8 @@ from rest_framework.routers import SimpleRouter
 from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
+    TenantCallFlowApiViewSet,
+    TenantCampaignApiViewSet,
     TenantCdrApiViewSet,
     TenantTrunkApiViewSet,
     TrunkApiViewSet,
@@ -19,3 +21,5 @@ platform.register("cdrs", CdrApiViewSet, basename="cdr")
 tenant = SimpleRouter()
 tenant.register("trunks", TenantTrunkApiViewSet, basename="tenant-trunk")
 tenant.register("cdrs", TenantCdrApiViewSet, basename="tenant-cdr")
+tenant.register("call-flows", TenantCallFlowApiViewSet, basename="tenant-call-flow")
+tenant.register("voice-campaigns", TenantCampaignApiViewSet, basename="tenant-voice-campaign")
