@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.phone import region_of
 
-from .models import Direction, Message, MessageDay, MessageStatus, OptOut
+from .models import Contact, Direction, Message, MessageDay, MessageStatus, OptOut
 from .models.stats import ENDED_STATUSES, UNDELIVERED_STATUSES
 
 
@@ -25,6 +25,25 @@ def opt_out_for(*, tenant, sender: str, recipient: str) -> OptOut | None:
         .filter(Q(sender="") | Q(sender=sender))
         .order_by("sender")
         .first()
+    )
+
+
+def opted_out_among(*, tenant, sender: str, recipients) -> set[str]:
+    """Of `recipients` (E.164 digits), those who opted out of `sender` or of all the tenant's
+    senders: one query for a whole list (a voice campaign's contacts)."""
+    return set(
+        OptOut.objects.filter(tenant=tenant, recipient__in=list(recipients))
+        .filter(Q(sender="") | Q(sender=sender))
+        .values_list("recipient", flat=True)
+    )
+
+
+def contact_names(*, tenant, numbers) -> dict[str, str]:
+    """{number: name} of the tenant's contacts among `numbers` (E.164 digits), in one query."""
+    return dict(
+        Contact.objects.filter(tenant=tenant, number__in=list(numbers)).values_list(
+            "number", "name"
+        )
     )
 
 

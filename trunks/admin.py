@@ -17,6 +17,8 @@ from portal.admin import ReadOnlyAdmin, field_names
 
 from .models import (
     SETTINGS,
+    CallFlow,
+    CampaignContact,
     Cdr,
     CdrPull,
     ForeignTrunk,
@@ -27,6 +29,7 @@ from .models import (
     TranscriptionJob,
     TrunkAssignment,
     TrunkReconcile,
+    VoiceCampaign,
 )
 
 
@@ -232,3 +235,42 @@ class SpeechHitAdmin(ReadOnlyAdmin):
     list_select_related = ["search", "call", "tenant"]
     autocomplete_fields = ["tenant"]
     readonly_fields = field_names(SpeechHit)
+
+
+@admin.register(CallFlow)
+class CallFlowAdmin(ReadOnlyAdmin):
+    """Call flows are entered on the portal's platform pages (audited there)."""
+
+    list_display = ["label", "wavix_id", "account", "is_active", "updated_at"]
+    list_filter = ["is_active", "account"]
+    search_fields = ["label", "description", "wavix_id"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    readonly_fields = field_names(CallFlow)
+
+
+@admin.register(VoiceCampaign)
+class VoiceCampaignAdmin(ReadOnlyAdmin):
+    """A tenant's campaigns: written by the portal's services and the dispatcher's task."""
+
+    list_display = ["name", "tenant", "flow", "caller_id", "rate", "status", "total", "created_at"]
+    list_filter = ["status", "paused", "tenant"]
+    search_fields = ["name", "caller_id", "tenant__name"]
+    list_select_related = ["tenant", "flow"]
+    autocomplete_fields = ["tenant", "flow", "created_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = field_names(VoiceCampaign)
+
+
+@admin.register(CampaignContact)
+class CampaignContactAdmin(ReadOnlyAdmin):
+    """One row per contact of a campaign; a large table: no full count."""
+
+    list_display = ["number", "name", "campaign", "tenant", "status", "wavix_id", "placed_at"]
+    list_filter = ["status", "tenant"]
+    search_fields = ["number", "name", "reason", "wavix_id"]
+    list_select_related = ["campaign", "tenant"]
+    raw_id_fields = ["campaign", "cdr"]
+    autocomplete_fields = ["tenant"]
+    show_full_result_count = False
+    readonly_fields = field_names(CampaignContact)

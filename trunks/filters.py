@@ -10,7 +10,7 @@ from portal.models import WavixAccount
 from portal.phone import search_digits
 
 from . import selectors
-from .models import Cdr, SipTrunk
+from .models import CallFlow, CampaignContact, Cdr, SipTrunk, VoiceCampaign
 
 # The drift filter's choice for trunks Wavix has and the portal does not know.
 FOREIGN = "foreign"
@@ -118,3 +118,34 @@ class CdrFilter(django_filters.FilterSet):
         if self.is_bound and self.form.is_valid():
             return self.form.cleaned_data.get("until")
         return None
+
+
+class CallFlowFilter(SearchFilterSet):
+    search_fields = ("label", "description")
+    is_active = django_filters.BooleanFilter(label="Active")
+
+    class Meta:
+        model = CallFlow
+        fields = ["q", "is_active"]
+        form = FilterForm
+
+
+class CampaignFilter(SearchFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = VoiceCampaign
+        fields = ["q"]
+        form = FilterForm
+
+
+class CampaignContactFilter(SearchFilterSet):
+    search_fields = ("number", "name", "reason")
+    status = django_filters.ChoiceFilter(
+        choices=CampaignContact.Status.choices, empty_label="Any status"
+    )
+
+    class Meta:
+        model = CampaignContact
+        fields = ["q", "status"]
+        form = FilterForm

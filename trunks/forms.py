@@ -211,3 +211,100 @@ class SpeechSearchForm(Form):
             raise forms.ValidationError("Give at least one word or phrase to look for.")
         data["criteria"] = criteria
         return data
+
+
+# Voice campaigns -------------------------------------------------------------------------------
+
+FLOW_ID_HELP = (
+    "The flow's number on Wavix. To find it: open https://app.wavix.com/calling/flows, "
+    "double-click the approved call flow, and read the browser's address: it ends in "
+    "/calling/flows/view/{ID}, and {ID} is the number to enter here. Wavix must have "
+    "approved the flow before campaigns can use it."
+)
+
+
+class CallFlowForm(Form):
+    account = forms.ModelChoiceField(
+        queryset=WavixAccount.objects.order_by("-is_default", "name"), label="Wavix account"
+    )
+    wavix_id = forms.IntegerField(
+        label="Flow id on Wavix", min_value=1, max_value=2_147_483_647, help_text=FLOW_ID_HELP
+    )
+    label = forms.CharField(max_length=100)
+    description = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tenants = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Allowed tenants",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only these tenants can start campaigns of this flow.",
+    )
+    is_active = forms.BooleanField(
+        label="Active", required=False, initial=True, help_text="Inactive flows start no campaign."
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        from tenants.models import Tenant
+
+        super().__init__(*args, **kwargs)
+        self.fields["tenants"].queryset = Tenant.objects.order_by("name")
+        if editing:
+            del self.fields["account"]  # its campaigns ran on that account
+
+
+MAX_CONTACT_LIST = 1_000_000
+
+
+class CampaignForm(Form):
+    """A campaign: the flow (those the tenant may run), the caller ID (one of its active
+    numbers, typed or picked), the rate, and one contact or a CSV list."""
+
+    name = forms.CharField(max_length=100)
+    flow = forms.ModelChoiceField(queryset=None, label="Call flow", empty_label=None)
+    caller_id = forms.CharField(
+        label="Caller ID",
+        max_length=MAX_NUMBER_CHARS,
+        widget=forms.TextInput(attrs={"list": "caller-ids"}),
+        help_text="One of your active numbers, with its country code, e.g. +1 646 809 7065.",
+    )
+    rate = forms.IntegerField(
+        label="Calls per minute",
+        min_value=1,
+        max_value=60,
+        initial=10,
+        help_text="Calls are placed at most this fast (1 to 60 a minute).",
+    )
+    contact = forms.CharField(
+        label="One contact",
+        required=False,
+        max_length=MAX_NUMBER_CHARS,
+        help_text="A single number to call, with its country code.",
+    )
+    file = forms.FileField(
+        label="Or a contact list (CSV)",
+        required=False,
+        help_text="One number per row, optionally a name after it; a header row (number, name) "
+        "is optional. At most 1 MB and 10,000 rows. A number given twice is called once.",
+    )
+
+    def __init__(self, *args, flows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flow"].queryset = flows
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact") and not data.get("file"):
+            raise forms.ValidationError("Give one contact or upload a contact list.")
+        if data.get("contact") and data.get("file"):
+            raise forms.ValidationError("Give one contact or a contact list, not both.")
+        return data
+
+    def content(self) -> bytes | None:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size > MAX_CONTACT_LIST:
+            return b"x" * (MAX_CONTACT_LIST + 1)  # refused by the reader, naming the size
+        return upload.read(MAX_CONTACT_LIST + 1)

@@ -7,6 +7,7 @@ are filed under the tenant whose pool held the call's own number when the call w
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
@@ -502,3 +503,168 @@ class SpeechHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.search_id}: {self.call_id}"
+
+
+# --- voice campaigns ----------------------------------------------------------------------------
+
+
+class CallFlow(models.Model):
+    """A call flow built on Wavix's site (its Campaign builder), entered here by its id: the
+    API has no list of flows. A system administrator says which tenants may run it."""
+
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.PROTECT, related_name="call_flows"
+    )
+    wavix_id = models.PositiveIntegerField(
+        "flow id on Wavix", help_text="The number at the end of the flow's address on Wavix."
+    )
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True, max_length=2000)
+    tenants = models.ManyToManyField(
+        "tenants.Tenant", blank=True, related_name="+", verbose_name="allowed tenants"
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_log = True
+
+    class Meta:
+        ordering = ["label", "pk"]
+        verbose_name = "call flow"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "wavix_id"], name="callflow_unique_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (#{self.wavix_id})"
+
+
+class VoiceCampaign(Job):
+    """A tenant's run of a call flow to a list of contacts, at a rate (calls per minute). A
+    job on the runner (`services.campaigns.CampaignRunner`): each run is one tick that places
+    the calls the rate allows and polls the calls in progress, then queues the next tick."""
+
+    MIN_RATE, MAX_RATE = 1, 60
+    COUNTERS = ("total", "queued", "calling", "completed", "failed", "skipped")
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    flow = models.ForeignKey(CallFlow, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=100)
+    caller_id = models.BigIntegerField(help_text="E.164 digits: one of the tenant's numbers.")
+    rate = models.PositiveSmallIntegerField(
+        "calls per minute",
+        validators=[MinValueValidator(MIN_RATE), MaxValueValidator(MAX_RATE)],
+    )
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paused = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    tick = models.PositiveIntegerField(
+        default=0, help_text="The dispatch chain's sequence: a tick sent for an older one ends."
+    )
+    total = models.PositiveIntegerField(default=0)
+    queued = models.PositiveIntegerField(default=0)
+    calling = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+    audit_ignored_fields = (
+        "status",
+        "attempt",
+        "retry_at",
+        "claimed_until",
+        "started_at",
+        "finished_at",
+        "error",
+        "error_detail",
+        "note",
+        "tick",
+        *COUNTERS,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "voice campaign"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def progress_done(self) -> int:
+        return self.completed + self.failed + self.skipped
+
+    @property
+    def progress_total(self) -> int:
+        return self.total
+
+    @property
+    def state(self) -> str:
+        """The campaign's state as a tenant user reads it."""
+        if self.cancelled_at:
+            return "Cancelled" if self.is_finished else "Cancelling"
+        if self.status == "succeeded":
+            return "Completed"
+        if self.status == "failed":
+            return "Failed"
+        if self.paused:
+            return "Paused"
+        return "In progress" if self.started_at else "Queued"
+
+    @property
+    def can_pause(self) -> bool:
+        return not self.is_finished and not self.paused and not self.cancelled_at
+
+    @property
+    def can_resume(self) -> bool:
+        return not self.is_finished and self.paused and not self.cancelled_at
+
+    @property
+    def can_cancel(self) -> bool:
+        return not self.is_finished and not self.cancelled_at
+
+
+class CampaignContact(models.Model):
+    """One number of a campaign and what became of its call."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SKIPPED = "skipped", "Skipped"
+        CALLING = "calling", "In progress"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(VoiceCampaign, on_delete=models.CASCADE, related_name="contacts")
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(
+        max_length=40, help_text="E.164 digits (an invalid number: the text as given)."
+    )
+    name = models.CharField(max_length=100, blank=True)
+    line = models.PositiveIntegerField(default=0, help_text="Its line in the uploaded list.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why skipped or failed.")
+    wavix_id = models.BigIntegerField(null=True, blank=True)
+    wavix_status = models.CharField(max_length=32, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    cdr = models.ForeignKey(Cdr, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "campaign contact"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="campaigncontact_unique"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "id"], name="campaigncontact_due")]
+
+    def __str__(self) -> str:
+        return f"+{self.number}" if self.number.isdigit() else self.number

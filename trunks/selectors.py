@@ -10,11 +10,20 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from dids.models import Did
+from dids.models import Did, NumberRange
 from portal.exports import number_cell
 from portal.models import WavixAccount
 
-from .models import Cdr, ForeignTrunk, SipTrunk, TrunkAssignment, TrunkReconcile
+from .models import (
+    CallFlow,
+    CampaignContact,
+    Cdr,
+    ForeignTrunk,
+    SipTrunk,
+    TrunkAssignment,
+    TrunkReconcile,
+    VoiceCampaign,
+)
 
 CHART_DAYS = 31
 # The dashboards' "last 7 days": today and the six days before it (local dates).
@@ -266,3 +275,64 @@ def cdr_csv_rows(*, calls: QuerySet[Cdr], chunk: int = 2000):
 
 def cdr_queryset() -> QuerySet[Cdr]:
     return Cdr.objects.select_related("trunk").order_by("-started_at", "-id")
+
+
+# Voice campaigns -------------------------------------------------------------------------------
+
+
+def allowed_flows(tenant) -> QuerySet[CallFlow]:
+    """The active call flows a system administrator allowed this tenant to run."""
+    return CallFlow.objects.filter(is_active=True, tenants=tenant).select_related("account")
+
+
+def caller_id_choices(tenant, account: WavixAccount) -> QuerySet[Did]:
+    """The tenant's numbers a campaign may call from: in its pool and held active on the
+    flow's Wavix account (call inside the tenant's scope)."""
+    return (
+        Did.objects.filter(account=account, status=Did.Status.ACTIVE)
+        .in_ranges_of(NumberRange.objects.filter(tenant=tenant))
+        .order_by("number")
+    )
+
+
+def campaign_list() -> QuerySet[VoiceCampaign]:
+    return VoiceCampaign.objects.select_related("flow", "created_by")
+
+
+def campaign_contacts(campaign: VoiceCampaign) -> QuerySet[CampaignContact]:
+    return CampaignContact.objects.filter(campaign=campaign).select_related("cdr")
+
+
+CAMPAIGN_CSV_HEADER = [
+    "number",
+    "name",
+    "line",
+    "status",
+    "reason",
+    "wavix_id",
+    "wavix_status",
+    "placed_at",
+    "finished_at",
+    "disposition",
+    "duration",
+    "charge",
+]
+
+
+def campaign_csv_rows(contacts):
+    for c in contacts.iterator(chunk_size=2000):
+        cdr = c.cdr
+        yield [
+            number_cell(c.number),
+            c.name,
+            c.line,
+            c.get_status_display(),
+            c.reason,
+            c.wavix_id or "",
+            c.wavix_status,
+            c.placed_at.isoformat() if c.placed_at else "",
+            c.finished_at.isoformat() if c.finished_at else "",
+            cdr.disposition_display if cdr else "",
+            cdr.duration if cdr else "",
+            cdr.charge if cdr else "",
+        ]

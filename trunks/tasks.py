@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import cdrs, speech, speech_search, sync
+from .services import cdrs, dialer, speech, speech_search, sync
 
 
 @shared_task(name="trunks.tasks.sync_trunk")
@@ -36,3 +36,10 @@ def transcribe_call(job_id: int, attempt: int | None = None) -> str:
 def search_speech(job_id: int, attempt: int | None = None) -> str:
     """A speech search on the job runner: Wavix's pages, the tenant's calls kept."""
     return speech_search.SpeechSearchRunner.run(job_id, attempt)
+
+
+@shared_task(name="trunks.tasks.run_campaign")
+def run_campaign(campaign_id: int, attempt: int | None = None, tick: int | None = None) -> str:
+    """One tick of a voice campaign's dispatcher (places the calls its rate allows, follows
+    those in progress, queues the next tick). A tick sent for an older chain does nothing."""
+    return dialer.campaign_tick(campaign_id, attempt=attempt, tick=tick)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from trunks import webhooks
-from trunks.views import cdrs, reconcile, sharing, speech, trunks
+from trunks.views import campaigns, cdrs, reconcile, sharing, speech, trunks
 
 platform_urlpatterns = [
     path("trunks/", trunks.TrunkListView.as_view(), name="trunk_list"),
@@ -42,6 +42,14 @@ platform_urlpatterns = [
         speech.PlatformTranscribeView.as_view(),
         name="cdr_transcribe",
     ),
+    path("call-flows/", campaigns.CallFlowListView.as_view(), name="callflow_list"),
+    path("call-flows/new/", campaigns.CallFlowFormView.as_view(), name="callflow_create"),
+    path("call-flows/<int:pk>/edit/", campaigns.CallFlowFormView.as_view(), name="callflow_edit"),
+    path(
+        "call-flows/<int:pk>/delete/",
+        campaigns.CallFlowDeleteView.as_view(),
+        name="callflow_delete",
+    ),
 ]
 
 tenant_urlpatterns = [
@@ -59,6 +67,25 @@ tenant_urlpatterns = [
         "calls/search/<int:pk>/",
         speech.SpeechSearchDetailView.as_view(),
         name="speech_search_detail",
+    ),
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path(
+        "campaigns/<int:pk>/export.csv",
+        campaigns.CampaignExportView.as_view(),
+        name="campaign_export",
+    ),
+    path("campaigns/<int:pk>/pause/", campaigns.CampaignPauseView.as_view(), name="campaign_pause"),
+    path(
+        "campaigns/<int:pk>/resume/",
+        campaigns.CampaignResumeView.as_view(),
+        name="campaign_resume",
+    ),
+    path(
+        "campaigns/<int:pk>/cancel/",
+        campaigns.CampaignCancelView.as_view(),
+        name="campaign_cancel",
     ),
 ]
 

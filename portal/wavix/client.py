@@ -956,6 +956,26 @@ class WavixClient:
             raise error  # type: ignore[misc]
         return RecordingStream(response)
 
+    # --- voice campaigns ----------------------------------------------------------------------
+
+    def trigger_voice_campaign(self, callflow_id: int, contact: str, caller_id: str) -> dict:
+        """Places one call running the call flow `callflow_id` to `contact` from `caller_id`
+        (E.164 digits); answers `{"voice_campaign": {"id", "status", ...}}`. Never repeated
+        after an unknown outcome (no answer, 5xx): a second POST would call the person twice,
+        so the caller records the outcome as unknown instead (trunks/services/campaigns.py)."""
+        body = {
+            "voice_campaign": {
+                "callflow_id": int(callflow_id),
+                "contact": str(contact),
+                "caller_id": str(caller_id),
+            }
+        }
+        return self._request("POST", "/v1/voice-campaigns", body=body, retry=_Retry.SEND)
+
+    def get_voice_campaign(self, campaign_id: int | str) -> dict:
+        """The call's current `status` (`in_progress` until it ends)."""
+        return self._request("GET", f"/v1/voice-campaigns/{_segment(campaign_id)}")
+
     # --- number validation --------------------------------------------------------------------
 
     def validate_number(self, phone_number: str, kind: str = "validation") -> dict:

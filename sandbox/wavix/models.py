@@ -515,3 +515,32 @@ class SandboxTranscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cdr_id} {self.status}"
+
+
+# --- Voice campaigns --------------------------------------------------------------------------
+
+
+class SandboxVoiceCampaign(models.Model):
+    """One call placed by `POST /v1/voice-campaigns`: in progress until `ends_at`, then (on the
+    next read of it or of the CDRs) completed or failed, with its call record."""
+
+    account = models.ForeignKey(
+        SandboxAccount, on_delete=models.CASCADE, related_name="voice_campaigns"
+    )
+    callflow_id = models.PositiveIntegerField()
+    caller_id = models.CharField(max_length=20)
+    contact = models.CharField(max_length=20)
+    callback_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, default="in_progress")
+    created_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cdr = models.OneToOneField(
+        SandboxCdr, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["account", "status", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.callflow_id} → {self.contact}"

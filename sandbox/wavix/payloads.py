@@ -325,3 +325,13 @@ def e911_address(r: SandboxE911Record) -> dict:
 
 def e911_record(r: SandboxE911Record) -> dict:
     return {"phone_number": r.phone_number, "name": r.name, "address": e911_address(r)}
+
+
+def voice_campaign(c) -> dict:
+    return {
+        "id": c.pk,
+        "status": c.status,
+        "timestamp": iso(c.created_at),
+        "caller_id": c.caller_id,
+        "contact": c.contact,
+    }

@@ -8,6 +8,7 @@ from .errors import not_found
 from .http import endpoint
 from .views import (
     buy,
+    campaigns,
     cdrs,
     e911,
     messages,
@@ -74,6 +75,8 @@ urlpatterns = [
     path("v1/recordings", speech.recordings, name="recordings"),
     path("v1/recordings/<str:call_id>", speech.recording, name="recording"),
     path("v1/recordings/<str:call_id>/file", speech.file, name="recording_file"),
+    path("v1/voice-campaigns", campaigns.campaigns, name="voice_campaigns"),
+    path("v1/voice-campaigns/<int:campaign_id>", campaigns.campaign, name="voice_campaign"),
     path("v1/validation", validator.validation, name="validation"),
     path("v1/validation/<str:request_id>", validator.validation_results, name="validation_results"),
     path("_operator/inbound", operator.inbound_view, name="operator_inbound"),

@@ -351,6 +351,12 @@ CALLS: list[tuple[str, Callable[[WavixClient], Any], type | tuple[type, ...]]] =
     ("validate_number", lambda c: c.validate_number("971569483322", kind="analysis"), dict),
     ("validate_numbers", lambda c: c.validate_numbers(["971501390098", "971504359195"]), dict),
     ("get_validation", lambda c: c.get_validation("12542c5c-1a17-4d12-a163-5b68543e75f6"), dict),
+    (
+        "trigger_voice_campaign",
+        lambda c: c.trigger_voice_campaign(3212, "16729923812", "13123310912"),
+        dict,
+    ),
+    ("get_voice_campaign", lambda c: c.get_voice_campaign(2321423), dict),
 ]
 
 

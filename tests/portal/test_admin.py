@@ -67,6 +67,8 @@ from tenants.models import User
 from tenants.services.invitations import invitation_create
 from tenants.support import SUPPORT_GROUP
 from trunks.models import (
+    CallFlow,
+    CampaignContact,
     Cdr,
     CdrPull,
     ForeignTrunk,
@@ -77,6 +79,7 @@ from trunks.models import (
     TranscriptionJob,
     TrunkAssignment,
     TrunkReconcile,
+    VoiceCampaign,
 )
 
 from ..conftest import login
@@ -186,6 +189,15 @@ def rows(world):
             )
             SpeechHit.objects.create(tenant=tenant, search=search, call=call, phrases=["invoice"])
             CdrPull.objects.create(account=account, direction="placed", pulled_through=now.date())
+            # voice: call flows and campaigns
+            flow = CallFlow.objects.create(account=account, wavix_id=101 + i, label=f"Flow {i}")
+            flow.tenants.add(tenant)
+            campaign = VoiceCampaign.objects.create(
+                tenant=tenant, flow=flow, name=f"Reminders {i}", caller_id=first, rate=10
+            )
+            CampaignContact.objects.create(
+                campaign=campaign, tenant=tenant, number="12125550100", cdr=Cdr.objects.last()
+            )
             # messaging: messages, their history and the outbox
             channel = Channel.objects.create(name=f"Channel {i}", wavix_account=account)
             message = Message.objects.create(

@@ -37,12 +37,15 @@ from tenants import services
 from tenants.models import ApiToken, Invitation, Membership
 from tenants.services.invitations import invitation_create
 from trunks.models import (
+    CallFlow,
+    CampaignContact,
     Cdr,
     SpeechHit,
     SpeechSearch,
     Transcript,
     TranscriptionJob,
     TrunkAssignment,
+    VoiceCampaign,
 )
 from trunks.services import assignment_save
 
@@ -166,6 +169,15 @@ def objects_of_b(world) -> dict:
             criteria={"client": {"must": ["invoice"]}},
         )
         hit = SpeechHit.objects.create(tenant=world.b, search=search, call=cdr)
+        # voice: campaigns
+        flow = CallFlow.objects.create(account=account, wavix_id=101, label="Globex reminder")
+        flow.tenants.add(world.b)
+        campaign = VoiceCampaign.objects.create(
+            tenant=world.b, flow=flow, name="Globex calls", caller_id=16468097180, rate=10
+        )
+        campaign_contact = CampaignContact.objects.create(
+            campaign=campaign, tenant=world.b, number="16468097065"
+        )
         return {
             Membership: Membership.objects.get(tenant=world.b, user=world.agent_b),
             ApiToken: token,
@@ -200,6 +212,10 @@ def objects_of_b(world) -> dict:
             TranscriptionJob: transcription,
             SpeechSearch: search,
             SpeechHit: hit,
+            # voice: campaigns
+            CallFlow: flow,
+            VoiceCampaign: campaign,
+            CampaignContact: campaign_contact,
         }
 
 

@@ -57,3 +57,30 @@ def share(trunk, tenant, numbers, max_calls=5):
         return services.assignment_save(
             trunk=trunk, tenant=tenant, numbers=numbers, max_calls=max_calls
         )
+
+
+@pytest.fixture
+def voice(wavix, hold_task, monkeypatch):
+    """Voice campaigns: Acme holds three active numbers of the sandbox account, a call flow
+    (#101 on the sandbox) is allowed for Acme, and the dispatcher's task is held so a test
+    delivers each tick itself (ticks do not sleep for the rate)."""
+    from dids.services import pool_save
+    from trunks.services import campaigns, dialer
+
+    acme = wavix.world.a
+    numbers = wavix.active[:3]
+    pool_save(tenant=acme, text=";".join(map(str, numbers)), name="Campaigns")
+    flow = campaigns.callflow_save(
+        account=wavix.account, wavix_id=101, label="Appointment reminder", tenants=[acme]
+    )
+    ticks = hold_task("trunks.tasks", "run_campaign")
+    monkeypatch.setattr(dialer.CampaignRunner, "tick_seconds", 0.0)
+    monkeypatch.setattr(dialer.CampaignRunner, "sleep", staticmethod(lambda s: None))
+    return SimpleNamespace(
+        account=wavix.account,
+        world=wavix.world,
+        tenant=acme,
+        caller=numbers[0],
+        flow=flow,
+        ticks=ticks,
+    )

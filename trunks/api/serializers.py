@@ -5,6 +5,8 @@ from trunks import speech
 from trunks.forms import MAX_NUMBER_CHARS
 from trunks.models import (
     SETTINGS,
+    CallFlow,
+    CampaignContact,
     Cdr,
     SipTrunk,
     SpeechHit,
@@ -12,6 +14,7 @@ from trunks.models import (
     Transcript,
     TranscriptionJob,
     TrunkAssignment,
+    VoiceCampaign,
 )
 from trunks.rules import MAX_PASSWORD_LENGTH
 from trunks.selectors import connection_of
@@ -307,3 +310,89 @@ class SpeechSearchSerializer(serializers.ModelSerializer):
             "error",
             "created_at",
         ]
+
+
+# Voice campaigns -------------------------------------------------------------------------------
+
+
+class CallFlowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallFlow
+        fields = ["id", "wavix_id", "label", "description"]
+        read_only_fields = fields
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    flow = CallFlowSerializer(read_only=True)
+    state = serializers.CharField(read_only=True, help_text="As the portal shows it.")
+    caller_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VoiceCampaign
+        fields = [
+            "id",
+            "name",
+            "flow",
+            "caller_id",
+            "rate",
+            "state",
+            "status",
+            "paused",
+            "cancelled_at",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            *VoiceCampaign.COUNTERS,
+        ]
+        read_only_fields = fields
+
+    def get_caller_id(self, campaign) -> str:
+        return str(campaign.caller_id)
+
+
+class CampaignContactInSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=MAX_NUMBER_CHARS)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    flow = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text="A call flow's id.")
+    caller_id = serializers.CharField(max_length=MAX_NUMBER_CHARS)
+    rate = serializers.IntegerField(
+        min_value=VoiceCampaign.MIN_RATE,
+        max_value=VoiceCampaign.MAX_RATE,
+        help_text="Calls per minute.",
+    )
+    contacts = CampaignContactInSerializer(
+        many=True, max_length=10_000, min_length=1, help_text="At most 10,000."
+    )
+
+
+class CampaignContactSerializer(serializers.ModelSerializer):
+    disposition = serializers.CharField(source="cdr.disposition", default=None, read_only=True)
+    duration = serializers.IntegerField(source="cdr.duration", default=None, read_only=True)
+    charge = serializers.DecimalField(
+        source="cdr.charge", max_digits=12, decimal_places=4, default=None, read_only=True
+    )
+
+    class Meta:
+        model = CampaignContact
+        fields = [
+            "id",
+            "number",
+            "name",
+            "line",
+            "status",
+            "reason",
+            "wavix_id",
+            "wavix_status",
+            "placed_at",
+            "finished_at",
+            "cdr",
+            "disposition",
+            "duration",
+            "charge",
+        ]
+        read_only_fields = fields

@@ -7,6 +7,8 @@ from trunks.api.views import (
     CdrApiViewSet,
     ShareApiViewSet,
     SpeechSearchApiViewSet,
+    TenantCallFlowApiViewSet,
+    TenantCampaignApiViewSet,
     TenantCdrApiViewSet,
     TenantTrunkApiViewSet,
     TrunkApiViewSet,
@@ -21,3 +23,5 @@ tenant = SimpleRouter()
 tenant.register("trunks", TenantTrunkApiViewSet, basename="tenant-trunk")
 tenant.register("cdrs", TenantCdrApiViewSet, basename="tenant-cdr")
 tenant.register("speech-searches", SpeechSearchApiViewSet, basename="speech-search")
+tenant.register("call-flows", TenantCallFlowApiViewSet, basename="tenant-call-flow")
+tenant.register("voice-campaigns", TenantCampaignApiViewSet, basename="tenant-voice-campaign")

@@ -13,17 +13,21 @@ from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
 from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
-from trunks import selectors, services
+from trunks import contact_lists, selectors, services
 from trunks.filters import CdrFilter, TrunkFilter
 from trunks.models import (
     SETTINGS,
+    CallFlow,
+    CampaignContact,
     Cdr,
     SipTrunk,
     SpeechHit,
     SpeechSearch,
     Transcript,
     TrunkAssignment,
+    VoiceCampaign,
 )
+from trunks.services import campaigns as campaign_services
 from trunks.services import speech as speech_services
 from trunks.services.speech_search import speech_search_start
 
@@ -305,3 +309,89 @@ class SpeechSearchApiViewSet(
         hits = SpeechHit.objects.filter(search=self.get_object()).select_related("call__trunk")
         page = self.paginate_queryset(hits)
         return self.get_paginated_response(s.SpeechHitSerializer(page, many=True).data)
+
+
+class TenantCallFlowApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """The call flows the tenant may start campaigns with."""
+
+    model = CallFlow
+    api_noun = ("call flow", "call flows")
+    serializer_class = s.CallFlowSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve"}
+
+    def scoped_queryset(self):
+        return selectors.allowed_flows(self.tenant)
+
+
+class TenantCampaignApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Voice campaigns: create one with its contacts (a JSON list, at most 10,000; opted-out
+    and invalid numbers are kept as skipped), follow its counts, list its contacts, pause,
+    resume or cancel it. The calls are placed by the portal's dispatcher at the rate."""
+
+    model = VoiceCampaign
+    api_noun = ("voice campaign", "voice campaigns")
+    serializer_class = s.CampaignSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve", "create", "contacts", "pause", "resume", "cancel"}
+
+    def scoped_queryset(self):
+        return selectors.campaign_list()
+
+    @extend_schema(request=s.CampaignCreateSerializer, responses={201: s.CampaignSerializer})
+    def create(self, request, *args, **kwargs):
+        body = s.CampaignCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        flow = selectors.allowed_flows(self.tenant).filter(pk=data["flow"]).first()
+        if flow is None:
+            raise ValidationError({"flow": [f"No call flow {data['flow']} is available to you."]})
+        try:
+            contacts = contact_lists.read_entries(
+                (c["number"], c.get("name", "")) for c in data["contacts"]
+            )
+        except contact_lists.ListError as exc:
+            raise ValidationError({"contacts": [str(exc)]}) from None
+        campaign = campaign_services.campaign_create(
+            tenant=self.tenant,
+            user=request.user,
+            flow=flow,
+            caller_id=campaign_services.parse_caller_id(data["caller_id"]),
+            rate=data["rate"],
+            name=data["name"],
+            contacts=contacts,
+        )
+        return Response(s.CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.CampaignContactSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def contacts(self, request, *args, **kwargs):
+        """The campaign's contacts and their outcome (`?status=` filters), paginated."""
+        contacts = selectors.campaign_contacts(self.get_object())
+        wanted = request.query_params.get("status", "")
+        if wanted:
+            if wanted not in CampaignContact.Status.values:
+                choices = ", ".join(CampaignContact.Status.values)
+                raise ValidationError({"status": [f"“{wanted[:20]}” is not one of {choices}."]})
+            contacts = contacts.filter(status=wanted)
+        page = self.paginate_queryset(contacts.order_by("pk"))
+        return self.get_paginated_response(s.CampaignContactSerializer(page, many=True).data)
+
+    def _control(self, act):
+        campaign = act(campaign=self.get_object())
+        return Response(s.CampaignSerializer(campaign).data)
+
+    @extend_schema(request=None, responses=s.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, *args, **kwargs):
+        return self._control(campaign_services.campaign_pause)
+
+    @extend_schema(request=None, responses=s.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, *args, **kwargs):
+        return self._control(campaign_services.campaign_resume)
+
+    @extend_schema(request=None, responses=s.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        return self._control(campaign_services.campaign_cancel)

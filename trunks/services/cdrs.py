@@ -28,6 +28,7 @@ from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 
 from ..models import Cdr, CdrPull, SipTrunk, TrunkAssignment
+from .dialer import match_calls
 from .speech import mark_recorded_and_transcribed
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,8 @@ def pull(*, account: WavixAccount, client: WavixClient, today: date | None = Non
         mark_recorded_and_transcribed(account=account, client=client, start=start, end=today)
     except WavixError as exc:
         log.warning("recordings of %s not marked: %s", account, exc)
+    # The voice campaigns' finished calls, matched to the records just pulled.
+    match_calls(account=account)
     return added
 
 

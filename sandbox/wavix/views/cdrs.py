@@ -8,12 +8,14 @@ from .. import payloads, selectors
 from ..http import endpoint, ok, paginate, query
 from ..models import SandboxAccount
 from ..params import Invalid
+from ..services.campaigns import finish_due
 from .speech import search_post
 
 DISPOSITIONS = ("answered", "noanswer", "busy", "failed", "all")
 
 
 def cdrs_list(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
+    finish_due(account)  # the voice campaigns' calls that have ended have their records
     params = query(request)
     start, end = params.date("from", required=True), params.date("to", required=True)
     if end < start:

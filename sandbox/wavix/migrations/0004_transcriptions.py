@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wavix_sandbox', '0002_number_page_index'),
+        ('wavix_sandbox', '0003_validation_progress'),
     ]
 
     operations = [
