@@ -2,10 +2,11 @@ import django_filters
 from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
+from portal.jobs.models import JobStatus
 from portal.models import WavixAccount
 from portal.phone import search_digits
 
-from .models import Did, DidPool, E911Drift
+from .models import Did, DidPool, E911Drift, ValidationJob, ValidationResult
 from .selectors import prefix_q
 
 
@@ -86,3 +87,57 @@ class E911DriftFilter(NumberSearchFilterSet):
         model = E911Drift
         fields = ["q", "kind", "account"]
         form = FilterForm
+
+
+class ValidationJobFilter(SearchFilterSet):
+    """Validation jobs: a number one of them validated (a prefix, as typed) or the e-mail of
+    who started it; the type and the state."""
+
+    search_fields = ("created_by__email",)
+
+    type = django_filters.ChoiceFilter(
+        label="Validation type", choices=ValidationJob.Type.choices, empty_label="Any type"
+    )
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, empty_label="Any status")
+
+    class Meta:
+        model = ValidationJob
+        fields = ["q", "type", "status"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        digits = search_digits(value)
+        if digits is not None:
+            # A job holding the number: its results (JSON lookups differ between databases).
+            held = ValidationResult.objects.filter(prefix_q(digits)).values("job")
+            return queryset.filter(pk__in=held)
+        return super().search(queryset, name, value)
+
+
+class ValidationResultFilter(NumberSearchFilterSet):
+    """A job's results: a number prefix or text in the carrier; valid or not; the type."""
+
+    search_fields = ("carrier",)
+
+    valid = django_filters.ChoiceFilter(
+        method="filter_valid", choices=[("yes", "Valid"), ("no", "Invalid")], empty_label="Any"
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="number_type",
+        label="Type",
+        empty_label="Any type",
+        choices=[
+            ("mobile", "Mobile"),
+            ("landline", "Landline"),
+            ("toll-free", "Toll-free"),
+            ("voip", "VoIP"),
+        ],
+    )
+
+    class Meta:
+        model = ValidationResult
+        fields = ["q", "valid", "type"]
+        form = FilterForm
+
+    def filter_valid(self, queryset, name, value: str):
+        return queryset.filter(valid=value == "yes")

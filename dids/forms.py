@@ -4,10 +4,9 @@ from django import forms
 
 from portal import phone
 from portal.forms import FilterFormMixin, Form, ModelForm
-from portal.jobs.models import JobStatus
 
 from . import e911, validation
-from .models import ValidationJob, ValidatorSettings
+from .models import ValidatorSettings
 
 
 def text_fingerprint(text: str) -> str:
@@ -218,35 +217,3 @@ class ValidationPriceForm(Form):
     format = forms.DecimalField(label="Format", min_value=0, max_digits=8, decimal_places=4)
     analysis = forms.DecimalField(label="Analysis", min_value=0, max_digits=8, decimal_places=4)
     validation = forms.DecimalField(label="Validation", min_value=0, max_digits=8, decimal_places=4)
-
-
-class ValidationResultFilterForm(FilterFormMixin, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=40)
-    valid = forms.ChoiceField(
-        label="Valid",
-        required=False,
-        choices=[("", "Any"), ("yes", "Valid"), ("no", "Invalid")],
-    )
-    type = forms.ChoiceField(
-        label="Type",
-        required=False,
-        choices=[
-            ("", "Any type"),
-            ("mobile", "Mobile"),
-            ("landline", "Landline"),
-            ("toll-free", "Toll-free"),
-            ("voip", "VoIP"),
-        ],
-    )
-
-
-class ValidationJobFilterForm(FilterFormMixin, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=40)
-    type = forms.ChoiceField(
-        label="Validation type",
-        required=False,
-        choices=[("", "Any type"), *ValidationJob.Type.choices],
-    )
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *JobStatus.choices]
-    )

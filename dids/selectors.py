@@ -500,21 +500,6 @@ def recipient_refusal(tenant: Tenant, number: int | str) -> str | None:
     )
 
 
-def filter_validation_results(queryset, data: dict):
-    """Results filtered by valid (yes/no), type and a number prefix or carrier text."""
-    if data.get("valid") in ("yes", "no"):
-        queryset = queryset.filter(valid=data["valid"] == "yes")
-    if data.get("type"):
-        queryset = queryset.filter(number_type=data["type"])
-    q = (data.get("q") or "").strip()
-    digits = search_digits(q)
-    if digits:
-        queryset = queryset.filter(prefix_q(digits))
-    elif q:
-        queryset = queryset.filter(carrier__icontains=q)
-    return queryset
-
-
 VALIDATION_EXPORT_HEADER = [
     "number",
     "valid",

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from dids import selectors, services
-from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter
+from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter, ValidationResultFilter
 from dids.models import (
     Did,
     DidPool,
@@ -439,7 +439,7 @@ class ValidationJobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             raise ValidationError({"valid": [f"“{valid[:20]}” is not a filter: use yes or no."]})
         data = {"valid": valid, "type": request.query_params.get("type", "")[:20]}
         results = self.get_object().results.order_by("number")
-        rows = selectors.filter_validation_results(results, data)
+        rows = ValidationResultFilter(data, queryset=results, request=request).qs
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ValidationResultSerializer(page, many=True).data)
 

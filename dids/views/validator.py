@@ -16,79 +16,36 @@ from django.views.generic import DetailView, FormView, View
 from django_scopes import scope, scopes_disabled
 
 from dids import selectors, validation
+from dids.filters import ValidationJobFilter, ValidationResultFilter
 from dids.forms import (
     ValidateListForm,
     ValidateNumberForm,
-    ValidationJobFilterForm,
     ValidationPriceForm,
-    ValidationResultFilterForm,
     ValidatorSettingsForm,
 )
 from dids.models import ValidationJob, ValidationResult
 from dids.services import validator as services
 from portal import phone
 from portal.exports import csv_response
-from portal.views.base import PaginatedListView, PartialMixin, PlatformAdminMixin, add_form_errors
+from portal.views.base import FilteredListView, PartialMixin, PlatformAdminMixin, add_form_errors
 from tenants.views.base import TenantMixin
-
-
-class _Filter:
-    """What includes/filter_bar.html reads: a form."""
-
-    def __init__(self, form):
-        self.form = form
-
-
-def _cleaned(form) -> dict:
-    return form.cleaned_data if form.is_valid() else {}
-
-
-def filter_jobs(queryset, data: dict):
-    if data.get("type"):
-        queryset = queryset.filter(type=data["type"])
-    if data.get("status"):
-        queryset = queryset.filter(status=data["status"])
-    q = (data.get("q") or "").strip()
-    digits = phone.search_digits(q)
-    if digits:
-        # A job holding a number (its results: JSON lookups differ between databases).
-        queryset = queryset.filter(
-            pk__in=ValidationResult.objects.filter(selectors.prefix_q(digits)).values("job")
-        )
-    elif q:
-        queryset = queryset.filter(created_by__email__icontains=q)
-    return queryset
-
-
-class _ListContext:
-    def list_context(self, form) -> dict:
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {"filter": _Filter(form), "querystring": query.urlencode()}
-
 
 # Tenant: jobs -------------------------------------------------------------------------------
 
 
-class ValidationJobListView(TenantMixin, PartialMixin, _ListContext, PaginatedListView):
+class ValidationJobListView(TenantMixin, FilteredListView):
     admin_only = True
     model = ValidationJob
+    filterset_class = ValidationJobFilter
     template_name = "dids/validator_list.html"
     table_template_name = "dids/_validator_jobs.html"
-    paginate_by = 25
 
-    def get_queryset(self):
-        self.filter_form = ValidationJobFilterForm(self.request.GET or None)
-        jobs = ValidationJob.objects.select_related("created_by").order_by("-created_at", "-id")
-        return filter_jobs(jobs, _cleaned(self.filter_form))
+    def get_base_queryset(self):
+        return ValidationJob.objects.select_related("created_by").order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            self.list_context(self.filter_form),
-            table_template=self.table_template_name,
-            settings=selectors.validator_settings(self.tenant),
-        )
+        context["settings"] = selectors.validator_settings(self.tenant)
         return context
 
 
@@ -179,7 +136,7 @@ class ValidateListView(TenantMixin, _StartMixin, FormView):
         )
 
 
-class _JobPage(PartialMixin, _ListContext):
+class _JobPage(PartialMixin):
     """A job's page: its progress partial (`?progress`, polled while it runs) and its
     results' table partial (filters, pages)."""
 
@@ -214,7 +171,6 @@ class ValidationJobView(TenantMixin, _JobPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(job_context(self.request, self.object, self.paginate_by))
-        context.update(self.list_context(context["filter"].form))
         context["export_url"] = reverse(
             "tenant:validation_export", args=[self.tenant.slug, self.object.pk]
         )
@@ -223,15 +179,21 @@ class ValidationJobView(TenantMixin, _JobPage, DetailView):
 
 def job_context(request, job: ValidationJob, per_page: int) -> dict:
     """The results of a job: one number as Wavix's table, a list filtered and paged."""
-    form = ValidationResultFilterForm(request.GET or None)
-    results = job.results.order_by("number")
-    results = selectors.filter_validation_results(results, _cleaned(form))
-    context = {"filter": _Filter(form), "table_template": "dids/_validator_results.html"}
+    results = ValidationResultFilter(
+        request.GET or None, queryset=job.results.order_by("number"), request=request
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": results,
+        "querystring": query.urlencode(),
+        "table_template": "dids/_validator_results.html",
+    }
     if job.single:
         result = job.results.first()
         context["result"] = result
         context["table"] = _seed_table(job, result)
-    page = Paginator(results, per_page).get_page(
+    page = Paginator(results.qs, per_page).get_page(
         request.GET.get("page") if len(request.GET.get("page", "")) <= 12 else None
     )
     context.update(page_obj=page, paginator=page.paginator, results=page.object_list)
@@ -302,31 +264,23 @@ class ValidatorSettingsView(TenantMixin, FormView):
 # Platform ---------------------------------------------------------------------------------
 
 
-class PlatformValidationJobListView(
-    PlatformAdminMixin, PartialMixin, _ListContext, PaginatedListView
-):
+class PlatformValidationJobListView(PlatformAdminMixin, FilteredListView):
     """Every tenant's validation jobs, and the prices per lookup."""
 
     model = ValidationJob
+    filterset_class = ValidationJobFilter
     template_name = "dids/platform/validator_list.html"
     table_template_name = "dids/platform/_validator_jobs.html"
-    paginate_by = 25
 
-    def get_queryset(self):
-        self.filter_form = ValidationJobFilterForm(self.request.GET or None)
-        jobs = ValidationJob.objects.select_related("tenant", "created_by").order_by(
+    def get_base_queryset(self):
+        return ValidationJob.objects.select_related("tenant", "created_by").order_by(
             "-created_at", "-id"
         )
-        return filter_jobs(jobs, _cleaned(self.filter_form))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         prices = selectors.validation_prices()
-        context.update(
-            self.list_context(self.filter_form),
-            table_template=self.table_template_name,
-            price_form=kwargs.get("price_form") or ValidationPriceForm(initial=prices),
-        )
+        context["price_form"] = kwargs.get("price_form") or ValidationPriceForm(initial=prices)
         return context
 
 
@@ -360,7 +314,6 @@ class PlatformValidationJobView(PlatformAdminMixin, _JobPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(job_context(self.request, self.object, 50))
-        context.update(self.list_context(context["filter"].form))
         context["export_url"] = reverse("platform:validation_export", args=[self.object.pk])
         return context
 
