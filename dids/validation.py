@@ -9,13 +9,11 @@ Wavix's spec names the fields `valid`, `number_type` and `charge`; its guide's e
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from portal import phone
+from portal import csvfile, phone
 
 TYPES = ("format", "analysis", "validation")
 TYPE_LABELS = {
@@ -69,7 +67,8 @@ _HEADER_NAMES = {"number", "phone", "phone_number", "phone number", "numbers", "
 
 
 class InputTooLarge(ValueError):
-    """The list or file is over its bound: nothing of it was parsed."""
+    """The list or file cannot be read (over its bound, not UTF-8 text, not CSV): nothing of
+    it was parsed."""
 
 
 @dataclass
@@ -99,28 +98,21 @@ def parse_text(text: str, *, region: str | None = None) -> ParsedNumbers:
 
 def parse_csv(data: bytes, *, region: str | None = None) -> ParsedNumbers:
     """The first column, or the column named number/phone; a header row is skipped."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputTooLarge(
-            f"The file is {len(data):,} bytes; at most {MAX_UPLOAD_BYTES:,} (1 MB) are read."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputTooLarge("The file is not UTF-8 text: save it as CSV (UTF-8).") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if len(rows) > MAX_ROWS + 1:
-        raise InputTooLarge(f"The file has {len(rows):,} rows; at most {MAX_ROWS:,} are read.")
+        rows = csvfile.read_rows(data, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS)
+    except csvfile.CsvFileError as exc:
+        raise InputTooLarge(str(exc)) from None
     column, start = 0, 0
     if rows:
-        header = [c.strip().lower() for c in rows[0]]
-        named = [i for i, c in enumerate(header) if c in _HEADER_NAMES]
-        if named:
-            column, start = named[0], 1
-        elif header and header[0] and not any(ch.isdigit() for ch in header[0]):
+        header = rows[0][1]
+        named = csvfile.header_column(header, _HEADER_NAMES)
+        if named is not None:
+            column, start = named, 1
+        elif header and header[0].strip() and not any(ch.isdigit() for ch in header[0]):
             start = 1  # a header of another name: its first column is taken
     entries = (
-        (line_no, row[column].strip() if column < len(row) else "")
-        for line_no, row in enumerate(rows[start:], start + 1)
+        (line_no, cells[column].strip() if column < len(cells) else "")
+        for line_no, cells in rows[start:]
     )
     return _collect(((n, e) for n, e in entries if e), region)
 

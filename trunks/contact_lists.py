@@ -11,12 +11,10 @@ counted as duplicates).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from portal import phone
+from portal import csvfile, phone
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 10_000
@@ -53,23 +51,10 @@ class ContactList:
 
 def read_csv(data: bytes) -> ContactList:
     """The contacts of an uploaded CSV file (UTF-8, a BOM allowed)."""
-    if len(data) > MAX_BYTES:
-        raise ListError(
-            f"The file is {len(data):,} bytes; a contact list may have at most "
-            f"{MAX_BYTES:,} bytes (1 MB)."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ListError(
-            f"The file is not UTF-8 text (byte {exc.start + 1} is not): save it as CSV UTF-8."
-        ) from None
-    if "\x00" in text:
-        raise ListError("The file is not a CSV text file (it has NUL bytes).")
-    try:
-        records = list(_records(csv.reader(io.StringIO(text))))
-    except csv.Error as exc:
-        raise ListError(f"The file is not valid CSV: {exc}.") from None
+        records = csvfile.read_rows(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, skip_blank=True)
+    except csvfile.CsvFileError as exc:
+        raise ListError(str(exc)) from None
     return _contacts(records)
 
 
@@ -83,27 +68,12 @@ def read_entries(entries: Iterable[tuple[str, str]]) -> ContactList:
     return _contacts(records, header=False)
 
 
-def _records(reader) -> Iterable[tuple[int, list[str]]]:
-    count = 0
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS + 1:  # one more than the limit: a header may come first
-            raise ListError(
-                f"The file has more than {MAX_ROWS:,} rows; split it into lists of "
-                f"at most {MAX_ROWS:,} contacts."
-            )
-        yield reader.line_num, cells
-
-
 def _columns(cells: list[str]) -> tuple[int, int | None] | None:
     """(number column, name column) when `cells` is a header row, else None."""
-    names = [c.strip().lower() for c in cells]
-    number = next((i for i, c in enumerate(names) if c in NUMBER_HEADERS), None)
+    number = csvfile.header_column(cells, NUMBER_HEADERS)
     if number is None:
         return None
-    return number, next((i for i, c in enumerate(names) if c in NAME_HEADERS), None)
+    return number, csvfile.header_column(cells, NAME_HEADERS)
 
 
 def _contacts(records: list[tuple[int, list[str]]], header: bool = True) -> ContactList:

@@ -8,15 +8,13 @@ remote party."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django_scopes import scope
 
-from portal import phone
+from portal import csvfile, phone
 
 from ..models import Contact
 
@@ -145,27 +143,11 @@ class ImportReport:
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {"file": f"The file has {len(data):,} bytes: at most {MAX_IMPORT_BYTES:,}."}
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            {"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."}
-        ) from None
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text)):
-            if len(rows) >= MAX_IMPORT_ROWS + 1:
-                raise ValidationError(
-                    {"file": f"The file has more than {MAX_IMPORT_ROWS:,} rows: split it."}
-                )
-            rows.append(row)
-    except csv.Error as exc:
-        raise ValidationError({"file": f"The file is not valid CSV: {exc}."}) from None
-    return rows
+        rows = csvfile.read_rows(data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
+    except csvfile.CsvFileError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    return [cells for _, cells in rows]
 
 
 def contacts_import(*, tenant, data: bytes, dry_run: bool) -> ImportReport:

@@ -11,8 +11,6 @@ account-wide entry that would stop the other tenants on the same Wavix account.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_scopes import scope, scopes_disabled
 
-from portal import phone
+from portal import csvfile, phone
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
 
@@ -184,27 +182,11 @@ class ImportReport:
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {
-                "file": f"The file has {len(data):,} bytes: at most "
-                f"{MAX_IMPORT_BYTES:,} (about {MAX_IMPORT_ROWS:,} rows)."
-            }
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            {"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."}
-        ) from None
-    rows = []
-    for row in csv.reader(io.StringIO(text)):
-        if len(rows) >= MAX_IMPORT_ROWS + 1:
-            raise ValidationError(
-                {"file": f"The file has more than {MAX_IMPORT_ROWS:,} rows: split it."}
-            )
-        rows.append(row)
-    return rows
+        rows = csvfile.read_rows(data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
+    except csvfile.CsvFileError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    return [cells for _, cells in rows]
 
 
 def opt_outs_import(*, tenant, data: bytes, dry_run: bool, actor=None) -> ImportReport:
