@@ -13,7 +13,6 @@ call to Wavix.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +24,7 @@ from portal.jobs.runner import JobRunner, Outcome, Wait
 from portal.wavix import plain
 from portal.wavix.client import WavixClient
 from portal.wavix.errors import WavixError
-from portal.wavix.retry import Retry, is_transient
+from portal.wavix.retry import is_transient
 
 from ..models import ValidationJob, ValidationResult
 from ..validation import item_number, read_item, request_id_of
@@ -91,15 +90,7 @@ class ValidationRunner(JobRunner):
         return self.outcome()
 
     def next_poll(self) -> Wait:
-        delay = max(1, settings.WAVIX_VALIDATION_POLL_SECONDS)
-        policy = self.policy_for(self.job)
-        retry = Retry(
-            attempt=self.job.attempt,  # a poll is not a failed attempt
-            attempts=policy.attempts if policy else 1,
-            delay=delay,
-            at=timezone.now() + timedelta(seconds=delay),
-        )
-        return Wait(retry, "")
+        return self.poll_again(max(1, settings.WAVIX_VALIDATION_POLL_SECONDS))
 
     def finish(self, items: list[dict]) -> Outcome:
         self.save(items)

@@ -264,6 +264,19 @@ class JobRunner:
         reason = policy.final_note(exc, failed=job.attempt) if policy is not None else str(exc)
         return self.record(Outcome.failed(reason))
 
+    def poll_again(self, delay: int, message: str = "") -> Wait:
+        """The Wait of a job that looks again in `delay` seconds at the same attempt: waiting
+        for work Wavix is doing (a transcript, an asynchronous validation) is not a failed
+        attempt, so it does not count against the retry policy. `perform()` raises it."""
+        policy = self.policy_for(self.job)
+        retry = Retry(
+            attempt=self.job.attempt,
+            attempts=policy.attempts if policy is not None else 1,
+            delay=delay,
+            at=timezone.now() + timedelta(seconds=delay),
+        )
+        return Wait(retry, message)
+
     def wait(self, retry: Retry, error: str, detail: str = "") -> str:
         """Records the wait for the next attempt and sends the task again, due then."""
         job = self.job

@@ -11,24 +11,22 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_scopes import scopes_disabled
 
 from portal import audit
 from portal.jobs.models import ACTIVE_STATES, JobStatus
-from portal.jobs.runner import JobRunner, Outcome, Wait
+from portal.jobs.runner import JobRunner, Outcome
 from portal.models import WavixAccount
 from portal.wavix.client import RecordingStream, WavixClient
 from portal.wavix.errors import WavixError, WavixNotFound, WavixValidationError
-from portal.wavix.retry import Retry
 
 from .. import speech
 from ..models import Cdr, Transcript, TranscriptionJob, TranscriptionState
@@ -176,19 +174,7 @@ class TranscriptionRunner(JobRunner):
                 call, f"No transcript came from Wavix within {minutes} minutes; try again later."
             )
         self.progress(polls=job.polls + 1)
-        delay = settings.TRANSCRIPTION_POLL_SECONDS
-        # The same attempt: waiting for the transcript is not a failure to count.
-        retry = Retry(
-            attempt=job.attempt,
-            attempts=self.max_attempts(),
-            delay=delay,
-            at=timezone.now() + timedelta(seconds=delay),
-        )
-        raise Wait(retry, WAITING)
-
-    def max_attempts(self) -> int:
-        policy = self.policy_for(self.job)
-        return policy.attempts if policy else 1
+        raise self.poll_again(settings.TRANSCRIPTION_POLL_SECONDS, WAITING)
 
     def _failed(self, call: Cdr, reason: str) -> Outcome:
         Cdr.objects.filter(pk=call.pk).update(transcription=TranscriptionState.FAILED)
