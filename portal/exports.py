@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
+from django_scopes import scope, scopes_disabled
 
 from portal import phone
 
@@ -46,6 +47,14 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
 def _chain(header, rows):
     yield header
     yield from rows
+
+
+def in_scope(rows: Iterable[Iterable], *, tenant=None) -> Iterable[Iterable]:
+    """Rows read while the response streams, after the view returned and its tenant scope
+    ended: inside the tenant's scope again, or, with no tenant (a platform export), with the
+    scope check off, visibly."""
+    with scope(tenant=tenant) if tenant is not None else scopes_disabled():
+        yield from rows
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]):

@@ -1,6 +1,5 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django_scopes import scope
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -26,7 +25,7 @@ from dids.services import reconcile
 from dids.services import validator as validator_services
 from portal import phone
 from portal.api.views import PlatformViewSet
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.models import WavixAccount
 from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
@@ -447,10 +446,6 @@ class ValidationJobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["get"])
     def export(self, request, tenant_slug=None, pk=None):
         """The job's results as CSV (formula cells neutralised)."""
-        job, tenant = self.get_object(), self.tenant
-
-        def rows():
-            with scope(tenant=tenant):
-                yield from selectors.validation_export_rows(job)
-
-        return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())
+        job = self.get_object()
+        rows = in_scope(selectors.validation_export_rows(job), tenant=self.tenant)
+        return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows)

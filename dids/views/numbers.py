@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, ListView
-from django_scopes import scope
 
 from dids import selectors, services
 from dids.forms import NoteForm
 from dids.models import Did, DidPool, NumberRange
 from dids.ranges import Span
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.forms import FilterFormMixin
 from portal.views.base import PaginatedListView, PartialMixin
 from tenants.views.base import TenantMixin
@@ -105,13 +104,12 @@ class NumberExportView(TenantNumbersMixin, ListView):
     def get(self, request, *args, **kwargs):
         numbers = self.numbers()
 
-        def rows():
-            # Streamed after the view returns: re-enter the tenant's scope for the reads.
-            with scope(tenant=self.tenant):
-                for item in selectors.export_items(numbers):
-                    yield _range_row(item) if isinstance(item, Span) else _number_row(item)
-
-        return csv_response(f"{self.tenant.slug}-numbers.csv", self.HEADER, rows())
+        rows = (
+            _range_row(item) if isinstance(item, Span) else _number_row(item)
+            for item in selectors.export_items(numbers)
+        )
+        name = f"{self.tenant.slug}-numbers.csv"
+        return csv_response(name, self.HEADER, in_scope(rows, tenant=self.tenant))
 
 
 def _number_row(row: selectors.NumberRow) -> list:

@@ -13,7 +13,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, View
-from django_scopes import scope, scopes_disabled
 
 from dids import selectors, validation
 from dids.filters import ValidationJobFilter, ValidationResultFilter
@@ -26,7 +25,7 @@ from dids.forms import (
 from dids.models import ValidationJob, ValidationResult
 from dids.services import validator as services
 from portal import phone
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.views.base import FilteredListView, PartialMixin, PlatformAdminMixin, add_form_errors
 from tenants.views.base import TenantMixin
 
@@ -218,13 +217,10 @@ def _seed_table(job: ValidationJob, result: ValidationResult | None) -> list[dic
     return rows
 
 
-def export_response(job: ValidationJob, tenant):
-    def rows():
-        # Streamed after the view returns: re-enter the tenant's scope for the reads.
-        with scope(tenant=tenant):
-            yield from selectors.validation_export_rows(job)
-
-    return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())
+def export_response(job: ValidationJob, tenant=None):
+    """The job's results as CSV; `tenant` None: a system administrator's export."""
+    rows = in_scope(selectors.validation_export_rows(job), tenant=tenant)
+    return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows)
 
 
 class ValidationExportView(TenantMixin, View):
@@ -325,10 +321,4 @@ class PlatformValidationExportView(PlatformAdminMixin, View):
         return get_object_or_404(ValidationJob, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
-        job = self.object
-
-        def rows():
-            with scopes_disabled():
-                yield from selectors.validation_export_rows(job)
-
-        return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows())
+        return export_response(self.object)

@@ -10,9 +10,8 @@ import json
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
-from django_scopes import scope, scopes_disabled
 
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.views.base import FilteredListView, PlatformAdminMixin
 from tenants.views.base import TenantMixin
 
@@ -89,9 +88,7 @@ class PlatformMessageExportView(PlatformAdminMixin, MessageExportMixin, Filtered
         return "messages.csv"
 
     def rows(self, queryset):
-        # Streamed after the view returns: leave the scope check off again, visibly.
-        with scopes_disabled():
-            yield from message_csv_rows(messages=queryset)
+        return in_scope(message_csv_rows(messages=queryset))
 
 
 class PlatformMessageDetailView(PlatformAdminMixin, MessageDetailMixin, DetailView):
@@ -118,9 +115,7 @@ class TenantMessageExportView(TenantMixin, MessageExportMixin, FilteredListView)
         return f"{self.tenant.slug}-messages.csv"
 
     def rows(self, queryset):
-        # Streamed after the view returns: re-enter the tenant's scope for the reads.
-        with scope(tenant=self.tenant):
-            yield from message_csv_rows(messages=queryset)
+        return in_scope(message_csv_rows(messages=queryset), tenant=self.tenant)
 
 
 class TenantMessageDetailView(TenantMixin, MessageDetailMixin, DetailView):

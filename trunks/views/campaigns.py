@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.views.base import (
     FilteredListView,
     ObjectActionView,
@@ -236,18 +236,9 @@ class CampaignExportView(CampaignMixin, FilteredListView):
         return selectors.campaign_contacts(self.object)
 
     def get(self, request, *args, **kwargs):
-        from django_scopes import scope
-
-        contacts = self.get_queryset()
-        tenant = self.tenant
-
-        def rows():
-            # Streamed after the view returns: re-enter the tenant's scope for the reads.
-            with scope(tenant=tenant):
-                yield from selectors.campaign_csv_rows(contacts)
-
-        name = f"{tenant.slug}-campaign-{self.object.pk}.csv"
-        return csv_response(name, selectors.CAMPAIGN_CSV_HEADER, rows())
+        rows = in_scope(selectors.campaign_csv_rows(self.get_queryset()), tenant=self.tenant)
+        name = f"{self.tenant.slug}-campaign-{self.object.pk}.csv"
+        return csv_response(name, selectors.CAMPAIGN_CSV_HEADER, rows)
 
 
 class CampaignActionView(CampaignMixin, ObjectActionView):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scope, scopes_disabled
 
-from portal.exports import csv_response
+from portal.exports import csv_response, in_scope
 from portal.views.base import FilteredListView, PlatformAdminMixin
 from tenants.views.base import TenantMixin
 from trunks import selectors
@@ -71,9 +70,7 @@ class PlatformCdrExportView(PlatformCdrMixin, CdrExportMixin, FilteredListView):
         return "call-records.csv"
 
     def rows(self, queryset):
-        # Streamed after the view returns: leave the scope check off again, visibly.
-        with scopes_disabled():
-            yield from selectors.cdr_csv_rows(calls=queryset)
+        return in_scope(selectors.cdr_csv_rows(calls=queryset))
 
 
 # Tenant ---------------------------------------------------------------------------------------
@@ -98,6 +95,4 @@ class TenantCdrExportView(TenantCdrMixin, CdrExportMixin, FilteredListView):
         return f"{self.tenant.slug}-call-records.csv"
 
     def rows(self, queryset):
-        # Streamed after the view returns: re-enter the tenant's scope for the reads.
-        with scope(tenant=self.tenant):
-            yield from selectors.cdr_csv_rows(calls=queryset)
+        return in_scope(selectors.cdr_csv_rows(calls=queryset), tenant=self.tenant)
