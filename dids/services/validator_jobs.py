@@ -146,13 +146,9 @@ class ValidationRunner(JobRunner):
             note += f" Wavix returned no result for {missing}."
         return Outcome.succeeded(note)
 
-    def wavix_failed(self, exc: WavixError) -> str:
-        """As the runner's, but a final failure says it in plain words (Wavix's text is the
-        detail for system administrators)."""
-        policy, job = self.policy_for(self.job), self.job
-        retry = policy.next(exc, failed=job.attempt) if policy is not None else None
-        if retry is not None:
-            return self.wait(retry, plain.retrying(exc, retry), retry.note(exc))
+    def wavix_failure(self, exc: WavixError) -> Outcome:
+        """Said in plain words (Wavix's text is the detail for system administrators)."""
+        job = self.job
         log.warning("Validation job %s failed: %s", job.pk, exc)
         again = is_transient(exc) and job.attempt > 1
         tries = f", even after {job.attempt} attempts" if again else ""
@@ -160,7 +156,7 @@ class ValidationRunner(JobRunner):
         reason += plain.advice(exc)
         if job.validated:
             reason += f" The {job.validated} results Wavix gave before are kept."
-        return self.record(Outcome.failed(reason, str(exc)))
+        return Outcome.failed(reason, str(exc))
 
 
 def _items(answer) -> list[dict]:

@@ -261,8 +261,14 @@ class JobRunner:
         retry = policy.next(exc, failed=job.attempt) if policy is not None else None
         if retry is not None:
             return self.wait(retry, plain.retrying(exc, retry), retry.note(exc))
-        reason = policy.final_note(exc, failed=job.attempt) if policy is not None else str(exc)
-        return self.record(Outcome.failed(reason))
+        return self.record(self.wavix_failure(exc))
+
+    def wavix_failure(self, exc: WavixError) -> Outcome:
+        """The outcome of a Wavix error that ends the job: Wavix's reason (a runner that says
+        it in plain words overrides this)."""
+        policy = self.policy_for(self.job)
+        reason = policy.final_note(exc, failed=self.job.attempt) if policy else str(exc)
+        return Outcome.failed(reason)
 
     def poll_again(self, delay: int, message: str = "") -> Wait:
         """The Wait of a job that looks again in `delay` seconds at the same attempt: waiting

@@ -124,17 +124,7 @@ def campaign_create(
     campaign.save()
     rows = [_contact(campaign, row, opted_out, names) for row in contacts.rows]
     CampaignContact.objects.bulk_create(rows)
-    counts = {s: 0 for s in CampaignContact.Status.values}
-    for row in rows:
-        counts[row.status] += 1
-    VoiceCampaign.objects.filter(pk=campaign.pk).update(
-        total=len(rows), queued=counts["queued"], skipped=counts["skipped"]
-    )
-    campaign.total, campaign.queued, campaign.skipped = (
-        len(rows),
-        counts["queued"],
-        counts["skipped"],
-    )
+    campaign_count(campaign=campaign)
     _kick(campaign)
     return campaign
 
