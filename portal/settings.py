@@ -456,6 +456,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelKindEnum": "messaging.models.ChannelKind",
         "ConversationStateEnum": "messaging.models.ConversationState",
         "SenderCountryStateEnum": "messaging.models.SenderCountry.State",
+        "CallDirectionEnum": "trunks.models.Cdr.Direction",
+        "ValidationTypeEnum": "dids.models.ValidationJob.Type",
     },
 }
 

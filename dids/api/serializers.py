@@ -12,7 +12,7 @@ from dids.models import (
     ValidationJob,
     ValidationResult,
 )
-from dids.validation import MAX_NUMBERS, TYPES
+from dids.validation import MAX_NUMBERS
 from portal import phone
 from portal.params import BIGINT_MAX
 
@@ -421,7 +421,7 @@ class ValidationStartSerializer(serializers.Serializer):
     """`numbers`: a list of numbers (E.164, or national in the tenant's default country), at
     most 10,000; duplicates are collapsed; every entry must be a number."""
 
-    type = serializers.ChoiceField(choices=TYPES)
+    type = serializers.ChoiceField(choices=ValidationJob.Type.choices)
     numbers = serializers.ListField(
         child=serializers.CharField(max_length=phone.MAX_TYPED, allow_blank=True),
         allow_empty=False,
@@ -430,5 +430,5 @@ class ValidationStartSerializer(serializers.Serializer):
 
 
 class ValidateOneSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=TYPES)
+    type = serializers.ChoiceField(choices=ValidationJob.Type.choices)
     number = serializers.CharField(max_length=phone.MAX_TYPED)

@@ -108,6 +108,10 @@ class AutoSchema(openapi.AutoSchema):
             # An empty filter, page or ordering is the same as none (`?status=`).
             if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and _free_text(schema):
+                # A text parameter holds no NUL character: Django's fields refuse one (400).
+                schema["pattern"] = NO_NUL
         ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
         for code in sorted(codes):
             operation["responses"].setdefault(
@@ -118,6 +122,14 @@ class AutoSchema(openapi.AutoSchema):
                 },
             )
         return operation
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _free_text(schema: dict) -> bool:
+    """A string parameter a person types freely (no enum, format or pattern of its own)."""
+    return schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
 
 
 def _may_be_null(field) -> bool:

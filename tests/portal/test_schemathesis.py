@@ -60,6 +60,10 @@ RULES = {
     "a queue a number routes to stays",
     # messaging: inbox (part C)
     "conversations": "who may work it, one pickup wins, the reply's send rules, open or closed",
+    # the rest of Wavix (issue 15)
+    "validator": "at least one number, each a phone number by its country's rules",
+    "speech": "at least one word or phrase, a range of at most 92 days from 2000 on",
+    "campaigns": "flows the tenant may use, its active numbers as caller ID, at least one contact",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -121,6 +125,11 @@ RULED = {
     ("POST", f"{TENANT}/conversations/{{id}}/assign/"): "conversations",
     ("POST", f"{TENANT}/conversations/{{id}}/close/"): "conversations",
     ("POST", f"{TENANT}/conversations/{{id}}/reopen/"): "conversations",
+    # the rest of Wavix (issue 15)
+    ("POST", f"{TENANT}/validation-jobs/"): "validator",
+    ("POST", f"{TENANT}/validation-jobs/validate/"): "validator",
+    ("POST", f"{TENANT}/speech-searches/"): "speech",
+    ("POST", f"{TENANT}/voice-campaigns/"): "campaigns",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED
