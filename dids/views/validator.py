@@ -77,7 +77,9 @@ class _StartMixin:
         price, total = services.validation_estimate(kind=kind, count=len(numbers))
         estimate = {"count": len(numbers), "price": price, "total": total, "kind": kind}
         return self.render_to_response(
-            self.get_context_data(form=form, estimate=estimate, numbers=numbers, **extra)
+            self.get_context_data(
+                **{"form": form, "estimate": estimate, "numbers": numbers, **extra}
+            )
         )
 
 

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from portal.exports import csv_response, in_scope
+from portal.models import WavixAccount
 from portal.views.base import (
     FilteredListView,
     ObjectActionView,
@@ -60,7 +61,11 @@ class CallFlowFormView(PlatformAdminMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         flow = self.flow
         if flow is None:
-            return {"is_active": True}
+            # Most platforms have one Wavix account: it is the flow's unless said otherwise.
+            return {
+                "is_active": True,
+                "account": WavixAccount.objects.filter(is_default=True).first(),
+            }
         return {
             "wavix_id": flow.wavix_id,
             "label": flow.label,
