@@ -133,7 +133,8 @@ class ValidateListView(TenantMixin, _StartMixin, FormView):
             more_errors=max(0, len(parsed.errors) - self.SHOWN_ERRORS),
             error_count=len(parsed.errors),
             duplicates=parsed.duplicates,
-            digits="\n".join(map(str, parsed.numbers)),
+            # Sent again by "Validate": with the +, so no number is read in the default country.
+            digits="\n".join(f"+{n}" for n in parsed.numbers),
         )
 
 
