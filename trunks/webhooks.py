@@ -11,6 +11,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.webhooks import bounded_body, quiet
+
 from .services.speech import transcription_webhook
 
 MAX_BODY = 8 * 1024  # bytes: Wavix sends {"uuid": ..., "status": ...}
@@ -18,20 +20,14 @@ STATUSES = ("completed", "failed")
 
 
 def _answer(body: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(body, status=status)
-    response._has_been_logged = True  # Django's request log would carry the token
-    return response
+    return quiet(JsonResponse(body, status=status))
 
 
 @csrf_exempt
 @require_POST
 def transcription(request, token: str):
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    raw = b"" if declared > MAX_BODY else request.read(MAX_BODY + 1)
-    if declared > MAX_BODY or len(raw) > MAX_BODY:
+    raw = bounded_body(request, MAX_BODY)
+    if raw is None:
         return _answer({"error": f"body: must be at most {MAX_BODY // 1024} KiB"}, 413)
     try:
         data = json.loads(raw.decode("utf-8"))

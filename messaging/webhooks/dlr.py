@@ -12,6 +12,8 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.webhooks import bounded_body, quiet
+
 from .. import allowlist
 from ..metrics import timed_intake
 from ..models import Channel, WebhookEvent
@@ -24,28 +26,8 @@ MAX_BODY = 64 * 1024  # bytes: a delivery report is well under 1 KiB
 MAX_TOKEN = 64
 
 
-def quiet(response: JsonResponse) -> JsonResponse:
-    """Kept out of Django's request log, whose line would carry the URL's secret token; the
-    webhooks log their own line, naming the channel instead."""
-    response._has_been_logged = True
-    return response
-
-
 def _bad(field: str, rule: str, status: int = 400) -> JsonResponse:
     return quiet(JsonResponse({"error": f"{field}: {rule}", "field": field}, status=status))
-
-
-def _read_body(request) -> bytes | None:
-    """The body, or None when it is larger than MAX_BODY (checked before anything is read
-    into memory beyond the bound)."""
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY:
-        return None
-    body = request.read(MAX_BODY + 1)
-    return None if len(body) > MAX_BODY else body
 
 
 def source_refused(request, channel: Channel) -> JsonResponse | None:
@@ -64,7 +46,7 @@ def read_body(request, provider) -> tuple[str, object] | JsonResponse:
     """(the body's text, as the provider reads it), or the answer refusing it: 413 past
     MAX_BODY, 400 for what is not UTF-8, holds a NUL character or the provider cannot read
     (`Provider.load`, which the processing of the stored text uses again)."""
-    body = _read_body(request)
+    body = bounded_body(request, MAX_BODY)
     if body is None:
         return _bad("body", f"must be at most {MAX_BODY // 1024} KiB", status=413)
     try:

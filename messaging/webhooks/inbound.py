@@ -14,13 +14,15 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.webhooks import quiet
+
 from ..metrics import timed_intake
 from ..models import Channel, Message
 from ..providers import provider_for
 from ..providers.base import InboundMessage
 from ..providers.errors import BadPayload
 from ..services.intake import inbound_store, intake_channel, intake_forget
-from .dlr import MAX_TOKEN, _bad, quiet, read_body, source_refused
+from .dlr import MAX_TOKEN, _bad, read_body, source_refused
 
 log = logging.getLogger(__name__)
 
