@@ -24,6 +24,7 @@ from dids.services import e911 as e911_services
 from dids.services import reconcile
 from dids.services import validator as validator_services
 from portal import phone
+from portal.api.filters import filter_parameters, filtered
 from portal.api.views import PlatformViewSet
 from portal.exports import csv_response, in_scope
 from portal.models import WavixAccount
@@ -427,18 +428,14 @@ class ValidationJobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._started(job)
 
     @extend_schema(
-        parameters=[OpenApiParameter("valid", str), OpenApiParameter("type", str)],
+        parameters=filter_parameters(ValidationResultFilter),
         responses=s.ValidationResultSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
     def results(self, request, tenant_slug=None, pk=None):
-        """The job's results, by number."""
-        valid = request.query_params.get("valid", "")
-        if valid and valid not in ("yes", "no"):
-            raise ValidationError({"valid": [f"“{valid[:20]}” is not a filter: use yes or no."]})
-        data = {"valid": valid, "type": request.query_params.get("type", "")[:20]}
+        """The job's results, by number (`?q=`, `?valid=`, `?type=` filter)."""
         results = self.get_object().results.order_by("number")
-        rows = ValidationResultFilter(data, queryset=results, request=request).qs
+        rows = filtered(request, results, ValidationResultFilter)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ValidationResultSerializer(page, many=True).data)
 

@@ -314,6 +314,13 @@ def test_the_api_starts_a_list_and_a_single_number_and_pages_the_results(
     assert detail["status"] == "succeeded" and len(detail["results"]) == 2
     page = client.get(f"{url}{job}/results/", {"valid": "yes"}).json()
     assert [r["number"] for r in page["results"]] == ["+16468097065", "+16468097066"]
+    assert (
+        client.get(f"{url}{job}/results/", {"q": "+1646809706", "valid": "no"}).json()["results"]
+        == []
+    )
+    wrong = client.get(f"{url}{job}/results/", {"type": "fax"})
+    assert wrong.status_code == 400
+    assert "fax is not one of the available choices" in wrong.json()["errors"]["type"][0]
     assert client.get(f"{url}{job}/export/").status_code == 200
     with eager(execute=True):
         one = client.post(

@@ -185,7 +185,11 @@ def test_the_api_lists_flows_creates_a_campaign_and_controls_it(voice):
     assert (campaign["total"], campaign["queued"], campaign["skipped"]) == (2, 1, 1)
     contacts = api.get(f"{base}/voice-campaigns/{campaign['id']}/contacts/?status=skipped").json()
     assert [c["number"] for c in contacts["results"]] == ["bad"]
-    assert api.get(f"{base}/voice-campaigns/{campaign['id']}/contacts/?status=x").status_code == 400
+    wrong = api.get(f"{base}/voice-campaigns/{campaign['id']}/contacts/?status=x")
+    assert wrong.status_code == 400
+    assert "x is not one of the available choices" in wrong.json()["errors"]["status"][0]
+    named = api.get(f"{base}/voice-campaigns/{campaign['id']}/contacts/?q=ann").json()
+    assert [c["name"] for c in named["results"]] == ["Ann"]
     paused = api.post(f"{base}/voice-campaigns/{campaign['id']}/pause/").json()
     assert paused["state"] == "Paused"
     assert api.post(f"{base}/voice-campaigns/{campaign['id']}/pause/").status_code == 400

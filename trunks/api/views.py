@@ -9,16 +9,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from portal.api.filters import filter_parameters, filtered
 from portal.api.views import PlatformViewSet
 from portal.models import WavixAccount
 from tenants.api.base import TenantViewSet
 from tenants.models import Tenant
 from trunks import contact_lists, selectors, services
-from trunks.filters import CdrFilter, TrunkFilter
+from trunks.filters import CampaignContactFilter, CdrFilter, TrunkFilter
 from trunks.models import (
     SETTINGS,
     CallFlow,
-    CampaignContact,
     Cdr,
     SipTrunk,
     SpeechHit,
@@ -363,17 +363,15 @@ class TenantCampaignApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         )
         return Response(s.CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.CampaignContactSerializer(many=True))
+    @extend_schema(
+        parameters=filter_parameters(CampaignContactFilter),
+        responses=s.CampaignContactSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def contacts(self, request, *args, **kwargs):
-        """The campaign's contacts and their outcome (`?status=` filters), paginated."""
+        """The campaign's contacts and their outcome (`?q=`, `?status=` filter), paginated."""
         contacts = selectors.campaign_contacts(self.get_object())
-        wanted = request.query_params.get("status", "")
-        if wanted:
-            if wanted not in CampaignContact.Status.values:
-                choices = ", ".join(CampaignContact.Status.values)
-                raise ValidationError({"status": [f"“{wanted[:20]}” is not one of {choices}."]})
-            contacts = contacts.filter(status=wanted)
+        contacts = filtered(request, contacts, CampaignContactFilter)
         page = self.paginate_queryset(contacts.order_by("pk"))
         return self.get_paginated_response(s.CampaignContactSerializer(page, many=True).data)
 
