@@ -11,6 +11,7 @@ import json
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.webhooks import quiet
 from sandbox.wavix.faults import CLIENT_TIMEOUT_KEY, hang
 
 from .models import ApidazeAccount
@@ -23,10 +24,9 @@ def _error(exc: Refused, retry_after: int | None = None) -> JsonResponse:
     body = {"status": "error", "message": exc.message}
     if exc.field:
         body["field"] = exc.field
-    response = JsonResponse(body, status=exc.status)
     # Kept out of Django's request log: the path carries the API key (in-process, the fake
     # logs to the portal's log).
-    response._has_been_logged = True
+    response = quiet(JsonResponse(body, status=exc.status))
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
