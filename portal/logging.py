@@ -17,6 +17,9 @@ _PATTERNS = [
     ),
     # Portal API tokens (prefix pt_).
     (re.compile(r"\bpt_[A-Za-z0-9_-]{20,}"), "pt_[redacted]"),
+    # The secret token in a webhook's address (/hooks/dlr/<token>/, /hooks/inbound/<token>/,
+    # ...), as a web server's request line shows it.
+    (re.compile(r"(/hooks/(?:[a-z-]+/)+)[A-Za-z0-9_-]{16,}"), r"\1[redacted]"),
 ]
 
 

@@ -512,5 +512,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The development server's request lines (`make run`), redacted like every other line:
+        # a webhook's address holds its secret token.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
