@@ -6,11 +6,12 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 
 from portal.filters import FilterForm, SearchFilterSet
+from portal.jobs.models import ACTIVE_STATES, JobStatus
 from portal.models import WavixAccount
 from portal.phone import search_digits
 
 from . import selectors
-from .models import CallFlow, CampaignContact, Cdr, SipTrunk, VoiceCampaign
+from .models import CallFlow, CampaignContact, Cdr, SipTrunk, TranscriptionState, VoiceCampaign
 
 # The drift filter's choice for trunks Wavix has and the portal does not know.
 FOREIGN = "foreign"
@@ -98,10 +99,20 @@ class CdrFilter(django_filters.FilterSet):
         queryset=SipTrunk.objects.none(), empty_label="Any trunk"
     )
     number = django_filters.CharFilter(method="filter_number", label="Number")
+    recording = django_filters.ChoiceFilter(
+        method="filter_recording",
+        label="Recording",
+        empty_label="Any",
+        choices=[
+            ("recorded", "Recorded"),
+            ("transcribed", "Transcribed"),
+            ("none", "Not recorded"),
+        ],
+    )
 
     class Meta:
         model = Cdr
-        fields = ["since", "until", "direction", "disposition", "trunk", "number"]
+        fields = ["since", "until", "direction", "disposition", "trunk", "number", "recording"]
         form = FilterForm
 
     def __init__(self, *args, trunks=None, **kwargs):
@@ -112,6 +123,11 @@ class CdrFilter(django_filters.FilterSet):
         # A number as typed ("+1 (312) 555-0150"), or else the text (a SIP user name).
         digits = search_digits(value) or value.strip()
         return queryset.filter(Q(from_number__contains=digits) | Q(to_number__contains=digits))
+
+    def filter_recording(self, queryset, name, value: str):
+        if value == "transcribed":
+            return queryset.filter(transcription=TranscriptionState.COMPLETED)
+        return queryset.filter(recorded=value == "recorded")
 
     @property
     def until_date(self):
@@ -131,12 +147,44 @@ class CallFlowFilter(SearchFilterSet):
 
 
 class CampaignFilter(SearchFilterSet):
+    """A tenant's campaigns: by name, by the state its users read (`VoiceCampaign.state`) and
+    by call flow (the flows the tenant may run or has run)."""
+
     search_fields = ("name",)
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        label="State",
+        empty_label="Any state",
+        choices=[
+            ("running", "Queued or in progress"),
+            ("paused", "Paused"),
+            ("completed", "Completed"),
+            ("cancelled", "Cancelled"),
+            ("failed", "Failed"),
+        ],
+    )
+    flow = django_filters.ModelChoiceFilter(
+        label="Call flow", queryset=CallFlow.objects.none(), empty_label="Any call flow"
+    )
 
     class Meta:
         model = VoiceCampaign
-        fields = ["q"]
+        fields = ["q", "state", "flow"]
         form = FilterForm
+
+    def __init__(self, *args, flows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["flow"].queryset = flows if flows is not None else CallFlow.objects.all()
+
+    def filter_state(self, queryset, name, value: str):
+        if value == "cancelled":
+            return queryset.filter(cancelled_at__isnull=False)
+        queryset = queryset.filter(cancelled_at__isnull=True)
+        if value == "completed":
+            return queryset.filter(status=JobStatus.SUCCEEDED)
+        if value == "failed":
+            return queryset.filter(status=JobStatus.FAILED)
+        return queryset.filter(status__in=ACTIVE_STATES, paused=value == "paused")
 
 
 class CampaignContactFilter(SearchFilterSet):

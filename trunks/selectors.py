@@ -285,6 +285,13 @@ def allowed_flows(tenant) -> QuerySet[CallFlow]:
     return CallFlow.objects.filter(is_active=True, tenants=tenant).select_related("account")
 
 
+def campaign_flows(tenant) -> QuerySet[CallFlow]:
+    """The call flows a tenant's campaigns can be filtered by: those it may run and those it
+    ran (a flow withdrawn since)."""
+    ran = VoiceCampaign.objects.filter(tenant=tenant).values("flow_id")
+    return CallFlow.objects.filter(Q(tenants=tenant) | Q(pk__in=ran)).distinct().order_by("label")
+
+
 def caller_id_choices(tenant, account: WavixAccount) -> QuerySet[Did]:
     """The tenant's numbers a campaign may call from: in its pool and held active on the
     flow's Wavix account (call inside the tenant's scope)."""

@@ -202,3 +202,43 @@ def test_the_api_lists_flows_creates_a_campaign_and_controls_it(voice):
     assert refused.status_code == 400 and "No call flow 999" in refused.content.decode()
     too_fast = api.post(f"{base}/voice-campaigns/", {**body, "rate": 61}, format="json")
     assert too_fast.status_code == 400 and "rate" in too_fast.json().get("errors", too_fast.json())
+
+
+def test_the_campaign_list_filters_by_the_state_users_read_and_by_call_flow(voice):
+    from django.utils import timezone
+
+    from trunks.services import campaigns as campaign_services
+
+    running = start(voice, numbers(2))
+    paused = start(voice, numbers(2, start=14155551000))
+    done = start(voice, numbers(1, start=14155552000))
+    cancelled = start(voice, numbers(1, start=14155553000))
+    other_flow = campaign_services.callflow_save(
+        account=voice.account, wavix_id=102, label="Survey", tenants=[voice.tenant]
+    )
+    hidden_flow = campaign_services.callflow_save(
+        account=voice.account, wavix_id=103, label="Globex only", tenants=[voice.world.b]
+    )
+    with scopes_disabled():
+        VoiceCampaign.objects.filter(pk=paused.pk).update(paused=True)
+        VoiceCampaign.objects.filter(pk=done.pk).update(status="succeeded", flow=other_flow)
+        VoiceCampaign.objects.filter(pk=cancelled.pk).update(
+            cancelled_at=timezone.now(), status="succeeded"
+        )
+    client = login(voice.world.admin_a)
+    url = reverse("tenant:campaign_list", args=[voice.tenant.slug])
+
+    def listed(**params) -> list[int]:
+        return [c.pk for c in client.get(url, params).context["object_list"]]
+
+    assert listed(state="running") == [running.pk]
+    assert listed(state="paused") == [paused.pk]
+    assert listed(state="completed") == [done.pk]
+    assert listed(state="cancelled") == [cancelled.pk]
+    assert listed(state="failed") == []
+    assert listed(flow=other_flow.pk) == [done.pk]
+    page = client.get(url).content.decode()
+    assert "Survey" in page and "Appointment reminder" in page
+    assert "Globex only" not in page
+    refused = client.get(url, {"flow": hidden_flow.pk}).content.decode()
+    assert "Select a valid choice" in refused

@@ -103,6 +103,26 @@ def test_filters_and_totals_agree(calls, wavix):
         )
 
 
+def test_calls_filter_by_recorded_transcribed_or_neither(calls, wavix):
+    client = login(wavix.world.sysadmin)
+
+    def listed(recording: str) -> int:
+        return client.get("/platform/calls/", {"recording": recording}).context["totals"].calls
+
+    with scopes_disabled():
+        recorded = Cdr.objects.filter(recorded=True).count()
+        transcribed = Cdr.objects.filter(transcription="completed").count()
+        total = Cdr.objects.count()
+    assert 0 < transcribed < recorded < total
+    assert listed("recorded") == recorded
+    assert listed("transcribed") == transcribed
+    assert listed("none") == total - recorded
+    refused = client.get("/platform/calls/", {"recording": "maybe"})
+    assert "Select a valid choice. maybe is not one of the available choices." in (
+        refused.content.decode()
+    )
+
+
 def test_the_csv_export_streams_the_filtered_set(calls, wavix):
     response = login(wavix.world.admin_a).get("/t/acme/calls/export.csv", {"direction": "received"})
     assert response.streaming and response["Content-Type"] == "text/csv"

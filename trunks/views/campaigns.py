@@ -123,6 +123,9 @@ class CampaignListView(CampaignMixin, FilteredListView):
     template_name = "trunks/campaign_list.html"
     table_template_name = "trunks/_campaign_table.html"
 
+    def get_filterset_kwargs(self) -> dict:
+        return {"flows": selectors.campaign_flows(self.tenant)}
+
     def get_base_queryset(self):
         return selectors.campaign_list()
 
