@@ -193,7 +193,8 @@ def test_the_calls_are_followed_to_their_end_and_matched_to_their_call_records(v
     assert campaign.completed + campaign.failed == 3
     with scopes_disabled():
         rows = {c.number: c for c in CampaignContact.objects.filter(campaign=campaign)}
-    assert rows["14155550100"].status == "failed" and "ended failed" in rows["14155550100"].reason
+    busy = rows["14155550100"]
+    assert busy.status == "failed" and busy.reason == "The call failed."
 
     cdrs.pull(account=voice.account, client=WavixClient.for_account(voice.account))
 

@@ -71,6 +71,15 @@ POLL_BATCH = 100  # calls polled per tick at most
 BACK_OFF = 15  # seconds before the next tick when Wavix refused a call for now (429)
 DONE = ("completed",)  # Wavix's final success; "in_progress" (and the like) goes on
 GOING = ("in_progress", "queued", "ringing", "initiated", "pending", "")
+ENDINGS = {
+    "failed": "The call failed.",
+    "busy": "The line was busy.",
+    "noanswer": "No one answered.",
+    "no_answer": "No one answered.",
+    "cancelled": "The call was cancelled before it was answered.",
+    "canceled": "The call was cancelled before it was answered.",
+    "rejected": "The called party rejected the call.",
+}
 UNKNOWN = (
     "Outcome unknown: Wavix did not answer whether it placed the call ({error}). It is not "
     "placed again, so the contact is never called twice."
@@ -96,6 +105,14 @@ class Stop(Exception):  # noqa: N818 - ends the tick, not an error of ours
     def __init__(self, error: WavixError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def ended_reason(status: str) -> str:
+    """Why a call failed, in plain words, from Wavix's final status (or a call record's
+    disposition)."""
+    status = status.strip().lower()
+    words = status.replace("_", " ") or "no reason given"
+    return ENDINGS.get(status) or f"The call ended: {words}."
 
 
 def limiter_key(campaign_id: int) -> str:
@@ -305,11 +322,10 @@ class CampaignRunner(JobRunner):
         elif status in DONE:
             self.finish(contact, Status.COMPLETED, wavix_status=status, polled_at=timezone.now())
         else:
-            words = status.replace("_", " ")
             self.finish(
                 contact,
                 Status.FAILED,
-                f"The call ended {words}.",
+                ended_reason(status),
                 wavix_status=status,
                 polled_at=timezone.now(),
             )

@@ -2,7 +2,8 @@
 sync every Wavix account's numbers, wait for the syncs (printing their progress), then queue
 the E911 and trunk checks against Wavix and send the demo messages (portal/demo/messaging.py,
 which need the inventory and the worker), then set the demo's inbound routing and
-conversations (portal/demo/routing.py, inbox.py), so a newcomer's first page already shows the
+conversations (portal/demo/routing.py, inbox.py) and the voice campaigns (campaigns.py, whose
+caller ID is a synced number), so a newcomer's first page already shows the
 inventory, the numbers with E911 and any drift, and messages in every final state. Later
 starts do nothing here: beat keeps everything current on its schedule."""
 
@@ -14,6 +15,8 @@ from django.db import transaction
 from dids import services
 from dids.models import Did, SyncRun
 from dids.services import reconcile
+from portal.demo import sandbox_enabled
+from portal.demo.campaigns import seed_demo_campaigns
 from portal.demo.inbox import seed_demo_inbox
 from portal.demo.messaging import seed_demo_messages
 from portal.demo.providers import seed_demo_provider_routes
@@ -61,3 +64,6 @@ class Command(BaseCommand):
         seed_demo_routing(self.stdout)
         seed_demo_provider_routes(self.stdout)
         seed_demo_inbox(self.stdout)
+        if sandbox_enabled():
+            for account in accounts:
+                seed_demo_campaigns(account, self.stdout)
