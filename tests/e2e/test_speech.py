@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,9 @@ def test_a_call_is_played_transcribed_and_found_by_what_the_client_said(
     page.get_by_test_id("transcribe").click()
     expect(page.locator(".alert-success")).to_contain_text("Transcription requested")
     expect(page.get_by_test_id("transcription-progress")).to_be_visible()
+    expect(page.get_by_test_id("transcription-state")).to_have_text(
+        re.compile("Requested|In progress")  # the worker may have asked Wavix already
+    )
     turns = page.get_by_test_id("turn")
     expect(turns.first).to_be_visible(timeout=30_000)
     expect(turns).to_have_count(6)
@@ -128,6 +132,7 @@ def test_a_call_is_played_transcribed_and_found_by_what_the_client_said(
     expect(turns.nth(1)).to_contain_text("Hello, I have a question about my last invoice.")
     expect(turns.nth(1).get_by_test_id("turn-time")).to_have_text("00:15")
     expect(page.get_by_test_id("transcribe")).to_have_text("Transcribe again")
+    expect(page.get_by_test_id("transcription-state")).to_have_text("Transcribed")
     with scopes_disabled():
         assert Transcript.objects.filter(call=call).exists()
     screenshot("speech-call-transcribed")

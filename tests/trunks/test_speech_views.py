@@ -244,6 +244,7 @@ def test_asking_for_a_transcription_shows_its_progress_and_a_second_ask_joins_it
     assert held.run_next() == "succeeded"
     panel = client.get(_url("cdr_detail", call), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in panel  # finished: the page stops asking
+    assert shown(panel, "transcription-state") == "Transcribed"  # the state follows
     assert [t[0] for t in TURN.findall(panel)][:2] == ["agent", "client"]
     assert "Transcribe again" in panel
 
