@@ -131,6 +131,9 @@ def sandbox_account(db, settings):
     from sandbox.wavix.transport import SandboxTransport
 
     settings.WAVIX_SANDBOX_ENABLED = True
+    # The sandbox builds some addresses from the host it was asked on (a recording's file in
+    # `Location`): the made-up host must be one Django accepts, so they lead back here.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "wavix-sandbox.test"]
     account = wavix_account_save(
         name="Sandbox",
         base_url="http://wavix-sandbox.test/wavix-sandbox",

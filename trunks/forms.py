@@ -208,7 +208,10 @@ class SpeechSearchForm(Form):
                 if found:
                     criteria.setdefault(speaker, {})[kind] = found
         if not criteria and not self.errors:
-            raise forms.ValidationError("Give at least one word or phrase to look for.")
+            raise forms.ValidationError(
+                "Give at least one word or phrase to look for: every box (all of, any of, "
+                "none of) is empty."
+            )
         data["criteria"] = criteria
         return data
 

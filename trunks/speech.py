@@ -1,4 +1,4 @@
-"""Transcripts and speech search without Django: Wavix's turns as agent/client lines, the
+"""Transcripts and speech search, plain logic: Wavix's turns as agent/client lines, the
 phrases a person types (bounded), which phrases a transcript contains, and highlighting them
 safely (each piece escaped, then the matches marked)."""
 
@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-SPEAKERS = ("agent", "client", "any")
-CRITERIA = ("must", "match", "exclude")
+# Who said a phrase and how it counts: the names Wavix's search takes, defined with its client.
+from portal.wavix.client import CRITERIA as CRITERIA
+from portal.wavix.client import SPEAKERS as SPEAKERS
+
 MAX_PHRASES = 20  # per field
 MAX_PHRASE_CHARS = 100
 MAX_TURN_CHARS = 5000

@@ -499,6 +499,7 @@ class WavixClient:
         return False
 
     # --- paging -------------------------------------------------------------------------------
+    # Lists are walked by walk_pages (below the class), whichever request reads a page.
 
     def _page(
         self, path: str, key: str, params: Mapping[str, object] | None, page: int, per_page: int
@@ -513,14 +514,7 @@ class WavixClient:
         self, path: str, key: str, params: dict | None = None, per_page: int = 100
     ) -> Iterator[Page]:
         """Every page of a list, first to last, one request each."""
-        number = 1
-        while True:
-            page = self._page(path, key, params, number, per_page)
-            yield page
-            # An empty page ends the walk too, so a wrong total cannot loop forever.
-            if not page.items or number >= page.total_pages:
-                return
-            number += 1
+        return walk_pages(lambda number: self._page(path, key, params, number, per_page))
 
     def _all(self, path: str, key: str, params: dict | None = None) -> list[dict]:
         return [item for page in self.iter_pages(path, key, params) for item in page.items]
@@ -878,13 +872,7 @@ class WavixClient:
 
     def iter_transcription_search(self, **kwargs: Any) -> Iterator[Page]:
         """Every page of a search, first to last, one request each."""
-        number = 1
-        while True:
-            page = self.search_transcriptions(page=number, **kwargs)
-            yield page
-            if not page.items or number >= page.total_pages:
-                return
-            number += 1
+        return walk_pages(lambda number: self.search_transcriptions(page=number, **kwargs))
 
     def list_recordings(
         self,
@@ -1044,12 +1032,27 @@ def _sms_filter(sms_enabled: bool | None) -> dict[str, object]:
     return {"text_enabled_only": True} if sms_enabled else {}
 
 
+def walk_pages(read: Callable[[int], Page]) -> Iterator[Page]:
+    """Every page that `read(number)` gives, from the first to the last, one request each
+    and only as the caller goes on (a GET list or a POST search alike)."""
+    number = 1
+    while True:
+        page = read(number)
+        yield page
+        # An empty page ends the walk too, so a wrong total cannot loop forever.
+        if not page.items or number >= page.total_pages:
+            return
+        number += 1
+
+
 def _numbers(numbers: list[str]) -> list[str]:
     if not numbers:
         raise ValueError("at least one phone number is needed")
     return [str(n) for n in numbers]
 
 
+# The spec's TranscriptionFilter: who said it, and how a phrase counts (all, any, none). The
+# portal's speech search (trunks/speech.py) uses these same names.
 SPEAKERS = ("agent", "client", "any")
 CRITERIA = ("must", "match", "exclude")
 

@@ -84,3 +84,37 @@ def voice(wavix, hold_task, monkeypatch):
         flow=flow,
         ticks=ticks,
     )
+
+
+# Recordings, transcripts and speech search ------------------------------------------------------
+
+
+@pytest.fixture
+def acme(world, sandbox_account):
+    """Acme holds the numbers the speech tests' calls are made from (tests/trunks/speech.py)."""
+    from dids.services import pool_save
+
+    from .speech import OWN
+
+    pool_save(tenant=world.a, text=f"{OWN}-{int(OWN) + 8}")
+    return world.a
+
+
+@pytest.fixture
+def wavix_later(monkeypatch):
+    """The sandbox's transcription finishes when the test says (not on its countdown)."""
+    from sandbox.wavix.services import speech as sandbox_speech
+
+    monkeypatch.setattr(sandbox_speech, "_enqueue", lambda pk: None)
+
+
+@pytest.fixture
+def webhooks_to_portal(monkeypatch):
+    """The sandbox's transcription webhooks reach the portal's own views; `.posts` keeps them."""
+    from sandbox.wavix.services import speech as sandbox_speech
+
+    from .speech import ToPortal, session_to
+
+    adapter = ToPortal()
+    monkeypatch.setattr(sandbox_speech, "http_session", lambda: session_to(adapter))
+    return adapter

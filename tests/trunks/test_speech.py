@@ -12,7 +12,6 @@ import requests
 from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
 
-from dids.services import pool_save
 from portal.models import AuditEntry
 from sandbox.wavix.models import SandboxCdr, SandboxTranscription
 from sandbox.wavix.services import speech as sandbox_speech
@@ -21,28 +20,9 @@ from trunks.services import speech as services
 from trunks.services.speech_search import speech_search_start
 from trunks.tasks import pull_cdrs
 
-from .speech import OWN, ToPortal, portal_call, sandbox_call, session_to
+from .speech import portal_call, sandbox_call, session_to
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def acme(world, sandbox_account):
-    pool_save(tenant=world.a, text=f"{OWN}-{int(OWN) + 8}")
-    return world.a
-
-
-@pytest.fixture
-def wavix_later(monkeypatch):
-    """The sandbox's transcription finishes when the test says (not on its countdown)."""
-    monkeypatch.setattr(sandbox_speech, "_enqueue", lambda pk: None)
-
-
-@pytest.fixture
-def webhooks_to_portal(monkeypatch):
-    adapter = ToPortal()
-    monkeypatch.setattr(sandbox_speech, "http_session", lambda: session_to(adapter))
-    return adapter
 
 
 def test_the_pull_marks_recorded_and_transcribed_calls_from_wavix_lists(acme, sandbox_account):
