@@ -822,5 +822,6 @@ class NumberDocument(models.Model):
         return f"{self.get_doc_type_display()} of {self.did}"
 
     @property
-    def replaceable(self) -> bool:
-        return self.status in (self.Status.REJECTED, self.Status.FAILED)
+    def number(self) -> int:
+        """The number's E.164 digits (its page's address names it so)."""
+        return self.did.number

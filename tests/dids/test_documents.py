@@ -174,3 +174,23 @@ def test_a_lost_answer_is_not_uploaded_twice(papers, hold_task, no_client_backof
     assert job.status == "succeeded", job.error
     assert SandboxDocument.objects.count() == 1
     assert documents_of(BERLIN[0])[0].wavix_id == str(SandboxDocument.objects.get().pk)
+
+
+def test_the_demo_gives_acme_german_numbers_that_need_documents(
+    db, settings, sandbox_account, run_tasks
+):
+    from django.core.management import call_command
+
+    from dids.models import Did
+    from tenants.models import Tenant
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - idempotent
+    acme = Tenant.objects.get(slug="acme")
+    assert acme.uploads_documents
+    sync(run_tasks, sandbox_account)
+    with scope(tenant=acme):
+        needing = list(selectors.tenant_dids(acme).filter(status="inactive", country="DE"))
+    assert len(needing) == 2
+    assert all(d.required_docs == ["Proof of identity", "Proof of address"] for d in needing)
+    assert Did.objects.filter(country="DE").count() > 2, "the others are in no pool"

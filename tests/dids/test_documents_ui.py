@@ -149,3 +149,64 @@ def test_the_list_filters_by_state(papers, django_capture_on_commit_callbacks, e
 def test_the_numbers_list_links_to_the_documents_needed(papers):
     html = login(papers.admin_a).get("/t/acme/numbers/?status=inactive").content.decode()
     assert f"/t/acme/numbers/{BERLIN[0]}/documents/" in html and "Documents needed" in html
+
+
+# API ----------------------------------------------------------------------------------------
+
+
+def api_upload(client, numbers=f"+{BERLIN[0]}", name="id.png", data=PNG, doc_type="1"):
+    file = SimpleUploadedFile(name, data, content_type="image/png")
+    return client.post(
+        "/api/v1/tenants/acme/number-documents/",
+        {"numbers": numbers, "doc_type": doc_type, "file": file},
+        format="multipart",
+    )
+
+
+def test_the_api_uploads_a_document_and_lists_it(
+    papers, django_capture_on_commit_callbacks, eager_celery
+):
+    from ..conftest import api_client
+
+    allow(papers.a)
+    client = api_client(papers.admin_a, papers.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_upload(client, numbers=f"+{BERLIN[0]}, +{BERLIN[1]}")
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["status"] == "queued" and len(job["documents"]) == 2
+    followed = client.get(f"/api/v1/tenants/acme/document-uploads/{job['id']}/").json()
+    assert followed["status"] == "succeeded" and followed["wiped_at"]
+    listed = client.get("/api/v1/tenants/acme/number-documents/?status=pending").json()
+    assert {d["number"] for d in listed["results"]} == {f"+{BERLIN[0]}", f"+{BERLIN[1]}"}
+
+
+def test_the_api_refuses_a_bad_file_or_a_tenant_not_allowed(papers):
+    from ..conftest import api_client
+
+    client = api_client(papers.admin_a, papers.a)
+    assert api_upload(client).status_code == 403
+    allow(papers.a)
+    refused = api_upload(client, name="scan.pdf", data=b"%PDF-1.4 /Encrypt 4 0 R")
+    assert refused.status_code == 400
+    assert "“scan.pdf” is a password-protected" in str(refused.json()), refused.json()
+    wrong = api_upload(client, numbers="+12125550000")
+    assert wrong.status_code == 400 and "+12125550000 is not one of your numbers" in str(
+        wrong.json()
+    )
+    assert counts() == (0, 0)
+
+
+def test_the_api_hides_another_tenants_documents(
+    papers, django_capture_on_commit_callbacks, eager_celery
+):
+    from ..conftest import api_client
+
+    allow(papers.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api_upload(api_client(papers.admin_a, papers.a)).json()
+    other = api_client(papers.admin_b, papers.b)
+    assert other.get(f"/api/v1/tenants/globex/document-uploads/{job['id']}/").status_code == 404
+    doc = job["documents"][0]["id"]
+    assert other.get(f"/api/v1/tenants/globex/number-documents/{doc}/").status_code == 404
+    assert other.get("/api/v1/tenants/globex/number-documents/").json()["count"] == 0
