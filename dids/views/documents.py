@@ -19,6 +19,7 @@ from dids.filters import NumberDocumentFilter
 from dids.forms import DocumentUploadForm
 from dids.models import Did, DocumentUpload, NumberDocument
 from dids.services.documents import number_document_upload
+from portal.params import BIGINT_MAX
 from portal.views.base import FilteredListView, PartialMixin, add_form_errors
 from tenants.views.base import TenantMixin
 
@@ -62,6 +63,8 @@ class NumberDocumentsView(TenantMixin, FormView):
     form_class = DocumentUploadForm
 
     def get_object(self):
+        if self.kwargs["number"] > BIGINT_MAX:
+            raise Http404("Not one of this tenant's numbers on Wavix.")
         did = selectors.tenant_dids(self.tenant).filter(number=self.kwargs["number"]).first()
         if did is None:
             raise Http404("Not one of this tenant's numbers on Wavix.")
@@ -78,7 +81,8 @@ class NumberDocumentsView(TenantMixin, FormView):
         posted = self.request.method == "POST" and not unread
         chosen = self.request.POST.get("doc_type") if posted else None
         first = types[0][0] if types else None
-        doc_type = int(chosen) if chosen and chosen.isdigit() and len(chosen) < 3 else first
+        valid = chosen and chosen.isascii() and chosen.isdigit() and len(chosen) < 3
+        doc_type = int(chosen) if valid else first
         others = []
         if doc_type is not None:
             others = [
