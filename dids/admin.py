@@ -20,10 +20,12 @@ from .models import (
     Did,
     DidNote,
     DidPool,
+    DocumentUpload,
     E911Address,
     E911Drift,
     E911Job,
     E911ReconcileRun,
+    NumberDocument,
     NumberOrder,
     NumberRange,
     PoolImport,
@@ -369,3 +371,35 @@ class ValidatorSettingsAdmin(ReadOnlyAdmin):
     search_fields = ["tenant__name", "tenant__slug"]
     list_select_related = ["tenant"]
     readonly_fields = field_names(ValidatorSettings)
+
+
+# Number documents: written by the upload service and its job, and by the sync (Wavix's
+# review). The file itself is never shown: it is encrypted, and wiped once Wavix has it.
+
+
+@admin.register(DocumentUpload)
+class DocumentUploadAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "tenant", "doc_type", "file_name", "size", "status", "wiped_at"]
+    list_filter = ["doc_type", "status", "tenant"]
+    search_fields = ["tenant__name", "tenant__slug", "file_name", "created_by__email", "error"]
+    list_select_related = ["tenant", "created_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f for f in field_names(DocumentUpload) if f != "data"]
+    exclude = ["data"]
+
+
+@admin.register(NumberDocument)
+class NumberDocumentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "did",
+        "tenant",
+        "doc_type",
+        "status",
+        "wavix_id",
+        "allow_replace",
+        "updated_at",
+    ]
+    list_filter = ["doc_type", "status", "tenant"]
+    search_fields = ["=did__number", "wavix_id", "upload__file_name"]
+    list_select_related = ["tenant", "did"]
+    readonly_fields = field_names(NumberDocument)

@@ -6,7 +6,15 @@ from portal.jobs.models import JobStatus
 from portal.models import WavixAccount
 from portal.phone import search_digits
 
-from .models import Did, DidPool, E911Drift, ValidationJob, ValidationResult
+from .models import (
+    Did,
+    DidPool,
+    DocumentUpload,
+    E911Drift,
+    NumberDocument,
+    ValidationJob,
+    ValidationResult,
+)
 from .selectors import prefix_q
 
 
@@ -141,3 +149,28 @@ class ValidationResultFilter(NumberSearchFilterSet):
 
     def filter_valid(self, queryset, name, value: str):
         return queryset.filter(valid=value == "yes")
+
+
+class NumberDocumentFilter(SearchFilterSet):
+    """A tenant's number documents: digits of the number (a prefix, as typed) or text of the
+    file's name; the review state and the type."""
+
+    search_fields = ("upload__file_name",)
+
+    status = django_filters.ChoiceFilter(
+        choices=NumberDocument.Status.choices, empty_label="Any state"
+    )
+    doc_type = django_filters.ChoiceFilter(
+        label="Document type", choices=DocumentUpload.DocType.choices, empty_label="Any type"
+    )
+
+    class Meta:
+        model = NumberDocument
+        fields = ["q", "status", "doc_type"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        digits = search_digits(value)
+        if digits is not None:
+            return queryset.filter(did__in=Did.objects.filter(prefix_q(digits)))
+        return super().search(queryset, name, value)

@@ -217,3 +217,35 @@ class ValidationPriceForm(Form):
     format = forms.DecimalField(label="Format", min_value=0, max_digits=8, decimal_places=4)
     analysis = forms.DecimalField(label="Analysis", min_value=0, max_digits=8, decimal_places=4)
     validation = forms.DecimalField(label="Validation", min_value=0, max_digits=8, decimal_places=4)
+
+
+class DocumentUploadForm(Form):
+    """One document for a number (and, optionally, the tenant's other numbers that need the
+    same type). Only the types the number still needs are offered; the file is checked by its
+    bytes in the view (dids/documents.py), after its size."""
+
+    doc_type = forms.TypedChoiceField(label="Document type", coerce=int, choices=[])
+    file = forms.FileField(
+        label="File",
+        max_length=255,
+        help_text="PNG, JPG/JPEG, TIFF, BMP or PDF, up to 10 MB; not password-protected, and a "
+        "PDF without digital signatures.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".png,.jpg,.jpeg,.tif,.tiff,.bmp,.pdf,image/*,application/pdf"}
+        ),
+    )
+    also = forms.TypedMultipleChoiceField(
+        label="Use the same document for",
+        coerce=int,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your other numbers that need this type of document.",
+    )
+
+    def __init__(self, *args, types: list[tuple[int, str]], others: list[tuple[int, str]], **kw):
+        super().__init__(*args, **kw)
+        self.fields["doc_type"].choices = types
+        self.fields["also"].choices = others
+        if not others:
+            del self.fields["also"]

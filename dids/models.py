@@ -722,3 +722,106 @@ class ValidationResult(models.Model):
     @property
     def mcc_mnc(self) -> str:
         return f"{self.mcc} {self.mnc}".strip()
+
+
+class DocumentUpload(Job):
+    """One file a tenant (or a system administrator for it) sends Wavix for some of its
+    numbers (`POST /v1/numbers/papers`), and the job that sends it. The file is kept here
+    encrypted (a Fernet token of its bytes) only until Wavix has it; then `data` is emptied.
+    Wavix answers one document per number, so each number's state is a NumberDocument."""
+
+    DocType = models.IntegerChoices(
+        "DocType",
+        [
+            ("IDENTITY", (1, "Proof of identity")),
+            ("ADDRESS", (2, "Proof of address")),
+            ("BUSINESS", (3, "Proof of business registration")),
+        ],
+    )
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "portal.WavixAccount", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    doc_type = models.PositiveSmallIntegerField("document type", choices=DocType.choices)
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(
+        max_length=64, help_text="Read from the file's first bytes, not from its name."
+    )
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    data = models.BinaryField(
+        blank=True, editable=False, help_text="The file, encrypted, until Wavix has it."
+    )
+    wiped_at = models.DateTimeField(null=True, blank=True, help_text="When the bytes were wiped.")
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+    audit_label = "Document upload"
+    audit_ignored_fields = ("data",)  # the file itself is never copied into the log
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "document upload"
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()}: {self.file_name}"
+
+    @property
+    def progress_total(self) -> int:
+        return 1
+
+    @property
+    def progress_done(self) -> int:
+        return 1 if self.status == JobStatus.SUCCEEDED else 0
+
+
+class NumberDocument(models.Model):
+    """One document of one number, as Wavix keeps it (its NumberDocument): one row per
+    number, because Wavix answers an upload with a document id, a review status and
+    `allow_replace` of each number, and reviews them one by one; the file they share is
+    their DocumentUpload."""
+
+    class Status(models.TextChoices):
+        UPLOADING = "uploading", "Uploading"
+        FAILED = "failed", "Upload failed"
+        PENDING = "pending", "Under review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(DocumentUpload, on_delete=models.CASCADE, related_name="documents")
+    did = models.ForeignKey(Did, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.PositiveSmallIntegerField(
+        "document type", choices=DocumentUpload.DocType.choices
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADING)
+    reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it failed or was rejected."
+    )
+    wavix_id = models.CharField("Wavix document id", max_length=32, blank=True, db_index=True)
+    allow_replace = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    audit_log = True
+    audit_label = "Number document"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "number document"
+        indexes = [models.Index(fields=["did", "doc_type"], name="numberdoc_did_type")]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} of {self.did}"
+
+    @property
+    def number(self) -> int:
+        """The number's E.164 digits (its page's address names it so)."""
+        return self.did.number

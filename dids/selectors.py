@@ -23,6 +23,7 @@ from .models import (
     DidNote,
     DidPool,
     E911Address,
+    NumberDocument,
     NumberRange,
     ValidationPrice,
     ValidationResult,
@@ -547,3 +548,93 @@ def validation_export_rows(job):
             r.error_code,
             r.validated_at.isoformat(),
         ]
+
+
+# Number documents ---------------------------------------------------------------------------
+
+# A document in one of these states covers its type: no second one is offered or accepted.
+COVERING = ("uploading", "pending", "approved")
+
+
+def may_upload_documents(tenant: Tenant, user) -> bool:
+    """System administrators always; a tenant's admins when the tenant allows it (the views
+    check the tenant-admin role first)."""
+    return bool(getattr(user, "is_system_admin", False) or tenant.uploads_documents)
+
+
+def tenant_dids(tenant: Tenant):
+    """The tenant's numbers held on Wavix (its pools' ranges, in the tenant's scope)."""
+    return Did.objects.held().in_ranges_of(NumberRange._base_manager.filter(tenant=tenant))
+
+
+def required_types(did: Did) -> list[int]:
+    """The document types (1, 2, 3) Wavix requires of an inactive number."""
+    from .documents import doc_type_of_title
+
+    if did.status != Did.Status.INACTIVE:
+        return []
+    types = (doc_type_of_title(t) for t in did.required_docs or [])
+    return sorted({t for t in types if t is not None})
+
+
+@dataclass
+class DocumentNeed:
+    """One required document of one number and its latest document, if any."""
+
+    doc_type: int
+    title: str
+    document: NumberDocument | None
+
+    @property
+    def open(self) -> bool:
+        """Not covered: nothing uploaded, or the last one was rejected or failed."""
+        return self.document is None or self.document.status not in COVERING
+
+
+def document_needs(did: Did) -> list[DocumentNeed]:
+    """What the number's page shows: each required type with its latest document; plus the
+    approved documents of types Wavix no longer asks for (so a visitor sees them)."""
+    from .documents import doc_title
+
+    latest: dict[int, NumberDocument] = {}
+    # By the number, which the caller has found among the tenant's (or, on the inventory,
+    # a system administrator's) numbers: its documents are that tenant's.
+    for doc in NumberDocument._base_manager.filter(did=did).select_related("upload").order_by("id"):
+        latest[doc.doc_type] = doc
+    types = required_types(did)
+    shown = types + [t for t in sorted(latest) if t not in types]
+    return [DocumentNeed(t, doc_title(t), latest.get(t)) for t in shown]
+
+
+def open_types(did: Did) -> list[int]:
+    """The types the number still needs a document of."""
+    return [n.doc_type for n in document_needs(did) if n.open and n.doc_type in required_types(did)]
+
+
+def numbers_needing(tenant: Tenant, doc_type: int, *, exclude: int | None = None) -> list[Did]:
+    """The tenant's other inactive numbers of the same Wavix account that still need a
+    document of this type (the "apply to several numbers" choices)."""
+    from .documents import doc_title
+
+    candidates = (
+        tenant_dids(tenant)
+        .filter(status=Did.Status.INACTIVE)
+        .exclude(number=exclude)
+        .exclude(
+            Exists(
+                NumberDocument.objects.filter(
+                    did=OuterRef("pk"), doc_type=doc_type, status__in=COVERING
+                )
+            )
+        )
+        .order_by("number")
+    )
+    # The title is matched here, not in SQL: JSON containment is PostgreSQL's alone.
+    title = doc_title(doc_type)
+    return [d for d in candidates[:1000] if title in (d.required_docs or [])][:200]
+
+
+def tenant_documents(tenant: Tenant):
+    return NumberDocument.objects.select_related("did", "upload", "upload__created_by").order_by(
+        "-created_at", "-id"
+    )

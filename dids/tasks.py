@@ -6,6 +6,7 @@ from celery import shared_task
 
 from portal.models import WavixAccount
 
+from .services.documents import DocumentUploadRunner
 from .services.e911_jobs import E911Runner
 from .services.imports import apply_rows, import_check
 from .services.orders import OrderRunner
@@ -73,3 +74,9 @@ def validation_run_job(job_id: int, attempt: int | None = None) -> str:
     """Validates a job's numbers with Wavix, polling an asynchronous request until it is done
     (`ValidationRunner`)."""
     return ValidationRunner.run(job_id, attempt)
+
+
+@shared_task(name="dids.tasks.document_upload_run")
+def document_upload_run(upload_id: int, attempt: int | None = None) -> str:
+    """Sends an uploaded number document to Wavix (`DocumentUploadRunner`)."""
+    return DocumentUploadRunner.run(upload_id, attempt)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dids.views import buy, e911, inventory, numbers, pools, validator
+from dids.views import buy, documents, e911, inventory, numbers, pools, validator
 
 platform_urlpatterns = [
     path("numbers/", pools.PoolListView.as_view(), name="pool_list"),
@@ -55,6 +55,17 @@ tenant_urlpatterns = [
     path("numbers/export.csv", numbers.NumberExportView.as_view(), name="number_export"),
     path("numbers/usage/", numbers.PoolUsageView.as_view(), name="pool_usage"),
     path("numbers/<int:number>/", numbers.NoteEditView.as_view(), name="number_edit"),
+    path(
+        "numbers/<int:number>/documents/",
+        documents.NumberDocumentsView.as_view(),
+        name="number_documents",
+    ),
+    path("documents/", documents.DocumentListView.as_view(), name="document_list"),
+    path(
+        "documents/uploads/<int:pk>/",
+        documents.DocumentUploadView.as_view(),
+        name="document_upload",
+    ),
     path("e911/", e911.E911ListView.as_view(), name="e911_list"),
     path("e911/set/", e911.E911SetView.as_view(), name="e911_set"),
     path("e911/remove/", e911.E911RemoveView.as_view(), name="e911_remove"),

@@ -59,6 +59,21 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A private file at rest (a number's identity document): a Fernet token of its bytes."""
+    return fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored file cannot be decrypted: FIELD_ENCRYPTION_KEYS (or SECRET_KEY) changed "
+            "without keeping the old key in the list."
+        ) from exc
+
+
 class UnreadableSecret(str):
     """A stored secret that none of the keys decrypts: the empty string to everything that
     reads it, with the ciphertext kept so a save writes it back unchanged."""

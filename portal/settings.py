@@ -471,6 +471,9 @@ DID_POOL_IMPORT_INLINE_BYTES = env.int("DID_POOL_IMPORT_INLINE_BYTES", default=1
 
 # Wavix. The key the sandbox (WAVIX_SANDBOX_ENABLED, above) always accepts.
 WAVIX_SANDBOX_API_KEY = env.str("WAVIX_SANDBOX_API_KEY", default="sandbox-key-0123456789")
+# The sandbox's review of an uploaded number document: approved (or, when its file name says
+# "reject", rejected) this many seconds after the upload, at the next read of the numbers.
+WAVIX_SANDBOX_DOC_REVIEW_SECONDS = env.int("WAVIX_SANDBOX_DOC_REVIEW_SECONDS", default=20)
 WAVIX_TIMEOUT_SECONDS = env.float("WAVIX_TIMEOUT_SECONDS", default=15.0)
 # The number validator: a synchronous request of up to 1,000 numbers takes Wavix about 30
 # seconds, so it has a longer timeout; an asynchronous one is polled this often.

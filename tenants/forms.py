@@ -23,7 +23,7 @@ PASSWORD_HELP = f"10 to {PASSWORD_MAX_LENGTH} characters, not a common password.
 class TenantForm(ModelForm):
     class Meta:
         model = Tenant
-        fields = ["name", "slug", "contact_email", "default_country", "notes"]
+        fields = ["name", "slug", "contact_email", "default_country", "uploads_documents", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -116,6 +116,12 @@ class Tenant(models.Model):
         help_text="Numbers typed without a country code (such as (646) 809-7065) are read as "
         "numbers of this country (ISO 3166 code).",
     )
+    uploads_documents = models.BooleanField(
+        "tenant admins upload number documents",
+        default=False,
+        help_text="Let the tenant's admins upload the documents Wavix requires for a number "
+        "(proof of identity, address, business registration). System administrators always can.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

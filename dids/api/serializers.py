@@ -3,10 +3,12 @@ from rest_framework import serializers
 from dids.models import (
     Did,
     DidPool,
+    DocumentUpload,
     E911Address,
     E911Drift,
     E911Job,
     E911ReconcileRun,
+    NumberDocument,
     NumberRange,
     SyncRun,
     ValidationJob,
@@ -432,3 +434,76 @@ class ValidationStartSerializer(serializers.Serializer):
 class ValidateOneSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ValidationJob.Type.choices)
     number = serializers.CharField(max_length=phone.MAX_TYPED)
+
+
+class NumberDocumentSerializer(serializers.ModelSerializer):
+    """One number's document: `status` uploading, failed (the upload did not reach Wavix:
+    `reason` says why), pending (under Wavix's review), approved or rejected (`reason` says
+    what to do; `allow_replace` is Wavix's). `upload` is the upload job's id."""
+
+    number = serializers.SerializerMethodField()
+    doc_type_title = serializers.CharField(source="get_doc_type_display", read_only=True)
+    status = serializers.ChoiceField(
+        choices=NumberDocument.Status.choices, read_only=True, help_text="The document's state."
+    )
+    file_name = serializers.CharField(source="upload.file_name", read_only=True)
+
+    class Meta:
+        model = NumberDocument
+        fields = [
+            "id",
+            "number",
+            "doc_type",
+            "doc_type_title",
+            "status",
+            "reason",
+            "allow_replace",
+            "wavix_id",
+            "file_name",
+            "upload",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_number(self, obj) -> str:
+        return f"+{obj.did.number}"
+
+
+class DocumentUploadSerializer(ErrorDetailForSystemAdmins, serializers.ModelSerializer):
+    """An upload job: `status` queued, running, retrying, succeeded (Wavix has the file; it is
+    no longer held) or failed (`error` in plain words), and each number's document."""
+
+    created_by = serializers.CharField(source="created_by.email", allow_null=True, read_only=True)
+    documents = NumberDocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DocumentUpload
+        fields = [
+            "id",
+            "doc_type",
+            "file_name",
+            "content_type",
+            "size",
+            "status",
+            "attempt",
+            "error",
+            "note",
+            "wiped_at",
+            "created_by",
+            "created_at",
+            "finished_at",
+            "documents",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadRequestSerializer(serializers.Serializer):
+    """Multipart: `numbers` the tenant's numbers the document is for (E.164, comma-separated
+    or repeated; at most 100), `doc_type` 1 (proof of identity), 2 (proof of address) or 3
+    (proof of business registration), `file` PNG, JPG/JPEG, TIFF, BMP or PDF up to 10 MB, not
+    password-protected, a PDF without digital signatures."""
+
+    numbers = serializers.CharField(max_length=2000)
+    doc_type = serializers.ChoiceField(choices=DocumentUpload.DocType.choices)
+    file = serializers.FileField(max_length=255, allow_empty_file=True)

@@ -4,12 +4,14 @@ platform's under /api/v1/, a tenant's under /api/v1/tenants/<tenant_slug>/."""
 from rest_framework.routers import SimpleRouter
 
 from dids.api.views import (
+    DocumentUploadApiViewSet,
     E911ApiViewSet,
     E911DriftApiViewSet,
     E911JobApiViewSet,
     E911ReconcileRunApiViewSet,
     InventoryApiViewSet,
     NumberApiViewSet,
+    NumberDocumentApiViewSet,
     PlatformE911DriftApiViewSet,
     PoolApiViewSet,
     PoolUsageApiViewSet,
@@ -31,3 +33,5 @@ tenant.register("e911", E911ApiViewSet, basename="e911")
 tenant.register("e911-jobs", E911JobApiViewSet, basename="e911-job")
 tenant.register("e911-drift", E911DriftApiViewSet, basename="e911-drift")
 tenant.register("validation-jobs", ValidationJobApiViewSet, basename="validation-job")
+tenant.register("number-documents", NumberDocumentApiViewSet, basename="number-document")
+tenant.register("document-uploads", DocumentUploadApiViewSet, basename="document-upload")

@@ -3,18 +3,27 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from dids import selectors, services
-from dids.filters import E911DriftFilter, InventoryFilter, PoolFilter, ValidationResultFilter
+from dids.documents import MAX_BYTES, DocumentRefused, check
+from dids.filters import (
+    E911DriftFilter,
+    InventoryFilter,
+    NumberDocumentFilter,
+    PoolFilter,
+    ValidationResultFilter,
+)
 from dids.models import (
     Did,
     DidPool,
+    DocumentUpload,
     E911Address,
     E911Drift,
     E911Job,
     E911ReconcileRun,
+    NumberDocument,
     NumberRange,
     SyncRun,
     ValidationJob,
@@ -23,6 +32,8 @@ from dids.ranges import MAX_DIGITS
 from dids.services import e911 as e911_services
 from dids.services import reconcile
 from dids.services import validator as validator_services
+from dids.services.documents import MAX_NUMBERS as DOCUMENT_NUMBERS
+from dids.services.documents import number_document_upload
 from portal import phone
 from portal.api.filters import filter_parameters, filtered
 from portal.api.views import PlatformViewSet
@@ -446,3 +457,85 @@ class ValidationJobApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         job = self.get_object()
         rows = in_scope(selectors.validation_export_rows(job), tenant=self.tenant)
         return csv_response(f"validation-{job.pk}.csv", selectors.VALIDATION_EXPORT_HEADER, rows)
+
+
+class NumberDocumentApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Documents of the tenant's numbers (tenant admins; filters: q, status, doc_type). POST
+    (multipart: `numbers`, `doc_type`, `file`) uploads one document for those numbers: 202,
+    the upload job (`document-uploads/<id>/`). Uploading needs a system administrator or a
+    tenant that allows its admins to upload."""
+
+    model = NumberDocument
+    serializer_class = s.NumberDocumentSerializer
+    filterset_class = NumberDocumentFilter
+    admin_actions = {"list", "retrieve", "create"}
+
+    def scoped_queryset(self):
+        return selectors.tenant_documents(self.tenant)
+
+    @extend_schema(
+        request={"multipart/form-data": s.DocumentUploadRequestSerializer},
+        responses={202: s.DocumentUploadSerializer},
+    )
+    def create(self, request, tenant_slug=None):
+        """Upload a document for some of the tenant's numbers (a job)."""
+        if not selectors.may_upload_documents(self.tenant, request.user):
+            raise PermissionDenied(
+                "Your provider uploads the documents of your numbers; ask them to let your "
+                "tenant's admins upload."
+            )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BYTES + 64 * 1024:  # refused before the body is parsed
+            raise ValidationError(
+                {"file": [f"The body is {length:,} bytes; a document may have at most 10 MB."]}
+            )
+        body = s.DocumentUploadRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        try:
+            checked = check(upload, upload.name, size=upload.size)
+        except DocumentRefused as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
+        job = number_document_upload(
+            tenant=self.tenant,
+            doc_type=body.validated_data["doc_type"],
+            numbers=self._numbers(body.validated_data["numbers"]),
+            file=checked,
+            user=request.user,
+        )
+        data = s.DocumentUploadSerializer(job, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @staticmethod
+    def _numbers(text: str) -> list[int]:
+        entries = [e.strip() for e in text.replace(";", ",").split(",") if e.strip()]
+        if len(entries) > DOCUMENT_NUMBERS:
+            raise ValidationError(
+                {"numbers": [f"{len(entries)} numbers given; one document covers 100 at most."]}
+            )
+        numbers = []
+        for entry in entries:
+            digits = phone.number_digits(entry)
+            if digits is None or len(digits) > MAX_DIGITS:
+                raise ValidationError(
+                    {"numbers": [f"“{entry[:40]}” is not a number in E.164 form (+4930…)."]}
+                )
+            numbers.append(int(digits))
+        return numbers
+
+
+class DocumentUploadApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Document upload jobs (tenant admins): each one's state and its numbers' documents."""
+
+    model = DocumentUpload
+    serializer_class = s.DocumentUploadSerializer
+    filter_backends: list = []
+    admin_actions = {"list", "retrieve"}
+
+    def scoped_queryset(self):
+        return DocumentUpload.objects.select_related("created_by").prefetch_related(
+            "documents__did"
+        )

@@ -23,7 +23,7 @@ from portal.wavix.client import WavixClient
 from tenants.models import User
 
 from .. import listeners
-from ..models import ONE_AT_A_TIME, Did, SyncRun
+from ..models import ONE_AT_A_TIME, Did, NumberDocument, SyncRun
 
 # Fields the sync owns; everything else on Did (e911_registered) belongs to other features.
 SYNCED_FIELDS = (
@@ -117,7 +117,52 @@ def apply_page(
             ],
             message="inventory sync",
         )
+        apply_documents(items)
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
+
+
+REJECTED_REASON = (
+    "Wavix rejected this document. Upload a clear, complete and current copy in its place."
+)
+
+
+def apply_documents(items: list[dict]) -> int:
+    """Wavix's review of the documents the portal sent (each number's `documents`): their
+    status and `allow_replace`. At most three queries whatever the page's size (none when
+    the page lists no document). The number documents changed."""
+    reviewed: dict[str, dict] = {}
+    for item in items:
+        for doc in item.get("documents") or []:
+            if isinstance(doc, dict) and doc.get("id") is not None:
+                reviewed[str(doc["id"])[:32]] = doc
+    if not reviewed:
+        return 0
+    held = NumberDocument._base_manager.filter(wavix_id__in=list(reviewed)).exclude(
+        status__in=[NumberDocument.Status.UPLOADING, NumberDocument.Status.FAILED]
+    )
+    changed, befores = [], []
+    for doc in held:
+        answer = reviewed[doc.wavix_id]
+        status = str(answer.get("status") or "")
+        if status not in ("pending", "approved", "rejected"):
+            continue
+        allow = bool(answer.get("allow_replace"))
+        reason = REJECTED_REASON if status == "rejected" else ""
+        if (doc.status, doc.allow_replace, doc.reason) == (status, allow, reason):
+            continue
+        befores.append(audit.snapshot(doc))
+        doc.status, doc.allow_replace, doc.reason = status, allow, reason
+        doc.updated_at = timezone.now()
+        changed.append(doc)
+    if changed:
+        NumberDocument._base_manager.bulk_update(
+            changed, ["status", "allow_replace", "reason", "updated_at"]
+        )
+        audit.record_many(
+            [(d, "update", b, audit.snapshot(d)) for d, b in zip(changed, befores, strict=True)],
+            message="inventory sync: Wavix's review",
+        )
+    return len(changed)
 
 
 def release_missing(account: WavixAccount, seen: set[int]) -> int:

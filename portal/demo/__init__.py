@@ -17,6 +17,7 @@ from django.db import transaction
 
 from portal.audit import actor_context
 
+from .documents import seed_demo_documents
 from .intake import seed_demo_intake
 from .providers import seed_demo_providers
 from .tenants import seed_demo_tenants
@@ -39,6 +40,7 @@ def seed_demo(*, wavix_base_url: str, stdout: TextIO) -> None:
                 seed_demo_wavix(wavix_base_url, stdout)
                 seed_demo_providers(wavix_base_url.removesuffix("/wavix-sandbox"), stdout)
                 seed_demo_validator(stdout)
+                seed_demo_documents(stdout)
             else:
                 stdout.write(
                     "The Wavix sandbox is off (WAVIX_SANDBOX_ENABLED=false): no Wavix account, "

@@ -368,10 +368,12 @@ class WavixClient:
         body: Any = None,
         retry: _Retry | None = None,
         raw: bool = False,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
         """One operation: attempts with retries as `retry` allows, then Wavix's JSON (None for
         an empty answer) or a typed error. Refused inside a database transaction (guard.py).
-        `raw`: the answer itself (its headers are wanted), a redirect included."""
+        `raw`: the answer itself (its headers are wanted), a redirect included. `files`: a
+        multipart body (`body` then holds its plain form fields); never logged."""
         check_no_transaction(f"Wavix {method} {path}")
         if self._key_unreadable:
             raise WavixKeyUnreadable(
@@ -385,7 +387,7 @@ class WavixClient:
         attempt = 0
         while True:
             attempt += 1
-            outcome = self._attempt(method, path, query, body, attempt)
+            outcome = self._attempt(method, path, query, body, attempt, files)
             if isinstance(outcome, WavixError):
                 error: WavixError | None = outcome
             elif raw and 300 <= outcome.status_code < 400:
@@ -402,10 +404,16 @@ class WavixClient:
             self.sleep(delay)
 
     def _attempt(
-        self, method: str, path: str, query: dict[str, object], body: Any, attempt: int
+        self,
+        method: str,
+        path: str,
+        query: dict[str, object],
+        body: Any,
+        attempt: int,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> requests.Response | WavixError:
         started = time.monotonic()
-        outcome = self._transmit(method, path, query, body)
+        outcome = self._transmit(method, path, query, body, files)
         answered = isinstance(outcome, requests.Response)
         log_call(
             method=method,
@@ -418,17 +426,23 @@ class WavixClient:
         return outcome
 
     def _transmit(
-        self, method: str, path: str, query: dict[str, object], body: Any
+        self,
+        method: str,
+        path: str,
+        query: dict[str, object],
+        body: Any,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> requests.Response | WavixError:
         """The HTTP exchange; a failure to get an answer is returned, not raised."""
         params, headers = self._authenticated(query)
+        payload = {"data": body, "files": dict(files)} if files else {"json": body}
         try:
             return self.session.request(
                 method,
                 self.base_url + path,
                 params=params or None,
-                json=body,
                 headers=headers,
+                **payload,
                 timeout=(min(CONNECT_TIMEOUT, self.timeout), self.timeout),
                 allow_redirects=False,  # a redirect would drop a POST body or leave the host
             )
@@ -986,6 +1000,27 @@ class WavixClient:
 
     def get_validation(self, request_id: str) -> dict:
         return self._request("GET", f"/v1/validation/{_segment(request_id)}")
+
+    # --- number documents ---------------------------------------------------------------------
+
+    def upload_number_document(
+        self,
+        *,
+        did_ids: list[int | str],
+        doc_type: int,
+        file_name: str,
+        content: bytes,
+        content_type: str,
+    ) -> list[dict]:
+        """`POST /v1/numbers/papers` (multipart): one document for the numbers of `did_ids`
+        (Wavix's number ids). Wavix answers a NumberDocument per number. A write: not repeated
+        after a lost answer (a second upload would be a second document under review)."""
+        fields = {"did_ids": ",".join(str(i) for i in did_ids), "doc_id": str(int(doc_type))}
+        files = {"doc_attachment": (file_name, content, content_type)}
+        answer = self._request("POST", "/v1/numbers/papers", body=fields, files=files)
+        if isinstance(answer, dict):  # tolerated: one document, or {"items": [...]}
+            answer = answer.get("items", [answer])
+        return [d for d in answer or [] if isinstance(d, dict)]
 
 
 def _message_body(

@@ -80,3 +80,21 @@ def validation_items(*, numbers: list[int], depth: str) -> list[dict]:
     """What the sandbox's number validator answers for these numbers: the demo's finished
     validation jobs are the sandbox's own answers."""
     return [lookup.validate(str(n), depth) for n in numbers]
+
+
+def numbers_needing_documents(*, country: str = "DE", limit: int = 2) -> list[str]:
+    """`limit` of the demo account's numbers of `country` that Wavix holds inactive until it
+    has proof of identity and of address (made so if the seed left none), in order."""
+    from .models import SandboxNumber
+
+    account = _account()
+    if account is None:
+        return []
+    numbers = list(
+        account.numbers.filter(city__country__short_name=country).order_by("number")[:limit]
+    )
+    for number in numbers:
+        if number.status != SandboxNumber.Status.INACTIVE and not number.documents.exists():
+            number.status, number.require_docs = SandboxNumber.Status.INACTIVE, ["1", "2"]
+            number.save(update_fields=["status", "require_docs"])
+    return [n.number for n in numbers]

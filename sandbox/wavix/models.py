@@ -544,3 +544,31 @@ class SandboxVoiceCampaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.callflow_id} → {self.contact}"
+
+
+class SandboxDocument(models.Model):
+    """A document uploaded for one number (`POST /v1/numbers/papers`): pending until its
+    review time, then approved, or rejected when its file name says "reject" (so a visitor
+    of `make run` can see both). Only the file's description is kept, never its bytes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="+")
+    number = models.ForeignKey(SandboxNumber, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.PositiveSmallIntegerField()
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    review_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account", "status", "review_at"], name="sandbox_doc_due")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.number_id}"

@@ -130,7 +130,7 @@ def number(n: SandboxNumber) -> dict:
         "destination": [destination(d) for d in n.destinations.all()],
         "channels": n.channels,
         "require_docs": [str(doc) for doc in n.require_docs],
-        "documents": [],
+        "documents": [number_document(d, n) for d in n.documents.all()],
         "domestic_cli": n.domestic_cli,
         "free_min": n.free_min,
         "unlimited": False,
@@ -146,6 +146,21 @@ def number(n: SandboxNumber) -> dict:
         "transcription_enabled": n.transcription_enabled,
         "transcription_threshold": n.transcription_threshold,
         "call_status_url": n.call_status_url,
+    }
+
+
+def number_document(d, number: SandboxNumber | None = None) -> dict:
+    """A NumberDocument; only a rejected one may be replaced."""
+    number = number or d.number
+    return {
+        "id": d.pk,
+        "allow_replace": d.status == "rejected",
+        "did_number": number.number,
+        "doc_content_type": d.content_type,
+        "doc_file_name": d.file_name,
+        "doc_type_id": d.doc_type,
+        "status": d.status,
+        "url": f"https://api.wavix.com/v1/numbers/{number.pk}/papers/{d.pk}",
     }
 
 

@@ -21,7 +21,7 @@ from .models import (
 
 def numbers_for_list(account: SandboxAccount) -> QuerySet[SandboxNumber]:
     return account.numbers.select_related("city__country", "city__region").prefetch_related(
-        "destinations__trunk"
+        "destinations__trunk", "documents"
     )
 
 

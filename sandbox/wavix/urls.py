@@ -10,6 +10,7 @@ from .views import (
     buy,
     campaigns,
     cdrs,
+    documents,
     e911,
     messages,
     numbers,
@@ -37,6 +38,7 @@ unknown = endpoint(
 urlpatterns = [
     path("v1/profile", profile.profile, name="profile"),
     path("v1/numbers", numbers.numbers, name="numbers"),
+    path("v1/numbers/papers", documents.papers, name="number_papers"),
     path("v1/numbers/<int:number_id>", numbers.number, name="number"),
     path("v1/buy/countries", buy.countries_view, name="countries"),
     path("v1/buy/countries/<int:country_id>/regions", buy.regions_view, name="regions"),

@@ -15,7 +15,13 @@ from ..models import (
 
 @transaction.atomic
 def tenant_create(
-    *, name: str, slug: str, contact_email: str = "", notes: str = "", default_country: str = "US"
+    *,
+    name: str,
+    slug: str,
+    contact_email: str = "",
+    notes: str = "",
+    default_country: str = "US",
+    uploads_documents: bool = False,
 ) -> Tenant:
     tenant = Tenant(
         name=name.strip(),
@@ -23,6 +29,7 @@ def tenant_create(
         contact_email=contact_email,
         notes=notes,
         default_country=default_country,
+        uploads_documents=bool(uploads_documents),
     )
     _check_country(tenant)
     full_clean(tenant)
@@ -34,7 +41,14 @@ def tenant_create(
 def tenant_update(*, tenant: Tenant, **fields) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     for name, value in fields.items():
-        if name not in {"name", "slug", "contact_email", "notes", "default_country"}:
+        if name not in {
+            "name",
+            "slug",
+            "contact_email",
+            "notes",
+            "default_country",
+            "uploads_documents",
+        }:
             raise ValidationError({name: f"“{name}” cannot be changed here."})
         setattr(tenant, name, value)
     _check_country(tenant)

@@ -18,10 +18,12 @@ from dids import services as dids_services
 from dids.models import (
     Did,
     DidNote,
+    DocumentUpload,
     E911Address,
     E911Drift,
     E911Job,
     E911ReconcileRun,
+    NumberDocument,
     NumberOrder,
     PoolImport,
     SyncRun,
@@ -148,6 +150,12 @@ def rows(world):
             )
             ValidationPrice.objects.create(type=["format", "analysis"][i], price="0.002")
             ValidatorSettings.objects.create(tenant=tenant)
+            doc_upload = DocumentUpload.objects.create(
+                tenant=tenant, doc_type=1, file_name="id.png", content_type="image/png", size=9
+            )
+            NumberDocument.objects.create(
+                tenant=tenant, upload=doc_upload, did=Did.objects.get(number=first), doc_type=1
+            )
             E911Drift.objects.create(
                 account=account, tenant=tenant, number=first + 1, kind="missing_on_wavix"
             )
@@ -466,6 +474,8 @@ def test_machine_written_and_service_owned_models_are_read_only(world, rows):
         "dids.ValidationResult",
         "dids.ValidationPrice",
         "dids.ValidatorSettings",
+        "dids.DocumentUpload",
+        "dids.NumberDocument",
         "trunks.SipTrunk",
         "trunks.ForeignTrunk",
         "trunks.TrunkReconcile",

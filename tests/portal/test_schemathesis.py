@@ -64,6 +64,8 @@ RULES = {
     "validator": "at least one number, each a phone number by its country's rules",
     "speech": "at least one word or phrase, a range of at most 92 days from 2000 on",
     "campaigns": "flows the tenant may use, its active numbers as caller ID, at least one contact",
+    "documents": "the tenant allows uploads; its inactive numbers needing that type; the file's "
+    "type read from its bytes, 10 MB, no password-protected or signed PDF",
 }
 PLATFORM, TENANT = "/api/v1", "/api/v1/tenants/{tenant_slug}"
 RULED = {
@@ -130,6 +132,7 @@ RULED = {
     ("POST", f"{TENANT}/validation-jobs/validate/"): "validator",
     ("POST", f"{TENANT}/speech-searches/"): "speech",
     ("POST", f"{TENANT}/voice-campaigns/"): "campaigns",
+    ("POST", f"{TENANT}/number-documents/"): "documents",
 }
 EXCLUDED: dict[tuple[str, str], list[str]] = {
     operation: ["positive_data_acceptance"] for operation in RULED

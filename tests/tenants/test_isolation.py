@@ -10,9 +10,11 @@ from django_scopes import scopes_disabled
 from dids.models import (
     Did,
     DidPool,
+    DocumentUpload,
     E911Address,
     E911Drift,
     E911Job,
+    NumberDocument,
     NumberRange,
     ValidationJob,
     ValidationResult,
@@ -119,6 +121,19 @@ def objects_of_b(world) -> dict:
             tenant=world.b, job=validation, number=16468097090, valid=True, validated_at=now_
         )
         validator_settings = ValidatorSettings.objects.create(tenant=world.b)
+        # numbers: documents Wavix requires (an inactive number of B's pool)
+        papers_did = Did.objects.create(
+            account=account,
+            number=16468097093,
+            status="inactive",
+            required_docs=["Proof of identity"],
+        )
+        doc_upload = DocumentUpload.objects.create(
+            tenant=world.b, doc_type=1, file_name="b-id.png", content_type="image/png", size=9
+        )
+        number_document = NumberDocument.objects.create(
+            tenant=world.b, upload=doc_upload, did=papers_did, doc_type=1
+        )
         # messaging: sender IDs and opt-outs
         channel = Channel.objects.create(name="B channel", wavix_account=account)
         sender = SenderId.objects.create(
@@ -194,6 +209,9 @@ def objects_of_b(world) -> dict:
             ValidationJob: validation,
             ValidationResult: validation_result,
             ValidatorSettings: validator_settings,
+            # numbers: documents Wavix requires
+            DocumentUpload: doc_upload,
+            NumberDocument: number_document,
             Message: message(world.b, text="Globex's message"),
             SenderId: sender,
             OptOut: opt_out,

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
-from dids.models import Did, E911Address, E911Job, SyncRun
+from dids.models import Did, DocumentUpload, E911Address, E911Job, NumberDocument, SyncRun
 from dids.services import pool_save
 from messaging.models import (
     CannedReply,
@@ -233,6 +233,19 @@ def walk_world(world, sandbox_account):
         )
         SpeechHit.objects.create(tenant=world.a, search=search, call=call)
         job = E911Job.objects.create(tenant=world.a, kind="set", numbers=[16468097060], total=1)
+        # numbers: an inactive number that needs documents, one uploaded, uploads allowed
+        papers_did = Did.objects.create(
+            account=account,
+            number=16468097062,
+            status="inactive",
+            required_docs=["Proof of identity", "Proof of address"],
+        )
+        papers = DocumentUpload.objects.create(
+            tenant=world.a, doc_type=1, file_name="id.png", content_type="image/png", size=9
+        )
+        NumberDocument.objects.create(tenant=world.a, upload=papers, did=papers_did, doc_type=1)
+        world.a.uploads_documents = True
+        world.a.save()
         E911Address.objects.create(
             tenant=world.a,
             number=16468097060,

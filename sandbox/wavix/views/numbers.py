@@ -7,11 +7,13 @@ from ..errors import ApiError, not_found
 from ..http import body, endpoint, ok, paginate, query
 from ..models import SandboxAccount
 from ..params import Invalid
+from ..services.documents import documents_review_due
 from ..services.numbers import UPDATABLE, number_changes, numbers_of, numbers_release
 from ..services.numbers import numbers_update as update_numbers
 
 
 def numbers_list(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
+    documents_review_due(account)
     params = query(request)
     numbers = selectors.numbers_filtered(
         account,
@@ -56,6 +58,7 @@ def numbers_release_view(request: HttpRequest, account: SandboxAccount) -> JsonR
 
 
 def number_retrieve(request: HttpRequest, account: SandboxAccount, number_id: int):
+    documents_review_due(account)
     number = selectors.numbers_for_list(account).filter(pk=number_id).first()
     if number is None:
         raise not_found("Number")
