@@ -142,6 +142,8 @@ def _finished(tenant, flow, caller: int, admin) -> VoiceCampaign | None:
         )
     )
     CampaignContact.objects.bulk_create(rows)
+    # started when its first call was placed, not when the demo was seeded
+    VoiceCampaign._base_manager.filter(pk=campaign.pk).update(created_at=campaign.started_at)
     counts = campaign_count(campaign=campaign)
     campaign.note = (
         f"{counts['completed']} completed, {counts['failed']} failed, {counts['skipped']} skipped."

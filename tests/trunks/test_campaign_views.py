@@ -162,6 +162,25 @@ def test_the_campaign_page_shows_progress_controls_and_exports_the_results(voice
     assert sorted(r[3] for r in rows[1:]) == ["In progress", "Skipped", "Skipped"]
 
 
+def test_a_running_campaign_refreshes_its_contacts_in_place_and_reloads_once_done(voice):
+    campaign = start(voice, numbers(3))
+    tick(campaign)
+    client = login(voice.world.admin_a)
+    detail = reverse("tenant:campaign_detail", args=[voice.tenant.slug, campaign.pk])
+    table = client.get(detail + "?status=calling", HTTP_HX_REQUEST="true").content.decode()
+    # the table partial polls itself on the filters and page it shows
+    assert f'hx-get="{detail}?status=calling&page=1" hx-trigger="every 3s"' in table
+    progress = client.get(detail + "?part=progress", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in progress.headers
+
+    VoiceCampaign._base_manager.filter(pk=campaign.pk).update(status="succeeded")
+    done = client.get(detail + "?part=progress", HTTP_HX_REQUEST="true")
+    assert done.headers["HX-Refresh"] == "true"  # the page reloads: no Pause or Cancel left
+    page = client.get(detail).content.decode()
+    assert 'data-testid="pause"' not in page and 'data-testid="cancel"' not in page
+    assert "every 3s" not in page and "every 2s" not in page
+
+
 def test_an_agent_cannot_open_campaigns(voice):
     client = login(voice.world.agent_a)
     assert client.get(reverse("tenant:campaign_list", args=[voice.tenant.slug])).status_code == 403

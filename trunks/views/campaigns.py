@@ -231,6 +231,12 @@ class CampaignDetailView(CampaignMixin, FilteredListView):
             return ["trunks/_campaign_progress.html"]
         return super().get_template_names()
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.GET.get("part") == "progress" and not self.object.is_active:
+            response["HX-Refresh"] = "true"  # finished: the page reloads, its controls too
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["campaign"] = self.object
