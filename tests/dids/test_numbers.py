@@ -38,7 +38,8 @@ def numbers(world):
 def test_list_shows_pool_numbers_with_inventory(numbers):
     page = login(numbers.agent_a).get(f"/t/{numbers.a.slug}/numbers/").content.decode()
     assert "+16468097065" in page and "New York" in page and "$1.50" in page
-    assert "needs proof of address" in page
+    needed = page.split('data-testid="documents-needed">')[1].split("</div>")[0]
+    assert "Documents needed" in needed and "proof of address" in needed
     assert "1–16 of 16" in page
     assert "+12125550001" not in page
 
