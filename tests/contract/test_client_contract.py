@@ -198,6 +198,17 @@ CALLS: list[tuple[str, Callable[[WavixClient], Any], type | tuple[type, ...]]] =
         list,
     ),
     ("update_number", lambda c: c.update_number(123, sms_enabled=False), dict),
+    (
+        "upload_number_document",
+        lambda c: c.upload_number_document(
+            did_ids=[123, 456],
+            doc_type=1,
+            file_name="passport.png",
+            content=b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+            content_type="image/png",
+        ),
+        list,
+    ),
     ("return_numbers", lambda c: c.return_numbers([123, 456]), dict),
     ("list_countries", lambda c: c.list_countries(sms_enabled=True), list),
     ("list_regions", lambda c: c.list_regions(1892), list),
@@ -381,8 +392,24 @@ def test_requests_and_answers_match_wavix_spec(method, call, returns, wavix):
     assert isinstance(result, returns)
     assert transport.exchanges, f"{method} sent nothing"
     for prepared, response in transport.exchanges:
-        spec.validate_request(prepared, BASE_URL)
+        if prepared.headers.get("Content-Type", "").startswith("multipart/form-data"):
+            # openapi-core does not coerce a form's parts (every part is text or bytes), so
+            # the parts are checked by name against the operation's required fields.
+            assert multipart_names(prepared) >= multipart_required(prepared), method
+        else:
+            spec.validate_request(prepared, BASE_URL)
         spec.validate_response(prepared, response, BASE_URL)
+
+
+def multipart_names(prepared) -> set[bytes]:
+    return set(re.findall(rb'Content-Disposition: form-data; name="([^"]+)"', prepared.body))
+
+
+def multipart_required(prepared) -> set[bytes]:
+    path = "/" + urlsplit(prepared.url).path.removeprefix(urlsplit(BASE_URL).path).lstrip("/")
+    operation = json.loads(spec.SPEC.read_text())["paths"][path][prepared.method.lower()]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    return {name.encode() for name in schema["required"]}
 
 
 def test_every_public_client_method_is_checked_against_the_spec():

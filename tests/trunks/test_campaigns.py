@@ -108,7 +108,26 @@ def test_a_tick_places_only_what_the_rate_allows(voice, per_minute, placed):
     campaign = reload(campaign)
     assert (campaign.calling, campaign.queued) == (placed, 30 - placed)
     ((args, countdown),) = voice.ticks.messages
-    assert args == (campaign.pk, None, campaign.tick) and countdown >= 1
+    # the next tick comes when the rate has the next slot: within a second
+    assert args == (campaign.pk, None, campaign.tick) and dialer.MIN_COUNTDOWN <= countdown <= 1
+
+
+def test_the_wait_for_the_next_slot_follows_the_calls_in_progress(voice, monkeypatch):
+    """At 60 a minute a tick waits a second between calls: it asks Wavix about the call in
+    progress meanwhile, not only once its time is up (the rate would lose that time)."""
+    import time
+
+    monkeypatch.setattr(dialer.CampaignRunner, "tick_seconds", 1.6)
+    monkeypatch.setattr(dialer.CampaignRunner, "sleep", staticmethod(time.sleep))
+    monkeypatch.setattr(dialer, "POLL_AFTER", timedelta(0))
+    campaign = start(voice, numbers(5), rate_per_minute=60)
+
+    assert tick(campaign) == "continuing"
+
+    with scopes_disabled():
+        first, second = CampaignContact.objects.filter(campaign=campaign).order_by("pk")[:2]
+    assert first.polled_at is not None and second.placed_at is not None
+    assert first.polled_at <= second.placed_at  # polled while waiting for the second's slot
 
 
 def test_a_number_that_opted_out_after_the_upload_is_skipped_before_dialling(voice):

@@ -68,6 +68,7 @@ BATCH = 50  # calls claimed at most per short transaction
 POLL_AFTER = timedelta(seconds=3)  # a call is first polled this long after it was placed
 POLL_EVERY = 5  # seconds between polls of one call (and the countdown of a polling tick)
 POLL_BATCH = 100  # calls polled per tick at most
+MIN_COUNTDOWN = 0.2  # seconds: the next tick comes as soon as the rate has a slot, not later
 BACK_OFF = 15  # seconds before the next tick when Wavix refused a call for now (429)
 DONE = ("completed",)  # Wavix's final success; "in_progress" (and the like) goes on
 GOING = ("in_progress", "queued", "ringing", "initiated", "pending", "")
@@ -196,7 +197,10 @@ class CampaignRunner(JobRunner):
             if wait:
                 if time.monotonic() + wait > deadline:
                     return wait
-                self.sleep(wait)
+                # The wait for the next slot follows the calls in progress, then sleeps the rest.
+                until = time.monotonic() + wait
+                self.poll(until=until)
+                self.sleep(max(0.0, until - time.monotonic()))
 
     def claim_contacts(self, count: int) -> list[CampaignContact]:
         """The next `count` queued contacts, moved to "calling" in one short transaction; the
@@ -290,7 +294,9 @@ class CampaignRunner(JobRunner):
 
     # Following calls ------------------------------------------------------------------------
 
-    def poll(self) -> None:
+    def poll(self, until: float | None = None) -> None:
+        """Asks Wavix how the calls in progress that are due a look are going, one GET each;
+        stops once `until` (a monotonic time) has passed, if given."""
         now = timezone.now()
         due = (
             self.contacts.filter(
@@ -302,6 +308,8 @@ class CampaignRunner(JobRunner):
             .order_by(F("polled_at").asc(nulls_first=True), "pk")[:POLL_BATCH]
         )
         for contact in list(due):
+            if until is not None and time.monotonic() >= until:
+                return
             try:
                 answer = self.client.get_voice_campaign(contact.wavix_id)
             except WavixNotFound:
@@ -335,7 +343,7 @@ class CampaignRunner(JobRunner):
     def next_step(self, counts: dict[str, int], wait: float) -> Outcome:
         state = self.fresh()
         if counts["queued"] and not state.paused and not state.cancelled_at:
-            return Again(countdown=max(1.0, wait))
+            return Again(countdown=max(MIN_COUNTDOWN, wait))
         if counts["calling"]:
             return Again(countdown=POLL_EVERY)
         if counts["queued"]:
