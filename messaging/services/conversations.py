@@ -35,12 +35,16 @@ def remote_party(*, tenant, raw: str, reformat: bool = True) -> str:
     return text.lstrip("+")[:15]
 
 
-def conversation_for(*, tenant, channel, our_number: str, remote: str) -> Conversation:
-    """The conversation of (tenant, our number, remote), made if there is none yet."""
+def conversation_for(
+    *, tenant, channel, our_number: str, remote: str, lock: bool = False
+) -> Conversation:
+    """The conversation of (tenant, our number, remote), made if there is none yet; with
+    `lock` (inside a transaction), its row locked until the commit (a new one is anyway)."""
     with scopes_disabled():
-        found = Conversation.objects.filter(
-            tenant=tenant, our_number=our_number, remote=remote
-        ).first()
+        rows = Conversation.objects.filter(tenant=tenant, our_number=our_number, remote=remote)
+        if lock:
+            rows = rows.select_for_update()
+        found = rows.first()
         if found is not None:
             return found
         now = timezone.now()
@@ -55,19 +59,31 @@ def conversation_for(*, tenant, channel, our_number: str, remote: str) -> Conver
                     changed_at=now,
                 )
         except IntegrityError:
-            return Conversation.objects.get(tenant=tenant, our_number=our_number, remote=remote)
+            return rows.get()
 
 
-def conversation_touch(*, conversation: Conversation, message: Message) -> None:
+def conversation_touch(
+    *,
+    conversation: Conversation,
+    message: Message,
+    message_changes: dict | None = None,
+    conversation_changes: dict | None = None,
+) -> None:
     """Puts `message` in the conversation and moves what the inbox shows: the last message
     and its time, and for an inbound message the unread count and reopening a closed
-    conversation. One UPDATE of the conversation, so concurrent messages count right."""
+    conversation. One UPDATE of the conversation, so concurrent messages count right; the
+    caller's own changes to either row (plain values) go in the same two UPDATEs."""
     now = timezone.now()
     inbound = message.direction == Message.Direction.INBOUND
     with scopes_disabled(), transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(conversation=conversation)
+        Message.objects.filter(pk=message.pk).update(
+            conversation=conversation, **(message_changes or {})
+        )
+        for name, value in (message_changes or {}).items():
+            setattr(message, name, value)
         message.conversation = conversation
         changes = {
+            **(conversation_changes or {}),
             "last_message": message,
             "last_message_at": message.created_at,
             "changed_at": now,

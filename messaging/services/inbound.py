@@ -31,7 +31,7 @@ from ..providers import provider_for
 from ..providers.base import InboundMessage
 from ..providers.errors import BadPayload
 from .history import message_record
-from .keywords import keyword_handle
+from .keywords import keyword_handle, keyword_of
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,10 @@ def _finish(event_id: int, state: str, note: str, message: Message | None = None
     WebhookEvent.objects.filter(pk=event_id).update(**changes)
 
 
-def _store(event_id: int) -> tuple[Message | None, str]:
-    """Step 1: (the message, what keywords did), or (None, why) when there is nothing to do
-    (the event is missing or done: its state) or it failed (marked so)."""
+def _store(event_id: int) -> tuple[Message | None, str, bool]:
+    """Step 1: (the message, what keywords did, whether this run made it), or (None, why,
+    False) when there is nothing to do (the event is missing or done: its state) or it failed
+    (marked so)."""
     with transaction.atomic():
         event = (
             WebhookEvent.objects.select_for_update(of=("self",))
@@ -99,26 +100,28 @@ def _store(event_id: int) -> tuple[Message | None, str]:
             .first()
         )
         if event is None:
-            return None, "missing"
+            return None, "missing", False
         if event.state != WebhookEvent.State.RECEIVED:
-            return None, event.state
+            return None, event.state, False
         if event.message is not None:  # stored by a run that died before routing
-            return event.message, event.note
+            return event.message, event.note, False
         try:
             provider = provider_for(event.channel)
             inbound = provider.parse_inbound(provider.load(event.body))
         except (BadPayload, LookupError) as exc:
             _finish(event.pk, WebhookEvent.State.FAILED, f"Not processed: {exc}")
-            return None, WebhookEvent.State.FAILED
+            return None, WebhookEvent.State.FAILED, False
         message, made = _message(event, inbound)
         note = _keywords(message) if made else ""
         WebhookEvent.objects.filter(pk=event.pk).update(message=message, note=note[:255])
-    return message, note
+    return message, note, made
 
 
 def _keywords(message: Message) -> str:
     """The keyword handling's note. Its own savepoint: whatever goes wrong in it, the message
     is kept and routed, and the event says why no reply went."""
+    if keyword_of(message) is None:
+        return ""  # most messages: no savepoint to open
     try:
         with transaction.atomic():
             return keyword_handle(message=message)
@@ -137,7 +140,7 @@ def inbound_process(*, event_id: int) -> str:
     """Stores, handles the keywords of and routes one inbound event; the event's state."""
     with scopes_disabled():
         try:
-            message, note = _store(event_id)
+            message, note, made = _store(event_id)
         except Exception as exc:
             log.exception("inbound event %s not stored", event_id)
             _finish(event_id, WebhookEvent.State.FAILED, f"Not stored: {type(exc).__name__}: {exc}")
@@ -145,11 +148,13 @@ def inbound_process(*, event_id: int) -> str:
         if message is None:
             return note
         try:
-            if not _routed(message):
-                # Through the module attribute (part B's service), imported late: routing
-                # imports conversations, which must not load with this module.
-                from . import routing
+            # Through the module attribute (part B's service), imported late: routing
+            # imports conversations, which must not load with this module.
+            from . import routing
 
+            if made:  # its owner was looked up as it was made, a moment ago
+                routing.message_route(message=message, owner=message.tenant)
+            elif not _routed(message):
                 routing.message_route(message=message)
         except Exception as exc:
             log.exception("inbound message %s not routed", message.pk)

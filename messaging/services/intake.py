@@ -171,16 +171,32 @@ def _insert(sql: str, params: list, *, retry: bool):
     if optimistic:
         connection.health_check_done = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+        return _execute(sql, params)
     except (OperationalError, InterfaceError):
         if not optimistic:
             raise
     connection.close()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return _execute(sql, params)
+
+
+def _execute(sql: str, params: list):
+    """One row of `sql`. On PostgreSQL with its values bound by the server (psycopg's own
+    cursor, not the client-side binding Django's uses: the body is not quoted into the
+    statement's text), raising Django's database errors as anywhere else. Never a named
+    prepared statement: a connection pooler in front of the database may hand the next
+    request another server connection."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    connection.close_if_health_check_failed()  # as Django's cursor does (unless done above)
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        import psycopg
+
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=False)
+            return cursor.fetchone()
 
 
 def _wake(channel_id: int) -> None:

@@ -85,11 +85,18 @@ def _reply(message: Message, text: str) -> Message:
     )
 
 
+def keyword_of(message: Message) -> str | None:
+    """The keyword `message` is for its tenant (None: none, or it has no tenant)."""
+    if message.tenant_id is None:
+        return None
+    return keywords.classify(message.text)
+
+
 def keyword_handle(*, message: Message) -> str:
     """Acts on `message` if it is a keyword; a sentence saying what was done ("" if it is
     none). A reply that cannot be sent is said, never raised: the message is still routed."""
-    kind = keywords.classify(message.text)
-    if kind is None or message.tenant_id is None:
+    kind = keyword_of(message)
+    if kind is None:
         return ""
     tenant = message.tenant
     word = message.text.strip().upper()

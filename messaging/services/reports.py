@@ -105,7 +105,7 @@ def dlr_event_process(*, event_id: int) -> str:
     state: processed, ignored (no such message) or failed (a body that no longer parses)."""
     with transaction.atomic():
         event = (
-            WebhookEvent.objects.select_for_update()
+            WebhookEvent.objects.select_for_update(of=("self",))  # not the channel's row
             .select_related("channel")
             .filter(pk=event_id, kind=WebhookEvent.Kind.DELIVERY_REPORT)
             .first()

@@ -41,23 +41,35 @@ MAX_ROUTE_BATCH = 500  # waiting messages one "route it" delivers (oldest first)
 # Routing one message -------------------------------------------------------------------------
 
 
-def message_route(*, message: Message) -> None:
+_LOOK_UP = object()
+
+
+def message_route(*, message: Message, owner=_LOOK_UP) -> None:
     """Routes one stored inbound message (part A calls it after keywords). A message already
-    in a conversation is left alone, so a repeated task changes nothing."""
+    in a conversation is left alone, so a repeated task changes nothing. `owner`: the tenant
+    that holds the number (or None) when the caller has just looked it up, as the intake does
+    while it stores the message; otherwise it is looked up here."""
     if message.direction != Message.Direction.INBOUND or message.conversation_id:
         return
     number = "".join(ch for ch in str(message.recipient) if ch.isdigit())[:15]
-    owner = owner_of(int(number)) if number else None
-    if owner is None:
+    tenant = _owner(number) if owner is _LOOK_UP else owner
+    if tenant is None:
         _wait(message, tenant=None, why=Message.Unrouted.NO_OWNER)
         return
     with scopes_disabled():
-        tenant = Tenant.objects.get(pk=owner.tenant_id)
         route = _route_of(tenant, number)
     if route is None or route_gap(route):
         _wait(message, tenant=tenant, why=Message.Unrouted.NO_DESTINATION)
         return
     _deliver(message, tenant=tenant, number=number, route=route)
+
+
+def _owner(number: str) -> Tenant | None:
+    found = owner_of(int(number)) if number else None
+    if found is None:
+        return None
+    with scopes_disabled():
+        return Tenant.objects.filter(pk=found.tenant_id).first()
 
 
 def _route_of(tenant, number: str) -> NumberRoute | None:
@@ -105,22 +117,25 @@ def _deliver(message: Message, *, tenant, number: str, route: NumberRoute) -> No
 
     remote = remote_party(tenant=tenant, raw=message.sender, reformat=route.reformat)
     with scopes_disabled(), transaction.atomic():
-        locked = Message.objects.select_for_update().filter(pk=message.pk).first()
+        locked = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .filter(pk=message.pk)
+            .first()
+        )
         if locked is None or locked.conversation_id:
             return  # routed meanwhile by another worker
         conversation = conversation_for(
-            tenant=tenant, channel=locked.channel, our_number=number, remote=remote
+            tenant=tenant, channel=locked.channel, our_number=number, remote=remote, lock=True
         )
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         kept = _owner_kept(conversation, route)
-        if not kept:
-            _assign(conversation, route)
-        # updated_at: the statistics move the message to the tenant's figures.
-        Message.objects.filter(pk=locked.pk).update(
-            tenant=tenant, unrouted="", updated_at=timezone.now()
+        conversation_touch(
+            conversation=conversation,
+            message=locked,
+            # updated_at: the statistics move the message to the tenant's figures.
+            message_changes={"tenant": tenant, "unrouted": "", "updated_at": timezone.now()},
+            conversation_changes={} if kept else _assignment(route),
         )
-        locked.tenant, locked.unrouted = tenant, ""
-        conversation_touch(conversation=conversation, message=locked)
         # An agent who holds the conversation gets its follow-ups alone; the webhook and the
         # e-mail of the rule stand for "nobody holds it".
         if not kept and route.destination == Destination.EMAIL:
@@ -145,18 +160,15 @@ def _owner_kept(conversation: Conversation, route: NumberRoute) -> bool:
     return route.destination == Destination.AGENT and route.agent_id == conversation.assignee_id
 
 
-def _assign(conversation: Conversation, route: NumberRoute) -> None:
+def _assignment(route: NumberRoute) -> dict:
+    """Who the rule gives a conversation nobody keeps to: the conversation's new fields."""
     if route.destination == Destination.AGENT:
         assignee, queue = route.agent, None
     elif route.destination == Destination.QUEUE:
         assignee, queue = None, route.queue
     else:
         assignee, queue = None, None
-    Conversation.objects.filter(pk=conversation.pk).update(
-        assignee=assignee, queue=queue, picked_up_at=None, sticky_until=None
-    )
-    conversation.assignee, conversation.queue = assignee, queue
-    conversation.picked_up_at = conversation.sticky_until = None
+    return {"assignee": assignee, "queue": queue, "picked_up_at": None, "sticky_until": None}
 
 
 # "Route it" ----------------------------------------------------------------------------------

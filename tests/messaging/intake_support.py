@@ -22,7 +22,7 @@ def routed(monkeypatch):
     module is there, or stands in a module with it until it is merged."""
     calls: list = []
 
-    def message_route(*, message) -> None:
+    def message_route(*, message, **known) -> None:
         # As part B's does when there is no destination: the message waits, marked unrouted.
         from messaging.models import Message
 

@@ -81,7 +81,7 @@ def test_processing_twice_makes_one_message_and_routes_once(senders_env, receive
 def test_a_run_that_died_after_storing_routes_without_a_second_message(
     senders_env, receive, routed, monkeypatch
 ):
-    def boom(*, message):
+    def boom(*, message, **known):
         raise RuntimeError("worker lost")
 
     import messaging.services.routing as routing_module
