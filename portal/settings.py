@@ -110,6 +110,18 @@ MIDDLEWARE = [
     "portal.middleware.AdminDateLookupMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The providers' webhooks (/hooks/) run only these of MIDDLEWARE, in its order (portal/handlers.py).
+WEBHOOK_MIDDLEWARE = [
+    name
+    for name in MIDDLEWARE
+    if name
+    in {
+        "django.middleware.security.SecurityMiddleware",
+        "portal.middleware.RequestIdMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "portal.middleware.AuditContextMiddleware",
+    }
+]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
