@@ -183,12 +183,11 @@ tenant_urlpatterns = [
 # Tokens are URL-safe base64 (`new_token`, `secrets.token_urlsafe`): slugs, so anything else
 # is a 404 before any lookup.
 webhook_urlpatterns = [
+    # --- inbound messages and delivery reports, the busiest first ----------------------------
+    path("inbound/<slug:token>/", inbound.inbound_message, name="inbound"),
+    path("dlr/<slug:token>/", dlr.delivery_report, name="dlr"),
     # --- MMS files the provider fetches (sending) ---------------------------------------------
     path("mms/<str:name>", media.mms_file, name="mms_file"),
-    # --- delivery reports ---------------------------------------------------------------------
-    path("dlr/<slug:token>/", dlr.delivery_report, name="dlr"),
-    # --- inbound messages (part A) ------------------------------------------------------------
-    path("inbound/<slug:token>/", inbound.inbound_message, name="inbound"),
     # --- demo webhook receiver (part B)
     path("demo-receiver/<slug:token>/", webhooks.demo_receiver, name="demo_receiver"),
 ]

@@ -9,8 +9,8 @@ only WEBHOOK_MIDDLEWARE runs (settings: the security headers and HTTPS redirect,
 id, the host check, the audit's request context), a few dozen microseconds a request instead
 of a couple of hundred. Every other address is served exactly as before.
 
-Tests' client (django.test.Client) builds its own handler with the whole stack; the webhooks'
-own path is tested through these applications (tests/portal/test_handlers.py).
+Django's test client builds its own handler with the whole stack: the tests that post webhooks
+give it the same split (`webhook_handler` with the client's handler class; tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from django.core.handlers.wsgi import WSGIHandler
 WEBHOOK_PREFIX = "/hooks/"
 
 
-def _with_webhook_middleware(handler_class):
-    """An instance of `handler_class` built with WEBHOOK_MIDDLEWARE as its middleware."""
+def webhook_handler(handler_class, *args, **kwargs):
+    """An instance of `handler_class` (a Django request handler) built with WEBHOOK_MIDDLEWARE
+    as its middleware."""
 
     class WebhookHandler(handler_class):
         def load_middleware(self, is_async=False):
@@ -36,12 +37,12 @@ def _with_webhook_middleware(handler_class):
             finally:
                 settings.MIDDLEWARE = pages
 
-    return WebhookHandler()
+    return WebhookHandler(*args, **kwargs)
 
 
 def wsgi_application(pages: WSGIHandler):
     """The WSGI application: `pages` for every address but the webhooks'."""
-    webhooks = _with_webhook_middleware(WSGIHandler)
+    webhooks = webhook_handler(WSGIHandler)
 
     def application(environ, start_response):
         if environ.get("PATH_INFO", "").startswith(WEBHOOK_PREFIX):
@@ -53,7 +54,7 @@ def wsgi_application(pages: WSGIHandler):
 
 def asgi_application(pages: ASGIHandler):
     """The ASGI application: `pages` for every address but the webhooks'."""
-    webhooks = _with_webhook_middleware(ASGIHandler)
+    webhooks = webhook_handler(ASGIHandler)
 
     async def application(scope, receive, send):
         if scope["type"] == "http" and scope.get("path", "").startswith(WEBHOOK_PREFIX):

@@ -53,6 +53,10 @@ admin.site.login_form = AdminLoginForm
 admin.site.site_title = "Portal support"
 
 urlpatterns = [
+    # The providers' webhooks first: the busiest addresses by far (each inbound message and
+    # delivery report), matched before the walk through the pages' patterns.
+    path("hooks/transcriptions/", include((trunks_webhooks, "trunk_hooks"))),
+    path("hooks/", include((messaging_webhooks, "hooks"))),
     path("", home.home, name="home"),
     path(
         "login/",
@@ -70,8 +74,6 @@ urlpatterns = [
     path("platform/", include((platform_urlpatterns, "platform"))),
     path("t/<slug:tenant_slug>/", include((tenant_urlpatterns, "tenant"))),
     path("api/v1/", include("portal.api.urls")),
-    path("hooks/transcriptions/", include((trunks_webhooks, "trunk_hooks"))),
-    path("hooks/", include((messaging_webhooks, "hooks"))),
     path("api/schema/", ApiSchemaView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -7,9 +7,11 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test import client as test_client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from portal.handlers import WEBHOOK_PREFIX, webhook_handler
 from tenants import services
 from tenants.models import Role
 
@@ -58,6 +60,31 @@ def world(db):
         admin_b=member(b, Role.ADMIN, email="admin@globex.example"),
         agent_b=member(b, Role.AGENT, email="agent@globex.example"),
     )
+
+
+_ClientHandler = test_client.ClientHandler  # Django's, before the session's patch below
+
+
+class PortalClientHandler(_ClientHandler):
+    """The test client's handler, serving as the portal's applications do (portal/handlers.py):
+    the providers' webhooks on WEBHOOK_MIDDLEWARE, every other address on the whole stack."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.webhooks = webhook_handler(_ClientHandler, *args, **kwargs)
+
+    def __call__(self, environ):
+        if environ["PATH_INFO"].startswith(WEBHOOK_PREFIX):
+            return self.webhooks(environ)
+        return super().__call__(environ)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _webhooks_on_their_stack():
+    """Every test client (Django's, DRF's) splits as production does."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(test_client, "ClientHandler", PortalClientHandler)
+        yield
 
 
 def login(user) -> Client:

@@ -119,9 +119,18 @@ def _insert_sql(vendor: str) -> str:
     )
 
 
+# Stored as they are: a channel's id and text need no preparation for the database.
+_PLAIN = {"ForeignKey", "CharField", "TextField"}
+
+
 @cache
-def _stored_fields() -> tuple:
-    return tuple(WebhookEvent._meta.get_field(name) for name in _STORED)
+def _preparers() -> tuple:
+    """Per stored column, its model field's preparation for the database (as the ORM's save
+    runs it) where the value needs one (the arrival time, the sender's address), else None."""
+    fields = (WebhookEvent._meta.get_field(name) for name in _STORED)
+    return tuple(
+        None if field.get_internal_type() in _PLAIN else field.get_db_prep_save for field in fields
+    )
 
 
 def inbound_store(
@@ -132,9 +141,9 @@ def inbound_store(
     retry of a message it delivered). Channel.DoesNotExist when the channel was just deleted.
 
     One INSERT ... ON CONFLICT DO NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`,
-    settles a retry without an error or a savepoint), with each value prepared by its model
-    field as the ORM would: the ORM's `create` costs several times as much, and this runs for
-    every message that arrives."""
+    settles a retry without an error or a savepoint), each value that needs it prepared by its
+    model field as the ORM would: the ORM's `create` costs several times as much, and this
+    runs for every message that arrives."""
     values = (
         channel_id,
         WebhookEvent.Kind.INBOUND,
@@ -146,8 +155,8 @@ def inbound_store(
         dedupe_key,
     )
     params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(_stored_fields(), values, strict=True)
+        value if prepare is None else prepare(value, connection)
+        for prepare, value in zip(_preparers(), values, strict=True)
     ]
     try:
         row = _insert(_insert_sql(connection.vendor), params, retry=bool(dedupe_key))

@@ -55,9 +55,9 @@ def test_the_database_slot_holds_the_rate_over_two_seconds(db):
     assert 38 <= taken <= 42
 
 
-def _worker(url: str, key: str, per_second: float, start_at: float, seconds: float, out):
+def _worker(url: str, key: str, per_second: float, ready, seconds: float, out):
     limiter = rate.RedisLimiter(url)
-    time.sleep(max(0.0, start_at - time.time()))  # both processes start at the same moment
+    ready.wait()  # both processes start at the same moment, however long each took to start
     out.put(take_for(limiter, key, per_second, seconds))
 
 
@@ -65,9 +65,9 @@ def test_two_processes_share_the_redis_rate(settings):
     key = f"test:{uuid.uuid4().hex}"
     out = multiprocessing.get_context("spawn").Queue()
     ctx = multiprocessing.get_context("spawn")
-    start_at = time.time() + 4
+    ready = ctx.Barrier(2)
     workers = [
-        ctx.Process(target=_worker, args=(settings.REDIS_URL, key, 20, start_at, 3.0, out))
+        ctx.Process(target=_worker, args=(settings.REDIS_URL, key, 20, ready, 3.0, out))
         for _ in range(2)
     ]
     for w in workers:

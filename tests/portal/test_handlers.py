@@ -25,7 +25,7 @@ from ..messaging.test_channels_support import fixture, make_channel
 
 
 @contextlib.contextmanager
-def test_connection_kept():
+def connection_kept():
     """As Django's test client does: the request's start and end leave the test's database
     connection (its transaction) open."""
     request_started.disconnect(close_old_connections)
@@ -48,7 +48,7 @@ def wsgi(request, application=wsgi_application) -> tuple[int, dict[str, list[str
         for name, value in headers:
             answer["headers"].setdefault(name.lower(), []).append(value)
 
-    with test_connection_kept():
+    with connection_kept():
         chunks = application(request.environ, start_response)
         try:
             body = b"".join(chunks)
@@ -137,7 +137,7 @@ def asgi(path: str) -> tuple[int, dict[str, str]]:
     async def send(message):
         sent.append(message)
 
-    with test_connection_kept():
+    with connection_kept():
         async_to_sync(asgi_application)(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
@@ -152,3 +152,18 @@ def test_the_asgi_application_splits_the_same_way():
     status, headers = asgi("/login/")
     assert status == 200
     assert "content-security-policy" in headers
+
+
+@pytest.mark.django_db
+def test_the_test_client_splits_as_production_does(client):
+    """What every webhook test relies on (tests/conftest.py): its posts meet the short stack."""
+    channel = make_channel()
+    response = client.post(
+        f"/hooks/inbound/{channel.inbound_token}/",
+        data=json.dumps(fixture("inbound")),
+        content_type="application/json",
+        REMOTE_ADDR="62.212.73.112",
+    )
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response.headers
+    assert "Content-Security-Policy" in client.get("/login/").headers
