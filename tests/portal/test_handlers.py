@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.test import RequestFactory
 
 from messaging.models import WebhookEvent
@@ -137,8 +137,17 @@ def asgi(path: str) -> tuple[int, dict[str, str]]:
     async def send(message):
         sent.append(message)
 
-    with connection_kept():
-        async_to_sync(asgi_application)(scope, receive, send)
+    def serve():
+        # A loop of its own in a thread of its own: the suite's browser tests leave one
+        # running in this thread. The thread's database connections are closed after it.
+        try:
+            asyncio.run(asgi_application(scope, receive, send))
+        finally:
+            connections.close_all()
+
+    server = threading.Thread(target=serve)
+    server.start()
+    server.join(timeout=30)
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
 
