@@ -11,7 +11,7 @@ from django.test import client as test_client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from portal.handlers import WEBHOOK_PREFIX, webhook_handler
+from portal.handlers import WebhookMiddleware, is_webhook
 from tenants import services
 from tenants.models import Role
 
@@ -65,16 +65,20 @@ def world(db):
 _ClientHandler = test_client.ClientHandler  # Django's, before the session's patch below
 
 
+class _WebhookClientHandler(WebhookMiddleware, _ClientHandler):
+    pass
+
+
 class PortalClientHandler(_ClientHandler):
     """The test client's handler, serving as the portal's applications do (portal/handlers.py):
     the providers' webhooks on WEBHOOK_MIDDLEWARE, every other address on the whole stack."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.webhooks = webhook_handler(_ClientHandler, *args, **kwargs)
+        self.webhooks = _WebhookClientHandler(*args, **kwargs)
 
     def __call__(self, environ):
-        if environ["PATH_INFO"].startswith(WEBHOOK_PREFIX):
+        if is_webhook(environ["PATH_INFO"]):
             return self.webhooks(environ)
         return super().__call__(environ)
 

@@ -111,7 +111,7 @@ def test_pages_keep_the_whole_stack():
     assert any(c.strip().startswith("csrftoken=") for c in headers["set-cookie"])
 
 
-def asgi(path: str) -> tuple[int, dict[str, str]]:
+def asgi(path: str, root_path: str = "") -> tuple[int, dict[str, str]]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -121,7 +121,7 @@ def asgi(path: str) -> tuple[int, dict[str, str]]:
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
-        "root_path": "",
+        "root_path": root_path,
         "headers": [(b"host", b"localhost")],
         "client": ("127.0.0.1", 50000),
         "server": ("localhost", 80),
@@ -158,6 +158,10 @@ def test_the_asgi_application_splits_the_same_way():
     assert status == 404
     assert "content-security-policy" not in headers
     assert "x-request-id" in headers
+    # Mounted below a prefix, the ASGI path holds it: the webhooks are still told apart.
+    status, headers = asgi("/portal/hooks/mms/no-such-file.png", root_path="/portal")
+    assert status == 404
+    assert "content-security-policy" not in headers
     status, headers = asgi("/login/")
     assert status == 200
     assert "content-security-policy" in headers
