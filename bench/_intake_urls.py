@@ -1,6 +1,8 @@
-"""The portal's URLs plus two yardsticks: `/bench/noop/` reads the body and answers 200,
-nothing else; `/bench/one-row/` also writes the body as one row (one INSERT in autocommit),
-the floor of any intake that stores what arrives before it answers."""
+"""The portal's URLs plus two yardsticks under /hooks/, so that they are served as the
+webhooks are (portal/handlers.py: the webhooks' middleware stack): `/hooks/bench/noop/` reads
+the body and answers 200, nothing else; `/hooks/bench/one-row/` also writes the body as one
+row (one INSERT in autocommit), the floor of any intake that stores each message on its own
+before it answers."""
 
 from django.db import connection
 from django.http import JsonResponse
@@ -24,8 +26,8 @@ def one_row(request):
 
 
 urlpatterns = [
-    path("bench/noop/", noop),
-    path("bench/one-row/", one_row),
+    path("hooks/bench/noop/", noop),
+    path("hooks/bench/one-row/", one_row),
     path("", include("portal.urls")),
 ]
 

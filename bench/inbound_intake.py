@@ -7,17 +7,18 @@ wrong-token and outside-the-allowlist posts (0 stored), the same messages replay
 
     bin/bench bench/inbound_intake.py                       # 10,000 messages
     BENCH_INBOUND=2000 bin/bench bench/inbound_intake.py     # a quick run
-    BENCH_CONCURRENCY (16), BENCH_GUNICORN_WORKERS (4), BENCH_DRAIN_DURING (1; 0: the
-    workers start after the posts), BENCH_WORKER_NICE (10; 0: the workers compete with the
-    web for the CPU as equals)
+    BENCH_CONCURRENCY (16), BENCH_GUNICORN_WORKERS (one per core), BENCH_GUNICORN_THREADS (8),
+    BENCH_DRAIN_DURING (1; 0: the workers start after the posts), BENCH_WORKER_NICE (10; 0:
+    the workers compete with the web for the CPU as equals)
 
 On one machine the workers share its cores with gunicorn, PostgreSQL and the clients; they run
 at a lower CPU priority by default, as a deployment gives the web its own cores (README, at
 scale), so the figures are the intake's while routing drains behind it.
 
-Targets: intake at least 0.6x the no-op view's rate, p99 under 100 ms, 0 lost. A second
-yardstick, a view that writes the body as one row and answers, shows the floor any intake that
-stores before it answers has on the same machine.
+The yardsticks are served under /hooks/ (bench/_intake_urls.py), on the webhooks' own
+middleware stack as the intake is. Targets: intake at least 0.6x the no-op view's rate, p99
+under 100 ms, 0 lost. A second yardstick, a view that writes the body as one row and answers,
+shows what storing each message on its own before answering costs on the same machine.
 """
 
 import http.client
@@ -56,7 +57,9 @@ from tenants.services.tenants import tenant_create
 
 MESSAGES = int(os.environ.get("BENCH_INBOUND", "10000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
-GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+# As gunicorn.conf.py starts it in production: a worker process per core, 8 threads each.
+GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 2)))
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "8"))
 CLIENT_PROCESSES = 2
 # 1: the 2 workers route while the posts arrive (they share this machine's cores with gunicorn
 # and the clients); 0: they start once the posts are in, so the intake is measured alone.
@@ -162,6 +165,7 @@ def start_gunicorn(log: Path) -> tuple[subprocess.Popen, str]:
             gunicorn,
             "portal.wsgi:application",
             *("--bind", "127.0.0.1:0", "--workers", str(GUNICORN_WORKERS)),
+            *("--threads", str(GUNICORN_THREADS)),
             *("--no-control-socket", "--error-logfile", str(log), "--backlog", "2048"),
         ],
         cwd=ROOT,
@@ -229,7 +233,8 @@ def main() -> None:
         purge_broker()
         server, base = start_gunicorn(folder / "bench-gunicorn.log")
         print(
-            f"gunicorn with {GUNICORN_WORKERS} sync workers, {CONCURRENCY} concurrent clients "
+            f"gunicorn with {GUNICORN_WORKERS} workers of {GUNICORN_THREADS} threads, "
+            f"{CONCURRENCY} concurrent clients "
             f"in {CLIENT_PROCESSES} processes, {MESSAGES:,} requests each; 2 Celery workers "
             f"(nice {WORKER_NICE}) routing {'during' if DRAIN_DURING else 'after'} the posts"
         )
@@ -244,13 +249,13 @@ def main() -> None:
             # Up (and idle) before anything is measured: their start-up is in no figure.
             workers = [start_worker(f"intake{n}", nice=WORKER_NICE) for n in range(2)]
             time.sleep(8)
-        noop = [("/bench/noop/", body, {}) for _, body, _ in inbound]
+        noop = [("/hooks/bench/noop/", body, {}) for _, body, _ in inbound]
         blast(base, noop[:200])  # warm every worker (not measured)
         baseline = blast(base, noop)
         report("no-op Django view", baseline)
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_one_row (id bigserial PRIMARY KEY, body text)")
-        floor = blast(base, [("/bench/one-row/", body, {}) for _, body, _ in inbound])
+        floor = blast(base, [("/hooks/bench/one-row/", body, {}) for _, body, _ in inbound])
         report("Django view writing one row", floor)
         intake = blast(base, inbound)
         if not DRAIN_DURING:

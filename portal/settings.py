@@ -386,6 +386,9 @@ MESSAGE_STATUS_LOOKUP_AFTER_MINUTES = env.int("MESSAGE_STATUS_LOOKUP_AFTER_MINUT
 MESSAGING_MEDIA_ROOT = env.str("MESSAGING_MEDIA_ROOT", default="")
 MESSAGING_MEDIA_RETENTION_DAYS = env.int("MESSAGING_MEDIA_RETENTION_DAYS", default=30)
 MESSAGING_IDEMPOTENCY_KEY_HOURS = env.int("MESSAGING_IDEMPOTENCY_KEY_HOURS", default=24)
+# Days a provider's webhook event (an inbound message or delivery report as it arrived) is
+# kept once processed (support staff read them in the Django admin).
+MESSAGING_WEBHOOK_EVENT_DAYS = env.int("MESSAGING_WEBHOOK_EVENT_DAYS", default=30)
 # --- messaging: inbound (part A) ------------------------------------------------------------
 # --- messaging: routing, tenant webhooks, e-mail (part B) -----------------------------------
 # A tenant webhook's event is retried (30 s, doubling, at most an hour apart) this long.

@@ -1,8 +1,9 @@
 """The inbound intake: what the webhook stores, and the drain that processes it.
 
 The webhook reads its channel (`intake_channel`) and stores each event as it arrived
-(`inbound_store`), both in one statement, then wakes the channel's drain: one task on its way
-per channel at most, however many messages arrive (`inbound_kick`, a kick marker). The drain
+(`inbound_store`: the events a web process receives at the same moment share one INSERT, its
+group commit), then wakes the channel's drain: one task on its way per channel at most,
+however many messages arrive (`inbound_kick`, a kick marker). The drain
 (`inbound_drain`) takes the channel's received events in batches, claimed with a lease so that
 drains on several workers share a backlog and a lost worker's batch is taken again after it,
 and processes each (`inbound.inbound_process`). The beat processes an event nobody took for a
@@ -13,7 +14,7 @@ ask again: the drain, once it finds nothing, looks once more `DRAIN_GRACE` later
 the memo), so a message stored in that window is still taken by it.
 
 A web process keeps the channels it looked up for MESSAGING_INTAKE_CHANNEL_SECONDS (2), so a
-busy webhook writes its event in one statement: a change to a channel (its allowlist, a new
+busy webhook only writes its event: a change to a channel (its allowlist, a new
 inbound token, its deletion) applies at once in the process that made it and within those
 seconds in the others. A message posted to a channel deleted in that window is answered 404,
 as after it (the insert's foreign key refuses it).
@@ -31,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Channel, WebhookEvent
+from .group_commit import GroupCommit
 from .inbound import inbound_process
 from .markers import mark, runs_inline, unmark
 
@@ -106,21 +108,25 @@ _STORED = (
 
 
 @cache
-def _insert_sql(vendor: str) -> str:
+def _insert_sql(vendor: str, rows: int) -> str:
     fields = [WebhookEvent._meta.get_field(name) for name in _STORED]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
     table, key = quote(WebhookEvent._meta.db_table), quote("dedupe_key")
+    channel = quote(WebhookEvent._meta.get_field("channel").column)
     # Names from the model's meta only; every value goes as a parameter.
     return (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT (channel_id, kind, {key}) WHERE {key} IS NOT NULL DO NOTHING RETURNING id"
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({channel}, kind, {key}) WHERE {key} IS NOT NULL DO NOTHING "
+        f"RETURNING id, {channel}, {key}"
     )
 
 
 # Stored as they are: a channel's id and text need no preparation for the database.
 _PLAIN = {"ForeignKey", "CharField", "TextField"}
+_CHANNEL, _KEY = _STORED.index("channel"), _STORED.index("dedupe_key")
+GROUP_MAX = 100  # events one statement stores at most
 
 
 @cache
@@ -136,14 +142,13 @@ def _preparers() -> tuple:
 def inbound_store(
     *, channel_id: int, remote_addr: str | None, body: str, dedupe_key: str
 ) -> int | None:
-    """Stores an inbound event as it arrived, in one statement, and wakes the channel's drain
-    when it commits; the event's id, or None when the channel has it already (the provider's
-    retry of a message it delivered). Channel.DoesNotExist when the channel was just deleted.
+    """Stores an inbound event as it arrived and wakes the channel's drain when it commits;
+    the event's id, or None when the channel has it already (the provider's retry of a
+    message it delivered). Channel.DoesNotExist when the channel was just deleted.
 
-    One INSERT ... ON CONFLICT DO NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`,
-    settles a retry without an error or a savepoint), each value that needs it prepared by its
-    model field as the ORM would: the ORM's `create` costs several times as much, and this
-    runs for every message that arrives."""
+    Outside a transaction (the webhook's case) the event goes into this process's group
+    commit (group_commit.py): the requests storing at the same moment share one statement.
+    Inside one (the caller's), it is written in the caller's transaction, alone."""
     values = (
         channel_id,
         WebhookEvent.Kind.INBOUND,
@@ -158,20 +163,55 @@ def inbound_store(
         value if prepare is None else prepare(value, connection)
         for prepare, value in zip(_preparers(), values, strict=True)
     ]
+    if connection.in_atomic_block or not dedupe_key:
+        event_id = _store([params])[0]
+    else:
+        event_id = _group.submit(params)
+    if isinstance(event_id, BaseException):
+        raise event_id
+    if event_id is not None:
+        transaction.on_commit(lambda: _wake(channel_id))
+    return event_id
+
+
+def _store(batch: list[list]) -> list:
+    """Writes the events (each its stored columns' values) in one INSERT ... ON CONFLICT DO
+    NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`, settles a retry without an
+    error or a savepoint): per event its id, None for one the channel had already (or that an
+    earlier event of the batch is), Channel.DoesNotExist for one whose channel was deleted.
+    One event refused by the database refuses the statement: each is then written alone, so
+    it fails only its own request.
+
+    Not the ORM's `bulk_create`: it costs several times as much, and this runs for every
+    message that arrives."""
     try:
-        row = _insert(_insert_sql(connection.vendor), params, retry=bool(dedupe_key))
-    except IntegrityError:
-        if Channel.objects.filter(pk=channel_id).exists():
+        rows = _insert(
+            _insert_sql(connection.vendor, len(batch)),
+            [value for params in batch for value in params],
+            retry=all(params[_KEY] for params in batch),
+        )
+    except IntegrityError as exc:
+        if len(batch) > 1:
+            return [_alone(params) for params in batch]
+        if Channel.objects.filter(pk=batch[0][_CHANNEL]).exists():
             raise
-        raise Channel.DoesNotExist(f"channel {channel_id} was deleted") from None
-    if row is None:
-        return None
-    transaction.on_commit(lambda: _wake(channel_id))
-    return row[0]
+        return [Channel.DoesNotExist(f"channel {batch[0][_CHANNEL]} was deleted: {exc}")]
+    stored = {(channel, key): event_id for event_id, channel, key in rows}
+    return [stored.pop((params[_CHANNEL], params[_KEY]), None) for params in batch]
 
 
-def _insert(sql: str, params: list, *, retry: bool):
-    """The insert's row, on this request's connection without first asking the server whether
+def _alone(params: list):
+    try:
+        return _store([params])[0]
+    except IntegrityError as exc:
+        return exc
+
+
+_group = GroupCommit(_store, max_batch=GROUP_MAX)
+
+
+def _insert(sql: str, params: list, *, retry: bool) -> list:
+    """The insert's rows, on this thread's connection without first asking the server whether
     the connection still works (Django's health check: a round trip on every request, as much
     as the insert). A connection found dead (the server restarted) is opened again and the
     insert tried once more: safe, as an event with a dedupe key is stored once however often
@@ -188,8 +228,8 @@ def _insert(sql: str, params: list, *, retry: bool):
     return _execute(sql, params)
 
 
-def _execute(sql: str, params: list):
-    """One row of `sql`. On PostgreSQL with its values bound by the server (psycopg's own
+def _execute(sql: str, params: list) -> list:
+    """The rows of `sql`. On PostgreSQL with its values bound by the server (psycopg's own
     cursor, not the client-side binding Django's uses: the body is not quoted into the
     statement's text), raising Django's database errors as anywhere else. Never a named
     prepared statement: a connection pooler in front of the database may hand the next
@@ -197,7 +237,7 @@ def _execute(sql: str, params: list):
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return cursor.fetchall()
     connection.close_if_health_check_failed()  # as Django's cursor does (unless done above)
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -205,7 +245,7 @@ def _execute(sql: str, params: list):
 
         with psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, prepare=False)
-            return cursor.fetchone()
+            return cursor.fetchall()
 
 
 def _wake(channel_id: int) -> None:

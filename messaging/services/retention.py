@@ -1,6 +1,8 @@
-"""What sending leaves behind and no one needs after a while: remembered Idempotency-Keys
-(MESSAGING_IDEMPOTENCY_KEY_HOURS) and uploaded MMS files (MESSAGING_MEDIA_RETENTION_DAYS,
-long after the provider fetched them)."""
+"""What messaging leaves behind and no one needs after a while: remembered Idempotency-Keys
+(MESSAGING_IDEMPOTENCY_KEY_HOURS), uploaded MMS files (MESSAGING_MEDIA_RETENTION_DAYS, long
+after the provider fetched them) and the providers' webhook events once they are processed
+(MESSAGING_WEBHOOK_EVENT_DAYS: each inbound message and delivery report is one, and what they
+said is in the messages and their histories by then)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from .. import media
-from ..models import IdempotencyKey
+from ..models import IdempotencyKey, WebhookEvent
+
+PURGE_BATCH = 5000  # events one DELETE removes: short statements, no long lock on the table
 
 
 def idempotency_keys_purge() -> int:
@@ -42,5 +46,23 @@ def media_files_purge() -> int:
     return removed
 
 
+def webhook_events_purge() -> int:
+    """Deletes webhook events that arrived longer ago than their retention and are done with
+    (processed, ignored or failed), a batch at a time; one still waiting to be processed
+    stays, however old."""
+    cutoff = timezone.now() - timedelta(days=settings.MESSAGING_WEBHOOK_EVENT_DAYS)
+    done = WebhookEvent.objects.filter(received_at__lt=cutoff).exclude(
+        state=WebhookEvent.State.RECEIVED
+    )
+    removed = 0
+    while ids := list(done.order_by().values_list("pk", flat=True)[:PURGE_BATCH]):
+        removed += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+    return removed
+
+
 def send_leftovers_purge() -> dict[str, int]:
-    return {"idempotency_keys": idempotency_keys_purge(), "media_files": media_files_purge()}
+    return {
+        "idempotency_keys": idempotency_keys_purge(),
+        "media_files": media_files_purge(),
+        "webhook_events": webhook_events_purge(),
+    }

@@ -3,11 +3,12 @@ admins, closed), searched by number (any typed form) or text, a page at a time; 
 poll that keeps an open inbox current; and "New conversation".
 
 Why polling and not server-sent events: the portal runs on runserver (`make run`) and on
-gunicorn's sync workers, where one long-lived connection per open inbox would hold a whole
-worker; polling needs no connection kept open, no extra server process, and passes through any
-proxy or load balancer unchanged. Its cost is one small request every 2 seconds per open page,
-answered with a 204 and no body after one indexed query on `Conversation.changed_at` (about a
-millisecond): 100 open inboxes are 50 requests a second of that kind, which one worker serves.
+gunicorn's threaded workers (8 threads a process), where one long-lived connection per open
+inbox would hold a thread for as long as the page is open; polling needs no connection kept
+open, no extra server process, and passes through any proxy or load balancer unchanged. Its
+cost is one small request every 2 seconds per open page, answered with a 204 and no body
+after one indexed query on `Conversation.changed_at` (about a millisecond): 100 open inboxes
+are 50 requests a second of that kind, which one worker serves.
 A change reaches the page within the poll interval (2 s), inside the 3 s the issue allows.
 
 Pages are keyset-paginated on (last message time, id), the order of the model's indexes, so

@@ -224,3 +224,73 @@ def test_a_message_on_a_connection_the_database_dropped_is_stored_once_on_a_new_
     response = post_inbound(channel, fixture("inbound", message_id="m-2"))
     assert response.status_code == 200 and "event" in response.json()
     assert WebhookEvent.objects.filter(dedupe_key="m-2").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("deleted_channel", [False, True], ids=["one-insert", "one-refused"])
+def test_messages_arriving_together_share_one_insert_and_each_gets_its_own_answer(
+    monkeypatch, deleted_channel
+):
+    """Requests that store while another's insert is under way go into the next statement
+    together (group commit): each is answered for its own message: stored, or the provider's
+    retry of one stored by the same statement. A message for a channel deleted meanwhile is a
+    404 that fails neither the others of its statement (each is then written alone) nor the
+    next statement."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from messaging.services import intake
+    from messaging.services.group_commit import GroupCommit
+
+    channel = make_channel()
+    posts = [(channel, "m-1"), (channel, "m-2"), (channel, "m-3"), (channel, "m-2")]
+    if deleted_channel:
+        doomed = make_channel(name="Doomed")
+        assert post_inbound(doomed, fixture("inbound", message_id="d-0")).status_code == 200
+        WebhookEvent.objects.filter(channel=doomed).delete()
+        with connection.cursor() as cursor:  # another process's delete: this one keeps it
+            cursor.execute("DELETE FROM messaging_channel WHERE id = %s", [doomed.pk])
+        posts.append((doomed, "d-1"))
+    posts.append((channel, "m-4"))
+    followers = len(posts) - 1
+    batches, first = [], threading.Event()
+
+    def held_store(batch):
+        if not batches:  # the first statement waits until the others queue behind it
+            first.set()
+            deadline = time.monotonic() + 10
+            while group.waiting < followers and time.monotonic() < deadline:
+                time.sleep(0.005)
+        batches.append(len(batch))
+        return intake._store(batch)
+
+    group = GroupCommit(held_store, max_batch=intake.GROUP_MAX)
+    monkeypatch.setattr(intake, "_group", group)
+
+    def post(target):
+        try:
+            return post_inbound(target[0], fixture("inbound", message_id=target[1]))
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(len(posts)) as pool:
+        answers = [pool.submit(post, posts[0])]
+        assert first.wait(10)
+        answers += [pool.submit(post, p) for p in posts[1:]]
+        answers = [a.result(timeout=20) for a in answers]
+
+    assert batches[:2] == [1, followers]
+    codes = [a.status_code for a in answers]
+    assert codes == [404 if target[0] is not channel else 200 for target in posts]
+    bodies = [a.json() for a in answers if a.status_code == 200]
+    assert sum(1 for b in bodies if b.get("duplicate")) == 1  # one of the two m-2
+    stored = WebhookEvent.objects.filter(channel=channel)
+    assert sorted(stored.values_list("dedupe_key", flat=True)) == ["m-1", "m-2", "m-3", "m-4"]
+    assert sorted(b["event"] for b in bodies if "event" in b) == sorted(
+        stored.values_list("pk", flat=True)
+    )
+    assert post_inbound(channel, fixture("inbound", message_id="m-5")).status_code == 200
+    assert batches[-1] == 1
