@@ -210,3 +210,15 @@ def test_the_api_hides_another_tenants_documents(
     doc = job["documents"][0]["id"]
     assert other.get(f"/api/v1/tenants/globex/number-documents/{doc}/").status_code == 404
     assert other.get("/api/v1/tenants/globex/number-documents/").json()["count"] == 0
+
+
+def test_the_sidebar_leads_tenant_admins_to_their_documents_and_not_agents(papers):
+    html = login(papers.admin_a).get("/t/acme/documents/").content.decode()
+    link = 'href="/t/acme/documents/"><i class="bi bi-file-earmark-text me-2"></i>Documents'
+    assert f'nav-link text-white active" {link}' in html
+    assert 'active" href="/t/acme/numbers/"' not in html
+    numbers = login(papers.admin_a).get("/t/acme/numbers/").content.decode()
+    assert f'nav-link text-white " {link}' in numbers
+    agent = login(papers.agent_a).get("/t/acme/inbox/")
+    assert agent.status_code == 200 and 'data-nav="tenant"' in agent.content.decode()
+    assert link not in agent.content.decode()
