@@ -108,6 +108,7 @@ def test_tenant_admin_sees_their_tenant_only(page, live_server, world, screensho
         [
             "Dashboard",
             "Numbers",
+            "Documents",
             "E911",
             "Number validator",
             "Inbox",
