@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import runpy
 import statistics
 import subprocess
 import sys
@@ -57,9 +58,10 @@ from tenants.services.tenants import tenant_create
 
 MESSAGES = int(os.environ.get("BENCH_INBOUND", "10000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
-# As gunicorn.conf.py starts it in production: a worker process per core, 8 threads each.
-GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 2)))
-GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "8"))
+# As gunicorn.conf.py starts it in production (a worker process per core, 8 threads each).
+_PRODUCTION = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", _PRODUCTION["workers"]))
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", _PRODUCTION["threads"]))
 CLIENT_PROCESSES = 2
 # 1: the 2 workers route while the posts arrive (they share this machine's cores with gunicorn
 # and the clients); 0: they start once the posts are in, so the intake is measured alone.

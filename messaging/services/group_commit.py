@@ -54,6 +54,13 @@ class GroupCommit:
         with self._lock:
             return len(self._waiting)
 
+    def write_alone(self, item: Any) -> Any:
+        """`item` written in a statement of its own, in this thread (inside the caller's
+        transaction, say): its outcome, or its exception raised, as `submit` gives them."""
+        waiter = _Waiter(item)
+        (waiter.outcome,) = self._write_batch([item])
+        return waiter.result()
+
     def submit(self, item: Any) -> Any:
         """`item` written (in a batch with whatever other threads submit meanwhile): its
         outcome, or its exception raised."""

@@ -163,12 +163,8 @@ def inbound_store(
         value if prepare is None else prepare(value, connection)
         for prepare, value in zip(_preparers(), values, strict=True)
     ]
-    if connection.in_atomic_block or not dedupe_key:
-        event_id = _store([params])[0]
-    else:
-        event_id = _group.submit(params)
-    if isinstance(event_id, BaseException):
-        raise event_id
+    alone = connection.in_atomic_block or not dedupe_key
+    event_id = (_group.write_alone if alone else _group.submit)(params)
     if event_id is not None:
         transaction.on_commit(lambda: _wake(channel_id))
     return event_id
@@ -178,7 +174,8 @@ def _store(batch: list[list]) -> list:
     """Writes the events (each its stored columns' values) in one INSERT ... ON CONFLICT DO
     NOTHING (the unique dedupe key, `webhookevent_dedupe_unique`, settles a retry without an
     error or a savepoint): per event its id, None for one the channel had already (or that an
-    earlier event of the batch is), Channel.DoesNotExist for one whose channel was deleted.
+    earlier event of the batch is), Channel.DoesNotExist for one whose channel was deleted
+    (any other refusal: its IntegrityError).
     One event refused by the database refuses the statement: each is then written alone, so
     it fails only its own request.
 
@@ -192,19 +189,13 @@ def _store(batch: list[list]) -> list:
         )
     except IntegrityError as exc:
         if len(batch) > 1:
-            return [_alone(params) for params in batch]
-        if Channel.objects.filter(pk=batch[0][_CHANNEL]).exists():
-            raise
-        return [Channel.DoesNotExist(f"channel {batch[0][_CHANNEL]} was deleted: {exc}")]
+            return [outcome for params in batch for outcome in _store([params])]
+        channel_id = batch[0][_CHANNEL]
+        if Channel.objects.filter(pk=channel_id).exists():
+            return [exc]
+        return [Channel.DoesNotExist(f"channel {channel_id} was deleted")]
     stored = {(channel, key): event_id for event_id, channel, key in rows}
     return [stored.pop((params[_CHANNEL], params[_KEY]), None) for params in batch]
-
-
-def _alone(params: list):
-    try:
-        return _store([params])[0]
-    except IntegrityError as exc:
-        return exc
 
 
 _group = GroupCommit(_store, max_batch=GROUP_MAX)
