@@ -18,7 +18,9 @@ scale), so the figures are the intake's while routing drains behind it.
 The yardsticks are served under /hooks/ (bench/_intake_urls.py), on the webhooks' own
 middleware stack as the intake is. Targets: intake at least 0.6x the no-op view's rate, p99
 under 100 ms, 0 lost. A second yardstick, a view that writes the body as one row and answers,
-shows what storing each message on its own before answering costs on the same machine.
+shows what storing each message on its own before answering costs on the same machine. Each
+phase also prints its CPU time per request by part (bench/_cpu.py: the web, PostgreSQL,
+Redis, the workers, the clients), the steadier figure where the rates vary from run to run.
 """
 
 import http.client
@@ -36,6 +38,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from _cpu import describe, per_request, snapshot
 from _messaging import ROOT, database_url, purge_broker, start_worker, stop
 from django.conf import settings
 from django.core.management import call_command
@@ -118,10 +121,12 @@ def blast(base: str, items: list[tuple[str, bytes, dict]]) -> dict:
     host, port = base.removeprefix("http://").split(":")
     chunks = [items[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
     threads = max(1, CONCURRENCY // CLIENT_PROCESSES)
+    cpu = snapshot()
     started = time.perf_counter()
     with ProcessPoolExecutor(CLIENT_PROCESSES) as pool:
         results = list(pool.map(_post_many, [(host, int(port), c, threads) for c in chunks]))
     elapsed = time.perf_counter() - started
+    cpu = per_request(cpu, snapshot(), len(items))
     latencies = sorted(x for lat, _ in results for x in lat)
     codes: dict[int, int] = {}
     for _, c in results:
@@ -133,6 +138,7 @@ def blast(base: str, items: list[tuple[str, bytes, dict]]) -> dict:
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "codes": codes,
         "elapsed": elapsed,
+        "cpu": cpu,
     }
 
 
@@ -217,6 +223,7 @@ def report(name: str, result: dict) -> None:
         f"{name}: {result['rate']:,.0f} requests/s, p50 {result['p50']:.1f} ms, "
         f"p99 {result['p99']:.1f} ms, answers {result['codes']}"
     )
+    print(f"  {describe(result['cpu'])}")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import json
 import secrets
 
 from django.db import models
+from django.db.models.functions import Now
 
 from portal.crypto import EncryptedTextField
 
@@ -175,11 +176,14 @@ class WebhookEvent(models.Model):
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="webhook_events")
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The database's defaults too: the inbound intake's INSERT names only what it was sent.
+    received_at = models.DateTimeField(auto_now_add=True, db_default=Now(), db_index=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     body = models.TextField()
-    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
-    note = models.CharField(max_length=255, blank=True)
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.RECEIVED, db_default=State.RECEIVED
+    )
+    note = models.CharField(max_length=255, blank=True, db_default="")
     message = models.ForeignKey(
         "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
