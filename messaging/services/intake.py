@@ -96,8 +96,9 @@ def intake_forget(**kwargs) -> None:
 
 
 # What the intake writes: the database fills in the rest (the arrival time, the state
-# received and a blank note: the model's db_default), so a statement of 10 events holds
-# 50 values, which psycopg converts once and keeps (at most 50 values a statement).
+# received and a blank note: the model's db_default). psycopg converts a statement's
+# placeholders once and keeps the result for at most 50 values: 5 a row keep batches of up
+# to 10 events (a gunicorn worker's 8 threads) in that cache.
 _STORED = ("channel", "kind", "remote_addr", "body", "dedupe_key")
 
 
@@ -133,14 +134,11 @@ def inbound_store(
     Inside one (the caller's), it is written in the caller's transaction, alone."""
     # Each value as the database stores it: an id, text, an address's text or None.
     params = [channel_id, WebhookEvent.Kind.INBOUND.value, remote_addr, body, dedupe_key]
-    in_transaction = connection.in_atomic_block
-    event_id = (_group.write_alone if in_transaction or not dedupe_key else _group.submit)(params)
-    if event_id is None:
-        return None
-    if in_transaction:
+    alone = connection.in_atomic_block or not dedupe_key
+    event_id = (_group.write_alone if alone else _group.submit)(params)
+    if event_id is not None:
+        # In autocommit (the webhook's case) Django runs it at once: committed already.
         transaction.on_commit(lambda: _wake(channel_id))
-    else:
-        _wake(channel_id)  # written in autocommit: committed already
     return event_id
 
 
